@@ -1,0 +1,11 @@
+import { runHealthChecks } from "@/lib/health/checks";
+
+export const dynamic = "force-dynamic";
+
+export async function GET() {
+  const report = await runHealthChecks();
+  return Response.json(report, {
+    status: report.status === "ok" ? 200 : 503,
+    headers: { "cache-control": "no-store" },
+  });
+}

@@ -1,0 +1,65 @@
+"use client";
+
+import { signIn } from "next-auth/react";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useActionState } from "react";
+import { FormField } from "@/components/form-field";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { logInSchema } from "@/lib/auth/schemas";
+import { describeSignInError } from "@/lib/auth/throttle-message";
+import { fieldErrors, formDataObject, type FormState } from "@/lib/forms";
+
+type State = FormState<"email" | "password"> & { email?: string };
+
+export function LoginForm({ next }: { next: string }) {
+  const router = useRouter();
+  // next-auth v4 signs in through its own route, so this action runs in the browser; the
+  // credentials are parsed again (and throttled) on the server in authorize().
+  const [state, action, pending] = useActionState<State, FormData>(async (_prev, formData) => {
+    const raw = formDataObject(formData);
+    const parsed = logInSchema.safeParse(raw);
+    if (!parsed.success) return { errors: fieldErrors(parsed.error), email: raw.email };
+    const res = await signIn("credentials", { ...parsed.data, redirect: false });
+    if (!res?.ok) return { message: describeSignInError(res?.error), email: raw.email };
+    router.replace(next);
+    router.refresh();
+    return { ok: true, email: raw.email };
+  }, {});
+
+  return (
+    <form action={action} className="grid gap-4" noValidate>
+      {state.message && <Alert>{state.message}</Alert>}
+      <FormField
+        name="email"
+        label="Email"
+        type="email"
+        autoComplete="email"
+        required
+        defaultValue={state.email}
+        errors={state.errors?.email}
+      />
+      <FormField
+        name="password"
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        required
+        errors={state.errors?.password}
+      />
+      <Button type="submit" disabled={pending || state.ok}>
+        {pending || state.ok ? "Logging in…" : "Log in"}
+      </Button>
+      <p className="text-center text-sm text-muted-foreground">
+        New to Stratus?{" "}
+        <Link
+          className="text-primary underline-offset-4 hover:underline"
+          href={`/signup?next=${encodeURIComponent(next)}`}
+        >
+          Create an account
+        </Link>
+      </p>
+    </form>
+  );
+}

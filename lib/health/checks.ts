@@ -1,0 +1,30 @@
+import "server-only";
+import { db } from "@/lib/db/client";
+
+export type Check = { ok: boolean; latencyMs: number; error?: string };
+
+async function timed(fn: () => Promise<unknown>, timeoutMs = 3000): Promise<Check> {
+  const start = performance.now();
+  try {
+    await Promise.race([
+      fn(),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs),
+      ),
+    ]);
+    return { ok: true, latencyMs: Math.round(performance.now() - start) };
+  } catch (e) {
+    return {
+      ok: false,
+      latencyMs: Math.round(performance.now() - start),
+      error: e instanceof Error ? e.message.split("\n")[0] : String(e),
+    };
+  }
+}
+
+// Each dependency Stratus needs to serve requests; storage and the job worker join as they arrive.
+export async function runHealthChecks() {
+  const checks = { database: await timed(() => db.$queryRaw`SELECT 1`) };
+  const ok = Object.values(checks).every((c) => c.ok);
+  return { status: ok ? ("ok" as const) : ("down" as const), checks };
+}

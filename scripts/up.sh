@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# npm run up: from a fresh clone to Stratus serving on http://localhost:3000.
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+PORT="${PORT:-3000}"
+WEB_PID="$DATA/run/web.pid"
+mkdir -p "$DATA/run"
+
+ensure_env_file
+if [ -n "${DATABASE_URL:-}" ]; then
+  log "DATABASE_URL is set: using that server, starting no local MariaDB"
+else
+  ensure_packages mariadbd:mariadb-server mariadb:mariadb-client
+fi
+ensure_node_modules
+bash "$ROOT/scripts/db-start.sh"
+ensure_prisma_client
+npx tsx scripts/migrate.ts || die "migration failed"
+
+# Rebuild only when the sources changed since the last build.
+src_hash="$( (git ls-files -co --exclude-standard 2>/dev/null | grep -vE '^(e2e|bench)/|\.test\.ts$' | sort | xargs -r sha256sum 2>/dev/null; cat lib/generated/.schema-hash) | sha256sum | cut -d' ' -f1)"
+if [ ! -f .next/BUILD_ID ] || [ "$(cat "$DATA/build-hash" 2>/dev/null)" != "$src_hash" ]; then
+  log "building (next build); output in $LOGS/build.log"
+  ./node_modules/.bin/next build >"$LOGS/build.log" 2>&1 || { tail -40 "$LOGS/build.log" >&2; die "build failed"; }
+  echo "$src_hash" >"$DATA/build-hash"
+  restart=1
+else
+  log "build is up to date"
+  restart=0
+fi
+
+if [ -f "$WEB_PID" ] && kill -0 "$(cat "$WEB_PID")" 2>/dev/null; then
+  if [ "$restart" = 1 ]; then
+    log "restarting the web server with the new build"
+    kill "$(cat "$WEB_PID")" 2>/dev/null || true
+    sleep 1
+  fi
+fi
+if ! { [ -f "$WEB_PID" ] && kill -0 "$(cat "$WEB_PID")" 2>/dev/null; }; then
+  log "starting the web server on :$PORT"
+  nohup ./node_modules/.bin/next start -p "$PORT" >"$LOGS/web.log" 2>&1 &
+  echo $! >"$WEB_PID"
+fi
+
+for _ in $(seq 1 120); do
+  code="$(curl -s -o /dev/null -w '%{http_code}' "http://localhost:$PORT/api/health" || true)"
+  [ "$code" = 200 ] && break
+  sleep 0.5
+done
+[ "$code" = 200 ] || { tail -30 "$LOGS/web.log" >&2; die "Stratus did not become healthy on :$PORT (see $LOGS/web.log)"; }
+
+cat <<MSG
+
+  Stratus is running.
+    web        http://localhost:$PORT          (log: .data/logs/web.log)
+    database   $( [ -n "${DATABASE_URL:-}" ] && echo "DATABASE_URL from your environment" || echo "MariaDB 127.0.0.1:$DB_PORT, datadir .data/mysql (log: .data/logs/mariadb.log)")
+    health     http://localhost:$PORT/api/health
+  Stop everything with: npm run down
+
+MSG
