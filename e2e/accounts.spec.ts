@@ -31,7 +31,7 @@ test("sign up, log out and in, rename, change password, delete the account", asy
   await expect(page.getByTestId("user-name")).toHaveText("Grace B. Hopper");
 
   await page.getByLabel("Current password").fill(password);
-  await page.getByLabel("New password").fill(newPassword);
+  await page.getByLabel("New password", { exact: true }).fill(newPassword);
   await page.getByLabel("Repeat the new password").fill(newPassword);
   await page.getByRole("button", { name: "Change password" }).click();
   await expect(page.getByText("Password changed.")).toBeVisible();

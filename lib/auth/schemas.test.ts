@@ -58,3 +58,10 @@ describe("nextPathSchema", () => {
     expect(nextPathSchema.parse(input)).toBe(expected);
   });
 });
+
+describe("one message per password problem", () => {
+  it("says only 'too short' for a short weak password", () => {
+    const r = newPasswordSchema.safeParse("abc");
+    expect(r.error?.issues).toHaveLength(1);
+  });
+});

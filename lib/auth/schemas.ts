@@ -14,9 +14,10 @@ export const PASSWORD_RULE = "At least 10 characters, with at least one letter a
 
 export const newPasswordSchema = z
   .string({ error: "Choose a password" })
-  .min(10, `Too short. ${PASSWORD_RULE}`)
+  // abort: one clear message per problem, not "too short" and "too weak" together.
+  .min(10, { error: `Too short. ${PASSWORD_RULE}`, abort: true })
   // argon2 hashes any length, but unbounded input is a cheap denial of service.
-  .max(128, "Use at most 128 characters")
+  .max(128, { error: "Use at most 128 characters", abort: true })
   .refine((p) => /\p{L}/u.test(p) && /\p{Nd}/u.test(p), `Too weak. ${PASSWORD_RULE}`);
 
 export const nameSchema = z

@@ -1,0 +1,10 @@
+// Vitest globalSetup: brings the test database up to the latest migration once, before any test file runs.
+import { migrate } from "../db/migrate";
+
+export default async function setup(): Promise<void> {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error("TEST_DATABASE_URL is not set: run tests with `npm test`");
+  const { applied } = await migrate({ url });
+  if (applied.length > 0)
+    console.log(`[vitest] test database: ${applied.length} migration(s) applied`);
+}
