@@ -1,5 +1,5 @@
 import { countLoginAttempts, findUserByEmail, uniqueEmail } from "./support/db";
-import { expect, logIn, logOut, test } from "./support/fixtures";
+import { expect, formAlert, logIn, logOut, test } from "./support/fixtures";
 
 const INCORRECT = "Email or password is incorrect.";
 
@@ -38,7 +38,7 @@ test("sign up, log out and in, rename, change password, delete the account", asy
 
   await logOut(page);
   await logIn(page, email, password);
-  await expect(page.getByRole("alert")).toHaveText(INCORRECT);
+  await expect(formAlert(page)).toHaveText(INCORRECT);
   await logIn(page, email, newPassword);
   await expect(page).toHaveURL(/\/home$/);
 
@@ -59,7 +59,7 @@ test("sign up, log out and in, rename, change password, delete the account", asy
   expect(await countLoginAttempts(email)).toBe(0);
 
   await logIn(page, email, newPassword);
-  await expect(page.getByRole("alert")).toHaveText(INCORRECT);
+  await expect(formAlert(page)).toHaveText(INCORRECT);
 });
 
 test("signing up with an email that has an account is refused", async ({ page, account }) => {
@@ -90,9 +90,9 @@ test("sign-up explains what is wrong with each field", async ({ page }) => {
 
 test("a wrong password and an unknown email get the same answer", async ({ page, account }) => {
   await logIn(page, account.email, "wrong-password-0");
-  await expect(page.getByRole("alert")).toHaveText(INCORRECT);
+  await expect(formAlert(page)).toHaveText(INCORRECT);
   await logIn(page, uniqueEmail("nobody"), "wrong-password-0");
-  await expect(page.getByRole("alert")).toHaveText(INCORRECT);
+  await expect(formAlert(page)).toHaveText(INCORRECT);
   await expect(page).toHaveURL(/\/login/);
 });
 
@@ -102,10 +102,10 @@ test("five failures for one email lock it for 15 minutes, even with the right pa
 }) => {
   for (let i = 0; i < 5; i++) {
     await logIn(page, account.email, `wrong-password-${i}`);
-    await expect(page.getByRole("alert")).toHaveText(INCORRECT);
+    await expect(formAlert(page)).toHaveText(INCORRECT);
   }
   await logIn(page, account.email, account.password);
-  await expect(page.getByRole("alert")).toContainText(
+  await expect(formAlert(page)).toContainText(
     "Too many failed sign-in attempts. Try again in 15 minutes",
   );
   await expect(page).toHaveURL(/\/login/);
@@ -114,10 +114,10 @@ test("five failures for one email lock it for 15 minutes, even with the right pa
 test("twenty failures from one address lock that address", async ({ page, account }) => {
   for (let i = 0; i < 20; i++) {
     await logIn(page, uniqueEmail("spray"), "wrong-password-0");
-    await expect(page.getByRole("alert")).toHaveText(INCORRECT);
+    await expect(formAlert(page)).toHaveText(INCORRECT);
   }
   await logIn(page, account.email, account.password);
-  await expect(page.getByRole("alert")).toContainText("Too many failed sign-in attempts");
+  await expect(formAlert(page)).toContainText("Too many failed sign-in attempts");
 });
 
 test("a signed-out visit to an app page goes to login and comes back", async ({

@@ -36,3 +36,8 @@ export async function logOut(page: Page) {
   await page.getByRole("button", { name: "Log out" }).click();
   await expect(page).toHaveURL(/\/login/);
 }
+
+// The message a form shows after submitting (Next's route announcer is an alert too).
+export function formAlert(page: Page) {
+  return page.locator("form [role=alert]");
+}
