@@ -141,9 +141,12 @@ test("the login page never redirects to another site", async ({ page, account })
   await expect(page).toHaveURL(/localhost:\d+\/home$/);
 });
 
-test("health reports the database", async ({ request }) => {
+test("health reports the database and storage", async ({ request }) => {
   const res = await request.get("/api/health");
   expect(res.status()).toBe(200);
   const body = await res.json();
-  expect(body).toMatchObject({ status: "ok", checks: { database: { ok: true } } });
+  expect(body).toMatchObject({
+    status: "ok",
+    checks: { database: { ok: true }, storage: { ok: true } },
+  });
 });

@@ -18,5 +18,6 @@ stop_pidfile() {
 }
 
 stop_pidfile "web server" "$DATA/run/web.pid"
+stop_pidfile "local S3 store" "$DATA/run/s3.pid"
 stop_pidfile "MariaDB" "$DB_PID"
 log "stopped"

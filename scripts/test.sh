@@ -15,6 +15,7 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
   TEST_DATABASE_URL="$(local_database_url stratus_test)"
 fi
 export TEST_DATABASE_URL
+bash "$ROOT/scripts/s3-start.sh"
 ensure_prisma_client
 
 REPORTS="$DATA/test-reports"

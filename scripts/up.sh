@@ -14,6 +14,7 @@ else
 fi
 ensure_node_modules
 bash "$ROOT/scripts/db-start.sh"
+bash "$ROOT/scripts/s3-start.sh"
 ensure_prisma_client
 npx tsx scripts/migrate.ts || die "migration failed"
 
@@ -54,6 +55,7 @@ cat <<MSG
   Stratus is running.
     web        http://localhost:$PORT          (log: .data/logs/web.log)
     database   $( [ -n "${DATABASE_URL:-}" ] && echo "DATABASE_URL from your environment" || echo "MariaDB 127.0.0.1:$DB_PORT, datadir .data/mysql (log: .data/logs/mariadb.log)")
+    storage    $(grep -q '^S3_EMBEDDED=true' .env.local && echo "local S3 store http://127.0.0.1:${S3_LOCAL_PORT:-4569}, data .data/s3 (log: .data/logs/s3.log)" || echo "S3_ENDPOINT from your settings")
     health     http://localhost:$PORT/api/health
   Stop everything with: npm run down
 

@@ -9,7 +9,7 @@ function randomTestNetIp(): string {
   return `198.18.${n()}.${n()}`;
 }
 
-type Fixtures = { account: TestAccount; clientIp: string };
+type Fixtures = { account: TestAccount; clientIp: string; signedIn: TestAccount };
 
 export const test = base.extend<Fixtures>({
   clientIp: async ({}, use) => {
@@ -20,6 +20,12 @@ export const test = base.extend<Fixtures>({
   },
   account: async ({}, use) => {
     await use(await createAccount());
+  },
+  // A fresh account, already signed in on `page`.
+  signedIn: async ({ page, account }, use) => {
+    await logIn(page, account.email, account.password);
+    await expect(page).toHaveURL(/\/home$/);
+    await use(account);
   },
 });
 

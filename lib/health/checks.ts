@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db/client";
+import { checkStorage } from "@/lib/storage/health";
 
 export type Check = { ok: boolean; latencyMs: number; error?: string };
 
@@ -24,7 +25,11 @@ async function timed(fn: () => Promise<unknown>, timeoutMs = 3000): Promise<Chec
 
 // Each dependency Stratus needs to serve requests; storage and the job worker join as they arrive.
 export async function runHealthChecks() {
-  const checks = { database: await timed(() => db.$queryRaw`SELECT 1`) };
+  const [database, storage] = await Promise.all([
+    timed(() => db.$queryRaw`SELECT 1`),
+    timed(() => checkStorage()),
+  ]);
+  const checks = { database, storage };
   const ok = Object.values(checks).every((c) => c.ok);
   return { status: ok ? ("ok" as const) : ("down" as const), checks };
 }

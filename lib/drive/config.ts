@@ -1,0 +1,41 @@
+import { z } from "zod";
+
+const MiB = 1024 * 1024;
+
+const schema = z.object({
+  DRIVE_QUOTA_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(5 * 1024 * MiB),
+  // Files above this go multipart: parallel parts, retries and resume.
+  DRIVE_MULTIPART_THRESHOLD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(5 * MiB)
+    .default(16 * MiB),
+  DRIVE_PART_SIZE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(5 * MiB)
+    .max(512 * MiB)
+    .default(16 * MiB),
+  // A pending upload that sees no progress for this long is aborted and its reservation freed.
+  DRIVE_UPLOAD_TTL_HOURS: z.coerce.number().positive().default(24),
+  DRIVE_TRASH_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
+});
+
+export type DriveConfig = z.infer<typeof schema>;
+
+let cached: DriveConfig | undefined;
+
+export function driveConfig(): DriveConfig {
+  if (cached) return cached;
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid Drive environment:\n${lines.join("\n")}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
