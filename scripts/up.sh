@@ -30,11 +30,17 @@ else
   restart=0
 fi
 
+# next start reads .env.local only when it starts: a changed setting needs a restart too.
+env_hash="$(sha256sum .env.local | cut -d' ' -f1)"
+[ "$(cat "$DATA/env-hash" 2>/dev/null)" = "$env_hash" ] || restart=1
+echo "$env_hash" >"$DATA/env-hash"
+
 if [ -f "$WEB_PID" ] && kill -0 "$(cat "$WEB_PID")" 2>/dev/null; then
   if [ "$restart" = 1 ]; then
     log "restarting the web server with the new build"
-    kill "$(cat "$WEB_PID")" 2>/dev/null || true
-    sleep 1
+    old_pid="$(cat "$WEB_PID")"
+    kill "$old_pid" 2>/dev/null || true
+    for _ in $(seq 1 40); do kill -0 "$old_pid" 2>/dev/null || break; sleep 0.25; done
   fi
 fi
 if ! { [ -f "$WEB_PID" ] && kill -0 "$(cat "$WEB_PID")" 2>/dev/null; }; then
