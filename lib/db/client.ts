@@ -6,7 +6,10 @@ import { serverEnv } from "@/lib/env";
 function createClient() {
   const adapter = new PrismaMariaDb(serverEnv().DATABASE_URL);
   // Secrets are omitted from every query by default; the one place that needs a hash asks for it.
-  return new PrismaClient({ adapter, omit: { user: { passwordHash: true }, shareLink: { passwordHash: true } } });
+  return new PrismaClient({
+    adapter,
+    omit: { user: { passwordHash: true }, shareLink: { passwordHash: true } },
+  });
 }
 
 type Client = ReturnType<typeof createClient>;
