@@ -1,10 +1,7 @@
 import { fileURLToPath } from "node:url";
-import nextEnv from "@next/env";
 import { defineConfig } from "vitest/config";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
-// .env.local holds the local S3 store's settings (scripts/s3-start.sh); the database is overridden below.
-nextEnv.loadEnvConfig(root);
 
 export default defineConfig({
   resolve: {

@@ -16,6 +16,10 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
 fi
 export TEST_DATABASE_URL
 bash "$ROOT/scripts/s3-start.sh"
+# The storage settings that s3-start.sh wrote, for vitest: Next's env loader skips .env.local
+# when NODE_ENV=test. Empty values count as unset.
+for v in S3_ENDPOINT S3_PUBLIC_ENDPOINT S3_BUCKET S3_REGION S3_ACCESS_KEY_ID S3_SECRET_ACCESS_KEY \
+  S3_FORCE_PATH_STYLE S3_PRESIGN_TTL_SECONDS S3_EMBEDDED; do export "$v=$(env_value "$v")"; done
 ensure_prisma_client
 
 REPORTS="$DATA/test-reports"

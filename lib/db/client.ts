@@ -3,11 +3,18 @@ import { PrismaMariaDb } from "@prisma/adapter-mariadb";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { serverEnv } from "@/lib/env";
 
+// The adapter reads DATABASE_URL when the first query connects, not at import: `next build`
+// imports this module while collecting routes and must not need a database or its settings.
+const lazyAdapter = {
+  provider: "mysql" as const,
+  adapterName: "@prisma/adapter-mariadb",
+  connect: () => new PrismaMariaDb(serverEnv().DATABASE_URL).connect(),
+};
+
 function createClient() {
-  const adapter = new PrismaMariaDb(serverEnv().DATABASE_URL);
-  // Secrets are omitted from every query by default; the one place that needs a hash asks for it.
   return new PrismaClient({
-    adapter,
+    adapter: lazyAdapter,
+    // Secrets are omitted from every query by default; the one place that needs a hash asks for it.
     omit: { user: { passwordHash: true }, shareLink: { passwordHash: true } },
   });
 }
