@@ -47,3 +47,14 @@ export async function logOut(page: Page) {
 export function formAlert(page: Page) {
   return page.locator("form [role=alert]");
 }
+
+// Signs in through next-auth's own endpoint over HTTP, as the login form does, for tests that
+// need many attempts quickly. Shares the page's cookies and headers (so the same client IP).
+export async function attemptSignIn(page: Page, email: string, password: string) {
+  const { csrfToken } = (await (await page.request.get("/api/auth/csrf")).json()) as {
+    csrfToken: string;
+  };
+  return page.request.post("/api/auth/callback/credentials", {
+    form: { csrfToken, email, password, json: "true" },
+  });
+}
