@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+
+describe("GET /api/health with storage down", () => {
+  it("answers 503 and names the dependency that is down", async () => {
+    // Set before the route's modules load (each test file starts with fresh modules and globals).
+    // Port 9 (discard) on loopback: nothing listens there.
+    process.env.S3_ENDPOINT = "http://127.0.0.1:9";
+    const { GET } = await import("./route");
+    // The first query also compiles Prisma's Wasm engine, which can outlast the check's timeout
+    // on a busy machine; this test is about storage.
+    const { db } = await import("@/lib/db/client");
+    await db.$queryRaw`SELECT 1`;
+    const res = await GET();
+    expect(res.status).toBe(503);
+    const body = await res.json();
+    expect(body.status).toBe("down");
+    expect(body.checks.database.ok).toBe(true);
+    expect(body.checks.storage.ok).toBe(false);
+    expect(body.checks.storage.error).toMatch(/unreachable/i);
+  });
+});
