@@ -145,12 +145,12 @@ test("the login page never redirects to another site", async ({ page, account })
   await expect(page).toHaveURL(/localhost:\d+\/home$/);
 });
 
-test("health reports the database and storage", async ({ request }) => {
+test("health reports the database, storage and the job worker", async ({ request }) => {
   const res = await request.get("/api/health");
   expect(res.status()).toBe(200);
   const body = await res.json();
   expect(body).toMatchObject({
     status: "ok",
-    checks: { database: { ok: true }, storage: { ok: true } },
+    checks: { database: { ok: true }, storage: { ok: true }, worker: { ok: true } },
   });
 });

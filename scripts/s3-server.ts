@@ -175,10 +175,14 @@ async function listParts(dir: string, bucketName: string, key: string, uploadId:
     .filter((f) => /^\d+$/.test(f))
     .map(Number)
     .sort((a, b) => a - b);
-  const parts = await Promise.all(
+  const listed = await Promise.all(
     numbers.map(async (n) => {
       const file = path.join(dir, String(n));
-      const [info, md5] = await Promise.all([stat(file), readFile(`${file}.md5`, "utf8")]);
+      // s3rver writes the .md5 last: a part without one is still arriving or was cut off
+      // (a page reloaded mid-part), and is not an uploaded part.
+      const md5 = await readFile(`${file}.md5`, "utf8").catch(() => null);
+      if (md5 === null) return null;
+      const info = await stat(file);
       return {
         PartNumber: n,
         LastModified: info.mtime.toISOString(),
@@ -187,6 +191,7 @@ async function listParts(dir: string, bucketName: string, key: string, uploadId:
       };
     }),
   );
+  const parts = listed.filter((p) => p !== null);
   return {
     ListPartsResult: {
       Bucket: bucketName,

@@ -17,7 +17,7 @@ export const APPS: AppEntry[] = [
     icon: HardDrive,
     summary:
       "Upload files straight to object storage, organise them in folders, preview and share.",
-    available: false,
+    available: true,
   },
   {
     name: "Images",

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { crc32, deflateSync } from "node:zlib";
-import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { withConnection } from "./db";
 
 // Puts files straight into the test database and the store the app under test uses, so share
@@ -153,4 +153,55 @@ export function tinyPdf(text: string): Buffer {
   for (const o of offsets) out += `${String(o).padStart(10, "0")} 00000 n \n`;
   out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(out, "latin1");
+}
+
+/** A pending single-PUT upload row (no object yet), as the upload API leaves one. */
+export async function seedPendingUpload(ownerId: string, folderId: string | null) {
+  const id = `e2eu${randomBytes(10).toString("hex")}`;
+  await withConnection((c) =>
+    c.query(
+      "INSERT INTO `Upload` (id, ownerId, folderId, name, size, contentType, storageKey, createdAt, expiresAt) VALUES (?, ?, ?, 'pending.bin', 10, 'application/octet-stream', ?, NOW(3), DATE_ADD(NOW(3), INTERVAL 1 DAY))",
+      [id, ownerId, folderId, `users/${ownerId}/${randomUUID()}`],
+    ),
+  );
+  return { id };
+}
+
+export async function seedShareLink(ownerId: string, fileId: string) {
+  const id = `e2es${randomBytes(10).toString("hex")}`;
+  const token = randomBytes(32).toString("base64url");
+  await withConnection((c) =>
+    c.query(
+      "INSERT INTO `ShareLink` (id, token, fileId, ownerId, createdAt, updatedAt) VALUES (?, ?, ?, ?, NOW(3), NOW(3))",
+      [id, token, fileId, ownerId],
+    ),
+  );
+  return { id, token };
+}
+
+/** Everything of one owner's Drive, for before/after comparisons. */
+export async function driveRowsOf(ownerId: string) {
+  return withConnection(async (c) => {
+    const rows = async (table: string) =>
+      (await c.query(`SELECT * FROM \`${table}\` WHERE ownerId = ? ORDER BY id`, [
+        ownerId,
+      ])) as unknown[];
+    return {
+      files: await rows("File"),
+      folders: await rows("Folder"),
+      shareLinks: await rows("ShareLink"),
+      uploads: await rows("Upload"),
+    };
+  });
+}
+
+export async function objectSize(key: string): Promise<number | null> {
+  try {
+    const head = await s3().send(
+      new HeadObjectCommand({ Bucket: setting("S3_BUCKET") ?? "stratus", Key: key }),
+    );
+    return head.ContentLength ?? 0;
+  } catch {
+    return null;
+  }
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { db } from "@/lib/db/client";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { deleteDriveData, detachFolderTree } from "@/lib/drive/account-cleanup";
 
 // Data access for accounts. Inputs are already parsed by the zod schemas in lib/auth/schemas.ts.
 
@@ -43,7 +44,10 @@ export async function changePassword(userId: string, current: string, next: stri
 // with ON DELETE CASCADE or add their cleanup here.
 export async function deleteAccount(userId: string, password: string) {
   if (!(await passwordMatches(userId, password))) return { ok: false as const };
+  // Objects first: once the rows are gone nothing would record which objects were the user's.
+  await deleteDriveData(userId);
   await db.$transaction(async (tx) => {
+    await detachFolderTree(tx, userId);
     const user = await tx.user.delete({ where: { id: userId }, select: { email: true } });
     await tx.loginAttempt.deleteMany({ where: { email: user.email } });
   });

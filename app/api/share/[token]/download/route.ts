@@ -1,0 +1,71 @@
+import { clientIp } from "@/lib/auth/client-ip";
+import { serverEnv } from "@/lib/env";
+import { NO_STORE, redirectTo } from "@/lib/drive/download-http";
+import { consumeShareDownload, type ShareDownloadResult } from "@/lib/drive/share-links";
+import { shareRefusal } from "@/lib/drive/share-messages";
+import { SHARE_PASSWORD_MAX, shareTokenSchema } from "@/lib/drive/share-schemas";
+
+export const dynamic = "force-dynamic";
+
+// POST, not GET: link previewers, mail scanners and prefetchers follow GET links, and each of
+// their visits would use up one of a limited link's downloads. The password, when the link has
+// one, comes either from the public page's unlock cookie or as a `password` form field (for
+// scripts); every refusal from a browser form goes back to the page, which explains it.
+
+type Failure = Extract<ShareDownloadResult, { ok: false }>;
+
+function readCookies(header: string | null): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of (header ?? "").split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0) out.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+  }
+  return out;
+}
+
+async function formPassword(request: Request): Promise<string | undefined> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) return undefined;
+  const value = (await request.formData().catch(() => null))?.get("password");
+  if (typeof value !== "string" || value === "") return undefined;
+  // Longer than any password we accept: wrong, without spending argon2 time on it.
+  return value.slice(0, SHARE_PASSWORD_MAX + 1);
+}
+
+function refusal(result: Failure): Response {
+  const headers = new Headers({ "cache-control": NO_STORE });
+  switch (result.reason) {
+    case "password-required":
+      return Response.json({ message: "This link needs a password." }, { status: 401, headers });
+    case "wrong-password":
+      return Response.json({ message: "That password is not right." }, { status: 403, headers });
+    case "throttled": {
+      const seconds = Math.max(1, Math.ceil((result.retryAt.getTime() - Date.now()) / 1000));
+      headers.set("retry-after", String(seconds));
+      return Response.json(
+        { message: "Too many wrong passwords. Try again later." },
+        { status: 429, headers },
+      );
+    }
+    case "not-found":
+      return Response.json({ message: shareRefusal("not-found") }, { status: 404, headers });
+    default:
+      return Response.json({ message: shareRefusal(result.reason) }, { status: 410, headers });
+  }
+}
+
+export async function POST(request: Request, ctx: RouteContext<"/api/share/[token]/download">) {
+  const { token } = await ctx.params;
+  const parsed = shareTokenSchema.safeParse(token);
+  if (!parsed.success) return refusal({ ok: false, reason: "not-found" });
+  const fromPage = request.headers.get("sec-fetch-mode") === "navigate";
+  const cookies = readCookies(request.headers.get("cookie"));
+  const result = await consumeShareDownload(parsed.data, {
+    cookie: (name) => cookies.get(name),
+    password: await formPassword(request),
+    ip: clientIp(request.headers, serverEnv().TRUSTED_PROXY_HOPS),
+  });
+  if (result.ok) return redirectTo(result.url, 303);
+  if (fromPage) return redirectTo(`/s/${parsed.data}`, 303);
+  return refusal(result);
+}

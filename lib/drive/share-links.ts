@@ -1,0 +1,398 @@
+import "server-only";
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { db } from "@/lib/db/client";
+import { serverEnv } from "@/lib/env";
+import { presignGet } from "@/lib/storage/presign";
+import type { CreateShareLinkInput, UpdateShareLinkInput } from "./share-schemas";
+import { isFuture } from "./share-schemas";
+import { shareLinkState, type ShareLinkState, type ShareLinkView } from "./share-types";
+
+export const SHARE_THROTTLE = { windowMs: 15 * 60 * 1000, maxFailures: 10 } as const;
+// Long enough to read the page and click Download, short enough that a cookie left on a shared
+// computer soon stops opening the file.
+export const UNLOCK_TTL_SECONDS = 30 * 60;
+// The browser follows the redirect at once; nobody should be able to pass the URL around.
+const DOWNLOAD_URL_TTL_SECONDS = 60;
+
+export function newShareToken(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+// ------------------------------------------------------------------------------------------------
+// The owner's side. Every query names the owner, so another user's ids match nothing.
+
+const viewSelect = {
+  id: true,
+  token: true,
+  expiresAt: true,
+  maxDownloads: true,
+  downloadCount: true,
+  revokedAt: true,
+  createdAt: true,
+} as const;
+
+type ViewRow = {
+  id: string;
+  token: string;
+  expiresAt: Date | null;
+  maxDownloads: number | null;
+  downloadCount: number;
+  revokedAt: Date | null;
+  createdAt: Date;
+};
+
+function toView(row: ViewRow, hasPassword: boolean, now: Date): ShareLinkView {
+  return {
+    id: row.id,
+    token: row.token,
+    state: shareLinkState(row, now),
+    hasPassword,
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+    maxDownloads: row.maxDownloads,
+    downloadCount: row.downloadCount,
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+/** The links of a file the owner has (trashed or not), newest first; null if not theirs. */
+export async function listShareLinks(
+  ownerId: string,
+  fileId: string,
+  now = new Date(),
+): Promise<ShareLinkView[] | null> {
+  const file = await db.file.findFirst({ where: { id: fileId, ownerId }, select: { id: true } });
+  if (!file) return null;
+  const where = { ownerId, fileId };
+  // Asking which rows have a password keeps the hashes themselves out of this read.
+  const [rows, protectedRows] = await Promise.all([
+    db.shareLink.findMany({
+      where,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      select: viewSelect,
+    }),
+    db.shareLink.findMany({
+      where: { ...where, passwordHash: { not: null } },
+      select: { id: true },
+    }),
+  ]);
+  const withPassword = new Set(protectedRows.map((r) => r.id));
+  return rows.map((r) => toView(r, withPassword.has(r.id), now));
+}
+
+export type ShareFailure = { ok: false; reason: "not-found" | "revoked" | "past-expiry" };
+
+/** A new link for a live file the owner has. */
+export async function createShareLink(
+  ownerId: string,
+  input: CreateShareLinkInput,
+  now = new Date(),
+): Promise<{ ok: true; link: ShareLinkView } | ShareFailure> {
+  const file = await db.file.findFirst({
+    where: { id: input.fileId, ownerId, trashedAt: null },
+    select: { id: true },
+  });
+  if (!file) return { ok: false, reason: "not-found" };
+  if (!isFuture(input.expiresAt, now)) return { ok: false, reason: "past-expiry" };
+  const passwordHash = input.password === null ? null : await hashPassword(input.password);
+  const row = await db.shareLink.create({
+    data: {
+      token: newShareToken(),
+      fileId: file.id,
+      ownerId,
+      passwordHash,
+      expiresAt: input.expiresAt,
+      maxDownloads: input.maxDownloads,
+    },
+    select: viewSelect,
+  });
+  return { ok: true, link: toView(row, passwordHash !== null, now) };
+}
+
+/** Changes expiry, download limit and password; a revoked link stays revoked. */
+export async function updateShareLink(
+  ownerId: string,
+  input: UpdateShareLinkInput,
+  now = new Date(),
+): Promise<{ ok: true; link: ShareLinkView } | ShareFailure> {
+  const current = await db.shareLink.findFirst({
+    where: { id: input.linkId, ownerId },
+    select: { expiresAt: true, revokedAt: true },
+  });
+  if (!current) return { ok: false, reason: "not-found" };
+  if (current.revokedAt) return { ok: false, reason: "revoked" };
+  // Re-saving a link whose expiry has passed is fine; moving the expiry into the past is not.
+  const unchanged = (current.expiresAt?.getTime() ?? null) === (input.expiresAt?.getTime() ?? null);
+  if (!unchanged && !isFuture(input.expiresAt, now)) return { ok: false, reason: "past-expiry" };
+
+  const password = input.password;
+  const passwordHash =
+    password === "keep"
+      ? undefined
+      : password === "remove"
+        ? null
+        : await hashPassword(password.set);
+  const { count } = await db.shareLink.updateMany({
+    where: { id: input.linkId, ownerId, revokedAt: null },
+    data: { expiresAt: input.expiresAt, maxDownloads: input.maxDownloads, passwordHash },
+  });
+  if (count === 0) return { ok: false, reason: "revoked" };
+  const row = await db.shareLink.findFirstOrThrow({
+    where: { id: input.linkId, ownerId },
+    select: viewSelect,
+  });
+  const hasPassword =
+    passwordHash === undefined
+      ? (await db.shareLink.count({
+          where: { id: input.linkId, passwordHash: { not: null } },
+        })) > 0
+      : passwordHash !== null;
+  return { ok: true, link: toView(row, hasPassword, now) };
+}
+
+/** Turns a link off for good. Revoking twice is fine. */
+export async function revokeShareLink(
+  ownerId: string,
+  linkId: string,
+  now = new Date(),
+): Promise<{ ok: true } | ShareFailure> {
+  const { count } = await db.shareLink.updateMany({
+    where: { id: linkId, ownerId, revokedAt: null },
+    data: { revokedAt: now },
+  });
+  if (count > 0) return { ok: true };
+  const exists = await db.shareLink.count({ where: { id: linkId, ownerId } });
+  return exists > 0 ? { ok: true } : { ok: false, reason: "not-found" };
+}
+
+// ------------------------------------------------------------------------------------------------
+// The visitor's side: the token is the only credential. Nothing here returns the owner, the
+// folder or the storage key.
+
+type VisitorLink = {
+  id: string;
+  ownerId: string;
+  passwordHash: string | null;
+  expiresAt: Date | null;
+  maxDownloads: number | null;
+  downloadCount: number;
+  revokedAt: Date | null;
+  file: { name: string; size: bigint; contentType: string; storageKey: string };
+};
+
+// A trashed file's links answer exactly like unknown tokens until the file is restored.
+async function findVisitorLink(token: string): Promise<VisitorLink | null> {
+  const link = await db.shareLink.findUnique({
+    where: { token },
+    omit: { passwordHash: false },
+    include: {
+      file: {
+        select: { name: true, size: true, contentType: true, storageKey: true, trashedAt: true },
+      },
+    },
+  });
+  if (!link || link.file.trashedAt !== null) return null;
+  return link;
+}
+
+export type VisitorView =
+  | { status: "not-found" }
+  | { status: Exclude<ShareLinkState, "active"> }
+  | { status: "locked" }
+  | {
+      status: "open";
+      file: { name: string; size: number; contentType: string };
+      downloadsLeft: number | null;
+      expiresAt: string | null;
+    };
+
+function unlockCookieValue(link: { id: string; passwordHash: string }, expiresMs: number): string {
+  // The hash is part of the signed message, so changing or removing the password invalidates
+  // every cookie given out under the old one.
+  const mac = createHmac("sha256", serverEnv().NEXTAUTH_SECRET)
+    .update(`share-unlock\n${link.id}\n${expiresMs}\n${link.passwordHash}`)
+    .digest("base64url");
+  return `${expiresMs}.${mac}`;
+}
+
+function validUnlockCookie(
+  link: { id: string; passwordHash: string },
+  cookie: string | undefined,
+  now: Date,
+): boolean {
+  const match = /^(\d{1,15})\.([A-Za-z0-9_-]{43})$/.exec(cookie ?? "");
+  if (!match) return false;
+  const expiresMs = Number(match[1]);
+  if (expiresMs <= now.getTime()) return false;
+  const expected = Buffer.from(unlockCookieValue(link, expiresMs));
+  const given = Buffer.from(cookie ?? "");
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+/** The cookie that remembers a correct password for one link. */
+export function unlockCookieName(linkId: string): string {
+  return `stratus_share_${linkId}`;
+}
+
+/** What the public page shows: `unlockCookie` is the visitor's cookie for this link, if any. */
+export async function visitorView(
+  token: string,
+  readCookie: (name: string) => string | undefined,
+  now = new Date(),
+): Promise<VisitorView> {
+  const link = await findVisitorLink(token);
+  if (!link) return { status: "not-found" };
+  const state = shareLinkState(link, now);
+  if (state !== "active") return { status: state };
+  if (link.passwordHash !== null) {
+    const cookie = readCookie(unlockCookieName(link.id));
+    if (!validUnlockCookie({ id: link.id, passwordHash: link.passwordHash }, cookie, now)) {
+      return { status: "locked" };
+    }
+  }
+  return {
+    status: "open",
+    file: {
+      name: link.file.name,
+      size: Number(link.file.size),
+      contentType: link.file.contentType,
+    },
+    downloadsLeft: link.maxDownloads === null ? null : link.maxDownloads - link.downloadCount,
+    expiresAt: link.expiresAt?.toISOString() ?? null,
+  };
+}
+
+type PasswordCheck =
+  | { ok: true }
+  | { ok: false; reason: "wrong-password" }
+  | { ok: false; reason: "throttled"; retryAt: Date };
+
+// Failures for one link from one address; the block lasts until the oldest of the last
+// `maxFailures` leaves the window (as sign-in throttling does).
+async function throttledUntil(linkId: string, ip: string, now: Date): Promise<Date | null> {
+  const since = new Date(now.getTime() - SHARE_THROTTLE.windowMs);
+  const recent = await db.shareAttempt.findMany({
+    where: { shareLinkId: linkId, ip, createdAt: { gt: since } },
+    orderBy: { createdAt: "desc" },
+    take: SHARE_THROTTLE.maxFailures,
+    select: { createdAt: true },
+  });
+  const oldest = recent[SHARE_THROTTLE.maxFailures - 1];
+  return oldest ? new Date(oldest.createdAt.getTime() + SHARE_THROTTLE.windowMs) : null;
+}
+
+async function checkPassword(
+  link: { id: string; passwordHash: string },
+  password: string,
+  ip: string,
+  now: Date,
+): Promise<PasswordCheck> {
+  // Checked before argon2 runs, so a blocked client costs us no hashing either.
+  const retryAt = await throttledUntil(link.id, ip, now);
+  if (retryAt) return { ok: false, reason: "throttled", retryAt };
+  if (await verifyPassword(link.passwordHash, password)) {
+    await db.shareAttempt.deleteMany({ where: { shareLinkId: link.id, ip } });
+    return { ok: true };
+  }
+  await db.shareAttempt.create({ data: { shareLinkId: link.id, ip, createdAt: now } });
+  // Old failures serve no purpose; trimmed here so the table stays small.
+  await db.shareAttempt.deleteMany({
+    where: {
+      shareLinkId: link.id,
+      createdAt: { lt: new Date(now.getTime() - SHARE_THROTTLE.windowMs) },
+    },
+  });
+  return { ok: false, reason: "wrong-password" };
+}
+
+export type UnlockResult =
+  | { ok: true; cookie: { name: string; value: string; maxAge: number } | null }
+  | { ok: false; reason: "not-found" | Exclude<ShareLinkState, "active"> | "wrong-password" }
+  | { ok: false; reason: "throttled"; retryAt: Date };
+
+/** Checks a visitor's password; on success gives the cookie that opens the page for a while. */
+export async function unlockShare(
+  token: string,
+  password: string,
+  ip: string,
+  now = new Date(),
+): Promise<UnlockResult> {
+  const link = await findVisitorLink(token);
+  if (!link) return { ok: false, reason: "not-found" };
+  const state = shareLinkState(link, now);
+  if (state !== "active") return { ok: false, reason: state };
+  if (link.passwordHash === null) return { ok: true, cookie: null };
+  const protectedLink = { id: link.id, passwordHash: link.passwordHash };
+  const check = await checkPassword(protectedLink, password, ip, now);
+  if (!check.ok) return check;
+  const expiresMs = now.getTime() + UNLOCK_TTL_SECONDS * 1000;
+  return {
+    ok: true,
+    cookie: {
+      name: unlockCookieName(link.id),
+      value: unlockCookieValue(protectedLink, expiresMs),
+      maxAge: UNLOCK_TTL_SECONDS,
+    },
+  };
+}
+
+export type ShareDownloadResult =
+  | { ok: true; url: string }
+  | {
+      ok: false;
+      reason:
+        "not-found" | Exclude<ShareLinkState, "active"> | "password-required" | "wrong-password";
+    }
+  | { ok: false; reason: "throttled"; retryAt: Date };
+
+/**
+ * Counts one download and returns a short-lived presigned URL for it. The count and every
+ * condition are checked in one UPDATE, so N concurrent requests on a link limited to N downloads
+ * all succeed and the N+1st fails, however they interleave.
+ */
+export async function consumeShareDownload(
+  token: string,
+  access: { cookie?: (name: string) => string | undefined; password?: string; ip: string },
+  now = new Date(),
+): Promise<ShareDownloadResult> {
+  const link = await findVisitorLink(token);
+  if (!link) return { ok: false, reason: "not-found" };
+  const state = shareLinkState(link, now);
+  if (state !== "active") return { ok: false, reason: state };
+
+  if (link.passwordHash !== null) {
+    const protectedLink = { id: link.id, passwordHash: link.passwordHash };
+    const cookie = access.cookie?.(unlockCookieName(link.id));
+    if (!validUnlockCookie(protectedLink, cookie, now)) {
+      if (access.password === undefined) return { ok: false, reason: "password-required" };
+      const check = await checkPassword(protectedLink, access.password, access.ip, now);
+      if (!check.ok) return check;
+    }
+  }
+
+  const updated = await db.$executeRaw`
+    UPDATE \`ShareLink\` AS l
+    JOIN \`File\` AS f ON f.id = l.fileId
+    SET l.downloadCount = l.downloadCount + 1, l.updatedAt = ${now}
+    WHERE l.id = ${link.id}
+      AND l.revokedAt IS NULL
+      AND (l.expiresAt IS NULL OR l.expiresAt > ${now})
+      AND (l.maxDownloads IS NULL OR l.downloadCount < l.maxDownloads)
+      AND f.trashedAt IS NULL`;
+  if (updated !== 1) {
+    // Lost a race: another request took the last download, or the owner changed the link.
+    const again = await findVisitorLink(token);
+    if (!again) return { ok: false, reason: "not-found" };
+    const after = shareLinkState(again, now);
+    return { ok: false, reason: after === "active" ? "limit-reached" : after };
+  }
+
+  const signed = await presignGet(link.ownerId, {
+    key: link.file.storageKey,
+    filename: link.file.name,
+    disposition: "attachment",
+    expiresIn: DOWNLOAD_URL_TTL_SECONDS,
+  });
+  return { ok: true, url: signed.url };
+}
