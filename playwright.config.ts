@@ -1,9 +1,18 @@
+import { randomBytes } from "node:crypto";
 import { defineConfig, devices } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://localhost:${PORT}`;
 const testDatabaseUrl = process.env.TEST_DATABASE_URL;
 if (!testDatabaseUrl) throw new Error("TEST_DATABASE_URL is not set: run tests with `npm test`");
+
+// The e2e app gets its own job worker on its own ports, with keys made for this run.
+const EVENT_PORT = PORT + 5288;
+const inngest = {
+  INNGEST_SIGNING_KEY: `signkey-e2e-${randomBytes(32).toString("hex")}`,
+  INNGEST_EVENT_KEY: randomBytes(32).toString("hex"),
+  INNGEST_BASE_URL: `http://127.0.0.1:${EVENT_PORT}`,
+};
 
 export default defineConfig({
   testDir: "e2e",
@@ -42,18 +51,35 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
-    // Built by `npm test` into .next-test (NEXT_DIST_DIR) so a running `npm run up` is untouched.
-    command: `./node_modules/.bin/next start -p ${PORT}`,
-    url: `${baseURL}/api/health`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: "pipe",
-    env: {
-      NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-test",
-      DATABASE_URL: testDatabaseUrl,
-      NEXTAUTH_URL: baseURL,
-      NEXT_TELEMETRY_DISABLED: "1",
+  webServer: [
+    // The worker first: the app reports healthy only once a worker heartbeats.
+    {
+      command: "node --conditions=react-server --import tsx scripts/worker.ts",
+      url: `http://127.0.0.1:${EVENT_PORT}/health`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: "pipe",
+      env: {
+        DATABASE_URL: testDatabaseUrl,
+        ...inngest,
+        EXECUTOR_EVENT_PORT: String(EVENT_PORT),
+        WORKER_SERVE_PORT: String(PORT + 288),
+      },
     },
-  },
+    {
+      // Built by `npm test` into .next-test (NEXT_DIST_DIR) so a running `npm run up` is untouched.
+      command: `./node_modules/.bin/next start -p ${PORT}`,
+      url: `${baseURL}/api/health`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: "pipe",
+      env: {
+        NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-test",
+        DATABASE_URL: testDatabaseUrl,
+        NEXTAUTH_URL: baseURL,
+        NEXT_TELEMETRY_DISABLED: "1",
+        ...inngest,
+      },
+    },
+  ],
 });

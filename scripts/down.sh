@@ -17,6 +17,8 @@ stop_pidfile() {
   rm -f "$file"
 }
 
+# The worker first: on SIGTERM it finishes or hands back its leases.
+stop_pidfile "job worker" "$DATA/run/worker.pid"
 stop_pidfile "web server" "$DATA/run/web.pid"
 stop_pidfile "local S3 store" "$DATA/run/s3.pid"
 stop_pidfile "MariaDB" "$DB_PID"

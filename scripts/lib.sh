@@ -73,6 +73,13 @@ ensure_env_file() {
   add_secret() { grep -q "^$1=" "$f" || echo "$1=$(head -c 32 /dev/urandom | base64 | tr -d '/+=' | cut -c1-40)" >>"$f"; }
   add_secret NEXTAUTH_SECRET
   add_secret STRATUS_DB_PASSWORD
+  # The web app signs/verifies function calls and sends events even when no local worker runs.
+  # Keys set in the environment (Inngest Cloud's) are used as they are.
+  hex() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+  [ -n "${INNGEST_SIGNING_KEY:-}" ] || grep -q '^INNGEST_SIGNING_KEY=' "$f" \
+    || echo "INNGEST_SIGNING_KEY=signkey-local-$(hex)" >>"$f"
+  [ -n "${INNGEST_EVENT_KEY:-}" ] || grep -q '^INNGEST_EVENT_KEY=' "$f" \
+    || echo "INNGEST_EVENT_KEY=$(hex)" >>"$f"
 }
 
 # Reads one variable from the environment, else from .env.local.

@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db/client";
+import { checkWorker } from "@/lib/jobs/health";
 import { checkStorage } from "@/lib/storage/health";
 
 export type Check = { ok: boolean; latencyMs: number; error?: string };
@@ -23,13 +24,16 @@ async function timed(fn: () => Promise<unknown>, timeoutMs = 3000): Promise<Chec
   }
 }
 
-// Each dependency Stratus needs to serve requests; storage and the job worker join as they arrive.
+// Each dependency Stratus needs to serve requests.
 export async function runHealthChecks() {
-  const [database, storage] = await Promise.all([
+  // With an external Inngest server driving the functions, no local worker heartbeats.
+  const localWorker = process.env.INNGEST_EXECUTOR !== "external";
+  const [database, storage, worker] = await Promise.all([
     timed(() => db.$queryRaw`SELECT 1`),
     timed(() => checkStorage()),
+    localWorker ? timed(() => checkWorker()) : undefined,
   ]);
-  const checks = { database, storage };
+  const checks = { database, storage, ...(worker && { worker }) };
   const ok = Object.values(checks).every((c) => c.ok);
   return { status: ok ? ("ok" as const) : ("down" as const), checks };
 }

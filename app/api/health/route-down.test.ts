@@ -5,6 +5,7 @@ describe("GET /api/health with storage down", () => {
     // Set before the route's modules load (each test file starts with fresh modules and globals).
     // Port 9 (discard) on loopback: nothing listens there.
     process.env.S3_ENDPOINT = "http://127.0.0.1:9";
+    process.env.INNGEST_EXECUTOR = "external";
     const { GET } = await import("./route");
     // The first query also compiles Prisma's Wasm engine, which can outlast the check's timeout
     // on a busy machine; this test is about storage.

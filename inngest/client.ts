@@ -1,0 +1,9 @@
+import { Inngest } from "inngest";
+
+// One client for the web app and the worker. Where events go and who may call the functions is
+// configuration only (README, "Background jobs"): INNGEST_BASE_URL + the keys for the local
+// executor, the keys alone for Inngest Cloud, INNGEST_DEV for an Inngest dev server.
+// The SDK version is pinned exactly in package.json: the local executor speaks its protocol, and
+// new releases add opcodes and change defaults. Checkpointing posts step results to Inngest's own
+// API, which the local executor does not have.
+export const inngest = new Inngest({ id: "stratus", checkpointing: false });

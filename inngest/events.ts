@@ -1,0 +1,12 @@
+import { eventType } from "inngest";
+import { z } from "zod";
+import { EmailMessage } from "@/lib/email/schemas";
+
+// Every event Stratus sends, with the schema the SDK validates it against before a function runs.
+
+export const emailRequested = eventType("stratus/email.send", { schema: EmailMessage });
+
+// Sent when a user cancels a job; functions that run jobs list it in cancelOn, matched by jobId.
+export const jobCancelRequested = eventType("stratus/job.cancel", {
+  schema: z.object({ jobId: z.string().min(1).max(30) }),
+});

@@ -1,0 +1,42 @@
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { startTestSmtpServer } from "@/lib/email/testing/smtp-server";
+import { startAppExecutor } from "@/lib/executor/testing/app-rig";
+import { resetExecutorTables, testClient, testKeys } from "@/lib/executor/testing/harness";
+
+// The app's client reads its keys from the environment once, when it is created; the function
+// modules are imported after the keys are in place.
+const keys = testKeys();
+vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
+const { inngest } = await import("@/inngest/client");
+const { sendEmail } = await import("./send-email");
+
+const cleanups: (() => Promise<void>)[] = [];
+beforeEach(resetExecutorTables);
+afterAll(() => vi.unstubAllEnvs());
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+  delete process.env.SMTP_URL;
+});
+
+describe("send-email", () => {
+  it("delivers a stratus/email.send event to a real SMTP server through the executor", async () => {
+    const smtp = await startTestSmtpServer();
+    cleanups.push(smtp.close);
+    process.env.SMTP_URL = smtp.url;
+    const rig = await startAppExecutor(inngest, [sendEmail], keys);
+    cleanups.push(rig.stop);
+
+    await testClient(keys, rig.eventPort).send({
+      name: "stratus/email.send",
+      data: { to: "grace@example.com", subject: "Welcome to Stratus", text: "Hello Grace" },
+    });
+    const deadline = Date.now() + 15_000;
+    while (smtp.received.length === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(smtp.received).toHaveLength(1);
+    expect(smtp.received[0]?.to).toEqual(["grace@example.com"]);
+    expect(smtp.received[0]?.raw).toContain("Subject: Welcome to Stratus");
+    expect(smtp.received[0]?.raw).toContain("Hello Grace");
+  });
+});

@@ -1,0 +1,5 @@
+import { purgeTrash } from "./functions/purge-trash";
+import { sendEmail } from "./functions/send-email";
+
+// Every function Stratus serves, from /api/inngest and from the worker's own endpoint alike.
+export const functions = [sendEmail, purgeTrash];

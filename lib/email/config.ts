@@ -1,0 +1,27 @@
+import path from "node:path";
+import { z } from "zod";
+
+const schema = z.object({
+  // smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…:465. Unset: mails go to the outbox.
+  SMTP_URL: z
+    .url({ protocol: /^smtps?$/, error: "SMTP_URL must be an smtp:// or smtps:// URL" })
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  MAIL_FROM: z.string().min(3).default("Stratus <no-reply@localhost>"),
+  EMAIL_OUTBOX_DIR: z.string().min(1).optional(),
+});
+
+export type EmailConfig = { smtpUrl?: string; from: string; outboxDir: string };
+
+export function emailConfig(env: NodeJS.ProcessEnv = process.env): EmailConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid e-mail environment:\n${lines.join("\n")}`);
+  }
+  return {
+    smtpUrl: parsed.data.SMTP_URL,
+    from: parsed.data.MAIL_FROM,
+    outboxDir: path.resolve(parsed.data.EMAIL_OUTBOX_DIR ?? path.join(".data", "outbox")),
+  };
+}

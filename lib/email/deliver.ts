@@ -1,0 +1,45 @@
+import { randomUUID } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import nodemailer from "nodemailer";
+import { emailConfig, type EmailConfig } from "./config";
+import { EmailMessage } from "./schemas";
+
+export type Delivery =
+  | { via: "smtp"; messageId: string; accepted: string[] }
+  | { via: "outbox"; messageId: string; path: string };
+
+/**
+ * Sends over SMTP_URL, or without it writes the message as an .eml file to the outbox (a
+ * developer opens it in any mail client). Throws on SMTP failure so the step retries.
+ */
+export async function deliverEmail(
+  input: EmailMessage,
+  config: EmailConfig = emailConfig(),
+): Promise<Delivery> {
+  const message = EmailMessage.parse(input);
+  const mail = { from: config.from, ...message };
+  if (config.smtpUrl) {
+    const transport = nodemailer.createTransport(config.smtpUrl);
+    try {
+      const info = await transport.sendMail(mail);
+      return { via: "smtp", messageId: info.messageId, accepted: info.accepted.map(String) };
+    } finally {
+      transport.close();
+    }
+  }
+  const transport = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    newline: "unix",
+  });
+  const info = await transport.sendMail(mail);
+  await mkdir(config.outboxDir, { recursive: true });
+  const file = path.join(
+    config.outboxDir,
+    `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomUUID().slice(0, 8)}.eml`,
+  );
+  await writeFile(file, info.message as Buffer);
+  console.log(`[email] no SMTP_URL: wrote "${message.subject}" for ${message.to} to ${file}`);
+  return { via: "outbox", messageId: info.messageId, path: file };
+}

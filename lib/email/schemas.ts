@@ -1,0 +1,10 @@
+import { z } from "zod";
+
+export const EmailMessage = z.object({
+  to: z.email().max(254),
+  subject: z.string().min(1).max(998),
+  text: z.string().max(1_000_000),
+  html: z.string().max(1_000_000).optional(),
+  replyTo: z.email().max(254).optional(),
+});
+export type EmailMessage = z.infer<typeof EmailMessage>;

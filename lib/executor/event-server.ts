@@ -1,0 +1,102 @@
+import http from "node:http";
+import { z } from "zod";
+import { transaction, type Db } from "./db";
+import { cancelRun, IncomingEvent, ingestEvents } from "./lifecycle";
+import { sameSecret } from "./signing";
+
+// The Inngest event API as `inngest.send()` calls it (POST /e/<event key>, an event or an array,
+// answered with { ids, status }), plus the executor's own run cancellation endpoint. Listens on
+// loopback only: the event key is the only credential, as with Inngest's own API.
+
+const MAX_BODY_BYTES = 3 * 1024 * 1024;
+const EventBatch = z.array(IncomingEvent).max(5000);
+
+export type EventServerOptions = {
+  db: Db;
+  eventKey: string;
+  signingKey: string;
+  /** Called after events were stored, to start their runs without waiting for the next poll. */
+  onEvents: () => void;
+  log: (line: string) => void;
+};
+
+function send(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+async function readBody(req: http.IncomingMessage): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export function createEventServer(options: EventServerOptions): http.Server {
+  return http.createServer((req, res) => {
+    handle(options, req, res).catch((error: unknown) => {
+      options.log(`event API error: ${error instanceof Error ? error.message : String(error)}`);
+      if (!res.headersSent) send(res, 500, { status: 500, error: "internal error" });
+    });
+  });
+}
+
+async function handle(
+  options: EventServerOptions,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://localhost");
+  if (req.method === "GET" && url.pathname === "/health") return send(res, 200, { status: "ok" });
+
+  const eventPath = /^\/e\/([^/]+)\/?$/.exec(url.pathname);
+  if (eventPath && req.method === "POST") {
+    if (!sameSecret(decodeURIComponent(eventPath[1] ?? ""), options.eventKey)) {
+      return send(res, 401, { status: 401, error: "Event key not found" });
+    }
+    const text = await readBody(req);
+    if (text === null)
+      return send(res, 413, { status: 413, error: "request body is larger than 3 MiB" });
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return send(res, 400, { status: 400, error: "body is not JSON" });
+    }
+    // One schema at a time: a union's error would only say "invalid input".
+    const parsed = Array.isArray(json) ? EventBatch.safeParse(json) : IncomingEvent.safeParse(json);
+    if (!parsed.success)
+      return send(res, 400, { status: 400, error: z.prettifyError(parsed.error) });
+    const events = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
+    const reserved = events.find((e) => e.name.startsWith("inngest/"));
+    if (reserved)
+      return send(res, 400, {
+        status: 400,
+        error: `event name "${reserved.name}" is reserved for Inngest`,
+      });
+    const ids = await transaction(options.db, (tx) => ingestEvents(tx, events, Date.now()));
+    options.onEvents();
+    return send(res, 200, { ids, status: 200 });
+  }
+
+  const cancelPath = /^\/v1\/runs\/([0-9A-Z]{26})\/cancel$/.exec(url.pathname);
+  if (cancelPath && req.method === "POST") {
+    const auth = req.headers.authorization ?? "";
+    if (!sameSecret(auth, `Bearer ${options.signingKey}`))
+      return send(res, 401, { error: "unauthorized" });
+    const runId = cancelPath[1] ?? "";
+    const cancelled = await transaction(options.db, (tx) =>
+      cancelRun(tx, runId, "cancelled through the API", Date.now()),
+    );
+    return send(res, cancelled ? 200 : 404, { cancelled });
+  }
+  send(res, 404, { error: "not found" });
+}

@@ -1,0 +1,163 @@
+import { z } from "zod";
+import { canonicalJson } from "./canonical-json";
+import { signatureHeader, verifySignature } from "./signing";
+
+// One call to a serve endpoint in the SDK's execution version 2, and what comes back.
+
+export const Op = z.object({
+  id: z.string().min(1),
+  op: z.string(),
+  name: z.string().optional(),
+  displayName: z.string().optional(),
+  opts: z.record(z.string(), z.unknown()).nullish(),
+  data: z.unknown().optional(),
+  error: z.unknown().optional(),
+});
+export type Op = z.infer<typeof Op>;
+
+export type CallResult =
+  | { kind: "ops"; ops: Op[]; retryAfter: string | null }
+  | { kind: "done"; data: unknown }
+  | {
+      kind: "error";
+      retriable: boolean;
+      error: { name: string; message: string; stack?: string };
+      retryAfter: string | null;
+    };
+
+export type CallInput = {
+  url: string;
+  stepId: string;
+  signingKey: string;
+  event: unknown;
+  steps: Record<string, unknown>;
+  stack: string[];
+  runId: string;
+  attempt: number;
+  maxAttempts: number;
+  disableImmediate: boolean;
+  /** Aborted when the lease is lost: the result would be discarded anyway. */
+  signal: AbortSignal;
+  timeoutMs: number;
+};
+
+const ErrorBody = z
+  .object({
+    name: z.string().optional(),
+    message: z.string().optional(),
+    error: z.string().optional(),
+    stack: z.string().optional(),
+  })
+  .catchall(z.unknown());
+
+function describe(
+  body: unknown,
+  fallback: string,
+): { name: string; message: string; stack?: string } {
+  const parsed = ErrorBody.safeParse(body);
+  if (!parsed.success) return { name: "Error", message: fallback };
+  return {
+    name: parsed.data.name ?? "Error",
+    message: parsed.data.message ?? parsed.data.error ?? fallback,
+    ...(parsed.data.stack ? { stack: parsed.data.stack } : {}),
+  };
+}
+
+export async function callFunction(input: CallInput): Promise<CallResult> {
+  const url = new URL(input.url);
+  url.searchParams.set("stepId", input.stepId);
+  // No ctx.fn_id: its presence switches the SDK to checkpointing against Inngest's own API.
+  const body = canonicalJson({
+    event: input.event,
+    events: [input.event],
+    steps: input.steps,
+    ctx: {
+      run_id: input.runId,
+      attempt: input.attempt,
+      max_attempts: input.maxAttempts,
+      disable_immediate_execution: input.disableImmediate,
+      use_api: false,
+      stack: { stack: input.stack, current: input.stack.length },
+    },
+    version: 2,
+  });
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-inngest-signature": signatureHeader(body, input.signingKey),
+      },
+      body,
+      signal: AbortSignal.any([input.signal, AbortSignal.timeout(input.timeoutMs)]),
+    });
+    text = await response.text();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      kind: "error",
+      retriable: true,
+      error: { name: "NetworkError", message: `calling ${url.origin}${url.pathname}: ${message}` },
+      retryAfter: null,
+    };
+  }
+  const signature = response.headers.get("x-inngest-signature");
+  if (signature && !verifySignature(signature, text, input.signingKey)) {
+    return {
+      kind: "error",
+      retriable: true,
+      error: {
+        name: "SignatureError",
+        message: "the serve endpoint's response signature does not match the signing key",
+      },
+      retryAfter: null,
+    };
+  }
+  let json: unknown = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = text;
+  }
+  const retryAfter = response.headers.get("retry-after");
+  if (response.status === 200) return { kind: "done", data: json };
+  if (response.status === 206) {
+    const ops = z.array(Op).safeParse(json);
+    if (ops.success) return { kind: "ops", ops: ops.data, retryAfter };
+    return {
+      kind: "error",
+      retriable: true,
+      error: { name: "ProtocolError", message: `unreadable 206 response: ${ops.error.message}` },
+      retryAfter: null,
+    };
+  }
+  if (response.status === 401) {
+    return {
+      kind: "error",
+      retriable: true,
+      error: {
+        name: "SignatureError",
+        message:
+          "the serve endpoint rejected the request signature: INNGEST_SIGNING_KEY differs between the worker and the app",
+      },
+      retryAfter: null,
+    };
+  }
+  const noRetry = response.headers.get("x-inngest-no-retry") === "true";
+  return {
+    kind: "error",
+    retriable: !noRetry,
+    error: describe(json, `HTTP ${response.status}`),
+    retryAfter,
+  };
+}
+
+/** retry-after as Inngest sends it: seconds, an HTTP date or an ISO time. Null if unreadable. */
+export function retryAfterMs(value: string | null, now: number): number | null {
+  if (!value) return null;
+  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}

@@ -1,0 +1,30 @@
+import type { Inngest, InngestFunction } from "inngest";
+import { startExecutor, type Executor } from "../executor";
+import { databaseUrl, freePort, startServeEndpoint } from "./harness";
+
+// For tests of Stratus's own functions: the app's client (whose keys come from the environment,
+// see inngest/functions/*.test.ts) served and driven like in the worker.
+export async function startAppExecutor(
+  client: Inngest,
+  functions: InngestFunction.Any[],
+  keys: { signingKey: string; eventKey: string },
+): Promise<{ executor: Executor; eventPort: number; stop: () => Promise<void> }> {
+  const endpoint = await startServeEndpoint(client, functions);
+  const eventPort = await freePort();
+  const executor = await startExecutor({
+    databaseUrl: databaseUrl(),
+    ...keys,
+    serveUrl: endpoint.url,
+    eventPort,
+    pollMs: 50,
+    log: () => {},
+  });
+  return {
+    executor,
+    eventPort,
+    stop: async () => {
+      await executor.stop(2_000);
+      await endpoint.close();
+    },
+  };
+}

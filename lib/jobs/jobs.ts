@@ -1,0 +1,95 @@
+import "server-only";
+import { db } from "@/lib/db/client";
+import { JobId, JobKind, JobProgress, JobResultRef } from "./schemas";
+
+// The Job rows the UI reads. Owners see only their own jobs; functions move them through
+// queued → running → succeeded | failed, and a user may cancel one that has not finished.
+// Every transition is a conditional update, so a late step of a cancelled run (or a retried
+// step) cannot reopen a finished job.
+
+const jobSelect = {
+  id: true,
+  kind: true,
+  status: true,
+  phase: true,
+  progress: true,
+  error: true,
+  resultRef: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
+} as const;
+
+const ACTIVE = { in: ["queued", "running"] as ("queued" | "running")[] };
+const MAX_ERROR = 2000;
+
+export async function createJob(ownerId: string, kind: string) {
+  return db.job.create({ data: { ownerId, kind: JobKind.parse(kind) }, select: jobSelect });
+}
+
+export async function listJobs(ownerId: string, limit = 50) {
+  return db.job.findMany({
+    where: { ownerId },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: Math.min(Math.max(1, limit), 200),
+    select: jobSelect,
+  });
+}
+
+export async function getJob(ownerId: string, jobId: string) {
+  const id = JobId.safeParse(jobId);
+  if (!id.success) return null;
+  return db.job.findFirst({ where: { id: id.data, ownerId }, select: jobSelect });
+}
+
+export type Job = NonNullable<Awaited<ReturnType<typeof getJob>>>;
+
+/** From a function's first step. False when the job was cancelled (or finished) meanwhile. */
+export async function startJob(jobId: string, progress: JobProgress = {}): Promise<boolean> {
+  const { count } = await db.job.updateMany({
+    where: { id: JobId.parse(jobId), status: ACTIVE },
+    data: { status: "running", startedAt: new Date(), ...JobProgress.parse(progress) },
+  });
+  return count === 1;
+}
+
+export async function reportProgress(jobId: string, progress: JobProgress): Promise<boolean> {
+  const { count } = await db.job.updateMany({
+    where: { id: JobId.parse(jobId), status: ACTIVE },
+    data: JobProgress.parse(progress),
+  });
+  return count === 1;
+}
+
+export async function succeedJob(jobId: string, resultRef?: string): Promise<boolean> {
+  const { count } = await db.job.updateMany({
+    where: { id: JobId.parse(jobId), status: ACTIVE },
+    data: {
+      status: "succeeded",
+      progress: 100,
+      finishedAt: new Date(),
+      resultRef: resultRef === undefined ? null : JobResultRef.parse(resultRef),
+    },
+  });
+  return count === 1;
+}
+
+/** From an onFailure handler (or a step that gives up): the message is shown to the owner. */
+export async function failJob(jobId: string, message: string): Promise<boolean> {
+  const { count } = await db.job.updateMany({
+    where: { id: JobId.parse(jobId), status: ACTIVE },
+    data: { status: "failed", finishedAt: new Date(), error: message.slice(0, MAX_ERROR) },
+  });
+  return count === 1;
+}
+
+/** Marks the owner's job cancelled; false if it is not theirs or already finished. */
+export async function markJobCancelled(ownerId: string, jobId: string): Promise<boolean> {
+  const id = JobId.safeParse(jobId);
+  if (!id.success) return false;
+  const { count } = await db.job.updateMany({
+    where: { id: id.data, ownerId, status: ACTIVE },
+    data: { status: "cancelled", finishedAt: new Date() },
+  });
+  return count === 1;
+}
