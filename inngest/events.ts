@@ -10,3 +10,8 @@ export const emailRequested = eventType("stratus/email.send", { schema: EmailMes
 export const jobCancelRequested = eventType("stratus/job.cancel", {
   schema: z.object({ jobId: z.string().min(1).max(30) }),
 });
+
+// The Trash page's "Empty trash": a job, since a big trash means thousands of object deletions.
+export const trashEmptyRequested = eventType("stratus/drive.trash.empty", {
+  schema: z.object({ jobId: z.string().min(1).max(30), ownerId: z.string().min(1).max(30) }),
+});

@@ -1,5 +1,6 @@
+import { emptyTrashJob } from "./functions/empty-trash";
 import { purgeTrash } from "./functions/purge-trash";
 import { sendEmail } from "./functions/send-email";
 
 // Every function Stratus serves, from /api/inngest and from the worker's own endpoint alike.
-export const functions = [sendEmail, purgeTrash];
+export const functions = [sendEmail, purgeTrash, emptyTrashJob];

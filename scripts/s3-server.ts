@@ -2,11 +2,14 @@
 // Started by scripts/s3-start.sh; run by hand with
 //   S3_ACCESS_KEY_ID=… S3_SECRET_ACCESS_KEY=… node --openssl-legacy-provider --import tsx scripts/s3-server.ts
 // (--openssl-legacy-provider: s3rver encrypts ListObjectsV2 continuation tokens with DES.)
-import { readdir, readFile, rm, stat } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 
 // s3rver is CommonJS without type declarations; these are the few parts used here.
@@ -40,11 +43,24 @@ type Account = {
   revokeAccessKey(id: string): void;
 };
 
+type FilesystemStoreMethods = {
+  getResourcePath(bucket: string, key: string | undefined, resource: string): string;
+  putMetadata(bucket: string, key: string, metadata: unknown, md5: string): Promise<void>;
+  putObjectMultipart(
+    bucket: string,
+    uploadId: string,
+    parts: { number: number; etag: string }[],
+  ): Promise<{ size: number; md5: string }>;
+};
+
 const require = createRequire(import.meta.url);
 const S3rver = require("@20minutes/s3rver") as new (options: S3rverOptions) => S3rverInstance;
 const S3Error = require("@20minutes/s3rver/lib/models/error") as S3ErrorCtor;
 const { DUMMY_ACCOUNT } = require("@20minutes/s3rver/lib/models/account") as {
   DUMMY_ACCOUNT: Account;
+};
+const FilesystemStore = require("@20minutes/s3rver/lib/stores/filesystem") as {
+  prototype: FilesystemStoreMethods;
 };
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -205,6 +221,67 @@ async function listParts(dir: string, bucketName: string, key: string, uploadId:
     },
   };
 }
+
+// s3rver completes a multipart upload by re-reading every part through MD5 to give the object a
+// whole-file ETag, which S3 never does: S3's multipart ETag is the MD5 of the parts' binary MD5s
+// followed by "-<count>", and S3 refuses a part whose ETag does not match what it stored (InvalidPart).
+// Doing the same here makes the local store behave like S3 and completes a 256 MiB upload by copying
+// it once instead of copying and hashing it.
+FilesystemStore.prototype.putObjectMultipart = async function (bucketName, uploadId, parts) {
+  const uploadDir = path.join(this.getResourcePath(bucketName, undefined, "uploads"), uploadId);
+  const [key, metadata] = await Promise.all([
+    readFile(path.join(uploadDir, "key"), "utf8"),
+    readFile(path.join(uploadDir, "metadata"), "utf8").then((m) => JSON.parse(m) as unknown),
+  ]);
+  const sorted = [...parts].sort((a, b) => a.number - b.number);
+  const md5s = await Promise.all(
+    sorted.map((p) =>
+      readFile(path.join(uploadDir, `${p.number}.md5`), "utf8").then(
+        (m) => m.trim(),
+        () => null,
+      ),
+    ),
+  );
+  sorted.forEach((part, i) => {
+    if (md5s[i] !== part.etag) {
+      throw new S3Error(
+        "InvalidPart",
+        "One or more of the specified parts could not be found. The part might not have been " +
+          "uploaded, or the specified entity tag might not have matched the part's entity tag.",
+      );
+    }
+  });
+  const objectPath = this.getResourcePath(bucketName, key, "object");
+  await mkdir(path.dirname(objectPath), { recursive: true });
+  // Assemble beside the object and rename, so a reader never sees a half-written object.
+  const assembling = `${objectPath}.${uploadId}.assembling`;
+  const out = createWriteStream(assembling, { highWaterMark: 4 * 1024 * 1024 });
+  let size = 0;
+  try {
+    for (const part of sorted) {
+      const input = createReadStream(path.join(uploadDir, String(part.number)), {
+        highWaterMark: 4 * 1024 * 1024,
+      });
+      input.on("data", (chunk) => (size += chunk.length));
+      await pipeline(input, out, { end: false });
+    }
+    await new Promise<void>((resolve, reject) =>
+      out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+    );
+    await rename(assembling, objectPath);
+  } catch (err) {
+    out.destroy();
+    await rm(assembling, { force: true });
+    throw err;
+  }
+  const etag =
+    createHash("md5")
+      .update(Buffer.concat(md5s.map((m) => Buffer.from(m ?? "", "hex"))))
+      .digest("hex") + `-${sorted.length}`;
+  await this.putMetadata(bucketName, key, metadata, etag);
+  await rm(uploadDir, { recursive: true });
+  return { size, md5: etag };
+};
 
 const server = new S3rver({
   address: "127.0.0.1",

@@ -2,7 +2,9 @@
 
 import { ChevronLeft, ChevronRight, RotateCcw, Trash2 } from "lucide-react";
 import Link from "next/link";
-import { useActionState, useState, useTransition } from "react";
+import { useRouter } from "next/navigation";
+import { useActionState, useCallback, useState, useTransition } from "react";
+import { JobProgress } from "@/components/jobs/job-progress";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import {
@@ -15,6 +17,7 @@ import {
 import { deleteForeverAction, emptyTrashAction, restoreAction } from "@/lib/drive/actions";
 import type { TrashEntry, TrashListing } from "@/lib/drive/listing-types";
 import type { FormState } from "@/lib/forms";
+import type { JobView } from "@/lib/jobs/view";
 import { cn } from "@/lib/utils";
 import { FileIcon, FolderIcon } from "./file-icon";
 import { daysLeft, formatBytes } from "./format";
@@ -35,6 +38,8 @@ export function TrashTable({ trash }: { trash: TrashListing }) {
   const [status, setStatus] = useState<FormState | null>(null);
   const [confirm, setConfirm] = useState<Confirm | null>(null);
   const [busy, startTransition] = useTransition();
+  const [emptying, setEmptying] = useState<string | null>(null);
+  const router = useRouter();
   const chosen = trash.entries.filter((e) => selected.has(keyOf(e)));
   const allChecked = trash.entries.length > 0 && chosen.length === trash.entries.length;
 
@@ -46,11 +51,32 @@ export function TrashTable({ trash }: { trash: TrashListing }) {
     });
   }
 
-  function done(result: FormState) {
+  function done(result: FormState & { jobId?: string }) {
     setConfirm(null);
+    if (result.jobId) {
+      setStatus(null);
+      setEmptying(result.jobId);
+      return;
+    }
     setStatus(result);
     if (result.ok) setSelected(new Set());
   }
+
+  const emptied = useCallback(
+    (job: JobView) => {
+      setEmptying(null);
+      setSelected(new Set());
+      setStatus(
+        job.status === "succeeded"
+          ? { ok: true, message: job.phase ?? "The trash is empty." }
+          : job.status === "cancelled"
+            ? { ok: true, message: "Stopped emptying the trash; what was deleted is gone." }
+            : { ok: false, message: job.error ?? "The trash could not be emptied." },
+      );
+      router.refresh();
+    },
+    [router],
+  );
 
   return (
     <div className="grid gap-4">
@@ -95,12 +121,14 @@ export function TrashTable({ trash }: { trash: TrashListing }) {
         <Button
           size="sm"
           variant="destructive"
-          disabled={trash.total === 0 || busy}
+          disabled={trash.total === 0 || busy || emptying !== null}
           onClick={() => setConfirm({ kind: "empty" })}
         >
           Empty trash
         </Button>
       </div>
+
+      {emptying && <JobProgress jobId={emptying} title="Emptying the trash" onFinished={emptied} />}
 
       <div role="status" aria-live="polite" className="empty:hidden">
         {status?.message && (

@@ -13,7 +13,8 @@ import {
   moveSchema,
   renameSchema,
 } from "./schemas";
-import { deleteForever, emptyTrash, restoreItems, trashItems } from "./trash";
+import { startEmptyTrash } from "./empty-trash";
+import { deleteForever, restoreItems, trashItems } from "./trash";
 import type { DriveFolder } from "./types";
 
 // Drive's server actions. Each parses its input, checks the session itself (an action is a public
@@ -119,12 +120,11 @@ export async function deleteForeverAction(
   return onItems(formData, "Nothing deleted.", deleteForever);
 }
 
-export async function emptyTrashAction(): Promise<FormState> {
+/** Starts the background job; the page follows it (jobId) and refreshes when it ends. */
+export async function emptyTrashAction(): Promise<FormState & { jobId?: string }> {
   const user = await currentUser();
-  if (!user) return { message: SESSION_ENDED };
-  const result = await emptyTrash(user.id);
-  refresh();
-  return result;
+  if (!user) return { ok: false, message: SESSION_ENDED };
+  return startEmptyTrash(user.id);
 }
 
 export type FolderPickerState =

@@ -312,11 +312,60 @@ async function purge(where: { ownerId?: string; trashedAt: { not: null } | { lt:
 /** Deletes everything in this owner's trash, hidden contents included. */
 export async function emptyTrash(ownerId: string): Promise<TrashResult> {
   const { files, folders } = await purge({ ownerId, trashedAt: { not: null } });
+  return emptiedMessage(files, folders);
+}
+
+export function emptiedMessage(files: number, folders: number): TrashResult {
   if (files + folders === 0) return { ok: true, message: "The trash is already empty." };
   return {
     ok: true,
     message: `Deleted ${plural(files, "file")} and ${plural(folders, "folder")} forever.`,
   };
+}
+
+/** What emptying this owner's trash deletes (hidden contents included), trashed before `before`. */
+export async function countTrash(
+  ownerId: string,
+  before: Date = new Date(),
+): Promise<{ files: number; folders: number }> {
+  const where = { ownerId, trashedAt: { not: null, lte: before } };
+  const [files, folders] = await Promise.all([
+    db.file.count({ where }),
+    db.folder.count({ where }),
+  ]);
+  return { files, folders };
+}
+
+/**
+ * One slice of emptying the trash, for the background job: up to `limit` files trashed before
+ * `before`, or once none is left, up to `limit` such folders. Repeating a slice that already ran
+ * deletes the next one, so a retried step never fails on rows that are gone; items trashed after
+ * the user asked stay.
+ */
+export async function purgeTrashBatch(
+  ownerId: string,
+  before: Date,
+  limit: number,
+): Promise<{ files: number; folders: number }> {
+  const where = { ownerId, trashedAt: { not: null, lte: before } };
+  const files = await db.file.findMany({
+    where,
+    select: { id: true, storageKey: true },
+    take: limit,
+  });
+  if (files.length > 0) {
+    await destroy({
+      fileIds: files.map((f) => f.id),
+      storageKeys: files.map((f) => f.storageKey),
+      folderIds: [],
+    });
+    return { files: files.length, folders: 0 };
+  }
+  const folders = await db.folder.findMany({ where, select: { id: true }, take: limit });
+  if (folders.length > 0) {
+    await destroy({ fileIds: [], storageKeys: [], folderIds: folders.map((f) => f.id) });
+  }
+  return { files: 0, folders: folders.length };
 }
 
 /**

@@ -61,12 +61,18 @@ export async function reportProgress(jobId: string, progress: JobProgress): Prom
   return count === 1;
 }
 
-export async function succeedJob(jobId: string, resultRef?: string): Promise<boolean> {
+/** `summary`, when given, replaces the phase: what the owner reads next to the finished job. */
+export async function succeedJob(
+  jobId: string,
+  resultRef?: string,
+  summary?: string,
+): Promise<boolean> {
   const { count } = await db.job.updateMany({
     where: { id: JobId.parse(jobId), status: ACTIVE },
     data: {
       status: "succeeded",
       progress: 100,
+      ...(summary === undefined ? {} : JobProgress.pick({ phase: true }).parse({ phase: summary })),
       finishedAt: new Date(),
       resultRef: resultRef === undefined ? null : JobResultRef.parse(resultRef),
     },
@@ -92,4 +98,13 @@ export async function markJobCancelled(ownerId: string, jobId: string): Promise<
     data: { status: "cancelled", finishedAt: new Date() },
   });
   return count === 1;
+}
+
+/** The owner's unfinished job of this kind, if any: some jobs make no sense twice at once. */
+export async function findActiveJob(ownerId: string, kind: string) {
+  return db.job.findFirst({
+    where: { ownerId, kind: JobKind.parse(kind), status: ACTIVE },
+    orderBy: { createdAt: "desc" },
+    select: jobSelect,
+  });
 }

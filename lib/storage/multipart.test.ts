@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -68,10 +69,21 @@ describe("multipart upload with presigned parts", () => {
       { ...uploaded[1], size: 1024 },
     ]);
 
+    const wrong = uploaded.map((p, i) => (i === 1 ? { ...p, etag: `"${"0".repeat(32)}"` } : p));
+    await expect(completeMultipartUpload(user, { key, uploadId, parts: wrong })).rejects.toThrow(
+      /part/i,
+    );
+    expect(await headObject(key)).toBeNull();
+
     await completeMultipartUpload(user, { key, uploadId, parts: uploaded.reverse() });
+    // S3's multipart ETag: the MD5 of the parts' binary MD5s, then "-<number of parts>".
+    const partMd5s = Buffer.concat(
+      [...uploaded].reverse().map((p) => Buffer.from(p.etag.replaceAll('"', ""), "hex")),
+    );
     expect(await headObject(key)).toMatchObject({
       size: MIN_PART_SIZE + 1024,
       contentType: "video/mp4",
+      etag: `"${createHash("md5").update(partMd5s).digest("hex")}-2"`,
     });
     const tail = await getRange(key, MIN_PART_SIZE + 1024);
     expect(Buffer.from(tail ?? []).equals(Buffer.from(data))).toBe(true);

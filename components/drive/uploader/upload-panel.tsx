@@ -15,7 +15,7 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { formatBytes, formatDuration, formatSpeed } from "@/lib/drive/upload-format";
 import { cn } from "@/lib/utils";
-import { ProgressBar } from "./progress-bar";
+import { ProgressBar } from "@/components/ui/progress-bar";
 import type { InterruptedUpload, UploaderSnapshot, UploadItem } from "./upload-engine";
 import type { UploadManager } from "./upload-engine";
 
