@@ -3,13 +3,12 @@
 //   S3_ACCESS_KEY_ID=… S3_SECRET_ACCESS_KEY=… node --openssl-legacy-provider --import tsx scripts/s3-server.ts
 // (--openssl-legacy-provider: s3rver encrypts ListObjectsV2 continuation tokens with DES.)
 import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 
 // s3rver is CommonJS without type declarations; these are the few parts used here.
@@ -253,27 +252,21 @@ FilesystemStore.prototype.putObjectMultipart = async function (bucketName, uploa
   });
   const objectPath = this.getResourcePath(bucketName, key, "object");
   await mkdir(path.dirname(objectPath), { recursive: true });
-  // Assemble beside the object and rename, so a reader never sees a half-written object.
+  // Assemble beside the object and rename, so a reader never sees a half-written object. GNU cat
+  // copies with copy_file_range, inside the kernel: 256 MiB in about 0.1 s where a read/write loop
+  // in this process takes about 1 s.
   const assembling = `${objectPath}.${uploadId}.assembling`;
-  const out = createWriteStream(assembling, { highWaterMark: 4 * 1024 * 1024 });
-  let size = 0;
   try {
-    for (const part of sorted) {
-      const input = createReadStream(path.join(uploadDir, String(part.number)), {
-        highWaterMark: 4 * 1024 * 1024,
-      });
-      input.on("data", (chunk) => (size += chunk.length));
-      await pipeline(input, out, { end: false });
-    }
-    await new Promise<void>((resolve, reject) =>
-      out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+    await concatenate(
+      sorted.map((part) => path.join(uploadDir, String(part.number))),
+      assembling,
     );
     await rename(assembling, objectPath);
   } catch (err) {
-    out.destroy();
     await rm(assembling, { force: true });
     throw err;
   }
+  const { size } = await stat(objectPath);
   const etag =
     createHash("md5")
       .update(Buffer.concat(md5s.map((m) => Buffer.from(m ?? "", "hex"))))
@@ -282,6 +275,23 @@ FilesystemStore.prototype.putObjectMultipart = async function (bucketName, uploa
   await rm(uploadDir, { recursive: true });
   return { size, md5: etag };
 };
+
+async function concatenate(files: string[], destination: string): Promise<void> {
+  const out = await open(destination, "w");
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const cat = spawn("cat", ["--", ...files], { stdio: ["ignore", out.fd, "pipe"] });
+      let stderr = "";
+      cat.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+      cat.on("error", reject);
+      cat.on("close", (code) =>
+        code === 0 ? resolve() : reject(new Error(`cat exited with ${code}: ${stderr.trim()}`)),
+      );
+    });
+  } finally {
+    await out.close();
+  }
+}
 
 const server = new S3rver({
   address: "127.0.0.1",
