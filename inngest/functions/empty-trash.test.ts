@@ -180,7 +180,6 @@ describe("empty-trash in the worker process", () => {
     const eventPort = await freePort();
     const env = {
       ...process.env,
-      NODE_ENV: "production",
       DATABASE_URL: databaseUrl(),
       INNGEST_SIGNING_KEY: keys.signingKey,
       INNGEST_EVENT_KEY: keys.eventKey,

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { NextRequest } from "next/server";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { canonicalJson } from "@/lib/executor/canonical-json";
 import { signatureHeader } from "@/lib/executor/signing";
@@ -34,7 +35,7 @@ const body = canonicalJson({
 });
 const call = (headers: Record<string, string>) =>
   POST(
-    new Request(url, {
+    new NextRequest(url, {
       method: "POST",
       body,
       headers: { "content-type": "application/json", ...headers },
@@ -44,10 +45,10 @@ const call = (headers: Record<string, string>) =>
 
 describe("/api/inngest", () => {
   it("describes itself only to a signed request, in cloud mode with every function", async () => {
-    const unsigned = await GET(new Request("http://app.test/api/inngest"), {} as never);
+    const unsigned = await GET(new NextRequest("http://app.test/api/inngest"), {} as never);
     expect(unsigned.status).toBe(401);
     const res = await GET(
-      new Request("http://app.test/api/inngest", {
+      new NextRequest("http://app.test/api/inngest", {
         headers: { "x-inngest-signature": signatureHeader("", signingKey) },
       }),
       {} as never,
@@ -60,7 +61,7 @@ describe("/api/inngest", () => {
   });
 
   it("refuses unsigned and wrongly signed calls", async () => {
-    for (const headers of [
+    for (const headers of <Record<string, string>[]>[
       {},
       { "x-inngest-signature": signatureHeader(body, `signkey-test-${"0".repeat(64)}`) },
     ]) {
