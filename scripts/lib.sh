@@ -156,3 +156,20 @@ set_env_line() {
   echo "$1=$2" >>"$tmp"
   cat "$tmp" >"$f"; rm -f "$tmp"
 }
+
+# Points the app's Inngest client at the local executor's event API (INNGEST_BASE_URL in
+# .env.local), or removes that line when INNGEST_EXECUTOR=external. Runs before the web server
+# starts, so its first start already has it.
+configure_inngest_env() {
+  local env_file="$ROOT/.env.local" event_port executor local_url
+  event_port="$(env_value EXECUTOR_EVENT_PORT)"; event_port="${event_port:-8288}"
+  executor="$(env_value INNGEST_EXECUTOR)"; executor="${executor:-local}"
+  local_url="http://127.0.0.1:$event_port"
+  if [ "$executor" = local ]; then
+    [ "$(grep -E '^INNGEST_BASE_URL=' "$env_file" | tail -n1 | cut -d= -f2-)" = "$local_url" ] \
+      || set_env_line INNGEST_BASE_URL "$local_url"
+  elif grep -q "^INNGEST_BASE_URL=$local_url\$" "$env_file"; then
+    grep -v '^INNGEST_BASE_URL=' "$env_file" >"$env_file.tmp" || true
+    cat "$env_file.tmp" >"$env_file"; rm -f "$env_file.tmp"
+  fi
+}

@@ -31,6 +31,7 @@ else
 fi
 
 # next start reads .env.local only when it starts: a changed setting needs a restart too.
+configure_inngest_env
 env_hash="$(sha256sum .env.local | cut -d' ' -f1)"
 [ "$(cat "$DATA/env-hash" 2>/dev/null)" = "$env_hash" ] || restart=1
 echo "$env_hash" >"$DATA/env-hash"

@@ -11,22 +11,13 @@ WORKER_PID="$DATA/run/worker.pid"
 ENV_FILE="$ROOT/.env.local"
 mkdir -p "$DATA/run"
 
+configure_inngest_env
 EVENT_PORT="$(env_value EXECUTOR_EVENT_PORT)"; EVENT_PORT="${EVENT_PORT:-8288}"
 SERVE_PORT="$(env_value WORKER_SERVE_PORT)"; SERVE_PORT="${SERVE_PORT:-3288}"
 LOCAL_URL="http://127.0.0.1:$EVENT_PORT"
 executor="$(env_value INNGEST_EXECUTOR)"; executor="${executor:-local}"
-
-if [ "$executor" = local ]; then
-  # Where the web app's inngest.send() goes: this worker's event API.
-  [ "$(grep -E '^INNGEST_BASE_URL=' "$ENV_FILE" | tail -n1 | cut -d= -f2-)" = "$LOCAL_URL" ] \
-    || set_env_line INNGEST_BASE_URL "$LOCAL_URL"
-else
-  log "INNGEST_EXECUTOR=$executor: an Inngest server drives the functions; starting the serve endpoint only"
-  if grep -q "^INNGEST_BASE_URL=$LOCAL_URL\$" "$ENV_FILE"; then
-    grep -v '^INNGEST_BASE_URL=' "$ENV_FILE" >"$ENV_FILE.tmp" || true
-    cat "$ENV_FILE.tmp" >"$ENV_FILE"; rm -f "$ENV_FILE.tmp"
-  fi
-fi
+[ "$executor" = local ] \
+  || log "INNGEST_EXECUTOR=$executor: an Inngest server drives the functions; starting the serve endpoint only"
 
 worker_running() {
   [ -f "$WORKER_PID" ] && kill -0 "$(cat "$WORKER_PID")" 2>/dev/null \
