@@ -1,6 +1,7 @@
 import { eventType } from "inngest";
 import { z } from "zod";
 import { EmailMessage } from "@/lib/email/schemas";
+import { ImageApplyEvent, ImageBatchEvent } from "@/lib/images/job-schemas";
 
 // Every event Stratus sends, with the schema the SDK validates it against before a function runs.
 
@@ -15,3 +16,9 @@ export const jobCancelRequested = eventType("stratus/job.cancel", {
 export const trashEmptyRequested = eventType("stratus/drive.trash.empty", {
   schema: z.object({ jobId: z.string().min(1).max(30), ownerId: z.string().min(1).max(30) }),
 });
+
+// Image Studio's Apply: one image through a chain at full resolution, the result into the Drive.
+export const imageApplyRequested = eventType("stratus/image.apply", { schema: ImageApplyEvent });
+
+// Image Studio's batch: a preset over many images (the job's ImageBatchItem rows list them).
+export const imageBatchRequested = eventType("stratus/image.batch", { schema: ImageBatchEvent });

@@ -3,6 +3,7 @@
 import { ChevronLeft, ChevronRight, FolderOpen, SearchX } from "lucide-react";
 import Link from "next/link";
 import { useState, useTransition } from "react";
+import { ApplyPresetDialog } from "@/components/images/apply-preset-dialog";
 import { Button } from "@/components/ui/button";
 import { restoreAction, trashAction } from "@/lib/drive/actions";
 import type { FolderListing } from "@/lib/drive/listing-types";
@@ -42,9 +43,14 @@ export function FileBrowser({ listing }: { listing: FolderListing }) {
   const [moving, setMoving] = useState<MoveTarget[] | null>(null);
   const [previewing, setPreviewing] = useState<DriveFile | null>(null);
   const [sharing, setSharing] = useState<DriveFile | null>(null);
+  const [applyingPreset, setApplyingPreset] = useState(false);
   const [busy, startTransition] = useTransition();
 
   const chosen = items.filter((i) => selected.has(i.key));
+  // Image Studio presets apply to images, and to the images inside folders.
+  const forPreset = chosen.filter(
+    (c) => c.kind === "folder" || c.item.contentType.toLowerCase().startsWith("image/"),
+  );
 
   function finish(message: string) {
     setNewFolderOpen(false);
@@ -174,6 +180,7 @@ export function FileBrowser({ listing }: { listing: FolderListing }) {
           onMove={() => setMoving(chosen.map(target))}
           onTrash={() => trash(chosen.map((c) => c.key))}
           onClear={() => setSelected(new Set())}
+          onApplyPreset={forPreset.length > 0 ? () => setApplyingPreset(true) : undefined}
           busy={busy}
         />
       )}
@@ -208,11 +215,31 @@ export function FileBrowser({ listing }: { listing: FolderListing }) {
           onOpenChange={(open) => !open && setPreviewing(null)}
         />
       )}
+      <ApplyPresetDialog
+        items={forPreset.map((c) => c.key)}
+        summary={presetSummary(forPreset)}
+        open={applyingPreset}
+        onOpenChange={setApplyingPreset}
+      />
       {sharing && (
         <ShareDialog file={sharing} open onOpenChange={(open) => !open && setSharing(null)} />
       )}
     </div>
   );
+}
+
+function presetSummary(entries: BrowserItem[]): string {
+  const images = entries.filter((e) => e.kind === "file").length;
+  const folders = entries.length - images;
+  const parts = [
+    images > 0 ? (images === 1 ? "1 image" : `${images} images`) : null,
+    folders > 0
+      ? folders === 1
+        ? "the images in 1 folder"
+        : `the images in ${folders} folders`
+      : null,
+  ].filter(Boolean);
+  return `For ${parts.join(" and ")}.`;
 }
 
 function EmptyState({ listing }: { listing: FolderListing }) {

@@ -1,6 +1,6 @@
 "use client";
 
-import { Download, FolderInput, FolderPlus, Search, Trash2, X } from "lucide-react";
+import { Download, FolderInput, FolderPlus, Search, Trash2, Wand2, X } from "lucide-react";
 import { useRouter } from "next/navigation";
 import type { ReactNode } from "react";
 import { Button } from "@/components/ui/button";
@@ -116,11 +116,14 @@ export function SelectionBar({
   onMove,
   onTrash,
   onClear,
+  onApplyPreset,
   busy,
 }: {
   count: number;
   zipHref: string;
   onMove(): void;
+  /** Image Studio's batch; absent when the selection holds no images or folders. */
+  onApplyPreset?(): void;
   onTrash(): void;
   onClear(): void;
   busy: boolean;
@@ -141,6 +144,12 @@ export function SelectionBar({
           Download as zip
         </a>
       </Button>
+      {onApplyPreset && (
+        <Button size="sm" variant="outline" onClick={onApplyPreset} disabled={busy}>
+          <Wand2 aria-hidden />
+          Apply preset…
+        </Button>
+      )}
       <Button size="sm" variant="outline" onClick={onMove} disabled={busy}>
         <FolderInput aria-hidden />
         Move…

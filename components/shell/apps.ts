@@ -24,7 +24,7 @@ export const APPS: AppEntry[] = [
     href: "/images",
     icon: ImageIcon,
     summary: "Chain filters with a live preview and apply them in the background.",
-    available: false,
+    available: true,
   },
   {
     name: "Jobs",

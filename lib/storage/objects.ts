@@ -6,6 +6,7 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   paginateListObjectsV2,
+  PutObjectCommand,
 } from "@aws-sdk/client-s3";
 import { storageClient } from "./client";
 import { storageConfig } from "./config";
@@ -22,6 +23,22 @@ export type ObjectInfo = {
   etag: string | undefined;
   lastModified: Date | undefined;
 };
+
+/**
+ * Writes an object the server produced itself (an Image Studio result, a MapReduce output).
+ * Browser uploads never come here: they go straight to the store with presigned URLs.
+ */
+export async function putObject(key: string, body: Uint8Array, contentType: string): Promise<void> {
+  await storageClient().send(
+    new PutObjectCommand({
+      Bucket: storageConfig().bucket,
+      Key: key,
+      Body: body,
+      ContentType: contentType,
+      ContentLength: body.byteLength,
+    }),
+  );
+}
 
 /** Size, type and ETag of an object, or null when it does not exist. */
 export async function headObject(key: string): Promise<ObjectInfo | null> {

@@ -1,0 +1,60 @@
+"use client";
+
+import { Upload } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { useEffect, useRef, type ChangeEvent } from "react";
+import { Button } from "@/components/ui/button";
+import { UploadPanel } from "@/components/drive/uploader/upload-panel";
+import { useRefreshOnUpload, useUploader } from "@/components/drive/uploader/use-uploader";
+
+/**
+ * "Upload an image" on the Image Studio page: the Drive's own uploader (progress, resume, quota)
+ * into My Drive. One image opens in the editor as soon as it is stored; several stay in the grid.
+ */
+export function StudioUpload() {
+  const input = useRef<HTMLInputElement>(null);
+  const router = useRouter();
+  const { manager, snapshot } = useUploader();
+  const waitingFor = useRef<string | null>(null);
+  useRefreshOnUpload();
+
+  useEffect(() => {
+    const id = waitingFor.current;
+    if (!id) return;
+    const item = snapshot.items.find((i) => i.id === id);
+    if (item?.phase === "done" && item.file) {
+      waitingFor.current = null;
+      router.push(`/images/${item.file.id}`);
+    } else if (!item || item.phase === "failed" || item.phase === "cancelled") {
+      waitingFor.current = null;
+    }
+  }, [snapshot, router]);
+
+  const onChange = (e: ChangeEvent<HTMLInputElement>) => {
+    const files = Array.from(e.target.files ?? []);
+    e.target.value = "";
+    if (files.length === 0) return;
+    const ids = manager.add(files, null);
+    waitingFor.current = ids.length === 1 ? (ids[0] ?? null) : null;
+  };
+  const choose = () => input.current?.click();
+
+  return (
+    <>
+      <input
+        ref={input}
+        type="file"
+        accept="image/*"
+        multiple
+        hidden
+        data-testid="image-upload-input"
+        onChange={onChange}
+      />
+      <Button type="button" onClick={choose}>
+        <Upload aria-hidden />
+        Upload an image
+      </Button>
+      <UploadPanel manager={manager} snapshot={snapshot} onChooseFiles={choose} />
+    </>
+  );
+}

@@ -1,0 +1,154 @@
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { db } from "@/lib/db/client";
+import { makeFolder, makeUser, removeUsers } from "@/lib/drive/test-helpers";
+import { startAppExecutor } from "@/lib/executor/testing/app-rig";
+import { resetExecutorTables, testClient, testKeys } from "@/lib/executor/testing/harness";
+import { createBatch, listBatchItems, resolveSelection } from "@/lib/images/batch";
+import { defaultStep } from "@/lib/images/catalog";
+import {
+  putImage,
+  readObject,
+  studioFiles,
+  testJpeg,
+  waitForJob,
+} from "@/lib/images/testing/fixtures";
+
+// A batch through the real local executor: five images, one of them corrupt. The corrupt one is
+// reported by name and the other four are saved.
+
+const keys = testKeys();
+vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
+const { inngest } = await import("@/inngest/client");
+const { applyImageBatch } = await import("./apply-image-batch");
+
+let rig: Awaited<ReturnType<typeof startAppExecutor>>;
+let alice = "";
+let bob = "";
+beforeAll(async () => {
+  await resetExecutorTables();
+  rig = await startAppExecutor(inngest, [applyImageBatch], keys);
+  alice = await makeUser();
+  bob = await makeUser();
+});
+afterAll(async () => {
+  await rig?.stop();
+  await removeUsers(alice, bob);
+  vi.unstubAllEnvs();
+});
+
+const chain = [
+  defaultStep("resize", { width: 64, height: null, fit: "inside" }),
+  defaultStep("sepia"),
+];
+const output = { format: "webp" as const, quality: 70, keepMetadata: false };
+
+describe("apply-image-batch", () => {
+  it("processes every image, reports the corrupt one by name and saves the rest", async () => {
+    const folder = await makeFolder(alice, "Holiday");
+    const names = ["beach.jpg", "dunes.jpg", "harbour.jpg", "sunset.jpg"];
+    const good = [];
+    for (const [i, name] of names.entries()) {
+      good.push(
+        await putImage(alice, name, await testJpeg(160 + i * 10, 120), "image/jpeg", folder.id),
+      );
+    }
+    const corrupt = await putImage(
+      alice,
+      "corrupt.png",
+      Buffer.from("\x89PNG\r\n\x1a\n but then nothing that makes sense"),
+      "image/png",
+      folder.id,
+    );
+    // Not an image: a folder's other files are left out.
+    await db.file.create({
+      data: {
+        ownerId: alice,
+        folderId: folder.id,
+        name: "notes.txt",
+        size: 5n,
+        contentType: "text/plain",
+        storageKey: `users/${alice}/not-read`,
+      },
+    });
+
+    const selection = await resolveSelection(alice, [{ kind: "folder", id: folder.id }]);
+    expect(selection.images.map((i) => i.name).sort()).toEqual([...names, "corrupt.png"].sort());
+    const job = await createBatch(alice, selection.images);
+    await testClient(keys, rig.eventPort).send({
+      name: "stratus/image.batch",
+      data: { jobId: job.id, userId: alice, chain, output },
+    });
+
+    const done = await waitForJob(job.id, 60_000);
+    expect(done).toMatchObject({
+      status: "succeeded",
+      progress: 100,
+      resultRef: expect.any(String),
+    });
+    expect(done.phase).toBe("4 of 5 images saved in Image Studio, 1 failed");
+
+    const items = await listBatchItems(alice, job.id);
+    expect(items).toHaveLength(5);
+    const failed = items!.filter((i) => i.status === "failed");
+    expect(failed.map((i) => i.name)).toEqual(["corrupt.png"]);
+    expect(failed[0]?.error).toBeTruthy();
+    const saved = items!.filter((i) => i.status === "succeeded");
+    expect(saved).toHaveLength(4);
+    expect(saved.every((i) => i.resultFileId)).toBe(true);
+
+    const results = await studioFiles(alice);
+    expect(results.map((f) => f.name)).toEqual([
+      "beach (edited).webp",
+      "dunes (edited).webp",
+      "harbour (edited).webp",
+      "sunset (edited).webp",
+    ]);
+    for (const file of results) {
+      const meta = await sharp(await readObject(file.storageKey)).metadata();
+      expect(meta).toMatchObject({ format: "webp", width: 64 });
+    }
+    expect(done.resultRef).toBe(results[0]?.folderId);
+    // Originals untouched.
+    expect((await readObject(good[0]!.storageKey)).equals(await testJpeg(160, 120))).toBe(true);
+    expect(await db.file.count({ where: { id: corrupt.id, trashedAt: null } })).toBe(1);
+
+    // The batch and its items are the owner's only.
+    expect(await listBatchItems(bob, job.id)).toBeNull();
+  });
+
+  it("fails the job when no image could be processed", async () => {
+    const broken = await putImage(alice, "only.jpg", Buffer.from("nope"), "image/jpeg");
+    const job = await createBatch(alice, [{ id: broken.id, name: broken.name }]);
+    await testClient(keys, rig.eventPort).send({
+      name: "stratus/image.batch",
+      data: { jobId: job.id, userId: alice, chain, output },
+    });
+    const done = await waitForJob(job.id);
+    expect(done.status).toBe("failed");
+    expect(done.error).toMatch(/could not be processed/);
+    const items = await listBatchItems(alice, job.id);
+    expect(items?.[0]).toMatchObject({ name: "only.jpg", status: "failed" });
+  });
+
+  it("leaves out what is not an image, trashed or someone else's", async () => {
+    const mine = await putImage(alice, "mine.jpg", await testJpeg(40, 30));
+    const theirs = await putImage(bob, "theirs.jpg", await testJpeg(40, 30));
+    const text = await db.file.create({
+      data: {
+        ownerId: alice,
+        name: "readme.txt",
+        size: 1n,
+        contentType: "text/plain",
+        storageKey: `users/${alice}/readme`,
+      },
+    });
+    const result = await resolveSelection(alice, [
+      { kind: "file", id: mine.id },
+      { kind: "file", id: theirs.id },
+      { kind: "file", id: text.id },
+    ]);
+    expect(result.images.map((i) => i.name)).toEqual(["mine.jpg"]);
+    expect(result).toMatchObject({ skipped: 1, missing: 1 });
+  });
+});
