@@ -40,6 +40,18 @@ or point Stratus at an existing server with DATABASE_URL (see README, 'Environme
   if command -v service >/dev/null 2>&1; then service mariadb stop >/dev/null 2>&1 || true; fi
 }
 
+# --- MapReduce sandbox --------------------------------------------------------
+# User programs of MapReduce jobs run in bubblewrap under prlimit (util-linux), as a dedicated
+# non-root uid: RLIMIT_NPROC does not apply to root, so a fork bomb launched as root would pass.
+ensure_mapreduce_sandbox() {
+  ensure_packages bwrap:bubblewrap prlimit:util-linux setpriv:util-linux /usr/bin/python3:python3
+  getent passwd stratus-sandbox >/dev/null 2>&1 && return 0
+  [ "$(id -u)" -eq 0 ] || return 0 # a non-root worker runs user programs as itself
+  log "creating the system user stratus-sandbox (runs MapReduce user programs)"
+  useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin \
+    --user-group stratus-sandbox || die "could not create the user stratus-sandbox"
+}
+
 # --- npm dependencies ------------------------------------------------------
 ensure_node_modules() {
   local stamp="$ROOT/node_modules/.stratus-lock"

@@ -8,6 +8,7 @@ ensure_env_file
 pkgs=(chromium:chromium)
 [ -z "${TEST_DATABASE_URL:-}" ] && pkgs+=(mariadbd:mariadb-server mariadb:mariadb-client)
 ensure_packages "${pkgs[@]}"
+ensure_mapreduce_sandbox
 ensure_node_modules
 if [ -z "${TEST_DATABASE_URL:-}" ]; then
   start_local_db

@@ -12,6 +12,7 @@ if [ -n "${DATABASE_URL:-}" ]; then
 else
   ensure_packages mariadbd:mariadb-server mariadb:mariadb-client
 fi
+ensure_mapreduce_sandbox
 ensure_node_modules
 bash "$ROOT/scripts/db-start.sh"
 bash "$ROOT/scripts/s3-start.sh"

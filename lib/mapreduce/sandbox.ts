@@ -1,0 +1,324 @@
+// The sandbox for uploaded mapper, combiner and reducer programs (see
+// /work/shared/notes/mapreduce.md): bubblewrap with every namespace unshared, read-only /usr and
+// programs, a private tmpfs /tmp, no capabilities, a clean environment, under prlimit, as a
+// dedicated non-root uid — RLIMIT_NPROC does not apply to root, so a fork bomb launched as root
+// would pass. Programs are handed to bwrap as open file descriptors and copied into the sandbox,
+// so the job directory itself stays private (0700) to the worker.
+import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+} from "node:fs";
+import { constants as osConstants } from "node:os";
+import { dirname, join } from "node:path";
+
+export interface SandboxLimits {
+  /** RLIMIT_AS: address space of each process. */
+  memoryBytes: number;
+  /** RLIMIT_CPU of each process, in seconds. */
+  cpuSeconds: number;
+  /** RLIMIT_NPROC: processes and threads of the sandbox uid. */
+  processes: number;
+  /** RLIMIT_NOFILE. */
+  openFiles: number;
+  /** RLIMIT_FSIZE: the largest file a program may write (its stdout too, when that is a file). */
+  fileSizeBytes: number;
+  /** Size of the private tmpfs on /tmp. */
+  tmpBytes: number;
+  /** The most bytes a mapper may write to stdout (the engine counts them). */
+  outputBytes: number;
+}
+
+export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
+  memoryBytes: 1024 * 1024 * 1024,
+  cpuSeconds: 600,
+  processes: 64,
+  openFiles: 64,
+  fileSizeBytes: 8 * 1024 * 1024 * 1024,
+  tmpBytes: 64 * 1024 * 1024,
+  outputBytes: 8 * 1024 * 1024 * 1024,
+};
+
+export const SANDBOX_USER = "stratus-sandbox";
+/** The uid/gid programs see inside the sandbox (nobody); the kernel uid outside is the sandbox user's. */
+const INSIDE_ID = 65534;
+
+export interface SandboxIdentity {
+  /** Kernel uid and gid the program runs as; null: stay the current (non-root) user. */
+  uid: number | null;
+  gid: number | null;
+}
+
+/** How user programs get their uid: as root, the stratus-sandbox user (created by scripts/lib.sh). */
+export function sandboxIdentity(): SandboxIdentity {
+  if (process.getuid?.() !== 0) return { uid: null, gid: null };
+  const line = readFileSync("/etc/passwd", "utf8")
+    .split("\n")
+    .find((l) => l.startsWith(`${SANDBOX_USER}:`));
+  const fields = line?.split(":");
+  const uid = Number(fields?.[2]);
+  const gid = Number(fields?.[3]);
+  if (!fields || !Number.isInteger(uid) || !Number.isInteger(gid) || uid === 0) {
+    throw new Error(
+      `The sandbox user ${SANDBOX_USER} does not exist: run \`npm run up\` (scripts/lib.sh ensure_mapreduce_sandbox) as root to create it.`,
+    );
+  }
+  return { uid, gid };
+}
+
+const TOOLS = ["/usr/bin/bwrap", "/usr/bin/prlimit", "/usr/bin/setpriv", "/usr/bin/python3"];
+
+/** Throws a clear error when the sandbox cannot run on this host. */
+export function checkSandboxTools(): void {
+  const missing = TOOLS.filter((t) => !existsSync(t));
+  if (missing.length > 0) {
+    throw new Error(
+      `Uploaded programs cannot run: ${missing.join(", ")} missing. Install them with \`npm run up\` (Debian packages bubblewrap, util-linux, python3).`,
+    );
+  }
+}
+
+/**
+ * Where the running Node lives; bound read-only into the sandbox when it is outside /usr (the
+ * sandbox user must be able to reach it: /usr/local or /opt are fine, a home directory is not).
+ */
+export function nodeInstall(): { bin: string; prefix: string | null } {
+  const bin = realpathSync(process.execPath);
+  if (bin.startsWith("/usr/")) return { bin, prefix: null };
+  // e.g. /usr/local/lib/nodejs/node-v20/bin/node or ~/.nvm/versions/node/v20/bin/node.
+  return { bin, prefix: dirname(dirname(bin)) };
+}
+
+export type Interpreter = "python" | "node" | "exec";
+
+export interface SandboxedCommand {
+  /** Host directory whose files are copied read-only into /job, the working directory. */
+  programDir: string;
+  /** File name inside programDir. */
+  file: string;
+  interpreter: Interpreter;
+}
+
+/** A program file copied into the sandbox's /job: descriptor slot, name and mode. */
+export interface JobFile {
+  fd: number;
+  name: string;
+  mode: number;
+}
+
+/** The argv of the sandbox around a program, given the /job files it receives from descriptors. */
+export function sandboxArgv(
+  command: SandboxedCommand,
+  jobFiles: JobFile[],
+  env: Record<string, string>,
+  limits: SandboxLimits,
+  identity: SandboxIdentity,
+  node = nodeInstall(),
+): string[] {
+  const program = `/job/${command.file}`;
+  const run =
+    command.interpreter === "python"
+      ? ["/usr/bin/python3", program]
+      : command.interpreter === "node"
+        ? [node.bin, program]
+        : [program];
+  const nodePrefix = command.interpreter !== "python" ? node.prefix : null;
+  const path = ["/usr/bin", "/bin", ...(nodePrefix ? [`${nodePrefix}/bin`] : [])].join(":");
+  const baseEnv: Record<string, string> = {
+    PATH: path,
+    HOME: "/tmp",
+    TMPDIR: "/tmp",
+    LANG: "C.UTF-8",
+    ...env,
+  };
+  const cpu = Math.max(1, Math.ceil(limits.cpuSeconds));
+  const launch =
+    identity.uid !== null
+      ? [
+          "/usr/bin/setpriv",
+          `--reuid=${identity.uid}`,
+          `--regid=${identity.gid}`,
+          "--clear-groups",
+          "--",
+        ]
+      : [];
+  return [
+    ...launch,
+    "/usr/bin/prlimit",
+    `--as=${limits.memoryBytes}`,
+    `--cpu=${cpu}:${cpu + 2}`,
+    `--nproc=${limits.processes}`,
+    `--nofile=${limits.openFiles}`,
+    `--fsize=${limits.fileSizeBytes}`,
+    "--core=0",
+    "--",
+    "/usr/bin/bwrap",
+    "--unshare-all",
+    "--unshare-user",
+    "--disable-userns",
+    "--die-with-parent",
+    "--new-session",
+    "--uid",
+    String(INSIDE_ID),
+    "--gid",
+    String(INSIDE_ID),
+    "--ro-bind",
+    "/usr",
+    "/usr",
+    "--symlink",
+    "usr/bin",
+    "/bin",
+    "--symlink",
+    "usr/lib",
+    "/lib",
+    "--symlink",
+    "usr/lib64",
+    "/lib64",
+    "--proc",
+    "/proc",
+    "--dev",
+    "/dev",
+    "--size",
+    String(limits.tmpBytes),
+    "--tmpfs",
+    "/tmp",
+    // Programs are copied in from descriptors the worker opened: the sandbox uid never needs a
+    // path into the (private) job directory.
+    ...jobFiles.flatMap((f) => [
+      "--perms",
+      ((f.mode & 0o755) | 0o444).toString(8).padStart(4, "0"),
+      "--ro-bind-data",
+      String(f.fd),
+      `/job/${f.name}`,
+    ]),
+    ...(nodePrefix ? ["--ro-bind", nodePrefix, nodePrefix] : []),
+    // Everything outside /tmp read-only, the sandbox's own root and /dev included.
+    "--remount-ro",
+    "/",
+    "--remount-ro",
+    "/dev",
+    "--chdir",
+    "/job",
+    "--clearenv",
+    ...Object.entries(baseEnv).flatMap(([k, v]) => ["--setenv", k, v]),
+    "--cap-drop",
+    "ALL",
+    "--",
+    ...run,
+  ];
+}
+
+/** At most this many files of the job's programs directory are copied into /job. */
+const MAX_JOB_FILES = 32;
+
+/**
+ * Starts a program in the sandbox. The caller owns the returned process (kill it with SIGKILL:
+ * bwrap's --die-with-parent and the pid namespace take everything inside down with it).
+ */
+export function spawnSandboxed(opts: {
+  command: SandboxedCommand;
+  env: Record<string, string>;
+  limits: SandboxLimits;
+  identity: SandboxIdentity;
+  stdio: unknown[];
+}): ChildProcess {
+  const names = readdirSync(opts.command.programDir, { withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => d.name)
+    .sort()
+    .slice(0, MAX_JOB_FILES);
+  if (!names.includes(opts.command.file)) names.unshift(opts.command.file);
+  // libuv opens with O_CLOEXEC: only the stdio slots below reach the child.
+  const fds = names.map((name) => openSync(join(opts.command.programDir, name), "r"));
+  try {
+    const jobFiles = names.map((name, i) => ({
+      fd: opts.stdio.length + i,
+      name,
+      mode: fstatSync(fds[i]!).mode,
+    }));
+    const argv = sandboxArgv(opts.command, jobFiles, opts.env, opts.limits, opts.identity);
+    return spawn(argv[0]!, argv.slice(1), {
+      stdio: [...opts.stdio, ...fds] as StdioOptions,
+      // Nothing of the worker's environment reaches the sandbox (bwrap --clearenv), and the
+      // launchers need none of it either.
+      env: {} as NodeJS.ProcessEnv,
+    });
+  } finally {
+    for (const fd of fds) closeSync(fd);
+  }
+}
+
+/** Human-readable sizes for failure messages. */
+export function formatBytes(n: number): string {
+  if (n >= 1024 ** 3 && n % 1024 ** 3 === 0) return `${n / 1024 ** 3} GiB`;
+  if (n >= 1024 ** 2) return `${Math.round(n / 1024 ** 2)} MiB`;
+  if (n >= 1024) return `${Math.round(n / 1024)} KiB`;
+  return `${n} bytes`;
+}
+
+/**
+ * Why a sandboxed program failed, in words a user can act on. The program's own stderr tail is
+ * shown beside this, so the hints only name the sandbox limit that the tail points to.
+ */
+export function explainSandboxFailure(
+  role: string,
+  exit: { code: number | null; signal: NodeJS.Signals | null },
+  stderrTail: string,
+  limits: SandboxLimits,
+): string {
+  // bwrap reports a program killed by a signal as exit status 128 + the signal's number.
+  const signal =
+    exit.signal ?? (exit.code !== null && exit.code > 128 ? signalName(exit.code - 128) : null);
+  const base =
+    signal === "SIGXCPU"
+      ? `${role} was stopped after using ${limits.cpuSeconds} s of CPU time (the limit per task)`
+      : signal === "SIGXFSZ"
+        ? `${role} wrote a file larger than ${formatBytes(limits.fileSizeBytes)} (the limit per task)`
+        : signal
+          ? `${role} was killed by ${signal}`
+          : `${role} exited with status ${exit.code}`;
+  const hint = failureHint(stderrTail, limits);
+  return hint ? `${base}: ${hint}` : base;
+}
+
+function signalName(n: number): NodeJS.Signals | null {
+  const entry = Object.entries(osConstants.signals).find(([, v]) => v === n);
+  return entry ? (entry[0] as NodeJS.Signals) : null;
+}
+
+function failureHint(tail: string, limits: SandboxLimits): string | null {
+  if (
+    /MemoryError|out of memory|Cannot allocate memory|ENOMEM|std::bad_alloc|Array buffer allocation failed|Invalid array length|allocation failed/i.test(
+      tail,
+    )
+  ) {
+    return `it ran out of memory (the sandbox allows ${formatBytes(limits.memoryBytes)})`;
+  }
+  if (/Resource temporarily unavailable|EAGAIN|BlockingIOError|fork/i.test(tail)) {
+    return `it hit the limit of ${limits.processes} processes`;
+  }
+  if (
+    /Network is unreachable|Connection refused|ENETUNREACH|ECONNREFUSED|EAI_AGAIN|gaierror|Name or service not known|Temporary failure in name resolution|socket/i.test(
+      tail,
+    )
+  ) {
+    return "programs have no network access in the sandbox";
+  }
+  if (
+    /Read-only file system|EROFS|Permission denied|EACCES|Operation not permitted|EPERM/i.test(tail)
+  ) {
+    return "programs may only write to /tmp and their standard output";
+  }
+  if (/No such file or directory|ENOENT/i.test(tail)) {
+    return "the sandbox only shows /usr, /tmp and the job's programs (in /job)";
+  }
+  if (/Too many open files|EMFILE/i.test(tail)) {
+    return `it opened more than ${limits.openFiles} files`;
+  }
+  return null;
+}

@@ -1,0 +1,123 @@
+// Job directories for the engine tests: inputs and programs copied from fixtures/, removed after.
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { JobResult } from "./engine";
+import { partitionOfKey } from "./partition";
+import { SANDBOX_USER } from "./sandbox";
+
+export const FIXTURES = fileURLToPath(new URL("./fixtures", import.meta.url));
+export const fixture = (...p: string[]) => join(FIXTURES, ...p);
+
+const dirs: string[] = [];
+
+export interface TestInput {
+  name: string;
+  /** A fixture file, or literal content. */
+  fixture?: string;
+  content?: string | Buffer;
+  side?: "left" | "right";
+}
+
+/** A job directory with inputs/ and programs/ as the Inngest function will lay them out. */
+export function makeJobDir(inputs: TestInput[], programs: string[] = []) {
+  const dir = mkdtempSync(join(tmpdir(), "stratus-mr-test-"));
+  dirs.push(dir);
+  mkdirSync(join(dir, "inputs"));
+  mkdirSync(join(dir, "programs"));
+  for (const i of inputs) {
+    const dest = join(dir, "inputs", i.name);
+    if (i.fixture) copyFileSync(fixture(i.fixture), dest);
+    else writeFileSync(dest, i.content ?? "");
+  }
+  for (const p of programs) {
+    const [from, as] = p.includes("=") ? p.split("=") : [p, p.slice(p.lastIndexOf("/") + 1)];
+    copyFileSync(
+      fixture(from!.includes("/") ? from! : `programs/${from}`),
+      join(dir, "programs", as!),
+    );
+  }
+  return {
+    dir,
+    inputs: inputs.map((i) => ({ path: `inputs/${i.name}`, name: i.name, side: i.side ?? "left" })),
+  };
+}
+
+export function removeJobDirs(): void {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
+/** Every part file, in order. */
+export function partTexts(result: JobResult): string[] {
+  return result.outputs.map((o) => readFileSync(o.file, "latin1"));
+}
+
+const keyOf = (line: string) => {
+  const tab = line.indexOf("\t");
+  return tab < 0 ? line : line.slice(0, tab);
+};
+const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** All output lines ordered by key (stable: lines of one key keep their order). */
+export function sortedOutput(result: JobResult): string {
+  const lines = partTexts(result).flatMap((t) => t.split("\n").filter((l) => l !== ""));
+  return lines
+    .map((line, i) => ({ line, i }))
+    .sort((a, b) => byteOrder(keyOf(a.line), keyOf(b.line)) || a.i - b.i)
+    .map((x) => `${x.line}\n`)
+    .join("");
+}
+
+/** Throws unless every part file is sorted by key and holds only keys of its own partition. */
+export function checkParts(result: JobResult): void {
+  const parts = partTexts(result);
+  parts.forEach((text, p) => {
+    const keys = text
+      .split("\n")
+      .filter((l) => l !== "")
+      .map(keyOf);
+    keys.forEach((k, i) => {
+      if (i > 0 && byteOrder(keys[i - 1]!, k) > 0)
+        throw new Error(`part ${p} is not sorted at ${k}`);
+      const owner = partitionOfKey(Buffer.from(k, "latin1"), parts.length);
+      if (owner !== p) throw new Error(`key ${k} is in part ${p}, its partition is ${owner}`);
+    });
+  });
+}
+
+export const expected = (name: string) => readFileSync(fixture("expected", name), "latin1");
+
+/** Live processes (not zombies) from /proc: pid, real uid and command line. */
+export function liveProcesses(): { pid: number; uid: number; cmdline: string }[] {
+  const out: { pid: number; uid: number; cmdline: string }[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const status = readFileSync(`/proc/${entry}/status`, "utf8");
+      if (/^State:\s+Z/m.test(status)) continue;
+      const uid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]);
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8").replaceAll("\0", " ").trim();
+      out.push({ pid: Number(entry), uid, cmdline });
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return out;
+}
+
+/** The uid of the sandbox user, or null when it does not exist. */
+export function sandboxUid(): number | null {
+  const line = readFileSync("/etc/passwd", "utf8")
+    .split("\n")
+    .find((l) => l.startsWith(`${SANDBOX_USER}:`));
+  return line ? Number(line.split(":")[2]) : null;
+}
