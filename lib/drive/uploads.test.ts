@@ -454,14 +454,15 @@ describe("ownership", () => {
     await sendParts(alice, start.uploadId, data, start.partSize, [1, 2]);
     const before = await db.upload.findUniqueOrThrow({ where: { id: start.uploadId } });
 
+    // One at a time: a promise that rejects before the loop awaits it would be unhandled.
     const attempts = [
-      uploadStatus(mallory, start.uploadId),
-      partUrls(mallory, start.uploadId, { partNumbers: [1] }),
-      completeUpload(mallory, start.uploadId),
-      abortUpload(mallory, start.uploadId),
+      () => uploadStatus(mallory, start.uploadId),
+      () => partUrls(mallory, start.uploadId, { partNumbers: [1] }),
+      () => completeUpload(mallory, start.uploadId),
+      () => abortUpload(mallory, start.uploadId),
     ];
     for (const attempt of attempts) {
-      const err = await rejection(attempt);
+      const err = await rejection(attempt());
       expect(err.status).toBe(404);
       expect(err.message).toBe("This upload does not exist any more. Start it again.");
     }
