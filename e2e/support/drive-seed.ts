@@ -1,39 +1,12 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
+
 import { crc32, deflateSync } from "node:zlib";
-import { HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { withConnection } from "./db";
+import { bucket, store } from "./store";
 
 // Puts files straight into the test database and the store the app under test uses, so share
 // and preview tests do not depend on the upload UI.
-
-// scripts/s3-start.sh writes the store's settings to .env.local; `npm test` also exports them.
-function setting(name: string): string | undefined {
-  if (process.env[name]) return process.env[name];
-  try {
-    const line = readFileSync(".env.local", "utf8")
-      .split("\n")
-      .findLast((l) => l.startsWith(`${name}=`));
-    return line?.slice(name.length + 1);
-  } catch {
-    return undefined;
-  }
-}
-
-let client: S3Client | undefined;
-function s3(): S3Client {
-  const id = setting("S3_ACCESS_KEY_ID");
-  const secret = setting("S3_SECRET_ACCESS_KEY");
-  client ??= new S3Client({
-    region: setting("S3_REGION") || "us-east-1",
-    endpoint: setting("S3_ENDPOINT") || undefined,
-    forcePathStyle: setting("S3_FORCE_PATH_STYLE") === "true" || setting("S3_EMBEDDED") === "true",
-    credentials: id && secret ? { accessKeyId: id, secretAccessKey: secret } : undefined,
-    requestChecksumCalculation: "WHEN_REQUIRED",
-    responseChecksumValidation: "WHEN_REQUIRED",
-  });
-  return client;
-}
 
 export type SeededFile = { id: string; name: string; size: number; storageKey: string };
 
@@ -43,9 +16,9 @@ export async function seedDriveFile(
 ): Promise<SeededFile> {
   const body = typeof input.body === "string" ? Buffer.from(input.body) : input.body;
   const storageKey = `users/${ownerId}/${randomUUID()}`;
-  await s3().send(
+  await store().send(
     new PutObjectCommand({
-      Bucket: setting("S3_BUCKET") ?? "stratus",
+      Bucket: bucket(),
       Key: storageKey,
       Body: body,
       ContentType: input.contentType,
@@ -197,9 +170,7 @@ export async function driveRowsOf(ownerId: string) {
 
 export async function objectSize(key: string): Promise<number | null> {
   try {
-    const head = await s3().send(
-      new HeadObjectCommand({ Bucket: setting("S3_BUCKET") ?? "stratus", Key: key }),
-    );
+    const head = await store().send(new HeadObjectCommand({ Bucket: bucket(), Key: key }));
     return head.ContentLength ?? 0;
   } catch {
     return null;

@@ -1,41 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { HeadObjectCommand, ListPartsCommand, S3Client } from "@aws-sdk/client-s3";
+import { HeadObjectCommand, ListPartsCommand } from "@aws-sdk/client-s3";
 import type { Page, Request } from "@playwright/test";
 import { withConnection } from "./db";
+import { bucket, store } from "./store";
 
 // What the upload tests check behind the UI: rows in the test database and objects in the store
 // the app under test uses, plus files on disk to hand to the browser.
-
-function setting(name: string): string | undefined {
-  if (process.env[name]) return process.env[name];
-  try {
-    const line = readFileSync(".env.local", "utf8")
-      .split("\n")
-      .findLast((l) => l.startsWith(`${name}=`));
-    return line?.slice(name.length + 1);
-  } catch {
-    return undefined;
-  }
-}
-
-let client: S3Client | undefined;
-function store(): S3Client {
-  const id = setting("S3_ACCESS_KEY_ID");
-  const secret = setting("S3_SECRET_ACCESS_KEY");
-  client ??= new S3Client({
-    region: setting("S3_REGION") || "us-east-1",
-    endpoint: setting("S3_ENDPOINT") || undefined,
-    forcePathStyle: setting("S3_FORCE_PATH_STYLE") === "true" || setting("S3_EMBEDDED") === "true",
-    credentials: id && secret ? { accessKeyId: id, secretAccessKey: secret } : undefined,
-    requestChecksumCalculation: "WHEN_REQUIRED",
-    responseChecksumValidation: "WHEN_REQUIRED",
-  });
-  return client;
-}
-const bucket = () => setting("S3_BUCKET") ?? "stratus";
 
 function status(err: unknown): number | undefined {
   return (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
