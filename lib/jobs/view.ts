@@ -1,3 +1,4 @@
+import type { Job } from "./jobs";
 import type { JobStatus } from "./schemas";
 
 // What GET /api/jobs/[id] returns and the job components read: dates as ISO strings.
@@ -18,18 +19,7 @@ export const FINISHED: readonly JobStatus[] = ["succeeded", "failed", "cancelled
 
 export const isFinished = (job: Pick<JobView, "status">) => FINISHED.includes(job.status);
 
-export function toJobView(job: {
-  id: string;
-  kind: string;
-  status: JobStatus;
-  phase: string | null;
-  progress: number;
-  error: string | null;
-  resultRef: string | null;
-  createdAt: Date;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-}): JobView {
+export function toJobView(job: Job): JobView {
   return {
     ...job,
     createdAt: job.createdAt.toISOString(),
