@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db/client";
+import { makeUser, removeUsers } from "@/lib/drive/test-helpers";
 import { startAppExecutor } from "@/lib/executor/testing/app-rig";
 import {
   databaseUrl,
@@ -11,8 +11,8 @@ import {
   testKeys,
 } from "@/lib/executor/testing/harness";
 import { createJob, getJob, markJobCancelled } from "@/lib/jobs/jobs";
-import { newObjectKey, userPrefix } from "@/lib/storage/keys";
-import { deletePrefix, headObject } from "@/lib/storage/objects";
+import { newObjectKey } from "@/lib/storage/keys";
+import { headObject } from "@/lib/storage/objects";
 import { putDirect } from "@/lib/storage/test-helpers";
 
 // The Trash page's job, driven by the real executor over HTTP against the real database and store:
@@ -33,17 +33,14 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 afterAll(async () => {
-  for (const id of users) await deletePrefix(userPrefix(id));
-  await db.user.deleteMany({ where: { id: { in: users } } });
+  await removeUsers(...users);
   vi.unstubAllEnvs();
 });
 
 async function newUser(): Promise<string> {
-  const user = await db.user.create({
-    data: { email: `et-${randomUUID().slice(0, 12)}@trash.test`, name: "T", passwordHash: "x" },
-  });
-  users.push(user.id);
-  return user.id;
+  const id = await makeUser();
+  users.push(id);
+  return id;
 }
 
 /** `files` trashed files (two with real objects) inside one trashed folder, plus a kept file. */
