@@ -8,6 +8,9 @@ if (!testDatabaseUrl) throw new Error("TEST_DATABASE_URL is not set: run tests w
 
 // The e2e app gets its own job worker on its own ports, with keys made for this run.
 const EVENT_PORT = PORT + 5288;
+// And its own SMTP server, whose messages the tests read over HTTP (e2e/support/mail.ts).
+const MAIL_SMTP_PORT = PORT + 6225;
+const MAIL_HTTP_PORT = PORT + 6300;
 const inngest = {
   INNGEST_SIGNING_KEY: `signkey-e2e-${randomBytes(32).toString("hex")}`,
   INNGEST_EVENT_KEY: randomBytes(32).toString("hex"),
@@ -52,6 +55,16 @@ export default defineConfig({
     },
   ],
   webServer: [
+    {
+      command: "node --import tsx e2e/support/mail-sink.ts",
+      url: `http://127.0.0.1:${MAIL_HTTP_PORT}/health`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: {
+        MAIL_SINK_SMTP_PORT: String(MAIL_SMTP_PORT),
+        MAIL_SINK_HTTP_PORT: String(MAIL_HTTP_PORT),
+      },
+    },
     // The worker first: the app reports healthy only once a worker heartbeats.
     {
       command: "node --conditions=react-server --import tsx scripts/worker.ts",
@@ -64,6 +77,11 @@ export default defineConfig({
         ...inngest,
         EXECUTOR_EVENT_PORT: String(EVENT_PORT),
         WORKER_SERVE_PORT: String(PORT + 288),
+        SMTP_URL: `smtp://127.0.0.1:${MAIL_SMTP_PORT}`,
+        NEXTAUTH_URL: baseURL,
+        // Small map tasks, so that a test input of a few hundred KB shows the phases progress.
+        MAPREDUCE_CHUNK_BYTES: "16384",
+        MAPREDUCE_WORK_DIR: ".data/e2e-mapreduce",
       },
     },
     {

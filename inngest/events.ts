@@ -2,6 +2,7 @@ import { eventType } from "inngest";
 import { z } from "zod";
 import { EmailMessage } from "@/lib/email/schemas";
 import { ImageApplyEvent, ImageBatchEvent } from "@/lib/images/job-schemas";
+import { MapReduceRunEvent } from "@/lib/mapreduce/event-schemas";
 
 // Every event Stratus sends, with the schema the SDK validates it against before a function runs.
 
@@ -22,3 +23,6 @@ export const imageApplyRequested = eventType("stratus/image.apply", { schema: Im
 
 // Image Studio's batch: a preset over many images (the job's ImageBatchItem rows list them).
 export const imageBatchRequested = eventType("stratus/image.batch", { schema: ImageBatchEvent });
+
+// MapReduce: run a job recorded by the new-job form (its MapReduceJob row says what to run).
+export const mapReduceRequested = eventType("stratus/mapreduce.run", { schema: MapReduceRunEvent });

@@ -4,5 +4,6 @@ import { emptyTrashJob } from "./functions/empty-trash";
 import { purgeTrash } from "./functions/purge-trash";
 import { sendEmail } from "./functions/send-email";
 
-// Every function Stratus serves, from /api/inngest and from the worker's own endpoint alike.
+// The functions the web tier may serve (/api/inngest, e.g. for Inngest Cloud on Vercel). The worker
+// serves these and the worker-only ones (inngest/worker-functions.ts).
 export const functions = [sendEmail, purgeTrash, emptyTrashJob, applyImageChain, applyImageBatch];

@@ -2,14 +2,14 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "inngest/node";
 import { inngest } from "./client";
-import { functions } from "./index";
+import { workerFunctions } from "./worker-functions";
 
 export const SERVE_PATH = "/api/inngest";
 
-// The worker's own serve endpoint: the same functions as /api/inngest, in the worker process, so
-// heavy steps never run inside the web server.
+// The worker's own serve endpoint: the functions of /api/inngest plus the worker-only ones, in the
+// worker process, so heavy steps never run inside the web server.
 export async function startWorkerEndpoint(host: string, port: number) {
-  const handler = serve({ client: inngest, functions, servePath: SERVE_PATH });
+  const handler = serve({ client: inngest, functions: workerFunctions, servePath: SERVE_PATH });
   const server = http.createServer((req, res) => {
     if (!req.url?.startsWith(SERVE_PATH)) {
       res.writeHead(404).end();

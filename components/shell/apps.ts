@@ -31,7 +31,7 @@ export const APPS: AppEntry[] = [
     href: "/jobs",
     icon: Cpu,
     summary: "Run MapReduce jobs on your data with live progress per phase.",
-    available: false,
+    available: true,
   },
   {
     name: "Pulse",

@@ -7,7 +7,8 @@ import { JobId, JobKind, JobProgress, JobResultRef } from "./schemas";
 // Every transition is a conditional update, so a late step of a cancelled run (or a retried
 // step) cannot reopen a finished job.
 
-const jobSelect = {
+/** The Job fields every reader of jobs selects (the UI's JobView). */
+export const jobSelect = {
   id: true,
   kind: true,
   status: true,

@@ -8,9 +8,11 @@ export async function startAppExecutor(
   client: Inngest,
   functions: InngestFunction.Any[],
   keys: { signingKey: string; eventKey: string },
+  // Fixed when the app's own client must reach it (INNGEST_BASE_URL is read once, at import).
+  eventPort?: number,
 ): Promise<{ executor: Executor; eventPort: number; stop: () => Promise<void> }> {
   const endpoint = await startServeEndpoint(client, functions);
-  const eventPort = await freePort();
+  eventPort ??= await freePort();
   const executor = await startExecutor({
     databaseUrl: databaseUrl(),
     ...keys,

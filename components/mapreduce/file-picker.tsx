@@ -1,0 +1,250 @@
+"use client";
+
+import { FileText, FolderOpen, Upload, X } from "lucide-react";
+import { useEffect, useId, useMemo, useRef, useState, type ChangeEvent } from "react";
+import { useUploader } from "@/components/drive/uploader/use-uploader";
+import { Button } from "@/components/ui/button";
+import { ProgressBar } from "@/components/ui/progress-bar";
+import { Dialog, DialogContent, DialogDescription, DialogTitle } from "@/components/ui/dialog";
+import { Input } from "@/components/ui/input";
+import { formatBytes } from "@/lib/drive/upload-format";
+import type { PickableFile } from "@/lib/mapreduce/files";
+
+// Chooses Drive files for a job: from the Drive (searchable list) or uploaded on the spot with the
+// Drive's own uploader (into My Drive), which selects them once stored. The chosen ids travel as
+// hidden inputs named `name`. Uploads show their progress under the picker.
+
+export function FilePicker({
+  name,
+  label,
+  hint,
+  files,
+  onUploaded,
+  value,
+  onChange,
+  multiple = true,
+  errors,
+  accept,
+}: {
+  name: string;
+  label: string;
+  hint?: string;
+  files: PickableFile[];
+  onUploaded: (file: PickableFile) => void;
+  value: string[];
+  onChange: (ids: string[]) => void;
+  multiple?: boolean;
+  errors?: string[];
+  accept?: string;
+}) {
+  const id = useId();
+  const [open, setOpen] = useState(false);
+  const [query, setQuery] = useState("");
+  const input = useRef<HTMLInputElement>(null);
+  const { manager, snapshot } = useUploader();
+  const waiting = useRef(new Set<string>());
+  // This picker's uploads, shown under it until stored (or failed, with the reason).
+  const [mine, setMine] = useState<string[]>([]);
+  // An error from the last submit stays until the user changes this field.
+  const [hiddenFor, setHiddenFor] = useState<string[] | undefined>(undefined);
+  const visibleErrors = errors && errors !== hiddenFor ? errors : undefined;
+  const change = (ids: string[]) => {
+    setHiddenFor(errors);
+    onChange(ids);
+  };
+  const byId = useMemo(() => new Map(files.map((f) => [f.id, f])), [files]);
+  const valueRef = useRef(value);
+  useEffect(() => {
+    valueRef.current = value;
+  }, [value]);
+
+  useEffect(() => {
+    for (const item of snapshot.items) {
+      if (!waiting.current.has(item.id)) continue;
+      if (item.phase === "done" && item.file) {
+        waiting.current.delete(item.id);
+        const f = item.file;
+        onUploaded({ id: f.id, name: f.name, size: f.size, updatedAt: f.updatedAt });
+        const next = multiple ? [...valueRef.current, f.id] : [f.id];
+        valueRef.current = next;
+        onChange(next);
+      } else if (item.phase === "failed" || item.phase === "cancelled") {
+        waiting.current.delete(item.id);
+      }
+    }
+  }, [snapshot, multiple, onChange, onUploaded]);
+
+  const upload = (e: ChangeEvent<HTMLInputElement>) => {
+    const chosen = Array.from(e.target.files ?? []);
+    e.target.value = "";
+    if (chosen.length === 0) return;
+    const ids = manager.add(multiple ? chosen : chosen.slice(0, 1), null);
+    for (const itemId of ids) waiting.current.add(itemId);
+    setMine((m) => [...m, ...ids]);
+    setHiddenFor(errors);
+  };
+
+  const shown = files.filter((f) => f.name.toLowerCase().includes(query.trim().toLowerCase()));
+  const toggle = (fileId: string) => {
+    if (!multiple) {
+      change([fileId]);
+      setOpen(false);
+      return;
+    }
+    change(value.includes(fileId) ? value.filter((v) => v !== fileId) : [...value, fileId]);
+  };
+  const errorId = visibleErrors?.length ? `${id}-error` : undefined;
+  const uploads = snapshot.items.filter((i) => mine.includes(i.id) && i.phase !== "done");
+
+  return (
+    <fieldset className="grid gap-2" aria-describedby={errorId}>
+      <legend className="mb-1.5 text-sm font-medium">{label}</legend>
+      {hint && <p className="-mt-1 text-xs text-muted-foreground">{hint}</p>}
+      {value.map((fileId) => (
+        <input key={fileId} type="hidden" name={name} value={fileId} />
+      ))}
+      {value.length > 0 && (
+        <ul className="grid gap-1" aria-label={`${label}: chosen files`}>
+          {value.map((fileId) => {
+            const f = byId.get(fileId);
+            return (
+              <li
+                key={fileId}
+                className="flex items-center gap-2 rounded-md border bg-background px-2 py-1 text-sm"
+              >
+                <FileText className="size-4 shrink-0 text-muted-foreground" aria-hidden />
+                <span className="min-w-0 flex-1 truncate">
+                  {f?.name ?? "A file no longer in your Drive"}
+                </span>
+                {f && (
+                  <span className="text-xs tabular-nums text-muted-foreground">
+                    {formatBytes(f.size)}
+                  </span>
+                )}
+                <button
+                  type="button"
+                  className="rounded p-0.5 text-muted-foreground hover:text-foreground"
+                  aria-label={`Remove ${f?.name ?? "file"}`}
+                  onClick={() => change(value.filter((v) => v !== fileId))}
+                >
+                  <X className="size-4" aria-hidden />
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      <div className="flex flex-wrap gap-2">
+        <Button type="button" variant="outline" size="sm" onClick={() => setOpen(true)}>
+          <FolderOpen aria-hidden />
+          {multiple ? "Choose from Drive" : value.length ? "Change" : "Choose from Drive"}
+        </Button>
+        <Button type="button" variant="outline" size="sm" onClick={() => input.current?.click()}>
+          <Upload aria-hidden />
+          Upload
+        </Button>
+        <input
+          ref={input}
+          type="file"
+          hidden
+          multiple={multiple}
+          accept={accept}
+          data-testid={`${name}-upload`}
+          onChange={upload}
+        />
+      </div>
+      {uploads.length > 0 && (
+        <ul className="grid gap-2" aria-label={`${label}: uploads`}>
+          {uploads.map((u) => (
+            <li key={u.id} className="grid gap-1 text-sm">
+              <div className="flex justify-between gap-2">
+                <span className="truncate">{u.name}</span>
+                <span className="shrink-0 text-xs tabular-nums text-muted-foreground">
+                  {u.phase === "failed"
+                    ? "Failed"
+                    : u.phase === "cancelled"
+                      ? "Cancelled"
+                      : `${formatBytes(u.loaded)} of ${formatBytes(u.size)}`}
+                </span>
+              </div>
+              <ProgressBar
+                value={u.loaded}
+                max={u.size}
+                label={`Uploading ${u.name}`}
+                tone={
+                  u.phase === "failed" ? "failed" : u.phase === "cancelled" ? "muted" : "active"
+                }
+              />
+              {(u.error ?? u.note) && (
+                <p
+                  className={u.error ? "text-xs text-destructive" : "text-xs text-muted-foreground"}
+                >
+                  {u.error ?? u.note}
+                </p>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {visibleErrors?.length ? (
+        <p id={errorId} className="text-xs text-destructive">
+          {visibleErrors.join(" ")}
+        </p>
+      ) : null}
+
+      <Dialog open={open} onOpenChange={setOpen}>
+        <DialogContent className="max-w-lg">
+          <DialogTitle>{label}</DialogTitle>
+          <DialogDescription>
+            {multiple ? "Tick the files to use." : "Pick one file."} Only your own files are listed.
+          </DialogDescription>
+          <Input
+            type="search"
+            placeholder="Search by name"
+            aria-label="Search files by name"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+          />
+          <div className="max-h-80 overflow-y-auto rounded-md border">
+            {shown.length === 0 ? (
+              <p className="px-3 py-6 text-center text-sm text-muted-foreground">
+                {files.length === 0
+                  ? "Your Drive has no files yet. Use Upload."
+                  : "No file name matches."}
+              </p>
+            ) : (
+              <ul>
+                {shown.map((f) => {
+                  const checked = value.includes(f.id);
+                  return (
+                    <li key={f.id} className="border-b last:border-0">
+                      <label className="flex cursor-pointer items-center gap-2 px-3 py-2 text-sm hover:bg-muted/50">
+                        <input
+                          type={multiple ? "checkbox" : "radio"}
+                          name={`${id}-pick`}
+                          checked={checked}
+                          onChange={() => toggle(f.id)}
+                        />
+                        <span className="min-w-0 flex-1 truncate">{f.name}</span>
+                        <span className="text-xs tabular-nums text-muted-foreground">
+                          {formatBytes(f.size)}
+                        </span>
+                      </label>
+                    </li>
+                  );
+                })}
+              </ul>
+            )}
+          </div>
+          {multiple && (
+            <div className="flex justify-end">
+              <Button type="button" onClick={() => setOpen(false)}>
+                Done ({value.length})
+              </Button>
+            </div>
+          )}
+        </DialogContent>
+      </Dialog>
+    </fieldset>
+  );
+}

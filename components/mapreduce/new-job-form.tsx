@@ -1,0 +1,416 @@
+"use client";
+
+import { LoaderCircle, Play } from "lucide-react";
+import { useActionState, useCallback, useState } from "react";
+import { FormField } from "@/components/form-field";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Label } from "@/components/ui/label";
+import { submitJobAction } from "@/lib/mapreduce/actions";
+import { BUILTIN_DOCS } from "@/lib/mapreduce/catalog";
+import type { PickableFile } from "@/lib/mapreduce/files";
+import {
+  JOB_KINDS,
+  type JobKindChoice,
+  type NewJobInput,
+  type NewJobState,
+} from "@/lib/mapreduce/form-schemas";
+import { cn } from "@/lib/utils";
+import { FilePicker } from "./file-picker";
+
+// The new-job form (and Clone and edit, which starts from an earlier job's values). Fields that do
+// not apply to the chosen job are not rendered, so they are not submitted either.
+
+const KIND_LABEL: Record<JobKindChoice, string> = {
+  "word-count": BUILTIN_DOCS["word-count"].title,
+  "inverted-index": BUILTIN_DOCS["inverted-index"].title,
+  grep: BUILTIN_DOCS.grep.title,
+  "top-n": BUILTIN_DOCS["top-n"].title,
+  distinct: BUILTIN_DOCS.distinct.title,
+  join: BUILTIN_DOCS.join.title,
+  user: "Your own programs",
+};
+
+const selectClass =
+  "h-10 w-full rounded-md border border-input bg-background px-3 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring";
+
+const PROGRAMS = ".py,.js,.mjs,.cjs,.sh,.pl,.rb,text/*";
+
+function Select({
+  name,
+  label,
+  value,
+  onChange,
+  options,
+  errors,
+  hint,
+}: {
+  name: string;
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  options: { value: string; label: string; disabled?: boolean }[];
+  errors?: string[];
+  hint?: string;
+}) {
+  const id = `field-${name}`;
+  return (
+    <div className="grid gap-1.5">
+      <Label htmlFor={id}>{label}</Label>
+      <select
+        id={id}
+        name={name}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        className={selectClass}
+        aria-invalid={errors?.length ? true : undefined}
+        aria-describedby={errors?.length ? `${id}-error` : hint ? `${id}-hint` : undefined}
+      >
+        {options.map((o) => (
+          <option key={o.value} value={o.value} disabled={o.disabled}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      {hint && (
+        <p id={`${id}-hint`} className="text-xs text-muted-foreground">
+          {hint}
+        </p>
+      )}
+      {errors?.length ? (
+        <p id={`${id}-error`} className="text-xs text-destructive">
+          {errors.join(" ")}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+const SEPARATORS = [
+  { value: "tab", label: "Tab" },
+  { value: ",", label: "Comma (,)" },
+  { value: ";", label: "Semicolon (;)" },
+  { value: "|", label: "Pipe (|)" },
+  { value: " ", label: "Space" },
+];
+
+export function NewJobForm({
+  files: initialFiles,
+  initial,
+  emr,
+}: {
+  files: PickableFile[];
+  initial: NewJobInput | null;
+  emr: { available: boolean; kinds: string[] };
+}) {
+  const [state, action, pending] = useActionState<NewJobState, FormData>(submitJobAction, {});
+  const [files, setFiles] = useState(initialFiles);
+  const [kind, setKind] = useState<JobKindChoice>(initial?.kind ?? "word-count");
+  const [inputs, setInputs] = useState<string[]>(initial?.inputs ?? []);
+  const [rightInputs, setRightInputs] = useState<string[]>(initial?.rightInputs ?? []);
+  const [mapper, setMapper] = useState<string[]>(initial?.mapper ? [initial.mapper] : []);
+  const [reducer, setReducer] = useState<string[]>(initial?.reducer ? [initial.reducer] : []);
+  const [combinerFile, setCombinerFile] = useState<string[]>(
+    initial?.combinerFile ? [initial.combinerFile] : [],
+  );
+  const [combiner, setCombiner] = useState<string>(initial?.combiner ?? "reducer");
+  const [separator, setSeparator] = useState(initial?.separator ?? "tab");
+  const [target, setTarget] = useState<string>(initial?.target ?? "local");
+  const errors = state.errors ?? {};
+  const uploaded = useCallback(
+    (f: PickableFile) => setFiles((all) => (all.some((x) => x.id === f.id) ? all : [f, ...all])),
+    [],
+  );
+  const doc = kind === "user" ? null : BUILTIN_DOCS[kind];
+  const combinerOptions =
+    kind === "user"
+      ? [
+          { value: "none", label: "None" },
+          { value: "reducer", label: "Same as the reducer" },
+          { value: "upload", label: "A separate program" },
+        ]
+      : [
+          {
+            value: "reducer",
+            label: doc?.combiner ? "The job's combiner" : "None (this job has none)",
+          },
+          { value: "none", label: "None" },
+        ];
+  const emrOk = emr.available && (kind === "user" || emr.kinds.includes(kind));
+
+  return (
+    <form action={action} className="grid gap-6" noValidate>
+      {state.message && !state.ok && <Alert>{state.message}</Alert>}
+      <input type="hidden" name="kind" value={kind} />
+
+      <section className="grid gap-3 rounded-lg border bg-card p-4" aria-labelledby="job-heading">
+        <h2 id="job-heading" className="font-medium">
+          Job
+        </h2>
+        <div role="radiogroup" aria-label="Job" className="grid grid-cols-2 gap-2 md:grid-cols-4">
+          {JOB_KINDS.map((k) => (
+            <button
+              key={k}
+              type="button"
+              role="radio"
+              aria-checked={kind === k}
+              onClick={() => {
+                setKind(k);
+                if (k !== "user" && combiner === "upload") setCombiner("reducer");
+              }}
+              className={cn(
+                "rounded-md border px-3 py-2 text-left text-sm transition-colors hover:bg-muted/50",
+                kind === k && "border-primary bg-primary/10 font-medium",
+              )}
+            >
+              {KIND_LABEL[k]}
+            </button>
+          ))}
+        </div>
+        {doc ? (
+          <div className="grid gap-1 text-sm">
+            <p>{doc.summary}</p>
+            <p className="text-muted-foreground">
+              <span className="font-medium text-foreground">Output: </span>
+              {doc.output}
+            </p>
+          </div>
+        ) : (
+          <p className="text-sm">
+            Hadoop streaming: your mapper and reducer read lines on stdin and write{" "}
+            <code>key&lt;TAB&gt;value</code> lines on stdout; the reducer gets its input sorted by
+            key (byte order). Python 3 (<code>.py</code>), JavaScript (<code>.js</code>) or any
+            script with a <code>#!</code> line. Programs run sandboxed: no network, no files outside
+            the task, limited CPU, memory and time. The same files run unchanged with{" "}
+            <code>hadoop-streaming -files … -mapper … -reducer …</code>.
+          </p>
+        )}
+        <FormField
+          name="name"
+          label="Name (optional)"
+          defaultValue={initial?.name ?? ""}
+          placeholder={KIND_LABEL[kind]}
+          maxLength={120}
+          errors={errors.name}
+        />
+        {kind === "grep" && (
+          <div className="grid gap-3 sm:grid-cols-[1fr_auto] sm:items-end">
+            <FormField
+              name="pattern"
+              label="Regular expression"
+              defaultValue={initial?.pattern ?? ""}
+              placeholder="e.g. \bfox\w*"
+              errors={errors.pattern}
+              hint="JavaScript syntax, Unicode mode."
+              required
+            />
+            <label className="flex items-center gap-2 pb-2 text-sm">
+              <input
+                type="checkbox"
+                name="ignoreCase"
+                defaultChecked={initial?.ignoreCase ?? false}
+              />
+              Ignore case
+            </label>
+          </div>
+        )}
+        {kind === "top-n" && (
+          <FormField
+            name="n"
+            label="How many words (N)"
+            type="number"
+            min={1}
+            max={10000}
+            defaultValue={initial?.n ?? "10"}
+            errors={errors.n}
+          />
+        )}
+        {(kind === "distinct" || kind === "join") && (
+          <div className="grid gap-3 sm:grid-cols-3">
+            {kind === "distinct" ? (
+              <FormField
+                name="column"
+                label="Column"
+                type="number"
+                min={1}
+                defaultValue={initial?.column ?? "1"}
+                errors={errors.column}
+                hint="Numbered from 1."
+              />
+            ) : (
+              <>
+                <FormField
+                  name="leftColumn"
+                  label="Key column (left)"
+                  type="number"
+                  min={1}
+                  defaultValue={initial?.leftColumn ?? "1"}
+                  errors={errors.leftColumn}
+                />
+                <FormField
+                  name="rightColumn"
+                  label="Key column (right)"
+                  type="number"
+                  min={1}
+                  defaultValue={initial?.rightColumn ?? "1"}
+                  errors={errors.rightColumn}
+                />
+              </>
+            )}
+            <Select
+              name="separator"
+              label="Separator"
+              value={separator}
+              onChange={setSeparator}
+              options={SEPARATORS}
+              errors={errors.separator}
+            />
+          </div>
+        )}
+      </section>
+
+      <section className="grid gap-4 rounded-lg border bg-card p-4" aria-labelledby="data-heading">
+        <h2 id="data-heading" className="font-medium">
+          Data
+        </h2>
+        <FilePicker
+          name="inputs"
+          label={kind === "join" ? "Left input files" : "Input files"}
+          hint="Text files from your Drive; big files are split into 16–64 MiB tasks."
+          files={files}
+          onUploaded={uploaded}
+          value={inputs}
+          onChange={setInputs}
+          errors={errors.inputs}
+        />
+        {kind === "join" && (
+          <FilePicker
+            name="rightInputs"
+            label="Right input files"
+            files={files}
+            onUploaded={uploaded}
+            value={rightInputs}
+            onChange={setRightInputs}
+            errors={errors.rightInputs}
+          />
+        )}
+      </section>
+
+      {kind === "user" && (
+        <section
+          className="grid gap-4 rounded-lg border bg-card p-4"
+          aria-labelledby="programs-heading"
+        >
+          <h2 id="programs-heading" className="font-medium">
+            Programs
+          </h2>
+          <FilePicker
+            name="mapper"
+            label="Mapper"
+            files={files}
+            onUploaded={uploaded}
+            value={mapper}
+            onChange={setMapper}
+            multiple={false}
+            errors={errors.mapper}
+            accept={PROGRAMS}
+          />
+          <FilePicker
+            name="reducer"
+            label="Reducer (optional)"
+            hint="Without a reducer the job is map-only: the mappers' output is the result."
+            files={files}
+            onUploaded={uploaded}
+            value={reducer}
+            onChange={setReducer}
+            multiple={false}
+            errors={errors.reducer}
+            accept={PROGRAMS}
+          />
+        </section>
+      )}
+
+      <section
+        className="grid gap-4 rounded-lg border bg-card p-4"
+        aria-labelledby="options-heading"
+      >
+        <h2 id="options-heading" className="font-medium">
+          Options
+        </h2>
+        <div className="grid gap-3 sm:grid-cols-3">
+          <FormField
+            name="reducers"
+            label="Reducers"
+            type="number"
+            min={1}
+            max={64}
+            defaultValue={initial?.reducers ?? "2"}
+            errors={errors.reducers}
+            hint={
+              doc?.fixedReducers
+                ? `This job always uses ${doc.fixedReducers}.`
+                : "Output files: one per reducer."
+            }
+          />
+          <Select
+            name="combiner"
+            label="Combiner"
+            value={combiner}
+            onChange={setCombiner}
+            options={combinerOptions}
+            errors={errors.combiner}
+          />
+          <FormField
+            name="taskTimeoutSeconds"
+            label="Task timeout (seconds)"
+            type="number"
+            min={1}
+            max={86400}
+            defaultValue={initial?.taskTimeoutSeconds ?? "600"}
+            errors={errors.taskTimeoutSeconds}
+          />
+        </div>
+        {kind === "user" && combiner === "upload" && (
+          <FilePicker
+            name="combinerFile"
+            label="Combiner program"
+            files={files}
+            onUploaded={uploaded}
+            value={combinerFile}
+            onChange={setCombinerFile}
+            multiple={false}
+            errors={errors.combinerFile}
+            accept={PROGRAMS}
+          />
+        )}
+        <Select
+          name="target"
+          label="Run on"
+          value={emrOk ? target : "local"}
+          onChange={setTarget}
+          options={[
+            { value: "local", label: "This server (local engine)" },
+            {
+              value: "emr",
+              label: emr.available
+                ? emrOk
+                  ? "Amazon EMR (a Hadoop cluster)"
+                  : "Amazon EMR — not for this job"
+                : "Amazon EMR — not configured",
+              disabled: !emrOk,
+            },
+          ]}
+          errors={errors.target}
+        />
+      </section>
+
+      {errors.form && <Alert>{errors.form.join(" ")}</Alert>}
+      <div className="flex justify-end">
+        <Button type="submit" disabled={pending}>
+          {pending ? <LoaderCircle className="animate-spin" aria-hidden /> : <Play aria-hidden />}
+          {pending ? "Submitting…" : "Run job"}
+        </Button>
+      </div>
+    </form>
+  );
+}

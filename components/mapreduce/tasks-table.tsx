@@ -1,0 +1,155 @@
+"use client";
+
+import { ScrollText } from "lucide-react";
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogContent, DialogDescription, DialogTitle } from "@/components/ui/dialog";
+import { formatBytes } from "@/lib/drive/upload-format";
+import type { TaskView } from "@/lib/mapreduce/view-types";
+import { cn } from "@/lib/utils";
+import { formatCount, formatMs } from "./format";
+
+// Every task with its state, attempts, records and time; a task's log (the stderr of uploaded
+// programs) opens in a dialog.
+
+const STATE_TONE: Record<TaskView["state"], string> = {
+  pending: "text-muted-foreground",
+  running: "text-primary",
+  succeeded: "text-success",
+  failed: "text-destructive",
+  cancelled: "text-muted-foreground",
+};
+
+function LogDialog({
+  jobId,
+  task,
+  onClose,
+}: {
+  jobId: string;
+  task: TaskView;
+  onClose: () => void;
+}) {
+  const [text, setText] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = async () => {
+    try {
+      const res = await fetch(
+        `/api/mapreduce/${encodeURIComponent(jobId)}/tasks/${encodeURIComponent(task.taskId)}/log`,
+        { cache: "no-store" },
+      );
+      const body = await res.text();
+      if (res.ok) setText(body);
+      else setError(body || `The log could not be read (${res.status}).`);
+    } catch {
+      setError("The log could not be read. Check your connection.");
+    }
+  };
+  return (
+    <Dialog
+      open
+      onOpenChange={(open) => {
+        if (!open) onClose();
+      }}
+    >
+      <DialogContent className="max-w-3xl" onOpenAutoFocus={() => void load()}>
+        <DialogTitle>Task {task.taskId}</DialogTitle>
+        <DialogDescription>
+          {task.error ? task.error : `${task.state}, attempt ${task.attempts}`}
+        </DialogDescription>
+        {error ? (
+          <p role="alert" className="text-sm text-destructive">
+            {error}
+          </p>
+        ) : text === null ? (
+          <p className="text-sm text-muted-foreground">Loading…</p>
+        ) : text === "" ? (
+          <p className="text-sm text-muted-foreground">
+            This task wrote nothing to stderr. (Built-in jobs keep no log.)
+          </p>
+        ) : (
+          <pre
+            className="max-h-96 overflow-auto rounded-md bg-muted p-3 text-xs"
+            data-testid="task-log"
+          >
+            {text}
+          </pre>
+        )}
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+export function TasksTable({ jobId, tasks }: { jobId: string; tasks: TaskView[] }) {
+  const [open, setOpen] = useState<TaskView | null>(null);
+  if (tasks.length === 0) {
+    return <p className="text-sm text-muted-foreground">Tasks appear once the job is planned.</p>;
+  }
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full text-sm" aria-label="Tasks">
+        <thead className="border-b text-left text-xs text-muted-foreground">
+          <tr>
+            <th className="px-2 py-1.5 font-medium">Task</th>
+            <th className="px-2 py-1.5 font-medium">State</th>
+            <th className="hidden px-2 py-1.5 font-medium md:table-cell">Input</th>
+            <th className="px-2 py-1.5 text-right font-medium">Records in</th>
+            <th className="px-2 py-1.5 text-right font-medium">Records out</th>
+            <th className="hidden px-2 py-1.5 text-right font-medium sm:table-cell">Time</th>
+            <th className="px-2 py-1.5">
+              <span className="sr-only">Log</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {tasks.map((t) => (
+            <tr key={t.taskId} className="border-b last:border-0" data-testid={`task-${t.taskId}`}>
+              <td className="whitespace-nowrap px-2 py-1.5 font-mono text-xs">{t.taskId}</td>
+              <td className={cn("px-2 py-1.5", STATE_TONE[t.state])}>
+                {t.state}
+                {t.attempts > 1 && (
+                  <span className="ml-1 text-xs text-muted-foreground">
+                    ({t.attempts} attempts)
+                  </span>
+                )}
+                {t.status && (
+                  <div className="max-w-48 truncate text-xs text-muted-foreground">{t.status}</div>
+                )}
+              </td>
+              <td className="hidden max-w-56 px-2 py-1.5 md:table-cell">
+                {t.inputName ? (
+                  <span className="block truncate" title={t.inputName}>
+                    {t.inputName}{" "}
+                    <span className="text-xs text-muted-foreground">
+                      ({formatBytes(t.inputBytes)})
+                    </span>
+                  </span>
+                ) : (
+                  <span className="text-muted-foreground">
+                    partition {Number(t.taskId.slice(2))}
+                  </span>
+                )}
+              </td>
+              <td className="px-2 py-1.5 text-right tabular-nums">{formatCount(t.recordsIn)}</td>
+              <td className="px-2 py-1.5 text-right tabular-nums">{formatCount(t.recordsOut)}</td>
+              <td className="hidden px-2 py-1.5 text-right tabular-nums sm:table-cell">
+                {formatMs(t.durationMs)}
+              </td>
+              <td className="px-2 py-1.5 text-right">
+                <Button
+                  type="button"
+                  variant="ghost"
+                  size="sm"
+                  onClick={() => setOpen(t)}
+                  aria-label={`Log of task ${t.taskId}`}
+                >
+                  <ScrollText aria-hidden />
+                </Button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {open && <LogDialog jobId={jobId} task={open} onClose={() => setOpen(null)} />}
+    </div>
+  );
+}

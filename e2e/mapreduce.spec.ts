@@ -1,0 +1,117 @@
+import { expect, test } from "./support/fixtures";
+import { waitForMail } from "./support/mail";
+
+// Word count from the browser: upload a text in the new-job form, watch the map and reduce
+// phases move, read the output preview, and get the e-mail whose link downloads the results.
+
+/** ~250 KB of text: 4,000 numbered lines over a small vocabulary, so counts are easy to check. */
+function corpus() {
+  const words = ["alpha", "Bravo", "charlie", "delta", "echo", "FOXTROT", "golf", "hotel"];
+  const lines: string[] = [];
+  for (let i = 0; i < 4000; i++) {
+    const line: string[] = [`line${i % 50}`];
+    for (let j = 0; j < 8; j++) line.push(words[(i * 7 + j * 3) % words.length]!);
+    lines.push(`${line.join(" ")}, and the end.`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** The job's rule: maximal runs of ASCII letters and digits, lowercased. */
+function countWords(text: string) {
+  const counts = new Map<string, number>();
+  for (const w of text.match(/[A-Za-z0-9]+/g) ?? []) {
+    const k = w.toLowerCase();
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  return counts;
+}
+
+test("word count from the browser: live phases, output preview, e-mailed link", async ({
+  page,
+  signedIn,
+}) => {
+  test.setTimeout(180_000);
+  const text = corpus();
+  const expected = countWords(text);
+
+  await page.goto("/jobs");
+  await expect(page.getByRole("heading", { name: "No jobs yet" })).toBeVisible();
+  await page.getByRole("link", { name: "New job" }).click();
+  await expect(page).toHaveURL(/\/jobs\/new$/);
+  await expect(page.getByRole("radio", { name: "Word count" })).toHaveAttribute(
+    "aria-checked",
+    "true",
+  );
+
+  // Submitting without input explains what is missing and starts nothing.
+  await page.getByRole("button", { name: "Run job" }).click();
+  await expect(page.getByText("Choose at least one input file.")).toBeVisible();
+
+  await page.getByTestId("inputs-upload").setInputFiles({
+    name: "letters.txt",
+    mimeType: "text/plain",
+    buffer: Buffer.from(text),
+  });
+  const chosen = page.getByRole("list", { name: "Input files: chosen files" });
+  await expect(chosen).toContainText("letters.txt", { timeout: 30_000 });
+  await page.getByLabel("Name (optional)").fill("Letters");
+  await page.getByRole("button", { name: "Run job" }).click();
+
+  await expect(page).toHaveURL(/\/jobs\/[A-Za-z0-9_-]+$/, { timeout: 20_000 });
+  await expect(page.getByRole("heading", { name: "Letters" })).toBeVisible();
+
+  // The map card moves through several values before the job ends.
+  const map = page.getByTestId("phase-map");
+  const seen = new Set<string>();
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const status = await page.locator("[data-status]").first().getAttribute("data-status");
+    const figure = (await map.locator("p").first().textContent()) ?? "";
+    seen.add(figure.replace(/\s+/g, " ").trim());
+    if (status === "succeeded" || status === "failed") break;
+    await page.waitForTimeout(150);
+  }
+  await expect(page.locator("[data-status]").first()).toHaveAttribute("data-status", "succeeded");
+  const total = Number(/\/ (\d+)/.exec([...seen].pop() ?? "")?.[1]);
+  expect(total).toBeGreaterThanOrEqual(10);
+  expect(seen.size).toBeGreaterThanOrEqual(3);
+  await expect(map).toContainText(`${total} / ${total}`);
+  await expect(page.getByTestId("phase-reduce")).toContainText("2 / 2");
+  await expect(page.getByTestId("phase-shuffle")).toContainText("part 1");
+  await expect(page.getByTestId("progress-chart").locator("svg").first()).toBeVisible();
+  await expect(page.getByTestId("combiner-saving")).toBeVisible();
+
+  // The preview lists the first lines of part-00000, each with its exact count.
+  const preview = page.getByTestId("output-preview");
+  await expect(preview).toBeVisible();
+  const lines = ((await preview.textContent()) ?? "").split("\n").filter(Boolean);
+  expect(lines.length).toBeGreaterThan(5);
+  for (const line of lines) {
+    const [word, count] = line.split("\t");
+    expect(Number(count), line).toBe(expected.get(word!));
+  }
+  await expect(page.getByRole("list", { name: "Output files" })).toContainText("part-00001");
+
+  // The e-mail's link works without signing in, and holds both part files.
+  const mail = await waitForMail(signedIn.email, "Letters");
+  expect(mail).toContain("finished");
+  const link = /https?:\/\/\S+X-Amz-Expires=604800\S*/.exec(mail)?.[0];
+  expect(link).toBeDefined();
+  const res = await fetch(link!);
+  expect(res.status).toBe(200);
+  const zip = Buffer.from(await res.arrayBuffer());
+  expect(zip.subarray(0, 2).toString()).toBe("PK");
+  expect(zip.includes(Buffer.from("part-00000"))).toBe(true);
+  expect(zip.includes(Buffer.from("part-00001"))).toBe(true);
+
+  // The list shows the finished job; Clone and edit starts from its values.
+  await page.goto("/jobs");
+  await expect(page.getByRole("link", { name: "Letters" })).toBeVisible();
+  await expect(page.locator("[data-status=succeeded]")).toBeVisible();
+  await page.getByRole("link", { name: "Letters" }).click();
+  await page.getByRole("link", { name: "Clone and edit" }).click();
+  await expect(page.getByLabel("Name (optional)")).toHaveValue("Letters (copy)");
+  await expect(page.getByRole("list", { name: "Input files: chosen files" })).toContainText(
+    "letters.txt",
+  );
+});

@@ -1,0 +1,273 @@
+import { existsSync, readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { db } from "@/lib/db/client";
+import { makeUser, removeUsers } from "@/lib/drive/test-helpers";
+import { startTestSmtpServer } from "@/lib/email/testing/smtp-server";
+import { startAppExecutor } from "@/lib/executor/testing/app-rig";
+import {
+  freePort,
+  resetExecutorTables,
+  testClient,
+  testKeys,
+} from "@/lib/executor/testing/harness";
+import { putImage, readObject, waitForJob } from "@/lib/images/testing/fixtures";
+import { markJobCancelled } from "@/lib/jobs/jobs";
+import { expected, fixture } from "@/lib/mapreduce/test-helpers";
+
+// Jobs through the real local executor, the real store and a loopback SMTP server: the Drive
+// files in, part files and an e-mailed link out.
+
+const keys = testKeys();
+const eventPort = await freePort();
+vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
+// The form's action sends with the app's client: point it at this test's executor.
+vi.stubEnv("INNGEST_EVENT_KEY", keys.eventKey);
+vi.stubEnv("INNGEST_BASE_URL", `http://127.0.0.1:${eventPort}`);
+// Small chunks: a 199-byte input becomes several map tasks.
+vi.stubEnv("MAPREDUCE_CHUNK_BYTES", "64");
+vi.stubEnv("MAPREDUCE_WORK_DIR", `/tmp/stratus-mr-fn-${process.pid}`);
+const { inngest } = await import("@/inngest/client");
+const { runMapReduceJob } = await import("./run-mapreduce-job");
+const { cleanUpMapReduceJob } = await import("./clean-up-mapreduce-job");
+const { sendEmail } = await import("./send-email");
+const { recipeFromInput, startMapReduceJob } = await import("@/lib/mapreduce/submit");
+const { getMapReduceJob } = await import("@/lib/mapreduce/store");
+const { jobDirOf } = await import("@/lib/mapreduce/execute");
+
+let rig: Awaited<ReturnType<typeof startAppExecutor>>;
+let smtp: Awaited<ReturnType<typeof startTestSmtpServer>>;
+let alice = "";
+let bob = "";
+beforeAll(async () => {
+  smtp = await startTestSmtpServer();
+  process.env.SMTP_URL = smtp.url;
+  await resetExecutorTables();
+  rig = await startAppExecutor(
+    inngest,
+    [runMapReduceJob, cleanUpMapReduceJob, sendEmail],
+    keys,
+    eventPort,
+  );
+  alice = await makeUser();
+  bob = await makeUser();
+});
+afterAll(async () => {
+  await rig?.stop();
+  await smtp?.close();
+  delete process.env.SMTP_URL;
+  await removeUsers(alice, bob);
+  vi.unstubAllEnvs();
+});
+
+const putText = (owner: string, name: string, text: string | Buffer) =>
+  putImage(owner, name, Buffer.from(text), "text/plain");
+const putFixture = (owner: string, name: string, ...path: string[]) =>
+  putText(owner, name, readFileSync(fixture(...path)));
+
+async function submit(owner: string, form: Record<string, unknown>) {
+  const r = await recipeFromInput(owner, form);
+  if (!r.ok) throw new Error(`form refused: ${JSON.stringify(r.errors)}`);
+  const started = await startMapReduceJob(owner, r.recipe);
+  expect(started.ok).toBe(true);
+  return started.jobId!;
+}
+
+/** The job's part files as stored in the Drive, concatenated and sorted by line. */
+async function outputText(owner: string, jobId: string) {
+  const job = await getMapReduceJob(owner, jobId);
+  const texts: string[] = [];
+  for (const o of job?.outputs ?? []) {
+    const f = await db.file.findUniqueOrThrow({ where: { id: o.fileId } });
+    expect(f.ownerId).toBe(owner);
+    texts.push((await readObject(f.storageKey)).toString("latin1"));
+  }
+  return texts;
+}
+const sortedLines = (texts: string[]) =>
+  texts
+    .join("")
+    .split("\n")
+    .filter(Boolean)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map((l) => `${l}\n`)
+    .join("");
+
+async function mailFor(jobName: string, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const mail = smtp.received.find((m) => m.raw.includes(jobName));
+    if (mail) return mail;
+    if (Date.now() > deadline) throw new Error(`no e-mail about ${jobName}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The raw message's text, with quoted-printable soft breaks undone. */
+const bodyOf = (raw: string) =>
+  raw
+    .replace(/=\r?\n/g, "")
+    .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+
+describe("run-mapreduce-job", () => {
+  it("runs word count over a Drive file in several tasks and e-mails a working link", async () => {
+    const input = await putFixture(alice, "docs.tsv", "docs.tsv");
+    const jobId = await submit(alice, {
+      name: "Docs words",
+      kind: "word-count",
+      inputs: [input.id],
+    });
+
+    const done = await waitForJob(jobId, 60_000);
+    expect(done).toMatchObject({ status: "succeeded", progress: 100, error: null });
+    const job = await getMapReduceJob(alice, jobId);
+    expect(job!.mapTotal).toBeGreaterThanOrEqual(3);
+    expect(job!.reduceTotal).toBe(2);
+    expect(job!.tasks.every((t) => t.state === "succeeded")).toBe(true);
+    expect(job!.tasks.filter((t) => t.kind === "map")).toHaveLength(job!.mapTotal);
+    expect(job!.partitions?.reduce((n, p) => n + p.records, 0)).toBeGreaterThan(0);
+    expect(job!.counters?.["Map-Reduce Framework"]?.["Map input records"]).toBe(5);
+    expect(job!.mapFinishedAt).not.toBeNull();
+    expect(job!.reduceFinishedAt).not.toBeNull();
+    expect(job!.outputs?.map((o) => o.name)).toEqual(["part-00000", "part-00001"]);
+    expect(sortedLines(await outputText(alice, jobId))).toBe(
+      sortedLines([expected("word-count.txt")]),
+    );
+    expect(job!.zipKey).not.toBeNull();
+
+    const mail = await mailFor("Docs words");
+    // The directory goes in the step that stores the results, which ends before the e-mail.
+    expect(existsSync(jobDirOf(jobId))).toBe(false);
+    const body = bodyOf(mail.raw);
+    expect(mail.to).toEqual([(await db.user.findUniqueOrThrow({ where: { id: alice } })).email]);
+    expect(body).toContain("finished");
+    const link = /https?:\/\/\S+X-Amz-Expires=604800\S*/.exec(body)?.[0];
+    expect(link).toBeDefined();
+    const res = await fetch(link!);
+    expect(res.status).toBe(200);
+    const zip = Buffer.from(await res.arrayBuffer());
+    expect(zip.subarray(0, 2).toString()).toBe("PK");
+    expect(zip.includes(Buffer.from("part-00001"))).toBe(true);
+  });
+
+  it("gives the same output for the textbook's Python programs as for the built-in", async () => {
+    const input = await putFixture(alice, "docs.tsv", "docs.tsv");
+    const mapper = await putFixture(alice, "ii_mapper.py", "programs", "ii_mapper.py");
+    const reducer = await putFixture(alice, "ii_reducer.py", "programs", "ii_reducer.py");
+    const jobId = await submit(alice, {
+      name: "Uploaded index",
+      kind: "user",
+      inputs: [input.id],
+      mapper: mapper.id,
+      reducer: reducer.id,
+      combiner: "none",
+      reducers: "3",
+    });
+    const done = await waitForJob(jobId, 90_000);
+    expect(done.error).toBeNull();
+    expect(done.status).toBe("succeeded");
+    expect(sortedLines(await outputText(alice, jobId))).toBe(
+      sortedLines([expected("inverted-index.txt")]),
+    );
+  });
+
+  it("fails with the failing task's stderr after three attempts, and says so by e-mail", async () => {
+    const input = await putFixture(alice, "docs.tsv", "docs.tsv");
+    const mapper = await putFixture(alice, "failing_mapper.py", "programs", "failing_mapper.py");
+    const jobId = await submit(alice, {
+      name: "Doomed job",
+      kind: "user",
+      inputs: [input.id],
+      mapper: mapper.id,
+      combiner: "none",
+    });
+    const done = await waitForJob(jobId, 90_000);
+    expect(done.status).toBe("failed");
+    expect(done.error).toMatch(/^Map task m-\d{5} failed after 3 attempts: /);
+    expect(done.error).toContain("boom: cannot parse record 42");
+    const job = await getMapReduceJob(alice, jobId);
+    const failed = job!.tasks.filter((t) => t.state === "failed");
+    expect(failed.length).toBeGreaterThanOrEqual(1);
+    expect(failed[0]!.attempts).toBe(3);
+    expect(failed[0]!.error).toContain("Attempt 3 of 3");
+    expect(existsSync(jobDirOf(jobId))).toBe(false);
+    const mail = bodyOf((await mailFor("Doomed job")).raw);
+    expect(mail).toContain("failed");
+    expect(mail).toContain("boom: cannot parse record 42");
+  });
+
+  it("stops running tasks within seconds of a cancel and removes the job directory", async () => {
+    const input = await putFixture(alice, "docs.tsv", "docs.tsv");
+    const mapper = await putFixture(alice, "slow_mapper.py", "programs", "slow_mapper.py");
+    const jobId = await submit(alice, {
+      kind: "user",
+      inputs: [input.id],
+      mapper: mapper.id,
+      combiner: "none",
+    });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const job = await getMapReduceJob(alice, jobId);
+      if (job?.tasks.some((t) => t.state === "running")) break;
+      if (Date.now() > deadline) throw new Error("no task started");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(existsSync(jobDirOf(jobId))).toBe(true);
+    expect(await markJobCancelled(alice, jobId)).toBe(true);
+    // What the Cancel button does (lib/jobs/cancel.ts): mark the job, then send the event.
+    await testClient(keys, rig.eventPort).send({ name: "stratus/job.cancel", data: { jobId } });
+    const stopBy = Date.now() + 10_000;
+    for (;;) {
+      const job = await getMapReduceJob(alice, jobId);
+      if (job && job.tasks.every((t) => t.state !== "running")) break;
+      if (Date.now() > stopBy) throw new Error("tasks still running 10 s after the cancel");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const gone = Date.now() + 15_000;
+    while (existsSync(jobDirOf(jobId)) && Date.now() < gone) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(existsSync(jobDirOf(jobId))).toBe(false);
+    expect((await db.job.findUniqueOrThrow({ where: { id: jobId } })).status).toBe("cancelled");
+  });
+
+  it("fails clearly when an input went to the trash after the job was submitted", async () => {
+    const input = await putFixture(alice, "docs.tsv", "docs.tsv");
+    const r = await recipeFromInput(alice, { kind: "word-count", inputs: [input.id] });
+    if (!r.ok) throw new Error("form refused");
+    await db.file.update({ where: { id: input.id }, data: { trashedAt: new Date() } });
+    const started = await startMapReduceJob(alice, r.recipe);
+    const done = await waitForJob(started.jobId!, 30_000);
+    expect(done.status).toBe("failed");
+    expect(done.error).toBe(
+      "The input “docs.tsv” is no longer in your Drive (or is in the trash).",
+    );
+  });
+
+  it("refuses other users' files and bad options without recording anything", async () => {
+    const theirs = await putFixture(bob, "secret.tsv", "docs.tsv");
+    const before = await db.job.count({ where: { ownerId: alice } });
+    const r = await recipeFromInput(alice, {
+      kind: "word-count",
+      inputs: [theirs.id],
+      reducers: "0",
+    });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.inputs?.[0]).toContain("no longer in your Drive");
+    expect(r.errors.reducers).toEqual(["Use at least one reducer."]);
+    const grep = await recipeFromInput(alice, { kind: "grep", inputs: [], pattern: "(" });
+    expect(grep.ok).toBe(false);
+    if (!grep.ok) {
+      expect(grep.errors.inputs).toEqual(["Choose at least one input file."]);
+    }
+    const badRegex = await recipeFromInput(alice, {
+      kind: "grep",
+      inputs: [(await putFixture(alice, "d.tsv", "docs.tsv")).id],
+      pattern: "(",
+    });
+    expect(badRegex.ok).toBe(false);
+    if (!badRegex.ok)
+      expect(badRegex.errors.pattern?.[0]).toMatch(/^Not a valid regular expression/);
+    expect(await db.job.count({ where: { ownerId: alice } })).toBe(before);
+  });
+});

@@ -1,0 +1,172 @@
+import { NonRetriableError } from "inngest";
+import { inngest } from "@/inngest/client";
+import { emailRequested, jobCancelRequested, mapReduceRequested } from "@/inngest/events";
+import { failJob, startJob, succeedJob } from "@/lib/jobs/jobs";
+import { failureEmail, successEmail } from "@/lib/mapreduce/email";
+import { PlanError } from "@/lib/mapreduce/engine";
+import {
+  cleanUpJob,
+  JobRunError,
+  prepareJob,
+  recordShuffle,
+  runTaskStep,
+  storeResults,
+  type TaskStepResult,
+} from "@/lib/mapreduce/execute";
+import { MapReduceRunEvent } from "@/lib/mapreduce/event-schemas";
+import { OutputError } from "@/lib/mapreduce/outputs";
+import { getMapReduceJobForRun } from "@/lib/mapreduce/store";
+import { runOnEmr } from "@/lib/mapreduce/emr/run-steps";
+
+// A MapReduce job on the local engine: prepare (download, plan), the map tasks as parallel steps,
+// the shuffle's totals, the reduce tasks as parallel steps, then store the results and e-mail
+// the owner. Each task attempt is a step (a failed attempt is retried as the step's retry), so
+// with several workers serving the functions an Inngest server spreads the tasks over them; they
+// must then share MAPREDUCE_WORK_DIR. Jobs on EMR take runOnEmr's steps instead.
+
+export const MAX_TASK_ATTEMPTS = 3;
+
+/** Errors whose message is meant for the owner; anything else is reported generically. */
+const USER_ERRORS = new Set(["JobRunError", "OutputError", "PlanError", "EmrStepError"]);
+const userMessage = (error: unknown) =>
+  error instanceof JobRunError || error instanceof OutputError || error instanceof PlanError
+    ? error.message
+    : null;
+
+const failureCause = (f: Extract<TaskStepResult, { cancelled: false }>) =>
+  `${f.taskId.startsWith("m-") ? "Map" : "Reduce"} task ${f.taskId} failed after ` +
+  `${MAX_TASK_ATTEMPTS} attempts: ${f.reason}` +
+  (f.stderrTail.trim() ? `\n\nLast lines of its stderr:\n${f.stderrTail.trim()}` : "");
+
+export const runMapReduceJob = inngest.createFunction(
+  {
+    id: "run-mapreduce-job",
+    retries: 2, // MAX_TASK_ATTEMPTS - 1: each retry of a task step is its next attempt
+    // Jobs at once across the workers; each job already uses every core of its worker.
+    concurrency: { limit: 2 },
+    triggers: [mapReduceRequested],
+    cancelOn: [{ event: jobCancelRequested, match: "data.jobId" }],
+    onFailure: async ({ event, error, step }) => {
+      const parsed = MapReduceRunEvent.safeParse(event.data.event.data);
+      if (!parsed.success) return;
+      const { jobId, ownerId } = parsed.data;
+      const cause = USER_ERRORS.has(error.name)
+        ? error.message
+        : "The job stopped because of a server problem. Run it again; if it keeps failing, tell your administrator.";
+      const failed = await step.run("fail", async () => {
+        await cleanUpJob(jobId);
+        return failJob(jobId, cause);
+      });
+      if (!failed) return;
+      const message = await step.run("failure-email", () => failureEmail(ownerId, jobId, cause));
+      if (message) await step.sendEvent("send-failure-email", emailRequested.create(message));
+    },
+  },
+  async ({ event, step, attempt }) => {
+    const data = MapReduceRunEvent.safeParse(event.data);
+    if (!data.success) throw new NonRetriableError(`invalid stratus/mapreduce.run event`);
+    const { jobId, ownerId } = data.data;
+
+    const start = await step.run("start", async () => {
+      const job = await getMapReduceJobForRun(jobId);
+      if (!job || job.ownerId !== ownerId) return null;
+      if (!(await startJob(jobId, { phase: "Preparing", progress: 0 }))) return null;
+      return { target: job.recipe.target };
+    });
+    if (!start) return { status: "cancelled" };
+
+    const fail = async (cause: string) => {
+      const failed = await step.run("fail", async () => {
+        await cleanUpJob(jobId);
+        return failJob(jobId, cause);
+      });
+      if (failed) {
+        const message = await step.run("failure-email", () => failureEmail(ownerId, jobId, cause));
+        if (message) await step.sendEvent("send-failure-email", emailRequested.create(message));
+      }
+      return { status: "failed", cause };
+    };
+
+    if (start.target === "emr") {
+      const outcome = await runOnEmr({ step, jobId, ownerId });
+      if (outcome.status === "failed") return fail(outcome.cause);
+      if (outcome.status === "cancelled") return outcome;
+    } else {
+      const prepared = await step.run("prepare", async () => {
+        try {
+          return { ok: true as const, ...(await prepareJob(jobId, ownerId)) };
+        } catch (error) {
+          const message = userMessage(error);
+          if (message === null) throw error;
+          return { ok: false as const, cause: message };
+        }
+      });
+      if (!prepared.ok) return fail(prepared.cause);
+
+      // Tasks go in waves of one per core: each step is one task attempt, never waiting for a
+      // core inside its request.
+      const runPhase = async (taskIds: string[]) => {
+        const results: TaskStepResult[] = [];
+        for (let i = 0; i < taskIds.length; i += prepared.parallel) {
+          const wave = taskIds.slice(i, i + prepared.parallel);
+          const out = await Promise.all(
+            wave.map((taskId) =>
+              step.run(`task-${taskId}`, () =>
+                runTaskStep(jobId, taskId, attempt, MAX_TASK_ATTEMPTS),
+              ),
+            ),
+          );
+          results.push(...out);
+          if (out.some((r) => !r.ok)) break;
+        }
+        return results;
+      };
+
+      const stopped = async (results: TaskStepResult[]) => {
+        const failure = results.find((r) => !r.ok && !r.cancelled);
+        if (failure && !failure.ok && !failure.cancelled) return fail(failureCause(failure));
+        if (results.some((r) => !r.ok)) {
+          await step.run("cancelled", () => cleanUpJob(jobId));
+          return { status: "cancelled" };
+        }
+        return null;
+      };
+
+      const maps = await runPhase(prepared.mapTasks);
+      const mapStop = await stopped(maps);
+      if (mapStop) return mapStop;
+      await step.run("shuffle", () =>
+        recordShuffle(
+          jobId,
+          maps.map((r) => (r.ok ? r.partitions : [])),
+          prepared.reduceTasks.length,
+        ),
+      );
+      const reduces = await runPhase(prepared.reduceTasks);
+      const reduceStop = await stopped(reduces);
+      if (reduceStop) return reduceStop;
+    }
+
+    const stored = await step.run("store-results", async () => {
+      try {
+        const r = await storeResults(jobId, ownerId);
+        const files = r.outputs.length === 1 ? "1 file" : `${r.outputs.length} files`;
+        await succeedJob(
+          jobId,
+          r.outputFolderId,
+          `${r.records.toLocaleString("en")} records in ${files}`,
+        );
+        await cleanUpJob(jobId);
+        return { ok: true as const };
+      } catch (error) {
+        const message = userMessage(error);
+        if (message === null) throw error;
+        return { ok: false as const, cause: message };
+      }
+    });
+    if (!stored.ok) return fail(stored.cause);
+    const message = await step.run("success-email", () => successEmail(ownerId, jobId));
+    if (message) await step.sendEvent("send-success-email", emailRequested.create(message));
+    return { status: "succeeded" };
+  },
+);

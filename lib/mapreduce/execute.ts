@@ -1,0 +1,383 @@
+import "server-only";
+import { createWriteStream } from "node:fs";
+import { chmod, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { db } from "@/lib/db/client";
+import { reportProgress } from "@/lib/jobs/jobs";
+import { getObjectStream } from "@/lib/storage/objects";
+import { sumCounters, type Counters } from "./counters";
+import {
+  CancelledError,
+  planJob,
+  runMapTask,
+  warmEngine,
+  runReduceTask,
+  TaskFailedError,
+  type JobPlan,
+  type MapTaskResult,
+  type ReduceTaskResult,
+} from "./engine";
+import {
+  countLines,
+  OutputError,
+  outputFolder,
+  readHead,
+  storeOutputFile,
+  storeZip,
+} from "./outputs";
+import { jobPaths } from "./plan";
+import type { PartitionTotals, StoredOutput } from "./records";
+import type { JobDefinition } from "./schemas";
+import {
+  cancelOpenTasks,
+  getMapReduceJobForRun,
+  jobStatus,
+  recordMapDone,
+  recordOutputs,
+  recordPlan,
+  taskFinished,
+  taskCounts,
+  taskProgress,
+  taskStarted,
+} from "./store";
+
+// The local engine's side of a job's Inngest function (inngest/functions/run-mapreduce.ts): each
+// export is the body of one step. Steps share the job directory on the worker's disk
+// (MAPREDUCE_WORK_DIR); the plan is written there once, so every step output stays small.
+
+/** A reason the owner can act on; becomes the job's error as is. */
+export class JobRunError extends Error {
+  override name = "JobRunError";
+}
+
+const LOG_BYTES = 64 * 1024;
+const CANCEL_POLL_MS = 1000;
+const PROGRESS_EVERY_MS = 1000;
+
+export function workRoot(): string {
+  return process.env.MAPREDUCE_WORK_DIR || join(process.cwd(), ".data", "mapreduce");
+}
+
+export function jobDirOf(jobId: string): string {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(jobId)) throw new Error(`bad job id ${jobId}`);
+  return join(workRoot(), jobId);
+}
+
+/** Tests and e2e runs use tiny chunks to get many map tasks out of small inputs. */
+function chunkBytes(): number | undefined {
+  const n = Number(process.env.MAPREDUCE_CHUNK_BYTES);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+/** How many tasks of a phase run at once on this worker: one per core. */
+export function stepParallelism(): number {
+  const n = Number(process.env.MAPREDUCE_PARALLEL_TASKS);
+  return Number.isInteger(n) && n > 0 ? n : availableParallelism();
+}
+
+async function download(key: string, to: string) {
+  const object = await getObjectStream(key);
+  if (!object) return false;
+  await pipeline(Readable.fromWeb(object.body as never), createWriteStream(to, { mode: 0o600 }));
+  return true;
+}
+
+const safeName = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 100);
+
+async function liveFile(ownerId: string, fileId: string) {
+  return db.file.findFirst({
+    where: { id: fileId, ownerId, trashedAt: null },
+    select: { storageKey: true, name: true },
+  });
+}
+
+export type PreparedJob = {
+  mapTasks: string[];
+  reduceTasks: string[];
+  parallel: number;
+};
+
+/**
+ * Downloads the inputs and programs into a fresh job directory, plans the tasks and records them.
+ * Files that went to the trash (or away) since the job was submitted fail the job with their name.
+ */
+export async function prepareJob(jobId: string, ownerId: string): Promise<PreparedJob> {
+  const job = await getMapReduceJobForRun(jobId);
+  if (!job || job.ownerId !== ownerId) throw new JobRunError("This job no longer exists.");
+  const { recipe } = job;
+  // Task threads take seconds to load; let them start while the inputs download.
+  if (recipe.target === "local") warmEngine({ concurrency: stepParallelism() });
+  const dir = jobDirOf(jobId);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(join(dir, "inputs"), { recursive: true, mode: 0o700 });
+  await mkdir(jobPaths(dir).programs, { recursive: true, mode: 0o700 });
+  await chmod(dir, 0o700);
+
+  const inputs: JobDefinition["inputs"] = [];
+  for (const [i, input] of recipe.inputs.entries()) {
+    const file = await liveFile(ownerId, input.fileId);
+    const path = `inputs/${String(i).padStart(4, "0")}-${safeName(input.name)}`;
+    if (!file || !(await download(file.storageKey, join(dir, path)))) {
+      throw new JobRunError(
+        `The input “${input.name}” is no longer in your Drive (or is in the trash).`,
+      );
+    }
+    inputs.push({ path, name: input.name, side: input.side });
+  }
+  for (const program of [
+    recipe.programs.mapper,
+    recipe.programs.reducer,
+    recipe.programs.combiner,
+  ]) {
+    if (!program) continue;
+    const file = await liveFile(ownerId, program.fileId);
+    const to = join(jobPaths(dir).programs, program.name);
+    if (!file || !(await download(file.storageKey, to))) {
+      throw new JobRunError(
+        `The program “${program.name}” is no longer in your Drive (or is in the trash).`,
+      );
+    }
+  }
+
+  const definition: JobDefinition = {
+    jobId,
+    job: recipe.spec,
+    options: recipe.options,
+    inputs,
+  };
+  const plan = await planJob(definition, dir, {
+    concurrency: stepParallelism(),
+    chunkBytes: chunkBytes(),
+  });
+  await writeFile(join(dir, "plan.json"), JSON.stringify(plan));
+  await recordPlan(
+    jobId,
+    [
+      ...plan.mapTasks.map((t) => ({
+        taskId: t.taskId,
+        kind: "map" as const,
+        inputName: t.input.name,
+        inputBytes: t.end - t.start,
+      })),
+      ...plan.reduceTasks.map((t) => ({ taskId: t.taskId, kind: "reduce" as const })),
+    ],
+    {
+      inputBytes: plan.inputBytes,
+      mapTotal: plan.mapTasks.length,
+      reduceTotal: plan.reduceTasks.length,
+    },
+  );
+  return {
+    mapTasks: plan.mapTasks.map((t) => t.taskId),
+    reduceTasks: plan.reduceTasks.map((t) => t.taskId),
+    parallel: stepParallelism(),
+  };
+}
+
+async function readPlan(jobId: string): Promise<JobPlan> {
+  const text = await readFile(join(jobDirOf(jobId), "plan.json"), "utf8").catch(() => null);
+  if (text === null) {
+    // A worker that does not share the job directory (MAPREDUCE_WORK_DIR) cannot run its tasks.
+    throw new Error(`job ${jobId}: plan.json is missing from ${jobDirOf(jobId)}`);
+  }
+  return JSON.parse(text) as JobPlan;
+}
+
+/** Aborts when the owner cancels: the job's status is the signal, checked every second. */
+function watchCancel(jobId: string) {
+  const controller = new AbortController();
+  const timer = setInterval(() => {
+    jobStatus(jobId).then(
+      (status) => {
+        if (status !== "queued" && status !== "running") controller.abort();
+      },
+      () => undefined,
+    );
+  }, CANCEL_POLL_MS);
+  return { signal: controller.signal, stop: () => clearInterval(timer) };
+}
+
+/**
+ * The Job row's phase line and percentage from the task rows: the map phase is the first 60%,
+ * the reduce phase up to 95%, storing the results the rest.
+ */
+export async function reportPhase(jobId: string): Promise<void> {
+  const { map, reduce } = await taskCounts(jobId);
+  if (map.done < map.total || reduce.total === 0) {
+    const progress =
+      map.total === 0 ? 0 : Math.floor((map.done / map.total) * (reduce.total ? 60 : 95));
+    await reportProgress(jobId, { phase: `Map: ${map.done} of ${map.total} tasks`, progress });
+    return;
+  }
+  const progress = 60 + Math.floor((reduce.done / Math.max(1, reduce.total)) * 35);
+  const phase =
+    reduce.done === 0 && reduce.running === 0
+      ? "Shuffle"
+      : `Reduce: ${reduce.done} of ${reduce.total} tasks`;
+  await reportProgress(jobId, { phase, progress });
+}
+
+export type TaskStepResult =
+  | { ok: true; partitions: [number, number][] }
+  | { ok: false; cancelled: true }
+  | { ok: false; cancelled: false; taskId: string; reason: string; stderrTail: string };
+
+/**
+ * One attempt of one task, as one step. A failed attempt throws so the step is retried (each
+ * retry is the next attempt); the last failed attempt returns the failure instead, so the job
+ * fails with that task's reason rather than a generic one.
+ */
+export async function runTaskStep(
+  jobId: string,
+  taskId: string,
+  attempt: number,
+  maxAttempts: number,
+): Promise<TaskStepResult> {
+  const plan = await readPlan(jobId);
+  const spec =
+    plan.mapTasks.find((t) => t.taskId === taskId) ??
+    plan.reduceTasks.find((t) => t.taskId === taskId);
+  if (!spec) throw new Error(`job ${jobId} has no task ${taskId}`);
+  await taskStarted(jobId, taskId, attempt);
+  await reportPhase(jobId);
+  const watch = watchCancel(jobId);
+  let lastWrite = 0;
+  const ctx = {
+    signal: watch.signal,
+    engine: { maxAttempts: 1, concurrency: stepParallelism() },
+    onProgress: (p: { counters: Counters; status: string | null }) => {
+      const now = Date.now();
+      if (now - lastWrite < PROGRESS_EVERY_MS) return;
+      lastWrite = now;
+      void taskProgress(jobId, taskId, p.counters, p.status).catch(() => undefined);
+    },
+  };
+  const logPath = join(jobPaths(plan.jobDir).logs, `${taskId}.attempt-0.log`);
+  try {
+    const r: MapTaskResult | ReduceTaskResult =
+      spec.kind === "map" ? await runMapTask(spec, ctx) : await runReduceTask(spec, ctx);
+    await taskFinished(jobId, taskId, {
+      state: "succeeded",
+      counters: r.counters,
+      status: r.status,
+      log: r.logFile ? await readHead(r.logFile, LOG_BYTES) : "",
+      durationMs: r.durationMs,
+    });
+    await reportPhase(jobId);
+    const partitions: [number, number][] =
+      r.kind === "map" ? r.partitions.map((p) => [p.bytes, p.records]) : [];
+    return { ok: true, partitions };
+  } catch (error) {
+    if (error instanceof CancelledError || watch.signal.aborted) {
+      await taskFinished(jobId, taskId, { state: "cancelled" });
+      return { ok: false, cancelled: true };
+    }
+    if (!(error instanceof TaskFailedError)) throw error;
+    const last = attempt + 1 >= maxAttempts;
+    await taskFinished(jobId, taskId, {
+      state: "failed",
+      error: `Attempt ${attempt + 1} of ${maxAttempts}: ${error.reason}`,
+      log: await readHead(logPath, LOG_BYTES),
+    });
+    if (!last) throw error;
+    return {
+      ok: false,
+      cancelled: false,
+      taskId,
+      reason: error.reason,
+      stderrTail: error.stderrTail,
+    };
+  } finally {
+    watch.stop();
+  }
+}
+
+/** Between the phases: what the shuffle moves, partition by partition. */
+export async function recordShuffle(
+  jobId: string,
+  mapResults: [number, number][][],
+  reduces: number,
+): Promise<void> {
+  const totals: PartitionTotals = [];
+  for (const partitions of mapResults) {
+    partitions.forEach(([bytes, records], partition) => {
+      const t = (totals[partition] ??= { partition, bytes: 0, records: 0 });
+      t.bytes += bytes;
+      t.records += records;
+    });
+  }
+  const job = await getMapReduceJobForRun(jobId);
+  const counters = sumCounters(
+    (job?.tasks ?? []).filter((t) => t.kind === "map").map((t) => t.counters ?? {}),
+  );
+  await recordMapDone(jobId, totals, counters, reduces > 0);
+}
+
+export type FinishedJob = {
+  outputs: StoredOutput[];
+  outputFolderId: string;
+  zipKey: string | null;
+  records: number;
+};
+
+/** Stores the part files in the owner's Drive (and a zip of several), then the job's totals. */
+export async function storeResults(jobId: string, ownerId: string): Promise<FinishedJob> {
+  const job = await getMapReduceJobForRun(jobId);
+  if (!job || job.ownerId !== ownerId) throw new JobRunError("This job no longer exists.");
+  const dir = jobDirOf(jobId);
+  const outputDir = jobPaths(dir).output;
+  const names = (await readdir(outputDir).catch(() => [] as string[]))
+    .filter((n) => /^part-\d{5}$/.test(n))
+    .sort();
+  const counters = sumCounters(job.tasks.map((t) => t.counters ?? {}));
+  const recordsOf = (name: string) => {
+    const index = Number(name.slice(5));
+    const task = job.tasks.find(
+      (t) => t.taskId === `${job.reduceTotal > 0 ? "r" : "m"}-${String(index).padStart(5, "0")}`,
+    );
+    const c = task?.counters?.["Map-Reduce Framework"];
+    return (job.reduceTotal > 0 ? c?.["Reduce output records"] : c?.["Map output records"]) ?? 0;
+  };
+  const folderId = await outputFolder(ownerId, jobId, job.recipe.name);
+  const outputs: StoredOutput[] = [];
+  for (const name of names) {
+    outputs.push(
+      await storeOutputFile(ownerId, folderId, {
+        name,
+        path: join(outputDir, name),
+        records: job.tasks.length > 0 ? recordsOf(name) : await countLines(join(outputDir, name)),
+      }),
+    );
+  }
+  if (outputs.length === 0) throw new OutputError("The job produced no output files.");
+  const zipKey =
+    outputs.length > 1
+      ? await storeZip(
+          ownerId,
+          join(dir, "results.zip"),
+          names.map((name) => ({ name, path: join(outputDir, name) })),
+        )
+      : null;
+  await recordOutputs(jobId, {
+    counters,
+    outputFolderId: folderId,
+    outputs,
+    zipKey,
+    reduceFinished: job.reduceTotal > 0,
+  });
+  return {
+    outputs,
+    outputFolderId: folderId,
+    zipKey,
+    records: outputs.reduce((n, o) => n + o.records, 0),
+  };
+}
+
+/** Removes the job directory and marks tasks that will not run; safe to call twice. */
+export async function cleanUpJob(jobId: string): Promise<void> {
+  await rm(jobDirOf(jobId), { recursive: true, force: true });
+  await cancelOpenTasks(jobId);
+}

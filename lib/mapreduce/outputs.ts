@@ -1,0 +1,149 @@
+import "server-only";
+import { createReadStream, createWriteStream } from "node:fs";
+import { open, stat } from "node:fs/promises";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { makeZip } from "client-zip";
+import { db } from "@/lib/db/client";
+import { availableName } from "@/lib/drive/names";
+import { bytesLeft, lockOwnerForQuota, usageWithin } from "@/lib/drive/quota";
+import { ensurePath } from "@/lib/drive/tree";
+import { formatBytes } from "@/lib/drive/upload-format";
+import { storageClient } from "@/lib/storage/client";
+import { storageConfig } from "@/lib/storage/config";
+import { newObjectKey } from "@/lib/storage/keys";
+import { deleteObject } from "@/lib/storage/objects";
+import type { StoredOutput } from "./records";
+
+// A finished job's part files go to the owner's Drive, in "MapReduce/<job name> (<id>)", counted
+// against the quota like uploads; several parts are also zipped into one object (outside the
+// Drive, removed with the job) for the e-mailed link and "Download all".
+
+export const RESULTS_FOLDER = "MapReduce";
+
+export class OutputError extends Error {
+  override name = "OutputError";
+}
+
+/** "MapReduce/Word count (ab12cd)": the job's own folder, created when missing. */
+export async function outputFolder(ownerId: string, jobId: string, jobName: string) {
+  const clean = jobName.replace(/[/\\]/g, "-").replace(/\s+/g, " ").trim().slice(0, 200);
+  const id = await ensurePath(ownerId, `/${RESULTS_FOLDER}/${clean} (${jobId.slice(-6)})`);
+  if (!id) throw new Error("could not create the job's output folder");
+  return id;
+}
+
+async function putFile(key: string, path: string, size: number, contentType: string) {
+  await storageClient().send(
+    new PutObjectCommand({
+      Bucket: storageConfig().bucket,
+      Key: key,
+      Body: size === 0 ? new Uint8Array() : createReadStream(path),
+      ContentType: contentType,
+      ContentLength: size,
+    }),
+  );
+}
+
+const QUOTA_TX = { maxWait: 10_000, timeout: 20_000 };
+
+function quotaError(name: string, size: number, left: number) {
+  const free = left === 0 ? "no space is left" : `only ${formatBytes(left)} is left`;
+  return new OutputError(
+    `Not enough space in your Drive to save the result “${name}” (${formatBytes(size)}): ${free}. ` +
+      "Delete files or empty the trash, then run the job again.",
+  );
+}
+
+/**
+ * Stores a local output file as a Drive file. A retried finish step finds the file it already
+ * stored (same name and size in the job's folder) instead of adding "part-00000 (1)".
+ */
+export async function storeOutputFile(
+  ownerId: string,
+  folderId: string,
+  file: { name: string; path: string; records: number },
+): Promise<StoredOutput> {
+  const { size } = await stat(file.path);
+  const existing = await db.file.findFirst({
+    where: { ownerId, folderId, name: file.name, trashedAt: null, size: BigInt(size) },
+    select: { id: true, name: true },
+  });
+  if (existing)
+    return { fileId: existing.id, name: existing.name, bytes: size, records: file.records };
+
+  const before = await usageWithin(db, ownerId);
+  if (bytesLeft(before) < size) throw quotaError(file.name, size, bytesLeft(before));
+  const key = newObjectKey(ownerId);
+  await putFile(key, file.path, size, "text/plain; charset=utf-8");
+  try {
+    const name = await availableName(ownerId, folderId, file.name);
+    const row = await db.$transaction(async (tx) => {
+      await lockOwnerForQuota(tx, ownerId);
+      const usage = await usageWithin(tx, ownerId);
+      if (bytesLeft(usage) < size) throw quotaError(name, size, bytesLeft(usage));
+      return tx.file.create({
+        data: {
+          ownerId,
+          folderId,
+          name,
+          size: BigInt(size),
+          contentType: "text/plain; charset=utf-8",
+          storageKey: key,
+        },
+        select: { id: true, name: true },
+      });
+    }, QUOTA_TX);
+    return { fileId: row.id, name: row.name, bytes: size, records: file.records };
+  } catch (error) {
+    await deleteObject(key).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Zips the local part files into one stored object (not a Drive file) and returns its key. */
+export async function storeZip(
+  ownerId: string,
+  zipPath: string,
+  files: { name: string; path: string }[],
+): Promise<string> {
+  const entries = await Promise.all(
+    files.map(async (f) => {
+      const s = await stat(f.path);
+      return {
+        name: f.name,
+        size: s.size,
+        lastModified: s.mtime,
+        input: Readable.toWeb(createReadStream(f.path)) as ReadableStream<Uint8Array>,
+      };
+    }),
+  );
+  await pipeline(Readable.fromWeb(makeZip(entries) as never), createWriteStream(zipPath));
+  const { size } = await stat(zipPath);
+  const key = newObjectKey(ownerId);
+  await putFile(key, zipPath, size, "application/zip");
+  return key;
+}
+
+/** Lines of a local file (outputs that come back from EMR have no task counters). */
+export async function countLines(path: string): Promise<number> {
+  let n = 0;
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) n++;
+  }
+  return n;
+}
+
+/** The first bytes of a local file as text ("" when it does not exist): task logs. */
+export async function readHead(path: string, maxBytes: number): Promise<string> {
+  const handle = await open(path, "r").catch(() => null);
+  if (!handle) return "";
+  try {
+    const buffer = Buffer.alloc(maxBytes);
+    const { bytesRead } = await handle.read(buffer, 0, maxBytes, 0);
+    return buffer.subarray(0, bytesRead).toString("utf8");
+  } finally {
+    await handle.close();
+  }
+}

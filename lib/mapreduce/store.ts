@@ -1,0 +1,343 @@
+import "server-only";
+import { db } from "@/lib/db/client";
+import { createJob, jobSelect } from "@/lib/jobs/jobs";
+import { JobId } from "@/lib/jobs/schemas";
+import type { Counters } from "./counters";
+import {
+  JobRecipe,
+  PartitionTotals,
+  StoredCounters,
+  StoredInputs,
+  StoredOutputs,
+  StoredPrograms,
+  readJson,
+  type StoredOutput,
+} from "./records";
+import { JobOptions, JobSpec } from "./schemas";
+
+// MapReduce jobs in MySQL: the Job row (status, phase, progress) plus the job's recipe, its
+// tasks and its outputs. Reads for the UI are scoped to the owner; the writes below come from
+// the job's own function, which got the job id from an event the owner's action sent.
+
+export const MAPREDUCE_KIND = "mapreduce";
+const MAX_TEXT = 60_000;
+const MAX_LOG = 256 * 1024;
+
+export async function createMapReduceJob(ownerId: string, recipe: JobRecipe): Promise<string> {
+  const r = JobRecipe.parse(recipe);
+  const job = await createJob(ownerId, MAPREDUCE_KIND);
+  try {
+    await db.mapReduceJob.create({
+      data: {
+        jobId: job.id,
+        name: r.name,
+        spec: JSON.stringify(r.spec),
+        options: JSON.stringify(r.options),
+        inputs: JSON.stringify(r.inputs),
+        programs: JSON.stringify(r.programs),
+        target: r.target,
+        inputBytes: r.inputs.reduce((n, i) => n + i.size, 0),
+      },
+    });
+  } catch (error) {
+    await db.job.delete({ where: { id: job.id } });
+    throw error;
+  }
+  return job.id;
+}
+
+const taskSelect = {
+  taskId: true,
+  kind: true,
+  state: true,
+  attempts: true,
+  inputName: true,
+  inputBytes: true,
+  counters: true,
+  status: true,
+  error: true,
+  startedAt: true,
+  finishedAt: true,
+  durationMs: true,
+} as const;
+
+function parseRecord(row: {
+  name: string;
+  spec: string;
+  options: string;
+  inputs: string;
+  programs: string;
+  target: string;
+}): JobRecipe {
+  return JobRecipe.parse({
+    name: row.name,
+    spec: JobSpec.parse(JSON.parse(row.spec)),
+    options: JobOptions.parse(JSON.parse(row.options)),
+    inputs: StoredInputs.parse(JSON.parse(row.inputs)),
+    programs: StoredPrograms.parse(JSON.parse(row.programs)),
+    target: row.target,
+  });
+}
+
+/** The owner's MapReduce jobs, newest first, with what the list shows. */
+export async function listMapReduceJobs(ownerId: string, limit = 100) {
+  const rows = await db.mapReduceJob.findMany({
+    where: { job: { ownerId } },
+    orderBy: [{ createdAt: "desc" }, { jobId: "desc" }],
+    take: Math.min(Math.max(1, limit), 500),
+    select: {
+      name: true,
+      spec: true,
+      target: true,
+      inputBytes: true,
+      mapTotal: true,
+      reduceTotal: true,
+      job: { select: jobSelect },
+    },
+  });
+  return rows.map((r) => ({
+    ...r.job,
+    name: r.name,
+    jobKind: JobSpec.parse(JSON.parse(r.spec)).kind,
+    target: r.target,
+    inputBytes: Number(r.inputBytes),
+  }));
+}
+export type MapReduceListItem = Awaited<ReturnType<typeof listMapReduceJobs>>[number];
+
+async function loadJob(where: { jobId: string; job?: { ownerId: string } }) {
+  const row = await db.mapReduceJob.findFirst({
+    where,
+    include: {
+      job: { select: { ...jobSelect, ownerId: true } },
+      tasks: { select: taskSelect, orderBy: { taskId: "asc" } },
+    },
+  });
+  if (!row) return null;
+  const { job, tasks, ...rest } = row;
+  return {
+    job,
+    ownerId: job.ownerId,
+    recipe: parseRecord(rest),
+    inputBytes: Number(rest.inputBytes),
+    mapTotal: rest.mapTotal,
+    reduceTotal: rest.reduceTotal,
+    counters: readJson(StoredCounters, rest.counters),
+    partitions: readJson(PartitionTotals, rest.partitions),
+    mapStartedAt: rest.mapStartedAt,
+    mapFinishedAt: rest.mapFinishedAt,
+    reduceStartedAt: rest.reduceStartedAt,
+    reduceFinishedAt: rest.reduceFinishedAt,
+    outputFolderId: rest.outputFolderId,
+    outputs: readJson(StoredOutputs, rest.outputs),
+    zipKey: rest.zipKey,
+    emr: rest.emr,
+    tasks: tasks.map((t) => ({
+      ...t,
+      inputBytes: Number(t.inputBytes),
+      counters: readJson(StoredCounters, t.counters),
+    })),
+  };
+}
+export type MapReduceDetail = NonNullable<Awaited<ReturnType<typeof loadJob>>>;
+
+/** One of the owner's jobs with its tasks; null for anybody else's or a bad id. */
+export async function getMapReduceJob(ownerId: string, jobId: string) {
+  const id = JobId.safeParse(jobId);
+  if (!id.success) return null;
+  return loadJob({ jobId: id.data, job: { ownerId } });
+}
+
+/** For the job's function, which was handed the id by the owner's event. */
+export async function getMapReduceJobForRun(jobId: string) {
+  return loadJob({ jobId: JobId.parse(jobId) });
+}
+
+/** A task's full log, for its owner. */
+export async function getTaskLog(ownerId: string, jobId: string, taskId: string) {
+  const id = JobId.safeParse(jobId);
+  if (!id.success || !/^[mr]-\d{5}$/.test(taskId)) return null;
+  const task = await db.mapReduceTask.findFirst({
+    where: { jobId: id.data, taskId, job: { job: { ownerId } } },
+    select: { log: true },
+  });
+  return task ? (task.log ?? "") : null;
+}
+
+// --- writes from the job's function ----------------------------------------------------------
+
+export type PlannedTask = {
+  taskId: string;
+  kind: "map" | "reduce";
+  inputName?: string;
+  inputBytes?: number;
+};
+
+/** Records the plan: task rows (once: a retried planning step finds them there) and totals. */
+export async function recordPlan(
+  jobId: string,
+  tasks: PlannedTask[],
+  totals: { inputBytes: number; mapTotal: number; reduceTotal: number },
+) {
+  await db.$transaction([
+    db.mapReduceTask.deleteMany({ where: { jobId } }),
+    db.mapReduceTask.createMany({
+      data: tasks.map((t) => ({
+        jobId,
+        taskId: t.taskId,
+        kind: t.kind,
+        inputName: t.inputName?.slice(0, 1024) ?? null,
+        inputBytes: t.inputBytes ?? 0,
+      })),
+    }),
+    db.mapReduceJob.update({
+      where: { jobId },
+      data: { ...totals, mapStartedAt: new Date() },
+    }),
+  ]);
+}
+
+export async function taskStarted(jobId: string, taskId: string, attempt: number) {
+  await db.mapReduceTask.updateMany({
+    where: { jobId, taskId, state: { in: ["pending", "running", "failed"] } },
+    data: {
+      state: "running",
+      attempts: attempt + 1,
+      startedAt: new Date(),
+      finishedAt: null,
+      error: null,
+    },
+  });
+}
+
+export async function taskProgress(
+  jobId: string,
+  taskId: string,
+  counters: Counters,
+  status: string | null,
+) {
+  await db.mapReduceTask.updateMany({
+    where: { jobId, taskId, state: "running" },
+    data: { counters: JSON.stringify(counters), status: status?.slice(0, 255) ?? null },
+  });
+}
+
+export async function taskFinished(
+  jobId: string,
+  taskId: string,
+  result: {
+    state: "succeeded" | "failed" | "cancelled";
+    counters?: Counters;
+    status?: string | null;
+    log?: string;
+    error?: string;
+    durationMs?: number;
+  },
+) {
+  await db.mapReduceTask.updateMany({
+    where: { jobId, taskId },
+    data: {
+      state: result.state,
+      finishedAt: new Date(),
+      ...(result.counters ? { counters: JSON.stringify(result.counters) } : {}),
+      ...(result.status !== undefined ? { status: result.status?.slice(0, 255) ?? null } : {}),
+      ...(result.log !== undefined ? { log: result.log.slice(0, MAX_LOG) } : {}),
+      ...(result.error !== undefined ? { error: result.error.slice(0, MAX_TEXT) } : {}),
+      ...(result.durationMs !== undefined ? { durationMs: result.durationMs } : {}),
+    },
+  });
+}
+
+/** Tasks that never got to run (a cancel, a failure elsewhere) are marked so the page says why. */
+export async function cancelOpenTasks(jobId: string) {
+  await db.mapReduceTask.updateMany({
+    where: { jobId, state: { in: ["pending", "running"] } },
+    data: { state: "cancelled", finishedAt: new Date() },
+  });
+}
+
+export async function taskCounts(jobId: string) {
+  const groups = await db.mapReduceTask.groupBy({
+    by: ["kind", "state"],
+    where: { jobId },
+    _count: { _all: true },
+  });
+  const count = (kind: string, state?: string) =>
+    groups
+      .filter((g) => g.kind === kind && (state === undefined || g.state === state))
+      .reduce((n, g) => n + g._count._all, 0);
+  return {
+    map: { done: count("map", "succeeded"), running: count("map", "running"), total: count("map") },
+    reduce: {
+      done: count("reduce", "succeeded"),
+      running: count("reduce", "running"),
+      total: count("reduce"),
+    },
+  };
+}
+
+export async function recordMapDone(
+  jobId: string,
+  partitions: PartitionTotals,
+  counters: Counters,
+  reduceStarts: boolean,
+) {
+  const now = new Date();
+  await db.mapReduceJob.update({
+    where: { jobId },
+    data: {
+      mapFinishedAt: now,
+      partitions: JSON.stringify(PartitionTotals.parse(partitions)),
+      counters: JSON.stringify(counters),
+      ...(reduceStarts ? { reduceStartedAt: now } : {}),
+    },
+  });
+}
+
+export async function recordOutputs(
+  jobId: string,
+  result: {
+    counters: Counters;
+    outputFolderId: string;
+    outputs: StoredOutput[];
+    zipKey: string | null;
+    reduceFinished: boolean;
+  },
+) {
+  await db.mapReduceJob.update({
+    where: { jobId },
+    data: {
+      counters: JSON.stringify(result.counters),
+      outputFolderId: result.outputFolderId,
+      outputs: JSON.stringify(StoredOutputs.parse(result.outputs)),
+      zipKey: result.zipKey,
+      ...(result.reduceFinished ? { reduceFinishedAt: new Date() } : {}),
+    },
+  });
+}
+
+export async function recordEmr(jobId: string, emr: unknown) {
+  await db.mapReduceJob.update({ where: { jobId }, data: { emr: JSON.stringify(emr) } });
+}
+
+/** The job's status as the owner last set it: a cancel shows up here first. */
+export async function jobStatus(jobId: string) {
+  const job = await db.job.findUnique({ where: { id: jobId }, select: { status: true } });
+  return job?.status ?? null;
+}
+
+/** Deletes a finished job of the owner (its output files stay in the Drive). */
+export async function deleteMapReduceJob(ownerId: string, jobId: string) {
+  const id = JobId.safeParse(jobId);
+  if (!id.success) return null;
+  const row = await db.mapReduceJob.findFirst({
+    where: {
+      jobId: id.data,
+      job: { ownerId, status: { in: ["succeeded", "failed", "cancelled"] } },
+    },
+    select: { zipKey: true },
+  });
+  if (!row) return null;
+  await db.job.delete({ where: { id: id.data } });
+  return { zipKey: row.zipKey };
+}
