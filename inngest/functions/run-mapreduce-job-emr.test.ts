@@ -1,0 +1,184 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { db } from "@/lib/db/client";
+import { makeUser, removeUsers } from "@/lib/drive/test-helpers";
+import { startAppExecutor } from "@/lib/executor/testing/app-rig";
+import { freePort, resetExecutorTables, testKeys } from "@/lib/executor/testing/harness";
+import { putImage, readObject, waitForJob } from "@/lib/images/testing/fixtures";
+import { EmrStandIn, type StandInStep } from "@/lib/mapreduce/emr/testing/emr-stand-in";
+import { expected, fixture } from "@/lib/mapreduce/test-helpers";
+import { deletePrefix } from "@/lib/storage/objects";
+import { putDirect } from "@/lib/storage/test-helpers";
+
+// A job with target EMR through the real executor: the function stages the programs and the
+// input in S3 (here the local store, which checks signatures), submits the streaming step to the
+// EMR stand-in, polls it, and collects the part files. The test plays the cluster: it runs the
+// staged programs on the staged input, as Hadoop streaming would, and writes the part file.
+
+const keys = testKeys();
+const eventPort = await freePort();
+const bucket = process.env.S3_BUCKET!;
+const prefix = `s3://${bucket}/emr-test-${process.pid}`;
+const s3Keys = {
+  accessKeyId: process.env.S3_ACCESS_KEY_ID!,
+  secretAccessKey: process.env.S3_SECRET_ACCESS_KEY!,
+};
+const standIn = await EmrStandIn.start({ region: "eu-west-1", ...s3Keys });
+vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
+vi.stubEnv("INNGEST_EVENT_KEY", keys.eventKey);
+vi.stubEnv("INNGEST_BASE_URL", `http://127.0.0.1:${eventPort}`);
+vi.stubEnv("EMR_REGION", "eu-west-1");
+vi.stubEnv("EMR_S3_PREFIX", prefix);
+vi.stubEnv("EMR_ENDPOINT", standIn.endpoint);
+vi.stubEnv("EMR_ACCESS_KEY_ID", s3Keys.accessKeyId);
+vi.stubEnv("EMR_SECRET_ACCESS_KEY", s3Keys.secretAccessKey);
+vi.stubEnv("EMR_S3_ENDPOINT", process.env.S3_ENDPOINT!);
+vi.stubEnv("EMR_POLL_SECONDS", "1");
+vi.stubEnv("MAPREDUCE_WORK_DIR", `/tmp/stratus-mr-emr-${process.pid}`);
+const { inngest } = await import("@/inngest/client");
+const { runMapReduceJob } = await import("./run-mapreduce-job");
+const { cleanUpMapReduceJob } = await import("./clean-up-mapreduce-job");
+const { recipeFromInput, startMapReduceJob } = await import("@/lib/mapreduce/submit");
+const { getMapReduceJob } = await import("@/lib/mapreduce/store");
+const { cancelJob } = await import("@/lib/jobs/cancel");
+
+let rig: Awaited<ReturnType<typeof startAppExecutor>>;
+let alice = "";
+beforeAll(async () => {
+  await resetExecutorTables();
+  rig = await startAppExecutor(inngest, [runMapReduceJob, cleanUpMapReduceJob], keys, eventPort);
+  alice = await makeUser();
+});
+afterAll(async () => {
+  await rig?.stop();
+  await standIn.close();
+  await deletePrefix(`emr-test-${process.pid}/`);
+  await removeUsers(alice);
+  vi.unstubAllEnvs();
+});
+
+const keyOf = (uri: string) => uri.replace(`s3://${bucket}/`, "");
+
+async function submit(form: Record<string, unknown>) {
+  const r = await recipeFromInput(alice, form);
+  if (!r.ok) throw new Error(`form refused: ${JSON.stringify(r.errors)}`);
+  const started = await startMapReduceJob(alice, r.recipe);
+  return started.jobId!;
+}
+
+/** The job's step, once the function has submitted it (steps are named after their job). */
+async function submittedStep(jobId: string): Promise<StandInStep> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const step = [...standIn.clusters.values()]
+      .flatMap((c) => c.steps)
+      .find((s) => s.config.Name === `Stratus MapReduce ${jobId}`);
+    if (step) return step;
+    if (Date.now() > deadline) throw new Error("no step was submitted");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Runs the step's staged programs on its staged input with a shell pipeline, like one reducer. */
+async function playCluster(step: StandInStep) {
+  const args = step.config.HadoopJarStep.Args;
+  const arg = (flag: string) => args[args.indexOf(flag) + 1]!;
+  const dir = mkdtempSync(join(tmpdir(), "emr-cluster-"));
+  try {
+    for (const spec of arg("-files").split(",")) {
+      const [uri, name] = spec.split("#");
+      writeFileSync(join(dir, name!), await readObject(keyOf(uri!)));
+    }
+    const input = await readObject(keyOf(arg("-input")));
+    writeFileSync(join(dir, "input"), input);
+    const out = execFileSync(
+      "bash",
+      ["-c", `cat input | ${arg("-mapper")} | LC_ALL=C sort | ${arg("-reducer")}`],
+      { cwd: dir, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", NODE_ENV: "test" } },
+    );
+    await putDirect(`${keyOf(arg("-output"))}part-00000`, out, "text/plain");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe("run-mapreduce-job on EMR", () => {
+  it("stages, submits, polls and collects a word count", async () => {
+    const input = await putImage(
+      alice,
+      "docs.tsv",
+      readFileSync(fixture("docs.tsv")),
+      "text/plain",
+    );
+    standIn.planNextStep([
+      { state: "PENDING" },
+      { state: "RUNNING" },
+      { state: "RUNNING" },
+      { state: "RUNNING" },
+      { state: "COMPLETED" },
+    ]);
+    const jobId = await submit({
+      name: "On the cluster",
+      kind: "word-count",
+      inputs: [input.id],
+      target: "emr",
+      reducers: "1",
+    });
+    const step = await submittedStep(jobId);
+    const args = step.config.HadoopJarStep.Args;
+    expect(args.slice(0, 2)).toEqual(["hadoop-streaming", "-files"]);
+    expect(args[2]).toContain(`${prefix}/jobs/${jobId}/programs/stratus_wc_mapper.py#`);
+    expect(args).toContain(`${prefix}/jobs/${jobId}/output/`);
+    await playCluster(step);
+
+    const done = await waitForJob(jobId, 60_000);
+    expect(done.error).toBeNull();
+    expect(done).toMatchObject({ status: "succeeded", progress: 100 });
+    const job = await getMapReduceJob(alice, jobId);
+    expect(job!.outputs).toHaveLength(1);
+    expect(job!.outputs![0]!.records).toBe(expected("word-count.txt").split("\n").length - 1);
+    const file = await db.file.findUniqueOrThrow({ where: { id: job!.outputs![0]!.fileId } });
+    expect((await readObject(file.storageKey)).toString("latin1")).toBe(expected("word-count.txt"));
+    expect(JSON.parse(job!.emr!)).toMatchObject({ stepId: step.id, transient: true });
+  });
+
+  it("fails with EMR's reason when the step fails", async () => {
+    const input = await putImage(alice, "d.tsv", readFileSync(fixture("docs.tsv")), "text/plain");
+    standIn.planNextStep([
+      { state: "PENDING" },
+      {
+        state: "FAILED",
+        failureDetails: {
+          Reason: "Streaming Command Failed!",
+          LogFile: "s3://logs/step/stderr.gz",
+        },
+      },
+    ]);
+    const jobId = await submit({ kind: "word-count", inputs: [input.id], target: "emr" });
+    const done = await waitForJob(jobId, 60_000);
+    expect(done.status).toBe("failed");
+    expect(done.error).toContain("Streaming Command Failed!");
+    expect(done.error).toContain("s3://logs/step/stderr.gz");
+  });
+
+  it("cancels the EMR step (and its transient cluster) when the owner cancels", async () => {
+    const input = await putImage(alice, "e.tsv", readFileSync(fixture("docs.tsv")), "text/plain");
+    standIn.planNextStep([{ state: "PENDING" }, ...Array(60).fill({ state: "RUNNING" })]);
+    const jobId = await submit({ kind: "word-count", inputs: [input.id], target: "emr" });
+    const step = await submittedStep(jobId);
+    const deadline = Date.now() + 20_000;
+    while (!(await getMapReduceJob(alice, jobId))?.emr && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await cancelJob(alice, jobId)).toBe(true);
+    const stopBy = Date.now() + 20_000;
+    while (!standIn.step(step.id)?.cancelled && Date.now() < stopBy) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(standIn.step(step.id)?.cancelled).toBe(true);
+    expect(standIn.calls.map((c) => c.operation)).toContain("TerminateJobFlows");
+  });
+});
