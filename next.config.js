@@ -3,6 +3,9 @@ const nextConfig = {
   // The e2e build goes to its own folder so a running `npm run up` server keeps its build.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
+  // The container image (Dockerfile) runs Next's standalone server: a traced, minimal node_modules
+  // and server.js. Only that build asks for it, so `next start` (npm run up) keeps working.
+  ...(process.env.NEXT_OUTPUT === "standalone" && { output: "standalone" }),
   // Native and driver packages are loaded by Node at run time, not bundled.
   serverExternalPackages: ["@node-rs/argon2", "mariadb", "@prisma/adapter-mariadb"],
 };

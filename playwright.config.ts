@@ -87,7 +87,8 @@ export default defineConfig({
     {
       // Built by `npm test` into .next-test (NEXT_DIST_DIR) so a running `npm run up` is untouched.
       command: `./node_modules/.bin/next start -p ${PORT}`,
-      url: `${baseURL}/api/health`,
+      // Ready, not just alive: the database, the store and the worker's heartbeat answer.
+      url: `${baseURL}/api/ready`,
       reuseExistingServer: false,
       timeout: 120_000,
       stdout: "pipe",

@@ -1,24 +1,34 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
+import { REQUEST_ID_HEADER, requestIdFrom } from "@/lib/log/request-id";
 
-// A first, cheap gate: signed-out visitors of app routes go to the login page and come back after.
-// Pages, server actions and route handlers still check the session themselves.
+// Every request gets an id (nginx's, else a new one) that route handlers, actions and the jobs they
+// start log with (lib/log); the response carries it back.
+// Then a first, cheap gate: signed-out visitors of app routes go to the login page and come back
+// after. Pages, server actions and route handlers still check the session themselves.
+const GATED = /^\/(home|drive|images|jobs|pulse|profile)(\/|$)/;
+
 export async function proxy(request: NextRequest) {
-  const token = await getToken({ req: request, secret: process.env.NEXTAUTH_SECRET });
-  if (token) return NextResponse.next();
+  const requestId = requestIdFrom(request.headers);
   const { pathname, search } = request.nextUrl;
-  const login = new URL("/login", request.url);
-  login.searchParams.set("next", `${pathname}${search}`);
-  return NextResponse.redirect(login);
+  if (GATED.test(pathname)) {
+    const token = await getToken({ req: request, secret: process.env.NEXTAUTH_SECRET });
+    if (!token) {
+      const login = new URL("/login", request.url);
+      login.searchParams.set("next", `${pathname}${search}`);
+      const redirect = NextResponse.redirect(login);
+      redirect.headers.set(REQUEST_ID_HEADER, requestId);
+      return redirect;
+    }
+  }
+  const headers = new Headers(request.headers);
+  headers.set(REQUEST_ID_HEADER, requestId);
+  const response = NextResponse.next({ request: { headers } });
+  response.headers.set(REQUEST_ID_HEADER, requestId);
+  return response;
 }
 
 export const config = {
-  matcher: [
-    "/home/:path*",
-    "/drive/:path*",
-    "/images/:path*",
-    "/jobs/:path*",
-    "/pulse/:path*",
-    "/profile/:path*",
-  ],
+  // Everything but build assets, which carry no work worth tracing.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
 };

@@ -145,8 +145,8 @@ test("the login page never redirects to another site", async ({ page, account })
   await expect(page).toHaveURL(/localhost:\d+\/home$/);
 });
 
-test("health reports the database, storage and the job worker", async ({ request }) => {
-  const res = await request.get("/api/health");
+test("readiness reports the database, storage and the job worker", async ({ request }) => {
+  const res = await request.get("/api/ready");
   expect(res.status()).toBe(200);
   const body = await res.json();
   expect(body).toMatchObject({

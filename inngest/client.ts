@@ -1,4 +1,5 @@
 import { Inngest } from "inngest";
+import { RequestIdMiddleware } from "@/lib/log/inngest-middleware";
 
 // One client for the web app and the worker. Where events go and who may call the functions is
 // configuration only (README, "Background jobs"): INNGEST_BASE_URL + the keys for the local
@@ -6,4 +7,9 @@ import { Inngest } from "inngest";
 // The SDK version is pinned exactly in package.json: the local executor speaks its protocol, and
 // new releases add opcodes and change defaults. Checkpointing posts step results to Inngest's own
 // API, which the local executor does not have.
-export const inngest = new Inngest({ id: "stratus", checkpointing: false });
+// RequestIdMiddleware carries the sending request's id into the run's logs (lib/log).
+export const inngest = new Inngest({
+  id: "stratus",
+  checkpointing: false,
+  middleware: [RequestIdMiddleware],
+});

@@ -27,3 +27,6 @@ export function serverEnv(): ServerEnv {
   cached = parsed.data;
   return cached;
 }
+
+// The same schema, for the start-up check over the whole environment (lib/health/environment.ts).
+export const serverEnvSchema = schema;

@@ -20,6 +20,9 @@ stop_pidfile() {
 # The worker first: on SIGTERM it finishes or hands back its leases.
 stop_pidfile "job worker" "$DATA/run/worker.pid"
 stop_pidfile "web server" "$DATA/run/web.pid"
+# `npm run up -- --instances N`: nginx, then each app server (SIGTERM: requests in flight finish).
+source "$ROOT/scripts/deploy/instances.sh"
+stop_instances 1
 stop_pidfile "local S3 store" "$DATA/run/s3.pid"
 stop_pidfile "MariaDB" "$DB_PID"
 log "stopped"

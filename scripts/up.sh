@@ -6,6 +6,18 @@ PORT="${PORT:-3000}"
 WEB_PID="$DATA/run/web.pid"
 mkdir -p "$DATA/run"
 
+# --instances N: N app servers behind nginx on :$PORT (scripts/deploy/instances.sh).
+INSTANCES=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --instances) INSTANCES="${2:-}"; shift $(( $# > 1 ? 2 : 1 )) ;;
+    --instances=*) INSTANCES="${1#*=}"; shift ;;
+    *) die "unknown option $1 (usage: npm run up [-- --instances N])" ;;
+  esac
+done
+[[ "$INSTANCES" =~ ^[1-9][0-9]?$ ]] || die "--instances wants a number from 1 to 99, not '$INSTANCES'"
+source "$ROOT/scripts/deploy/instances.sh"
+
 ensure_env_file
 if [ -n "${DATABASE_URL:-}" ]; then
   log "DATABASE_URL is set: using that server, starting no local MariaDB"
@@ -37,7 +49,19 @@ env_hash="$(sha256sum .env.local | cut -d' ' -f1)"
 [ "$(cat "$DATA/env-hash" 2>/dev/null)" = "$env_hash" ] || restart=1
 echo "$env_hash" >"$DATA/env-hash"
 
-if [ -f "$WEB_PID" ] && kill -0 "$(cat "$WEB_PID")" 2>/dev/null; then
+if [ "$INSTANCES" -gt 1 ]; then
+  # The single server holds :$PORT, where nginx goes.
+  if [ -f "$WEB_PID" ] && kill -0 "$(cat "$WEB_PID")" 2>/dev/null; then
+    log "stopping the single web server: nginx takes :$PORT"
+    kill "$(cat "$WEB_PID")" 2>/dev/null || true
+    for _ in $(seq 1 40); do kill -0 "$(cat "$WEB_PID")" 2>/dev/null || break; sleep 0.25; done
+  fi
+  rm -f "$WEB_PID"
+  start_instances "$INSTANCES" "$restart"
+else
+  stop_instances 1
+fi
+if [ "$INSTANCES" -eq 1 ] && [ -f "$WEB_PID" ] && kill -0 "$(cat "$WEB_PID")" 2>/dev/null; then
   if [ "$restart" = 1 ]; then
     log "restarting the web server with the new build"
     old_pid="$(cat "$WEB_PID")"
@@ -45,7 +69,7 @@ if [ -f "$WEB_PID" ] && kill -0 "$(cat "$WEB_PID")" 2>/dev/null; then
     for _ in $(seq 1 40); do kill -0 "$old_pid" 2>/dev/null || break; sleep 0.25; done
   fi
 fi
-if ! { [ -f "$WEB_PID" ] && kill -0 "$(cat "$WEB_PID")" 2>/dev/null; }; then
+if [ "$INSTANCES" -eq 1 ] && ! { [ -f "$WEB_PID" ] && kill -0 "$(cat "$WEB_PID")" 2>/dev/null; }; then
   log "starting the web server on :$PORT"
   nohup ./node_modules/.bin/next start -p "$PORT" >"$LOGS/web.log" 2>&1 &
   echo $! >"$WEB_PID"
@@ -63,7 +87,7 @@ done
 cat <<MSG
 
   Stratus is running.
-    web        http://localhost:$PORT          (log: .data/logs/web.log)
+    web        http://localhost:$PORT          $( [ "$INSTANCES" -gt 1 ] && echo "(nginx in front of $INSTANCES app servers on :$INSTANCE_BASE_PORT–:$((INSTANCE_BASE_PORT + INSTANCES - 1)); logs: .data/logs/web-<i>.log, nginx-access.log)" || echo "(log: .data/logs/web.log)")
     database   $( [ -n "${DATABASE_URL:-}" ] && echo "DATABASE_URL from your environment" || echo "MariaDB 127.0.0.1:$DB_PORT, datadir .data/mysql (log: .data/logs/mariadb.log)")
     storage    $(grep -q '^S3_EMBEDDED=true' .env.local && echo "local S3 store http://127.0.0.1:${S3_LOCAL_PORT:-4569}, data .data/s3 (log: .data/logs/s3.log)" || echo "S3_ENDPOINT from your settings")
     worker     event API http://127.0.0.1:${EXECUTOR_EVENT_PORT:-8288}, functions on 127.0.0.1:${WORKER_SERVE_PORT:-3288} (log: .data/logs/worker.log)

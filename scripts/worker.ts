@@ -15,11 +15,16 @@ const { workerConfig } = await import("@/lib/executor/config");
 const { startExecutor } = await import("@/lib/executor/executor");
 const { SyncError } = await import("@/lib/executor/functions");
 const { startWorkerEndpoint } = await import("@/inngest/worker-endpoint");
+const { assertEnvironment } = await import("@/lib/health/environment");
+const { logger } = await import("@/lib/log/logger");
 
-const log = (line: string) => console.log(`[worker] ${new Date().toISOString()} ${line}`);
+// JSON lines (lib/log); lines logged inside a function run carry the request id that started it.
+const log = (line: string) => logger.info(line, { source: "worker" });
 
 let config;
 try {
+  // Every setting the worker and the functions it runs read, each problem named.
+  assertEnvironment("worker");
   config = workerConfig();
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));

@@ -1,5 +1,6 @@
 import "server-only";
 import { currentUser, SESSION_ENDED, type CurrentUser } from "@/lib/auth/session";
+import { logger } from "@/lib/log/logger";
 import type { DriveApiError } from "./types";
 
 // Shared by the download, text-preview and zip handlers: session check and error bodies.
@@ -27,7 +28,7 @@ export async function withUser(run: (user: CurrentUser) => Promise<Response>): P
   try {
     return await run(user);
   } catch (err) {
-    console.error("[drive] download request failed:", err);
+    logger.error("drive download request failed", { error: err });
     return apiError(503, "The storage server could not be reached. Try again in a moment.");
   }
 }

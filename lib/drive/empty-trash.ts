@@ -2,6 +2,7 @@ import "server-only";
 import { inngest } from "@/inngest/client";
 import { trashEmptyRequested } from "@/inngest/events";
 import { createJob, failJob, findActiveJob } from "@/lib/jobs/jobs";
+import { logger } from "@/lib/log/logger";
 import { countTrash } from "./trash";
 
 export const EMPTY_TRASH_KIND = "drive.empty-trash";
@@ -24,8 +25,9 @@ export async function startEmptyTrash(ownerId: string): Promise<EmptyTrashStart>
   const job = await createJob(ownerId, EMPTY_TRASH_KIND);
   try {
     await inngest.send(trashEmptyRequested.create({ jobId: job.id, ownerId }));
+    logger.info("job started", { jobId: job.id, kind: EMPTY_TRASH_KIND });
   } catch (error) {
-    console.error("empty trash: the event could not be sent", error);
+    logger.error("empty trash: the event could not be sent", { jobId: job.id, error });
     await failJob(job.id, "The job queue could not be reached; nothing was deleted.");
     return {
       ok: false,

@@ -1,5 +1,6 @@
 import "server-only";
 import { currentUser, SESSION_ENDED, type CurrentUser } from "@/lib/auth/session";
+import { logger } from "@/lib/log/logger";
 import { ForeignKeyError } from "@/lib/storage/keys";
 import type { DriveApiError } from "./types";
 import { UploadError } from "./uploads";
@@ -37,7 +38,7 @@ export async function withUser(run: (user: CurrentUser) => Promise<Response>): P
     if (err instanceof UploadError) return apiError(err.status, err.message, err.errors);
     // Keys come from our own rows; this would be a bug, and must not hint at another user's data.
     if (err instanceof ForeignKeyError) return apiError(404, "This upload does not exist.");
-    console.error("[drive] upload request failed:", err);
+    logger.error("drive upload request failed", { error: err });
     return apiError(
       503,
       "The storage server could not be reached or failed. Try again in a moment.",

@@ -5,6 +5,7 @@ import { imageApplyRequested, imageBatchRequested } from "@/inngest/events";
 import { currentUser, SESSION_ENDED } from "@/lib/auth/session";
 import { fieldErrors } from "@/lib/forms";
 import { createJob, failJob } from "@/lib/jobs/jobs";
+import { logger } from "@/lib/log/logger";
 import {
   applyBatchSchema,
   applySchema,
@@ -30,9 +31,10 @@ const WORKER_DOWN =
 async function startedOrFailed(jobId: string, send: () => Promise<unknown>): Promise<ActionState> {
   try {
     await send();
+    logger.info("job started", { jobId });
     return { ok: true, jobId, message: "Started." };
   } catch (err) {
-    console.error("[images] could not send the job event:", err);
+    logger.error("image job event could not be sent", { jobId, error: err });
     await failJob(jobId, WORKER_DOWN);
     return { ok: false, message: WORKER_DOWN };
   }

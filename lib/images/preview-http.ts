@@ -1,5 +1,6 @@
 import "server-only";
 import { currentUser, SESSION_ENDED } from "@/lib/auth/session";
+import { logger } from "@/lib/log/logger";
 import type { PreviewOutcome } from "./preview";
 import { PREVIEW_HEADERS } from "./preview-schemas";
 
@@ -18,7 +19,7 @@ export async function withImageUser(
   try {
     return await handle(user.id);
   } catch (err) {
-    console.error("[images] preview request failed:", err);
+    logger.error("image preview request failed", { error: err });
     return jsonError(503, "The preview could not be made right now. Try again in a moment.");
   }
 }

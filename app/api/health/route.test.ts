@@ -1,20 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { db } from "@/lib/db/client";
-import { GET } from "./route";
 
-describe("GET /api/health", () => {
-  it("answers 200 with each dependency's status when all are up", async () => {
-    // No job worker runs beside vitest; e2e/accounts.spec.ts checks the worker's health.
-    process.env.INNGEST_EXECUTOR = "external";
-    // Warm up: the first query compiles Prisma's Wasm engine, which a busy machine may take
-    // longer than the check's timeout to do.
-    await db.$queryRaw`SELECT 1`;
-    const res = await GET();
+describe("GET /api/health (liveness)", () => {
+  it("answers 200 without touching any dependency", async () => {
+    // Nothing listens on port 9 (discard): were the route to check the database or the store,
+    // it would fail or time out.
+    process.env.DATABASE_URL = "mysql://nobody:nothing@127.0.0.1:9/none";
+    process.env.S3_ENDPOINT = "http://127.0.0.1:9";
+    process.env.STRATUS_INSTANCE = "web-7";
+    const { GET } = await import("./route");
+    const started = performance.now();
+    const res = GET();
+    expect(performance.now() - started).toBeLessThan(1000);
     expect(res.status).toBe(200);
     expect(res.headers.get("cache-control")).toBe("no-store");
-    expect(await res.json()).toMatchObject({
-      status: "ok",
-      checks: { database: { ok: true }, storage: { ok: true } },
-    });
+    expect(await res.json()).toMatchObject({ status: "ok", instance: "web-7" });
   });
 });

@@ -1,11 +1,19 @@
-import { runHealthChecks } from "@/lib/health/checks";
+import { hostname } from "node:os";
 
 export const dynamic = "force-dynamic";
 
-export async function GET() {
-  const report = await runHealthChecks();
-  return Response.json(report, {
-    status: report.status === "ok" ? 200 : 503,
-    headers: { "cache-control": "no-store" },
-  });
+const startedAt = Date.now();
+
+// Liveness: this process is up and answers. It checks no dependency, so a database outage does
+// not get every app server restarted (Docker's HEALTHCHECK, Kubernetes' livenessProbe); whether
+// the server can do useful work is /api/ready's question.
+export function GET() {
+  return Response.json(
+    {
+      status: "ok",
+      instance: process.env.STRATUS_INSTANCE || hostname(),
+      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+    },
+    { headers: { "cache-control": "no-store" } },
+  );
 }

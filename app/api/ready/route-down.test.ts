@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-describe("GET /api/health with storage down", () => {
+describe("GET /api/ready with storage down", () => {
   it("answers 503 and names the dependency that is down", async () => {
     // Set before the route's modules load (each test file starts with fresh modules and globals).
     // Port 9 (discard) on loopback: nothing listens there.
