@@ -28,6 +28,12 @@ export type DriverOptions = {
   backoffMs: (attempt: number) => number;
   /** A call that has not answered by then counts as a failed attempt. */
   requestTimeoutMs: number;
+  /**
+   * This worker's own serve endpoint: calls go there rather than to the URL the last worker to
+   * sync registered, so that every worker on a machine runs the steps it claims (all of them
+   * serve the same functions).
+   */
+  serveUrl?: string;
   log: (line: string) => void;
 };
 
@@ -121,6 +127,17 @@ export class RunDriver {
     return this.call(run, steps, fn, null, signal);
   }
 
+  /** The registered URL (which carries the function's query) on this worker's own endpoint. */
+  private callUrl(registered: string): string {
+    if (!this.options.serveUrl) return registered;
+    const url = new URL(registered);
+    const own = new URL(this.options.serveUrl);
+    url.protocol = own.protocol;
+    url.host = own.host;
+    url.pathname = own.pathname;
+    return url.toString();
+  }
+
   /** One request: the function itself (`target` null) or one planned step. */
   private async call(
     run: RunRow,
@@ -136,7 +153,7 @@ export class RunDriver {
     for (const s of done) memo[s.id] = JSON.parse(s.result ?? "null");
     const attempt = target ? target.attempt : run.attempt;
     const result = await callFunction({
-      url: fn.url,
+      url: this.callUrl(fn.url),
       stepId: target ? target.id : "step",
       signingKey: this.options.signingKey,
       event: JSON.parse(run.event),

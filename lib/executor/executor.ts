@@ -65,6 +65,7 @@ export async function startExecutor(options: ExecutorOptions): Promise<Executor>
     signingKey: options.signingKey,
     backoffMs: backoff(options.backoffBaseMs ?? 1_000, options.backoffMaxMs ?? 10 * 60_000),
     requestTimeoutMs: options.requestTimeoutMs ?? 15 * 60_000,
+    serveUrl: options.serveUrl,
     log,
   });
 
