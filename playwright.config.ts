@@ -84,6 +84,20 @@ export default defineConfig({
         MAPREDUCE_WORK_DIR: ".data/e2e-mapreduce",
       },
     },
+    // Pulse's listener, sending the trackers' posts to that worker (no live feed here: the
+    // Jetstream URL goes nowhere; replay trackers need none).
+    {
+      command: "node --conditions=react-server --import tsx scripts/listener.ts",
+      wait: { stdout: /listening/ },
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "pipe",
+      env: {
+        DATABASE_URL: testDatabaseUrl,
+        ...inngest,
+        PULSE_JETSTREAM_URL: "ws://127.0.0.1:9/",
+      },
+    },
     {
       // Built by `npm test` into .next-test (NEXT_DIST_DIR) so a running `npm run up` is untouched.
       command: `./node_modules/.bin/next start -p ${PORT}`,

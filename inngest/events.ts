@@ -3,6 +3,7 @@ import { z } from "zod";
 import { EmailMessage } from "@/lib/email/schemas";
 import { ImageApplyEvent, ImageBatchEvent } from "@/lib/images/job-schemas";
 import { MapReduceRunEvent } from "@/lib/mapreduce/event-schemas";
+import { PulsePostsEvent } from "@/lib/pulse/event-schemas";
 
 // Every event Stratus sends, with the schema the SDK validates it against before a function runs.
 
@@ -26,3 +27,6 @@ export const imageBatchRequested = eventType("stratus/image.batch", { schema: Im
 
 // MapReduce: run a job recorded by the new-job form (its MapReduceJob row says what to run).
 export const mapReduceRequested = eventType("stratus/mapreduce.run", { schema: MapReduceRunEvent });
+
+// Pulse: one tracker's matched posts from the listener (scripts/listener.ts), for the consumer.
+export const pulsePostsReceived = eventType("stratus/pulse.posts", { schema: PulsePostsEvent });

@@ -1,9 +1,19 @@
 import { applyImageBatch } from "./functions/apply-image-batch";
 import { applyImageChain } from "./functions/apply-image-chain";
 import { emptyTrashJob } from "./functions/empty-trash";
+import { pulseConsume } from "./functions/pulse-consume";
+import { pulsePrune } from "./functions/pulse-prune";
 import { purgeTrash } from "./functions/purge-trash";
 import { sendEmail } from "./functions/send-email";
 
 // The functions the web tier may serve (/api/inngest, e.g. for Inngest Cloud on Vercel). The worker
 // serves these and the worker-only ones (inngest/worker-functions.ts).
-export const functions = [sendEmail, purgeTrash, emptyTrashJob, applyImageChain, applyImageBatch];
+export const functions = [
+  sendEmail,
+  purgeTrash,
+  emptyTrashJob,
+  applyImageChain,
+  applyImageBatch,
+  pulseConsume,
+  pulsePrune,
+];

@@ -17,6 +17,8 @@ stop_pidfile() {
   rm -f "$file"
 }
 
+# The Pulse listener before the worker: on SIGTERM it sends what is pending to the worker.
+stop_pidfile "Pulse listener" "$DATA/run/listener.pid"
 # The worker first: on SIGTERM it finishes or hands back its leases.
 stop_pidfile "job worker" "$DATA/run/worker.pid"
 stop_pidfile "web server" "$DATA/run/web.pid"

@@ -92,6 +92,10 @@ ensure_env_file() {
     || echo "INNGEST_SIGNING_KEY=signkey-local-$(hex)" >>"$f"
   [ -n "${INNGEST_EVENT_KEY:-}" ] || grep -q '^INNGEST_EVENT_KEY=' "$f" \
     || echo "INNGEST_EVENT_KEY=$(hex)" >>"$f"
+  # Pulse encrypts Mastodon/X tokens with it (AES-256-GCM): 32 random bytes, base64. Changing it
+  # makes stored tokens unreadable (the tracker form then asks for them again).
+  [ -n "${PULSE_SECRET_KEY:-}" ] || grep -q '^PULSE_SECRET_KEY=' "$f" \
+    || echo "PULSE_SECRET_KEY=$(head -c 32 /dev/urandom | base64 | tr -d '\n')" >>"$f"
 }
 
 # Reads one variable from the environment, else from .env.local.

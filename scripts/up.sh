@@ -76,6 +76,8 @@ if [ "$INSTANCES" -eq 1 ] && ! { [ -f "$WEB_PID" ] && kill -0 "$(cat "$WEB_PID")
 fi
 
 bash "$ROOT/scripts/worker-start.sh" $( [ "$restart" = 1 ] && echo --restart )
+# Pulse's listener sends to the worker's event API, so it starts after the worker.
+bash "$ROOT/scripts/listener-start.sh" $( [ "$restart" = 1 ] && echo --restart )
 
 for _ in $(seq 1 120); do
   code="$(curl -s -o /dev/null -w '%{http_code}' "http://localhost:$PORT/api/health" || true)"
@@ -91,6 +93,7 @@ cat <<MSG
     database   $( [ -n "${DATABASE_URL:-}" ] && echo "DATABASE_URL from your environment" || echo "MariaDB 127.0.0.1:$DB_PORT, datadir .data/mysql (log: .data/logs/mariadb.log)")
     storage    $(grep -q '^S3_EMBEDDED=true' .env.local && echo "local S3 store http://127.0.0.1:${S3_LOCAL_PORT:-4569}, data .data/s3 (log: .data/logs/s3.log)" || echo "S3_ENDPOINT from your settings")
     worker     event API http://127.0.0.1:${EXECUTOR_EVENT_PORT:-8288}, functions on 127.0.0.1:${WORKER_SERVE_PORT:-3288} (log: .data/logs/worker.log)
+    listener   Pulse feeds → events (log: .data/logs/listener.log)
     health     http://localhost:$PORT/api/health
   Stop everything with: npm run down
 

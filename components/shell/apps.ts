@@ -38,6 +38,6 @@ export const APPS: AppEntry[] = [
     href: "/pulse",
     icon: BarChart3,
     summary: "Track keywords on live social feeds and chart their sentiment as posts arrive.",
-    available: false,
+    available: true,
   },
 ];

@@ -1,0 +1,73 @@
+import { ArrowLeft } from "lucide-react";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { Dashboard } from "@/components/pulse/dashboard";
+import { StatusBadge } from "@/components/pulse/status-badge";
+import { TrackerControls } from "@/components/pulse/tracker-controls";
+import { requireUser } from "@/lib/auth/session";
+import { snapshot } from "@/lib/pulse/live";
+import { rangeSchema } from "@/lib/pulse/schemas";
+import { getTracker, listTrackers, replayProgress } from "@/lib/pulse/trackers";
+
+export const metadata: Metadata = { title: "Tracker · Pulse" };
+
+const SOURCE_NAMES = { jetstream: "Bluesky", mastodon: "Mastodon", x: "X", replay: "Replay" };
+
+export default async function TrackerPage({
+  params,
+  searchParams,
+}: PageProps<"/pulse/[trackerId]">) {
+  const { trackerId } = await params;
+  const user = await requireUser(`/pulse/${trackerId}`);
+  const tracker = await getTracker(user.id, trackerId);
+  if (!tracker) notFound();
+  const rawRange = (await searchParams).range;
+  const range = rangeSchema.catch("1h").parse(Array.isArray(rawRange) ? rawRange[0] : rawRange);
+  const [snap, all, replay] = await Promise.all([
+    snapshot(tracker.id, range),
+    listTrackers(user.id),
+    tracker.sources.includes("replay") ? replayProgress(user.id, tracker.id) : null,
+  ]);
+
+  return (
+    <div className="grid gap-5">
+      <div className="grid gap-3">
+        <Link
+          href="/pulse"
+          className="inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground"
+        >
+          <ArrowLeft className="size-4" aria-hidden /> All trackers
+        </Link>
+        <div className="flex flex-col gap-3 lg:flex-row lg:items-start lg:justify-between">
+          <div className="min-w-0">
+            <div className="flex flex-wrap items-center gap-2">
+              <h1 className="truncate text-2xl font-semibold tracking-tight">{tracker.name}</h1>
+              <StatusBadge status={tracker.status} />
+            </div>
+            <p className="mt-1 text-sm text-muted-foreground">
+              {[...tracker.keywords, ...tracker.hashtags.map((h) => `#${h}`)].join(", ")} ·{" "}
+              {tracker.sources.map((s) => SOURCE_NAMES[s]).join(", ")}
+              {tracker.languages.length > 0 && ` · ${tracker.languages.join(", ")}`}
+            </p>
+            {tracker.sources.includes("replay") && (
+              <p className="mt-0.5 text-xs text-muted-foreground" data-testid="replay-state">
+                Replaying {tracker.replayFileName ?? "a file that is no longer in your Drive"} at{" "}
+                {tracker.replaySpeed === "max" ? "full speed" : `${tracker.replaySpeed}×`}
+                {replay === "done" ? " — finished." : replay ? ` — row ${replay}.` : "."}
+              </p>
+            )}
+          </div>
+          <TrackerControls trackerId={tracker.id} status={tracker.status} name={tracker.name} />
+        </div>
+      </div>
+      <Dashboard
+        key={range}
+        trackerId={tracker.id}
+        range={range}
+        snapshot={snap}
+        others={all.filter((t) => t.id !== tracker.id).map((t) => ({ id: t.id, name: t.name }))}
+      />
+    </div>
+  );
+}

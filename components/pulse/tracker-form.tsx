@@ -1,0 +1,275 @@
+"use client";
+
+import Link from "next/link";
+import { startTransition, useActionState, useState, type FormEvent } from "react";
+import { FormField } from "@/components/form-field";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Label } from "@/components/ui/label";
+import type { FormState } from "@/lib/forms";
+import type { TrackerDto } from "@/lib/pulse/schemas";
+import type { SourceKind } from "@/lib/pulse/types";
+import { cn } from "@/lib/utils";
+
+// New and edit tracker. Tokens are write-only: the page only knows whether one is stored, and a
+// blank field keeps it. Submitting through onSubmit keeps what was typed when the server refuses.
+
+const SOURCES: { kind: SourceKind; name: string; hint: string }[] = [
+  {
+    kind: "jetstream",
+    name: "Bluesky (Jetstream)",
+    hint: "Free, no key: every public post, matched here.",
+  },
+  {
+    kind: "mastodon",
+    name: "Mastodon",
+    hint: "Your instance's hashtag streams; needs an access token.",
+  },
+  { kind: "x", name: "X", hint: "The v2 filtered stream; needs a bearer token (paid API)." },
+  { kind: "replay", name: "Replay a file", hint: "Play NDJSON or CSV posts from your Drive." },
+];
+
+const SPEEDS = [
+  { value: "1", label: "1×" },
+  { value: "10", label: "10×" },
+  { value: "max", label: "As fast as possible" },
+];
+
+const fieldClass =
+  "w-full rounded-md border border-input bg-card px-3 py-2 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring aria-invalid:border-destructive";
+
+function Errors({ id, errors }: { id: string; errors?: string[] }) {
+  return errors?.length ? (
+    <p id={id} className="text-xs text-destructive">
+      {errors.join(" ")}
+    </p>
+  ) : null;
+}
+
+export function TrackerForm({
+  action,
+  tracker,
+  replayFiles,
+  submitLabel,
+}: {
+  action: (prev: FormState, formData: FormData) => Promise<FormState>;
+  tracker?: TrackerDto;
+  replayFiles: { id: string; name: string }[];
+  submitLabel: string;
+}) {
+  const [state, formAction, pending] = useActionState<FormState, FormData>(action, {});
+  const [sources, setSources] = useState<SourceKind[]>(tracker?.sources ?? ["jetstream"]);
+  const e = state.errors ?? {};
+  const uses = (s: SourceKind) => sources.includes(s);
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    startTransition(() => formAction(data));
+  }
+
+  return (
+    <form onSubmit={onSubmit} className="grid gap-5" noValidate>
+      {state.message && <Alert variant={state.ok ? "success" : "error"}>{state.message}</Alert>}
+      <FormField
+        name="name"
+        label="Name"
+        defaultValue={tracker?.name}
+        maxLength={100}
+        required
+        errors={e.name}
+      />
+      <div className="grid gap-1.5">
+        <Label htmlFor="field-keywords">Keywords</Label>
+        <textarea
+          id="field-keywords"
+          name="keywords"
+          rows={3}
+          defaultValue={tracker?.keywords.join("\n")}
+          className={fieldClass}
+          aria-invalid={e.keywords ? true : undefined}
+          aria-describedby="keywords-hint keywords-error"
+          placeholder={"climate\nglobal warming"}
+        />
+        <p id="keywords-hint" className="text-xs text-muted-foreground">
+          One per line or separated by commas. Whole words, any case; a phrase matches as written.
+        </p>
+        <Errors id="keywords-error" errors={e.keywords} />
+      </div>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <FormField
+          name="hashtags"
+          label="Hashtags"
+          defaultValue={tracker?.hashtags.map((h) => `#${h}`).join(", ")}
+          placeholder="#climate, #energy"
+          hint="Posts with any of these tags match too."
+          errors={e.hashtags}
+        />
+        <FormField
+          name="languages"
+          label="Languages"
+          defaultValue={tracker?.languages.join(", ")}
+          placeholder="en, de"
+          hint="Leave empty for any language. Only English posts are scored."
+          errors={e.languages}
+        />
+      </div>
+
+      <fieldset className="grid gap-3">
+        <legend className="mb-2 text-sm font-medium">Sources</legend>
+        {SOURCES.map((s) => (
+          <div
+            key={s.kind}
+            className={cn("rounded-md border p-3", uses(s.kind) && "border-primary/60")}
+          >
+            <label className="flex items-start gap-2">
+              <input
+                type="checkbox"
+                name="sources"
+                value={s.kind}
+                checked={uses(s.kind)}
+                onChange={(ev) =>
+                  setSources((cur) =>
+                    ev.target.checked ? [...cur, s.kind] : cur.filter((k) => k !== s.kind),
+                  )
+                }
+                className="mt-1 size-4 accent-[var(--primary)]"
+              />
+              <span>
+                <span className="text-sm font-medium">{s.name}</span>
+                <span className="block text-xs text-muted-foreground">{s.hint}</span>
+              </span>
+            </label>
+            {s.kind === "mastodon" && uses("mastodon") && (
+              <div className="mt-3 grid gap-3 sm:grid-cols-2">
+                <FormField
+                  name="mastodonInstance"
+                  label="Instance"
+                  type="url"
+                  defaultValue={tracker?.mastodonInstance ?? ""}
+                  placeholder="https://mastodon.social"
+                  errors={e.mastodonInstance}
+                />
+                <FormField
+                  name="mastodonToken"
+                  label="Access token"
+                  type="password"
+                  autoComplete="off"
+                  placeholder={tracker?.hasMastodonToken ? "Saved — leave blank to keep" : ""}
+                  hint={tracker?.hasMastodonToken ? "A token is saved (encrypted)." : undefined}
+                  errors={e.mastodonToken}
+                />
+              </div>
+            )}
+            {s.kind === "x" && uses("x") && (
+              <div className="mt-3">
+                <FormField
+                  name="xToken"
+                  label="Bearer token"
+                  type="password"
+                  autoComplete="off"
+                  placeholder={tracker?.hasXToken ? "Saved — leave blank to keep" : ""}
+                  hint={tracker?.hasXToken ? "A token is saved (encrypted)." : undefined}
+                  errors={e.xToken}
+                />
+              </div>
+            )}
+            {s.kind === "replay" && uses("replay") && (
+              <div className="mt-3 grid gap-3 sm:grid-cols-2">
+                <div className="grid gap-1.5">
+                  <Label htmlFor="field-replayFileId">File</Label>
+                  {replayFiles.length === 0 ? (
+                    <p className="text-sm text-muted-foreground" id="field-replayFileId">
+                      No NDJSON or CSV files in your Drive yet.{" "}
+                      <Link href="/drive" className="underline">
+                        Upload one
+                      </Link>{" "}
+                      (one post per line: text, time, optional id, author, lang).
+                    </p>
+                  ) : (
+                    <select
+                      id="field-replayFileId"
+                      name="replayFileId"
+                      defaultValue={tracker?.replayFileId ?? replayFiles[0]?.id}
+                      className={cn(fieldClass, "h-10")}
+                      aria-invalid={e.replayFileId ? true : undefined}
+                    >
+                      {replayFiles.map((f) => (
+                        <option key={f.id} value={f.id}>
+                          {f.name}
+                        </option>
+                      ))}
+                    </select>
+                  )}
+                  <Errors id="replayFileId-error" errors={e.replayFileId} />
+                </div>
+                <fieldset className="grid gap-1.5">
+                  <legend className="mb-1.5 text-sm font-medium">Speed</legend>
+                  <div className="flex flex-wrap gap-3">
+                    {SPEEDS.map((sp) => (
+                      <label key={sp.value} className="flex items-center gap-1.5 text-sm">
+                        <input
+                          type="radio"
+                          name="replaySpeed"
+                          value={sp.value}
+                          defaultChecked={(tracker?.replaySpeed ?? "1") === sp.value}
+                          className="accent-[var(--primary)]"
+                        />
+                        {sp.label}
+                      </label>
+                    ))}
+                  </div>
+                </fieldset>
+              </div>
+            )}
+          </div>
+        ))}
+        <Errors id="sources-error" errors={e.sources} />
+      </fieldset>
+
+      <div className="grid gap-4 sm:grid-cols-3">
+        <div className="grid gap-1.5">
+          <Label htmlFor="field-scorer">Sentiment scorer</Label>
+          <select
+            id="field-scorer"
+            name="scorer"
+            defaultValue={tracker?.scorer ?? "wink"}
+            className={cn(fieldClass, "h-10")}
+          >
+            <option value="wink">wink-sentiment (emoji, negation)</option>
+            <option value="afinn">Plain AFINN (baseline)</option>
+          </select>
+          <Errors id="scorer-error" errors={e.scorer} />
+        </div>
+        <FormField
+          name="retentionDays"
+          label="Keep posts for (days)"
+          type="number"
+          min={1}
+          max={365}
+          defaultValue={tracker?.retentionDays ?? 7}
+          errors={e.retentionDays}
+        />
+        <FormField
+          name="retentionMaxPosts"
+          label="Keep at most (posts)"
+          type="number"
+          min={100}
+          max={1_000_000}
+          defaultValue={tracker?.retentionMaxPosts ?? 100_000}
+          hint="Charts keep their history."
+          errors={e.retentionMaxPosts}
+        />
+      </div>
+
+      <div className="flex gap-2">
+        <Button type="submit" disabled={pending}>
+          {pending ? "Saving…" : submitLabel}
+        </Button>
+        <Button variant="outline" asChild>
+          <Link href={tracker ? `/pulse/${tracker.id}` : "/pulse"}>Cancel</Link>
+        </Button>
+      </div>
+    </form>
+  );
+}

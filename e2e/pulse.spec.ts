@@ -1,0 +1,186 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { expect, test } from "./support/fixtures";
+import { withConnection } from "./support/db";
+
+// Pulse end to end in Chromium: a file of posts uploaded to the Drive, a replay tracker on it, the
+// dashboard filling live through listener → executor → consumer → live stream, a hashtag click
+// filtering the posts, and the CSV exports.
+
+const dir = mkdtempSync(path.join(os.tmpdir(), "stratus-e2e-pulse-"));
+test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const ROWS = 24;
+
+/** ROWS posts a second apart: about 24 s at 1×, so the dashboard is watched while it fills. */
+function replayFile(): string {
+  const start = Date.UTC(2025, 0, 1, 12, 0, 0);
+  const lines = Array.from({ length: ROWS }, (_, i) => {
+    const text =
+      i % 3 === 0
+        ? `I love the new solar energy plan, wonderful news #solar #energy ${i}`
+        : i % 3 === 1
+          ? `This energy price hike is terrible and awful #prices ${i}`
+          : `Energy report ${i} published today #wind`;
+    return JSON.stringify({
+      id: `post-${i}`,
+      text,
+      time: new Date(start + i * 1_000).toISOString(),
+      author: `user${i % 4}.example`,
+      lang: "en",
+    });
+  });
+  const file = path.join(dir, "energy-posts.ndjson");
+  writeFileSync(file, `${lines.join("\n")}\n`);
+  return file;
+}
+
+const csvRows = (text: string) => text.trim().split(/\r\n/);
+
+test("a replay tracker fills the dashboard live; hashtags filter; CSV exports", async ({
+  page,
+  signedIn,
+}) => {
+  void signedIn;
+  test.setTimeout(120_000);
+  await page.goto("/drive");
+  await page.getByTestId("upload-input").setInputFiles(replayFile());
+  await expect(page.getByTestId("upload-panel")).toContainText("1 file uploaded", {
+    timeout: 30_000,
+  });
+
+  await page.goto("/pulse");
+  await expect(page.getByRole("heading", { name: "No trackers yet" })).toBeVisible();
+  await page.getByRole("link", { name: "New tracker" }).click();
+  await page.getByLabel("Name").fill("Energy");
+  await page.getByLabel("Keywords").fill("energy");
+  await page.getByLabel(/Bluesky/).uncheck();
+  await page.getByLabel(/Replay a file/).check();
+  await expect(page.getByLabel("File", { exact: true })).toHaveValue(/.+/);
+  await expect(page.locator("#field-replayFileId option")).toHaveText(["energy-posts.ndjson"]);
+  await page.getByLabel("1×").check();
+  await page.getByRole("button", { name: "Create tracker" }).click();
+  await expect(page).toHaveURL(/\/pulse\/(?!new$)[a-z0-9]+$/);
+  const trackerId = page.url().split("/").pop()!;
+  await expect(page.getByTestId("live-status")).toHaveText("Live", { timeout: 30_000 });
+
+  // No reload happens while it fills: this marker would be gone.
+  await page.evaluate(() => ((window as unknown as { pulseMarker: number }).pulseMarker = 1));
+  const total = page.getByTestId("total-posts");
+  // Watch the count climb: it passes through values between none and all (batches of ~1 s).
+  const seen = new Set<number>();
+  await expect
+    .poll(
+      async () => {
+        const n = Number(await total.textContent());
+        seen.add(n);
+        return n;
+      },
+      { timeout: 60_000, intervals: [250] },
+    )
+    .toBe(ROWS);
+  expect([...seen].some((n) => n > 0 && n < ROWS)).toBe(true);
+  expect(
+    await page.evaluate(() => (window as unknown as { pulseMarker?: number }).pulseMarker),
+  ).toBe(1);
+
+  await expect(page.getByTestId("post")).toHaveCount(ROWS);
+  await expect(page.getByTestId("volume-chart").locator(".recharts-bar-rectangle")).not.toHaveCount(
+    0,
+  );
+  await expect(page.getByTestId("sentiment-chart").locator(".recharts-line-curve")).not.toHaveCount(
+    0,
+  );
+  await expect(page.getByTestId("total-positive")).toHaveText(/^\d+%$/);
+
+  // Top hashtags: #energy appears in a third of the posts, #prices and #wind likewise.
+  const tags = page.getByTestId("top-hashtags");
+  await expect(tags.getByRole("button", { name: /#solar\s*8/ })).toBeVisible();
+  await tags.getByRole("button", { name: /#solar/ }).click();
+  await expect(page.getByTestId("post-filter")).toHaveText("#solar");
+  await expect(page.getByTestId("post")).toHaveCount(ROWS / 3);
+  for (const text of await page.getByTestId("post").allTextContents())
+    expect(text).toContain("#solar");
+  // Tabs narrow further; clearing the filter shows everything again.
+  await page.getByRole("tab", { name: "Negative" }).click();
+  await expect(page.getByTestId("post")).toHaveCount(0);
+  await page.getByRole("tab", { name: "All" }).click();
+  await page.getByRole("button", { name: "Clear the filter" }).click();
+  await expect(page.getByTestId("post")).toHaveCount(ROWS);
+
+  // CSV exports through the dashboard's links.
+  const [posts] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Posts CSV" }).click(),
+  ]);
+  expect(posts.suggestedFilename()).toBe("pulse-Energy-posts-1h.csv");
+  const postLines = csvRows(readFileSync(await posts.path(), "utf8"));
+  expect(postLines[0]).toBe("id,source,posted_at_utc,author,lang,label,score,hashtags,text,url");
+  expect(postLines).toHaveLength(ROWS + 1);
+  expect(postLines.filter((l) => l.includes(",positive,"))).toHaveLength(ROWS / 3);
+  expect(postLines.some((l) => l.includes(",2025-01-01T12:00:00.000Z,"))).toBe(true);
+
+  const [aggregates] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Aggregates CSV" }).click(),
+  ]);
+  const aggLines = csvRows(readFileSync(await aggregates.path(), "utf8"));
+  expect(aggLines[0]).toBe("minute_utc,posts,positive,negative,neutral,unscored,mean_score");
+  const sum = aggLines.slice(1).reduce((s, l) => s + Number(l.split(",")[1]), 0);
+  expect(sum).toBe(ROWS);
+
+  // A reload shows the same data, and the replay as finished once its cursor says so.
+  await expect
+    .poll(
+      async () => {
+        await page.reload();
+        return page.getByTestId("replay-state").textContent();
+      },
+      { timeout: 20_000 },
+    )
+    .toContain("finished");
+  await expect(total).toHaveText(String(ROWS));
+
+  // The tracker lists with its day's count.
+  await page.goto("/pulse");
+  await expect(page.getByRole("link", { name: "Energy", exact: true })).toBeVisible();
+  await expect(page.getByText(`${ROWS} posts in the last 24 h`)).toBeVisible();
+  const count = await withConnection(async (c) => {
+    const [row] = (await c.query("SELECT COUNT(*) AS n FROM PulsePost WHERE trackerId = ?", [
+      trackerId,
+    ])) as { n: bigint }[];
+    return Number(row?.n);
+  });
+  expect(count).toBe(ROWS);
+});
+
+test("another user's tracker answers like a missing one", async ({ page, signedIn }) => {
+  const theirs = await withConnection(async (c) => {
+    const [owner] = (await c.query(
+      "SELECT id FROM `User` WHERE id <> ? ORDER BY createdAt DESC LIMIT 1",
+      [signedIn.id],
+    )) as { id: string }[];
+    const id = `e2ep${Date.now().toString(36)}`;
+    await c.query(
+      `INSERT INTO PulseTracker (id, ownerId, name, keywords, hashtags, languages, sources, scorer, status, updatedAt)
+       VALUES (?, ?, 'Secret', '["x"]', '[]', '[]', '["replay"]', 'wink', 'paused', NOW(3))`,
+      [id, owner!.id],
+    );
+    return id;
+  });
+  try {
+    // The page streams (loading.tsx), so the answer is the not-found page rather than a status.
+    await page.goto(`/pulse/${theirs}`);
+    await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+    await expect(page.getByText("Secret")).toHaveCount(0);
+    for (const sub of ["export?kind=posts", "posts", "stream", "snapshot"]) {
+      const r = await page.request.get(`/api/pulse/${theirs}/${sub}`);
+      expect(r.status(), sub).toBe(404);
+    }
+    await page.goto("/pulse");
+    await expect(page.getByText("Secret")).toHaveCount(0);
+  } finally {
+    await withConnection((c) => c.query("DELETE FROM PulseTracker WHERE id = ?", [theirs]));
+  }
+});

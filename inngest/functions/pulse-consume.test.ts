@@ -1,0 +1,214 @@
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { db } from "@/lib/db/client";
+import { makeUser, removeUsers } from "@/lib/drive/test-helpers";
+import { startAppExecutor } from "@/lib/executor/testing/app-rig";
+import { resetExecutorTables, testClient, testKeys } from "@/lib/executor/testing/harness";
+import type { IncomingPost } from "@/lib/pulse/types";
+
+// The consumer driven by the real executor over HTTP against the real database: a known batch
+// gives exact aggregates, and replaying it (or a batch that overlaps it) counts nothing twice.
+
+const keys = testKeys();
+vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
+vi.stubEnv("INNGEST_EVENT_KEY", keys.eventKey);
+const { inngest } = await import("@/inngest/client");
+const { pulsePostsReceived } = await import("@/inngest/events");
+const { pulseConsume } = await import("./pulse-consume");
+
+const users: string[] = [];
+const cleanups: (() => Promise<void>)[] = [];
+beforeEach(resetExecutorTables);
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+afterAll(async () => {
+  await removeUsers(...users);
+  vi.unstubAllEnvs();
+});
+
+async function newTracker(scorer = "wink") {
+  const ownerId = await makeUser();
+  users.push(ownerId);
+  return db.pulseTracker.create({
+    data: {
+      ownerId,
+      name: "Climate",
+      keywords: ["climate"],
+      hashtags: [],
+      languages: [],
+      sources: ["jetstream"],
+      scorer,
+      status: "active",
+    },
+  });
+}
+
+async function runs(n: number) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const rows = (await db.$queryRawUnsafe(
+      "SELECT status, output FROM ExecRun WHERE functionId = 'stratus-pulse-consume' ORDER BY createdAt",
+    )) as { status: string; output: string | null }[];
+    const done = rows.filter((r) => !["queued", "running"].includes(r.status));
+    if (done.length >= n)
+      return done.map((r) => ({ ...r, output: JSON.parse(r.output ?? "null") }));
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${n} consumer runs`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const T0 = Date.UTC(2026, 10, 26, 9, 30, 0);
+const post = (id: string, text: string, atMs: number, lang?: string): IncomingPost => ({
+  source: "jetstream",
+  id: `at://did:plc:test/app.bsky.feed.post/${id}`,
+  text,
+  createdAt: new Date(atMs).toISOString(),
+  author: "someone.bsky.social",
+  ...(lang ? { lang } : {}),
+});
+
+const batch: IncomingPost[] = [
+  post("a", "I love this wonderful #Climate plan", T0 + 5_000, "en"),
+  post("b", "Great news for the climate, happy today #climate #solar", T0 + 20_000),
+  post("c", "This climate policy is terrible and awful", T0 + 40_000, "en"),
+  post("d", "The climate report was published on Tuesday", T0 + 65_000, "en"),
+  post("e", "Das Klima ist schrecklich #climate", T0 + 70_000, "de"),
+  // The same post twice in one batch counts once.
+  post("a", "I love this wonderful #Climate plan", T0 + 5_000, "en"),
+];
+
+const aggregates = (trackerId: string) =>
+  db.pulseAggregate.findMany({
+    where: { trackerId },
+    orderBy: { minute: "asc" },
+    select: {
+      minute: true,
+      count: true,
+      positive: true,
+      negative: true,
+      neutral: true,
+      unscored: true,
+      scoreSum: true,
+    },
+  });
+
+describe("pulse-consume", () => {
+  it("stores a batch once and aggregates it per minute, idempotent on replay", async () => {
+    const rig = await startAppExecutor(inngest, [pulseConsume], keys);
+    cleanups.push(rig.stop);
+    const sender = testClient(keys, rig.eventPort, "stratus");
+    const tracker = await newTracker();
+
+    await sender.send(pulsePostsReceived.create({ trackerId: tracker.id, posts: batch }));
+    const [first] = await runs(1);
+    expect(first).toMatchObject({ status: "completed", output: { stored: 5, duplicates: 1 } });
+
+    const posts = await db.pulsePost.findMany({
+      where: { trackerId: tracker.id },
+      orderBy: { postedAt: "asc" },
+      select: { label: true, score: true, hashtags: true, lang: true },
+    });
+    expect(posts.map((p) => p.label)).toEqual([
+      "positive",
+      "positive",
+      "negative",
+      "neutral",
+      "unscored",
+    ]);
+    expect(posts[4]).toMatchObject({ score: null, lang: "de" });
+    expect(posts[1]?.hashtags).toBe(" climate solar ");
+    const sum = (from: number, to: number) =>
+      posts.slice(from, to).reduce((s, p) => s + (p.score ?? 0), 0);
+
+    const before = await aggregates(tracker.id);
+    expect(before).toEqual([
+      {
+        minute: new Date(T0),
+        count: 3,
+        positive: 2,
+        negative: 1,
+        neutral: 0,
+        unscored: 0,
+        scoreSum: expect.closeTo(sum(0, 3), 6),
+      },
+      {
+        minute: new Date(T0 + 60_000),
+        count: 2,
+        positive: 0,
+        negative: 0,
+        neutral: 1,
+        unscored: 1,
+        scoreSum: 0,
+      },
+    ]);
+    const tags = await db.pulseTermCount.findMany({
+      where: { trackerId: tracker.id, kind: "hashtag" },
+      orderBy: [{ minute: "asc" }, { term: "asc" }],
+      select: { minute: true, term: true, count: true },
+    });
+    expect(tags).toEqual([
+      { minute: new Date(T0), term: "climate", count: 2 },
+      { minute: new Date(T0), term: "solar", count: 1 },
+      { minute: new Date(T0 + 60_000), term: "climate", count: 1 },
+    ]);
+    const terms = await db.pulseTermCount.findMany({
+      where: { trackerId: tracker.id, kind: "term", term: { in: ["climate", "the", "love"] } },
+      select: { term: true, count: true, minute: true },
+      orderBy: [{ minute: "asc" }, { term: "asc" }],
+    });
+    // Stop words ("the") are not counted.
+    expect(terms).toEqual([
+      { minute: new Date(T0), term: "climate", count: 2 },
+      { minute: new Date(T0), term: "love", count: 1 },
+      { minute: new Date(T0 + 60_000), term: "climate", count: 1 },
+    ]);
+
+    // The same event again (the listener resent it after a restart): nothing changes.
+    await sender.send(pulsePostsReceived.create({ trackerId: tracker.id, posts: batch }));
+    const [, second] = await runs(2);
+    expect(second).toMatchObject({ status: "completed", output: { stored: 0, duplicates: 6 } });
+    expect(await aggregates(tracker.id)).toEqual(before);
+    expect(await db.pulsePost.count({ where: { trackerId: tracker.id } })).toBe(5);
+
+    // An overlapping batch counts only its new post.
+    await sender.send(
+      pulsePostsReceived.create({
+        trackerId: tracker.id,
+        posts: [batch[3]!, post("f", "Another awful climate day", T0 + 75_000, "en")],
+      }),
+    );
+    const [, , third] = await runs(3);
+    expect(third).toMatchObject({ output: { stored: 1, duplicates: 1 } });
+    const after = await aggregates(tracker.id);
+    expect(after[0]).toEqual(before[0]);
+    expect(after[1]).toMatchObject({ count: 3, negative: 1, neutral: 1, unscored: 1 });
+    expect(after[1]!.scoreSum).toBeLessThan(0);
+  });
+
+  it("scores with the tracker's scorer and drops batches of deleted trackers", async () => {
+    const rig = await startAppExecutor(inngest, [pulseConsume], keys);
+    cleanups.push(rig.stop);
+    const sender = testClient(keys, rig.eventPort, "stratus");
+    const wink = await newTracker("wink");
+    const afinn = await newTracker("afinn");
+    // Emoji count for wink-sentiment; plain AFINN ignores them.
+    const text = "climate 😀😀";
+    for (const t of [wink, afinn])
+      await sender.send(
+        pulsePostsReceived.create({ trackerId: t.id, posts: [post("x", text, T0, "en")] }),
+      );
+    await runs(2);
+    const label = async (trackerId: string) =>
+      (await db.pulsePost.findFirstOrThrow({ where: { trackerId } })).label;
+    expect(await label(wink.id)).toBe("positive");
+    expect(await label(afinn.id)).toBe("neutral");
+
+    await db.pulseTracker.delete({ where: { id: wink.id } });
+    await sender.send(
+      pulsePostsReceived.create({ trackerId: wink.id, posts: [post("y", text, T0, "en")] }),
+    );
+    const [, , gone] = await runs(3);
+    expect(gone).toMatchObject({ status: "completed", output: { stored: 0, trackerGone: true } });
+    expect(await db.pulsePost.count({ where: { trackerId: wink.id } })).toBe(0);
+  });
+});

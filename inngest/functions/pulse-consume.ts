@@ -1,0 +1,12 @@
+import { inngest } from "@/inngest/client";
+import { pulsePostsReceived } from "@/inngest/events";
+import { storeBatch } from "@/lib/pulse/consume";
+
+// Pulse's consumer: one listener batch → scored posts and per-minute aggregates, in one
+// transaction (lib/pulse/consume.ts). Storing is idempotent, so retries and replayed events are
+// safe; a failed transaction leaves nothing behind for the retry to trip over.
+export const pulseConsume = inngest.createFunction(
+  { id: "pulse-consume", retries: 5, triggers: [pulsePostsReceived] },
+  async ({ event, step }) =>
+    step.run("store", () => storeBatch(event.data.trackerId, event.data.posts)),
+);

@@ -1,0 +1,86 @@
+import "server-only";
+import { db } from "@/lib/db/client";
+import { sqlTime } from "./sql-time";
+import type { MinuteRow, TermRow } from "./view-types";
+
+// Reads of the per-minute aggregates and term counts. Callers have checked ownership
+// (trackers.ownsTracker); these take a tracker id that is known to be the user's.
+
+export const TOP_TERMS = 15;
+
+const minuteSelect = {
+  minute: true,
+  count: true,
+  positive: true,
+  negative: true,
+  neutral: true,
+  unscored: true,
+  scoreSum: true,
+} as const;
+
+type AggRow = {
+  minute: Date;
+  count: number;
+  positive: number;
+  negative: number;
+  neutral: number;
+  unscored: number;
+  scoreSum: number;
+};
+
+const toMinute = ({ minute, ...rest }: AggRow): MinuteRow => ({ t: minute.getTime(), ...rest });
+
+/** Minutes from `fromMs` on (the dashboard asks for two ranges: this one and the one before). */
+export async function minutesFrom(trackerId: string, fromMs: number): Promise<MinuteRow[]> {
+  const rows = await db.pulseAggregate.findMany({
+    where: { trackerId, minute: { gte: new Date(fromMs) } },
+    orderBy: { minute: "asc" },
+    select: minuteSelect,
+  });
+  return rows.map(toMinute);
+}
+
+/** Minutes a batch changed at or after `sinceMs` (the live stream's delta). */
+export async function minutesChangedSince(
+  trackerId: string,
+  sinceMs: number,
+): Promise<MinuteRow[]> {
+  const rows = await db.pulseAggregate.findMany({
+    where: { trackerId, updatedAt: { gte: new Date(sinceMs) } },
+    orderBy: { minute: "asc" },
+    select: minuteSelect,
+  });
+  return rows.map(toMinute);
+}
+
+export async function topTerms(
+  trackerId: string,
+  kind: "hashtag" | "term",
+  fromMs: number,
+  limit = TOP_TERMS,
+): Promise<TermRow[]> {
+  const rows = await db.$queryRaw<{ term: string; n: number | bigint | string }[]>`
+    SELECT term, SUM(count) AS n FROM PulseTermCount
+    WHERE trackerId = ${trackerId} AND kind = ${kind} AND minute >= ${sqlTime(fromMs)}
+    GROUP BY term ORDER BY n DESC, term ASC LIMIT ${limit}`;
+  return rows.map((r) => ({ term: r.term, count: Number(r.n) }));
+}
+
+export async function termsChangedSince(trackerId: string, sinceMs: number): Promise<boolean> {
+  const row = await db.pulseTermCount.findFirst({
+    where: { trackerId, updatedAt: { gte: new Date(sinceMs) } },
+    select: { term: true },
+  });
+  return row !== null;
+}
+
+/** Posts per tracker over the last 24 hours, for the tracker list. */
+export async function lastDayCounts(trackerIds: string[]): Promise<Map<string, number>> {
+  if (trackerIds.length === 0) return new Map();
+  const rows = await db.pulseAggregate.groupBy({
+    by: ["trackerId"],
+    where: { trackerId: { in: trackerIds }, minute: { gte: new Date(Date.now() - 86_400_000) } },
+    _sum: { count: true },
+  });
+  return new Map(rows.map((r) => [r.trackerId, r._sum.count ?? 0]));
+}

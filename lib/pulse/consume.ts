@@ -1,0 +1,187 @@
+import "server-only";
+import { createHash, randomBytes } from "node:crypto";
+import { db } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { scorePost } from "./sentiment";
+import { sqlTime } from "./sql-time";
+import { SCORERS, type IncomingPost, type ScoredPost, type ScorerName } from "./types";
+
+// The consumer's work for one event: score the posts with the tracker's scorer, store the new ones
+// and add exactly those to the per-minute aggregates and term counts, all in one transaction.
+// Idempotent: (trackerId, source, sourcePostId) is unique, rows are inserted with INSERT IGNORE
+// tagged with this transaction's token, and only rows carrying the token are counted — so a
+// replayed batch, or two runs of it at once, change nothing the second time.
+
+/** Per kind and minute, a batch adds its most frequent terms only (all of them in small batches). */
+export const TERMS_PER_BATCH = 100;
+const MINUTE = 60_000;
+// Beyond this a "future" post time is a wrong clock, not news from the future.
+const MAX_CLOCK_SKEW_MS = 60_000;
+
+export type StoreResult = { stored: number; duplicates: number; trackerGone?: true };
+
+/**
+ * The minute a post is counted in. Live posts count when they were written (a resumed stream's
+ * backlog lands in its own minutes). Replayed posts count when they arrive: a replay simulates a
+ * live feed at the chosen speed, and a file of last year's posts should still fill "live 15 min".
+ */
+export function minuteOf(post: IncomingPost, now: number): number {
+  const written = Date.parse(post.createdAt);
+  const at =
+    post.source === "replay" || !Number.isFinite(written) || written > now + MAX_CLOCK_SKEW_MS
+      ? now
+      : written;
+  return Math.floor(at / MINUTE) * MINUTE;
+}
+
+// Ids longer than the column are hashed, so they stay unique and idempotent.
+function postKey(id: string): string {
+  return id.length <= 255 ? id : `sha256:${createHash("sha256").update(id).digest("hex")}`;
+}
+
+const spaced = (items: string[]) =>
+  items.length ? ` ${[...new Set(items.map((s) => s.slice(0, 100)))].join(" ")} ` : "";
+
+type Counts = {
+  count: number;
+  positive: number;
+  negative: number;
+  neutral: number;
+  unscored: number;
+  scoreSum: number;
+};
+
+const emptyCounts = (): Counts => ({
+  count: 0,
+  positive: 0,
+  negative: 0,
+  neutral: 0,
+  unscored: 0,
+  scoreSum: 0,
+});
+
+function topTerms(counts: Map<string, number>): [string, number][] {
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, TERMS_PER_BATCH);
+}
+
+export async function storeBatch(
+  trackerId: string,
+  posts: IncomingPost[],
+  now = Date.now(),
+): Promise<StoreResult> {
+  const tracker = await db.pulseTracker.findUnique({
+    where: { id: trackerId },
+    select: { scorer: true },
+  });
+  // Deleted while its posts were queued: nothing to count them in.
+  if (!tracker) return { stored: 0, duplicates: posts.length, trackerGone: true };
+  const scorer: ScorerName = (SCORERS as readonly string[]).includes(tracker.scorer)
+    ? (tracker.scorer as ScorerName)
+    : "wink";
+  const scored: { post: ScoredPost; key: string; minute: number }[] = posts.map((p) => ({
+    post: scorePost(p, scorer),
+    key: postKey(p.id),
+    minute: minuteOf(p, now),
+  }));
+  const ingest = randomBytes(12).toString("base64url");
+  const receivedAt = new Date(now);
+
+  return db.$transaction(
+    async (tx) => {
+      await tx.pulsePost.createMany({
+        skipDuplicates: true,
+        data: scored.map(({ post, key, minute }) => ({
+          trackerId,
+          source: post.source,
+          sourcePostId: key,
+          text: post.text.slice(0, 10_000),
+          author: post.author?.slice(0, 255) ?? null,
+          lang: post.lang?.slice(0, 35) ?? null,
+          url: post.url && post.url.length <= 2048 ? post.url : null,
+          postedAt: Number.isFinite(Date.parse(post.createdAt))
+            ? new Date(post.createdAt)
+            : receivedAt,
+          minute: new Date(minute),
+          receivedAt,
+          score: post.score,
+          label: post.label,
+          hashtags: spaced(post.hashtags),
+          terms: spaced(post.terms),
+          ingest,
+        })),
+      });
+      const fresh = await tx.pulsePost.findMany({
+        where: { trackerId, ingest, sourcePostId: { in: [...new Set(scored.map((s) => s.key))] } },
+        select: { label: true, score: true, minute: true, hashtags: true, terms: true },
+      });
+      if (fresh.length === 0) return { stored: 0, duplicates: posts.length };
+
+      const perMinute = new Map<number, Counts>();
+      const termCounts = new Map<string, Map<string, number>>(); // "minute|kind" → term → n
+      for (const row of fresh) {
+        const minute = row.minute.getTime();
+        const c = perMinute.get(minute) ?? emptyCounts();
+        perMinute.set(minute, c);
+        c.count += 1;
+        if (row.label === "positive") c.positive += 1;
+        else if (row.label === "negative") c.negative += 1;
+        else if (row.label === "neutral") c.neutral += 1;
+        else c.unscored += 1;
+        c.scoreSum += row.score ?? 0;
+        for (const [kind, text] of [
+          ["hashtag", row.hashtags],
+          ["term", row.terms],
+        ] as const) {
+          const bucket = `${minute}|${kind}`;
+          const m = termCounts.get(bucket) ?? new Map<string, number>();
+          termCounts.set(bucket, m);
+          for (const t of text.split(" ")) if (t) m.set(t, (m.get(t) ?? 0) + 1);
+        }
+      }
+
+      const updatedAt = sqlTime(now);
+      // Sorted keys: concurrent batches of one tracker lock the same rows in the same order.
+      const minutes = [...perMinute.entries()].sort((a, b) => a[0] - b[0]);
+      await tx.$executeRaw`
+        INSERT INTO PulseAggregate (trackerId, minute, count, positive, negative, neutral, unscored, scoreSum, updatedAt)
+        VALUES ${Prisma.join(
+          minutes.map(
+            ([m, c]) =>
+              Prisma.sql`(${trackerId}, ${sqlTime(m)}, ${c.count}, ${c.positive}, ${c.negative}, ${c.neutral}, ${c.unscored}, ${c.scoreSum}, ${updatedAt})`,
+          ),
+        )}
+        ON DUPLICATE KEY UPDATE count = count + VALUES(count), positive = positive + VALUES(positive),
+          negative = negative + VALUES(negative), neutral = neutral + VALUES(neutral),
+          unscored = unscored + VALUES(unscored), scoreSum = scoreSum + VALUES(scoreSum),
+          updatedAt = VALUES(updatedAt)`;
+
+      const termRows = [...termCounts.entries()]
+        .flatMap(([bucket, m]) => {
+          const [minute, kind] = bucket.split("|") as [string, string];
+          return topTerms(m).map(([term, n]) => ({ minute: Number(minute), kind, term, n }));
+        })
+        .sort((a, b) =>
+          a.kind !== b.kind
+            ? a.kind < b.kind
+              ? -1
+              : 1
+            : a.minute - b.minute || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0),
+        );
+      if (termRows.length > 0) {
+        await tx.$executeRaw`
+          INSERT INTO PulseTermCount (trackerId, kind, minute, term, count, updatedAt)
+          VALUES ${Prisma.join(
+            termRows.map(
+              (r) =>
+                Prisma.sql`(${trackerId}, ${r.kind}, ${sqlTime(r.minute)}, ${r.term}, ${r.n}, ${updatedAt})`,
+            ),
+          )}
+          ON DUPLICATE KEY UPDATE count = count + VALUES(count), updatedAt = VALUES(updatedAt)`;
+      }
+      return { stored: fresh.length, duplicates: posts.length - fresh.length };
+    },
+    { timeout: 30_000, maxWait: 10_000 },
+  );
+}

@@ -1,0 +1,24 @@
+import { z } from "zod";
+import { SOURCE_KINDS } from "./types";
+
+// The event the listener sends and the consumer (inngest/functions/pulse-consume.ts) reads: one
+// tracker's matched posts, unscored. Limits keep one event well under the event API's body cap:
+// 500 posts of at most ~10 kB of text each.
+
+export const MAX_POSTS_PER_EVENT = 500;
+
+export const IncomingPostSchema = z.object({
+  source: z.enum(SOURCE_KINDS),
+  id: z.string().min(1).max(255),
+  text: z.string().max(10_000),
+  createdAt: z.iso.datetime({ offset: true }),
+  author: z.string().max(255).optional(),
+  lang: z.string().max(35).optional(),
+  url: z.string().max(2048).optional(),
+});
+
+export const PulsePostsEvent = z.object({
+  trackerId: z.string().min(1).max(30),
+  posts: z.array(IncomingPostSchema).min(1).max(MAX_POSTS_PER_EVENT),
+});
+export type PulsePostsEvent = z.infer<typeof PulsePostsEvent>;

@@ -1,0 +1,21 @@
+import "server-only";
+import { Readable } from "node:stream";
+import { db } from "@/lib/db/client";
+import { getObjectStream } from "@/lib/storage/objects";
+
+// A replay file's bytes, read from the Drive on the tracker owner's behalf: the file must be the
+// owner's and not in the trash. Null when it is not (deleted, trashed, another user's).
+export async function openReplayFile(
+  ownerId: string,
+  fileId: string,
+  signal: AbortSignal,
+): Promise<AsyncIterable<Uint8Array> | null> {
+  const file = await db.file.findFirst({
+    where: { id: fileId, ownerId, trashedAt: null },
+    select: { storageKey: true },
+  });
+  if (!file) return null;
+  const object = await getObjectStream(file.storageKey, { signal });
+  if (!object) return null;
+  return Readable.fromWeb(object.body as import("node:stream/web").ReadableStream<Uint8Array>);
+}

@@ -1,0 +1,141 @@
+import WebSocket from "ws";
+import type { IncomingPost } from "../types";
+import { backoffDelay, sleep, type BackoffPolicy } from "./backoff";
+import { isoTime } from "./ids";
+import type { Source, SourceOptions } from "./types";
+
+// Bluesky Jetstream (https://github.com/bluesky-social/jetstream): one WebSocket carrying every
+// new post on the network as JSON "commit" events. It has no keyword filter — the listener matches
+// locally — but it can replay: `cursor` is a time_us (µs since the epoch) to start from.
+
+export const DEFAULT_JETSTREAM_URL = "wss://jetstream2.us-east.bsky.network/subscribe";
+const POST_COLLECTION = "app.bsky.feed.post";
+
+export type JetstreamOptions = SourceOptions & {
+  url: string;
+  backoff?: BackoffPolicy;
+  // A connection that answers no ping for this long is dead (half-open TCP): reconnect.
+  pingMs?: number;
+};
+
+type CommitEvent = {
+  did?: unknown;
+  time_us?: unknown;
+  kind?: unknown;
+  commit?: {
+    operation?: unknown;
+    collection?: unknown;
+    rkey?: unknown;
+    record?: { text?: unknown; createdAt?: unknown; langs?: unknown };
+  };
+};
+
+// A Jetstream message as a post, or null when it is not a new post (deletes, identity and account
+// events, other collections, malformed records).
+export function parseJetstreamPost(event: CommitEvent): IncomingPost | null {
+  const c = event.commit;
+  if (event.kind !== "commit" || !c || c.operation !== "create") return null;
+  if (c.collection !== POST_COLLECTION) return null;
+  if (typeof event.did !== "string" || typeof c.rkey !== "string") return null;
+  const text = c.record?.text;
+  if (typeof text !== "string") return null;
+  const timeUs = typeof event.time_us === "number" ? event.time_us : Date.now() * 1000;
+  const langs = c.record?.langs;
+  const lang = Array.isArray(langs) && typeof langs[0] === "string" ? langs[0] : undefined;
+  return {
+    source: "jetstream",
+    id: `at://${event.did}/${POST_COLLECTION}/${c.rkey}`,
+    text: text.slice(0, 10_000),
+    createdAt: isoTime(c.record?.createdAt, new Date(Math.floor(timeUs / 1000))),
+    author: event.did,
+    ...(lang ? { lang } : {}),
+    url: `https://bsky.app/profile/${event.did}/post/${c.rkey}`,
+  };
+}
+
+export function jetstreamUrl(base: string, cursor: number | undefined): string {
+  const url = new URL(base);
+  url.searchParams.set("wantedCollections", POST_COLLECTION);
+  if (cursor !== undefined) url.searchParams.set("cursor", String(cursor));
+  return url.toString();
+}
+
+export function createJetstreamSource(options: JetstreamOptions): Source {
+  const policy = options.backoff ?? { baseMs: 500, maxMs: 30_000 };
+  const pingMs = options.pingMs ?? 20_000;
+  const log = options.log ?? (() => {});
+  const stopper = new AbortController();
+  // The last time_us handed on: the resume point, and the line under which a replay after a
+  // reconnect is a duplicate.
+  let last = options.cursor && /^\d+$/.test(options.cursor) ? Number(options.cursor) : undefined;
+  let socket: WebSocket | undefined;
+  let loop: Promise<void> | undefined;
+
+  function connectOnce(): Promise<boolean> {
+    return new Promise((resolve) => {
+      let gotMessage = false;
+      let alive = true;
+      const ws = new WebSocket(jetstreamUrl(options.url, last), { perMessageDeflate: false });
+      socket = ws;
+      const ping = setInterval(() => {
+        if (!alive) return ws.terminate();
+        alive = false;
+        ws.ping();
+      }, pingMs);
+      ws.on("open", () => options.onStatus?.({ state: "open" }));
+      ws.on("pong", () => (alive = true));
+      ws.on("message", (data) => {
+        alive = true;
+        gotMessage = true;
+        let event: CommitEvent;
+        try {
+          event = JSON.parse(data.toString()) as CommitEvent;
+        } catch {
+          return log("jetstream: ignored a message that is not JSON");
+        }
+        const t = event.time_us;
+        if (typeof t !== "number" || !Number.isSafeInteger(t)) return;
+        if (last !== undefined && t <= last) return;
+        last = t;
+        const post = parseJetstreamPost(event);
+        options.onEvent(post ? { post, cursor: String(t) } : { cursor: String(t) });
+      });
+      ws.on("error", (error) => log(`jetstream: ${error.message}`));
+      ws.on("close", (code) => {
+        clearInterval(ping);
+        if (!stopper.signal.aborted) log(`jetstream: connection closed (${code})`);
+        resolve(gotMessage);
+      });
+    });
+  }
+
+  async function run() {
+    let attempt = 0;
+    while (!stopper.signal.aborted) {
+      options.onStatus?.({ state: "connecting", attempt });
+      const progressed = await connectOnce();
+      if (stopper.signal.aborted) break;
+      // A connection that delivered something was healthy: start the backoff over.
+      attempt = progressed ? 0 : attempt + 1;
+      const ms = backoffDelay(attempt, policy);
+      options.onStatus?.({ state: "waiting", ms, reason: "reconnect" });
+      await sleep(ms, stopper.signal);
+    }
+    options.onStatus?.({ state: "stopped" });
+  }
+
+  return {
+    kind: "jetstream",
+    start() {
+      loop ??= run();
+    },
+    async stop() {
+      stopper.abort();
+      socket?.close();
+      // A server that never answers the close handshake must not hold us up.
+      const killer = setTimeout(() => socket?.terminate(), 2_000);
+      await loop;
+      clearTimeout(killer);
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import { createHash } from "node:crypto";
+import type { IncomingPost } from "../types";
+import { backoffDelay, sleep } from "./backoff";
+import { readReplayRows, type ReplayRow } from "./replay-format";
+import type { Source, SourceOptions } from "./types";
+
+// Replay: plays a user's NDJSON or CSV file of posts at 1×, 10× or as fast as possible — the
+// offline demo path. Rows keep their own time as the post time (the consumer counts replayed posts
+// in the minute they arrive). The cursor is the last row handed on; the end is "done".
+
+export const REPLAY_DONE = "done";
+
+export type ReplaySpeed = "1" | "10" | "max";
+
+export type ReplayOptions = SourceOptions & {
+  fileId: string;
+  speed: ReplaySpeed;
+  // The file's bytes, from the start; null when it no longer exists (deleted, trashed).
+  open: (signal: AbortSignal) => Promise<AsyncIterable<Uint8Array | string> | null>;
+  // A long silence in the file is cut to this at 1× (and a tenth of it at 10×).
+  maxGapMs?: number;
+};
+
+export function replayPostId(fileId: string, n: number, raw: string): string {
+  return createHash("sha256").update(`${fileId}\n${n}\n${raw}`).digest("hex").slice(0, 40);
+}
+
+export function replayPost(fileId: string, n: number, raw: string, row: ReplayRow): IncomingPost {
+  return {
+    source: "replay",
+    id: row.id ?? replayPostId(fileId, n, raw),
+    text: row.text,
+    createdAt: row.time.toISOString(),
+    ...(row.author ? { author: row.author } : {}),
+    ...(row.lang ? { lang: row.lang } : {}),
+  };
+}
+
+export function createReplaySource(options: ReplayOptions): Source {
+  const stopper = new AbortController();
+  const signal = stopper.signal;
+  const speed = options.speed === "max" ? Infinity : Number(options.speed);
+  const maxGapMs = (options.maxGapMs ?? 60_000) / (Number.isFinite(speed) ? speed : 1);
+  const log = options.log ?? (() => {});
+  let after = options.cursor && /^\d+$/.test(options.cursor) ? Number(options.cursor) : 0;
+  let loop: Promise<void> | undefined;
+
+  // One pass over the file from the top, skipping rows already handed on. Returns true at the end.
+  async function play(): Promise<boolean> {
+    const chunks = await options.open(signal);
+    if (!chunks) throw new Error(`the replay file ${options.fileId} is gone`);
+    options.onStatus?.({ state: "open" });
+    // Wall-clock anchor: row time t plays at anchorWall + (t - anchorTime) / speed.
+    let anchorWall = 0;
+    let anchorTime = 0;
+    let sinceYield = 0;
+    for await (const { n, row, raw } of readReplayRows(chunks)) {
+      if (signal.aborted) return false;
+      if (n <= after) continue;
+      if (row && Number.isFinite(speed)) {
+        const t = row.time.getTime();
+        if (!anchorWall) [anchorWall, anchorTime] = [Date.now(), t];
+        let due = anchorWall + (t - anchorTime) / speed;
+        const wait = due - Date.now();
+        if (wait > maxGapMs) {
+          anchorWall -= wait - maxGapMs; // move the clock on: the gap shrinks to maxGapMs
+          due = anchorWall + (t - anchorTime) / speed;
+        }
+        if (due > Date.now()) await sleep(due - Date.now(), signal);
+        if (signal.aborted) return false;
+      }
+      await options.ready?.();
+      if (signal.aborted) return false;
+      after = n;
+      options.onEvent(
+        row
+          ? { post: replayPost(options.fileId, n, raw, row), cursor: String(n) }
+          : { cursor: String(n) },
+      );
+      // As fast as possible still lets timers (batch flushes) and I/O run.
+      if (++sinceYield >= 200) {
+        sinceYield = 0;
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+    return true;
+  }
+
+  async function run() {
+    for (let attempt = 0; !signal.aborted; attempt++) {
+      options.onStatus?.({ state: "connecting", attempt });
+      try {
+        if (await play()) {
+          options.onEvent({ cursor: REPLAY_DONE });
+          options.onStatus?.({ state: "done" });
+          return;
+        }
+      } catch (error) {
+        if (signal.aborted) break;
+        const ms = backoffDelay(attempt, { baseMs: 1_000, maxMs: 60_000 });
+        log(
+          `replay ${options.fileId}: ${error instanceof Error ? error.message : error}; retrying in ${ms} ms`,
+        );
+        options.onStatus?.({ state: "waiting", ms, reason: "error" });
+        await sleep(ms, signal);
+      }
+    }
+    options.onStatus?.({ state: "stopped" });
+  }
+
+  return {
+    kind: "replay",
+    start() {
+      if (options.cursor === REPLAY_DONE) return options.onStatus?.({ state: "done" });
+      loop ??= run();
+    },
+    async stop() {
+      stopper.abort();
+      await loop;
+    },
+  };
+}

@@ -1,0 +1,147 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { db } from "@/lib/db/client";
+import { makeFile, makeUser, removeUsers } from "@/lib/drive/test-helpers";
+import { trackerFormObject, trackerFormSchema } from "./schemas";
+import { decryptSecret } from "./secrets";
+import {
+  createTracker,
+  deleteTracker,
+  getTracker,
+  listTrackers,
+  setTrackerStatus,
+  updateTracker,
+} from "./trackers";
+
+vi.stubEnv("PULSE_SECRET_KEY", randomBytes(32).toString("base64"));
+const users: string[] = [];
+afterAll(async () => {
+  await removeUsers(...users);
+  vi.unstubAllEnvs();
+});
+
+async function newUser() {
+  const id = await makeUser();
+  users.push(id);
+  return id;
+}
+
+function form(fields: Record<string, string | string[]>) {
+  const fd = new FormData();
+  for (const [k, v] of Object.entries(fields))
+    for (const item of Array.isArray(v) ? v : [v]) fd.append(k, item);
+  return trackerFormSchema.parse(trackerFormObject(fd));
+}
+
+const base = { name: "Climate", keywords: "climate, global warming", scorer: "wink" };
+
+describe("tracker form", () => {
+  it("splits lists, normalises hashtags and languages, and insists on what sources need", () => {
+    const v = form({
+      ...base,
+      hashtags: "#Climate\nsolar, #climate",
+      languages: "EN, pt_BR",
+      sources: ["jetstream"],
+    });
+    expect(v.keywords).toEqual(["climate", "global warming"]);
+    expect(v.hashtags).toEqual(["climate", "solar"]);
+    expect(v.languages).toEqual(["en", "pt-br"]);
+    const bad = (fields: Record<string, string | string[]>) => {
+      const fd = new FormData();
+      for (const [k, val] of Object.entries(fields))
+        for (const item of Array.isArray(val) ? val : [val]) fd.append(k, item);
+      const r = trackerFormSchema.safeParse(trackerFormObject(fd));
+      return r.success ? [] : r.error.issues.map((i) => i.path[0]);
+    };
+    expect(bad({ ...base, keywords: "", sources: ["jetstream"] })).toContain("keywords");
+    expect(bad({ ...base })).toContain("sources");
+    expect(bad({ ...base, sources: ["mastodon"], hashtags: "x" })).toContain("mastodonInstance");
+    expect(
+      bad({ ...base, sources: ["mastodon"], mastodonInstance: "http://m.test", hashtags: "x" }),
+    ).toContain("mastodonInstance");
+    expect(bad({ ...base, sources: ["replay"] })).toContain("replayFileId");
+    expect(bad({ ...base, sources: ["jetstream"], hashtags: "no spaces allowed" })).toContain(
+      "hashtags",
+    );
+  });
+});
+
+describe("trackers", () => {
+  it("encrypts tokens, never returns them, and keeps them when the field is left blank", async () => {
+    const owner = await newUser();
+    const created = await createTracker(
+      owner,
+      form({
+        ...base,
+        hashtags: "climate",
+        sources: ["mastodon", "x"],
+        mastodonInstance: "https://mastodon.test/",
+        mastodonToken: "masto-secret",
+        xToken: "x-secret",
+      }),
+    );
+    if (!created.ok) throw new Error(created.message);
+    const row = await db.pulseTracker.findUniqueOrThrow({ where: { id: created.id } });
+    expect(row.mastodonTokenEnc).not.toContain("masto-secret");
+    expect(decryptSecret(row.mastodonTokenEnc!)).toBe("masto-secret");
+    expect(row.mastodonInstance).toBe("https://mastodon.test");
+    const dto = await getTracker(owner, created.id);
+    expect(JSON.stringify(dto)).not.toMatch(/secret|Enc/);
+    expect(dto).toMatchObject({ hasMastodonToken: true, hasXToken: true, status: "active" });
+
+    const kept = await updateTracker(
+      owner,
+      created.id,
+      form({
+        ...base,
+        hashtags: "climate",
+        sources: ["mastodon"],
+        mastodonInstance: "https://mastodon.test",
+      }),
+    );
+    expect(kept.ok).toBe(true);
+    const after = await db.pulseTracker.findUniqueOrThrow({ where: { id: created.id } });
+    expect(after.mastodonTokenEnc).toBe(row.mastodonTokenEnc);
+    // X was switched off: its token is forgotten.
+    expect(after.xTokenEnc).toBeNull();
+
+    const missing = await createTracker(owner, form({ ...base, sources: ["x"] }));
+    expect(missing).toMatchObject({ ok: false, errors: { xToken: [expect.any(String)] } });
+  });
+
+  it("scopes everything to the owner, including the replay file", async () => {
+    const alice = await newUser();
+    const bob = await newUser();
+    const bobsFile = await makeFile(bob, "posts.ndjson", null, { object: false });
+    const refused = await createTracker(
+      alice,
+      form({ ...base, sources: ["replay"], replayFileId: bobsFile.id }),
+    );
+    expect(refused).toMatchObject({ ok: false, errors: { replayFileId: [expect.any(String)] } });
+
+    const alicesFile = await makeFile(alice, "posts.ndjson", null, { object: false });
+    const t = await createTracker(
+      alice,
+      form({ ...base, sources: ["replay"], replayFileId: alicesFile.id, replaySpeed: "max" }),
+    );
+    if (!t.ok) throw new Error(t.message);
+    expect(await getTracker(alice, t.id)).toMatchObject({
+      replayFileName: "posts.ndjson",
+      replaySpeed: "max",
+    });
+
+    expect(await getTracker(bob, t.id)).toBeNull();
+    expect(await listTrackers(bob)).toEqual([]);
+    expect(await setTrackerStatus(bob, t.id, "paused")).toBe(false);
+    expect((await updateTracker(bob, t.id, form({ ...base, sources: ["jetstream"] }))).ok).toBe(
+      false,
+    );
+    expect(await deleteTracker(bob, t.id)).toBe(false);
+    expect(await getTracker(alice, t.id)).toMatchObject({ status: "active", sources: ["replay"] });
+
+    await db.pulseCursor.create({ data: { key: `replay:${t.id}`, cursor: "12" } });
+    expect(await setTrackerStatus(alice, t.id, "paused")).toBe(true);
+    expect(await deleteTracker(alice, t.id)).toBe(true);
+    expect(await db.pulseCursor.count({ where: { key: `replay:${t.id}` } })).toBe(0);
+  });
+});

@@ -1,0 +1,289 @@
+import "server-only";
+import { db } from "@/lib/db/client";
+import {
+  MAX_TRACKERS,
+  REPLAY_SPEEDS,
+  trackerIdSchema,
+  type ReplaySpeed,
+  type TrackerDto,
+  type TrackerFormInput,
+  type TrackerStatus,
+} from "./schemas";
+import { encryptSecret } from "./secrets";
+import { SCORERS, SOURCE_KINDS, type ScorerName, type SourceKind } from "./types";
+
+// Trackers, scoped to their owner: a foreign id answers exactly like a missing one. Tokens are
+// encrypted on the way in and never selected for the browser; the form learns only whether one is
+// stored ("saved, leave blank to keep").
+
+export const REPLAY_EXTENSIONS = [".ndjson", ".jsonl", ".csv"] as const;
+
+const select = {
+  id: true,
+  name: true,
+  keywords: true,
+  hashtags: true,
+  languages: true,
+  sources: true,
+  scorer: true,
+  status: true,
+  mastodonInstance: true,
+  mastodonTokenEnc: true,
+  xTokenEnc: true,
+  replayFileId: true,
+  replaySpeed: true,
+  retentionDays: true,
+  retentionMaxPosts: true,
+  createdAt: true,
+} as const;
+
+type Row = {
+  id: string;
+  name: string;
+  keywords: unknown;
+  hashtags: unknown;
+  languages: unknown;
+  sources: unknown;
+  scorer: string;
+  status: string;
+  mastodonInstance: string | null;
+  mastodonTokenEnc: string | null;
+  xTokenEnc: string | null;
+  replayFileId: string | null;
+  replaySpeed: string | null;
+  retentionDays: number;
+  retentionMaxPosts: number;
+  createdAt: Date;
+};
+
+const strings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+
+function toDto(row: Row, replayFileName: string | null): TrackerDto {
+  return {
+    id: row.id,
+    name: row.name,
+    keywords: strings(row.keywords),
+    hashtags: strings(row.hashtags),
+    languages: strings(row.languages),
+    sources: strings(row.sources).filter((s): s is SourceKind =>
+      (SOURCE_KINDS as readonly string[]).includes(s),
+    ),
+    scorer: (SCORERS as readonly string[]).includes(row.scorer)
+      ? (row.scorer as ScorerName)
+      : "wink",
+    status: row.status === "active" ? "active" : "paused",
+    mastodonInstance: row.mastodonInstance,
+    hasMastodonToken: row.mastodonTokenEnc !== null,
+    hasXToken: row.xTokenEnc !== null,
+    replayFileId: row.replayFileId,
+    replayFileName,
+    replaySpeed: (REPLAY_SPEEDS as readonly string[]).includes(row.replaySpeed ?? "")
+      ? (row.replaySpeed as ReplaySpeed)
+      : "1",
+    retentionDays: row.retentionDays,
+    retentionMaxPosts: row.retentionMaxPosts,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+async function fileNames(ownerId: string, ids: (string | null)[]): Promise<Map<string, string>> {
+  const wanted = ids.filter((id): id is string => id !== null);
+  if (wanted.length === 0) return new Map();
+  const files = await db.file.findMany({
+    where: { ownerId, id: { in: wanted }, trashedAt: null },
+    select: { id: true, name: true },
+  });
+  return new Map(files.map((f) => [f.id, f.name]));
+}
+
+export async function listTrackers(ownerId: string): Promise<TrackerDto[]> {
+  const rows = await db.pulseTracker.findMany({
+    where: { ownerId },
+    orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+    take: MAX_TRACKERS,
+    select,
+  });
+  const names = await fileNames(
+    ownerId,
+    rows.map((r) => r.replayFileId),
+  );
+  return rows.map((r) => toDto(r, r.replayFileId ? (names.get(r.replayFileId) ?? null) : null));
+}
+
+export async function getTracker(ownerId: string, id: string): Promise<TrackerDto | null> {
+  const parsed = trackerIdSchema.safeParse(id);
+  if (!parsed.success) return null;
+  const row = await db.pulseTracker.findFirst({ where: { id: parsed.data, ownerId }, select });
+  if (!row) return null;
+  const names = await fileNames(ownerId, [row.replayFileId]);
+  return toDto(row, row.replayFileId ? (names.get(row.replayFileId) ?? null) : null);
+}
+
+/** True when the tracker exists and belongs to the owner: the check every route starts with. */
+export async function ownsTracker(ownerId: string, id: string): Promise<boolean> {
+  const parsed = trackerIdSchema.safeParse(id);
+  if (!parsed.success) return false;
+  return (await db.pulseTracker.count({ where: { id: parsed.data, ownerId } })) === 1;
+}
+
+/** Drive files a replay tracker can play: the owner's live NDJSON/CSV files. */
+export async function listReplayFiles(ownerId: string): Promise<{ id: string; name: string }[]> {
+  return db.file.findMany({
+    where: {
+      ownerId,
+      trashedAt: null,
+      OR: REPLAY_EXTENSIONS.map((ext) => ({ name: { endsWith: ext } })),
+    },
+    orderBy: [{ updatedAt: "desc" }],
+    take: 200,
+    select: { id: true, name: true },
+  });
+}
+
+export type TrackerResult =
+  { ok: true; id: string } | { ok: false; message: string; errors?: Record<string, string[]> };
+
+async function checkReplayFile(ownerId: string, input: TrackerFormInput) {
+  if (!input.sources.includes("replay") || !input.replayFileId) return null;
+  const file = await db.file.findFirst({
+    where: { id: input.replayFileId, ownerId, trashedAt: null },
+    select: { name: true },
+  });
+  if (!file) return "That file is not in your Drive any more. Pick another.";
+  const lower = file.name.toLowerCase();
+  if (!REPLAY_EXTENSIONS.some((ext) => lower.endsWith(ext)))
+    return "Replay plays NDJSON (.ndjson, .jsonl) or CSV files.";
+  return null;
+}
+
+function columns(input: TrackerFormInput) {
+  const uses = (s: SourceKind) => input.sources.includes(s);
+  return {
+    name: input.name,
+    keywords: input.keywords,
+    hashtags: input.hashtags,
+    languages: input.languages,
+    sources: input.sources,
+    scorer: input.scorer,
+    mastodonInstance: uses("mastodon") ? (input.mastodonInstance ?? null) : null,
+    replayFileId: uses("replay") ? (input.replayFileId ?? null) : null,
+    replaySpeed: uses("replay") ? input.replaySpeed : null,
+    retentionDays: input.retentionDays,
+    retentionMaxPosts: input.retentionMaxPosts,
+  };
+}
+
+const needToken = (field: string, message: string): TrackerResult => ({
+  ok: false,
+  message,
+  errors: { [field]: [message] },
+});
+
+export async function createTracker(
+  ownerId: string,
+  input: TrackerFormInput,
+): Promise<TrackerResult> {
+  if ((await db.pulseTracker.count({ where: { ownerId } })) >= MAX_TRACKERS)
+    return { ok: false, message: `You can have at most ${MAX_TRACKERS} trackers.` };
+  const fileProblem = await checkReplayFile(ownerId, input);
+  if (fileProblem)
+    return { ok: false, message: fileProblem, errors: { replayFileId: [fileProblem] } };
+  if (input.sources.includes("mastodon") && !input.mastodonToken)
+    return needToken("mastodonToken", "Mastodon needs an access token");
+  if (input.sources.includes("x") && !input.xToken)
+    return needToken("xToken", "X needs a bearer token");
+  const row = await db.pulseTracker.create({
+    data: {
+      ownerId,
+      ...columns(input),
+      status: "active",
+      mastodonTokenEnc:
+        input.sources.includes("mastodon") && input.mastodonToken
+          ? encryptSecret(input.mastodonToken)
+          : null,
+      xTokenEnc: input.sources.includes("x") && input.xToken ? encryptSecret(input.xToken) : null,
+    },
+    select: { id: true },
+  });
+  return { ok: true, id: row.id };
+}
+
+export async function updateTracker(
+  ownerId: string,
+  id: string,
+  input: TrackerFormInput,
+): Promise<TrackerResult> {
+  const parsed = trackerIdSchema.safeParse(id);
+  const current = parsed.success
+    ? await db.pulseTracker.findFirst({
+        where: { id: parsed.data, ownerId },
+        select: { id: true, mastodonTokenEnc: true, xTokenEnc: true, replayFileId: true },
+      })
+    : null;
+  if (!current) return { ok: false, message: "That tracker no longer exists." };
+  const fileProblem = await checkReplayFile(ownerId, input);
+  if (fileProblem)
+    return { ok: false, message: fileProblem, errors: { replayFileId: [fileProblem] } };
+  const uses = (s: SourceKind) => input.sources.includes(s);
+  // A blank token field keeps the stored token; a source that is switched off forgets it.
+  const mastodonTokenEnc = !uses("mastodon")
+    ? null
+    : input.mastodonToken
+      ? encryptSecret(input.mastodonToken)
+      : current.mastodonTokenEnc;
+  const xTokenEnc = !uses("x")
+    ? null
+    : input.xToken
+      ? encryptSecret(input.xToken)
+      : current.xTokenEnc;
+  if (uses("mastodon") && !mastodonTokenEnc)
+    return needToken("mastodonToken", "Mastodon needs an access token");
+  if (uses("x") && !xTokenEnc) return needToken("xToken", "X needs a bearer token");
+  const data = columns(input);
+  await db.$transaction([
+    db.pulseTracker.update({
+      where: { id: current.id },
+      data: { ...data, mastodonTokenEnc, xTokenEnc },
+    }),
+    // Another file (or no replay at all) starts from the first row next time.
+    ...(data.replayFileId !== current.replayFileId
+      ? [db.pulseCursor.deleteMany({ where: { key: `replay:${current.id}` } })]
+      : []),
+  ]);
+  return { ok: true, id: current.id };
+}
+
+export async function setTrackerStatus(
+  ownerId: string,
+  id: string,
+  status: TrackerStatus,
+): Promise<boolean> {
+  const parsed = trackerIdSchema.safeParse(id);
+  if (!parsed.success) return false;
+  const { count } = await db.pulseTracker.updateMany({
+    where: { id: parsed.data, ownerId },
+    data: { status },
+  });
+  return count === 1;
+}
+
+export async function deleteTracker(ownerId: string, id: string): Promise<boolean> {
+  const parsed = trackerIdSchema.safeParse(id);
+  if (!parsed.success) return false;
+  const { count } = await db.pulseTracker.deleteMany({ where: { id: parsed.data, ownerId } });
+  if (count === 1) {
+    // Posts and aggregates cascade; the listener's resume points name the tracker in their key.
+    await db.pulseCursor.deleteMany({
+      where: { key: { in: ["mastodon", "x", "replay"].map((s) => `${s}:${parsed.data}`) } },
+    });
+  }
+  return count === 1;
+}
+
+/** The replay cursor, for the dashboard's "finished" note: a row number or "done". */
+export async function replayProgress(ownerId: string, id: string): Promise<string | null> {
+  if (!(await ownsTracker(ownerId, id))) return null;
+  const row = await db.pulseCursor.findUnique({ where: { key: `replay:${id}` } });
+  return row?.cursor ?? null;
+}

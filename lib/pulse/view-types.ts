@@ -1,0 +1,46 @@
+import type { SentimentLabel, SourceKind } from "./types";
+
+// What the dashboard receives: plain JSON (times as epoch ms, post ids as strings).
+
+export type MinuteRow = {
+  t: number;
+  count: number;
+  positive: number;
+  negative: number;
+  neutral: number;
+  unscored: number;
+  scoreSum: number;
+};
+
+export type TermRow = { term: string; count: number };
+
+export type PostView = {
+  id: string;
+  source: SourceKind;
+  text: string;
+  author: string | null;
+  url: string | null;
+  lang: string | null;
+  postedAt: number;
+  score: number | null;
+  label: SentimentLabel;
+  hashtags: string[];
+  terms: string[];
+};
+
+export type Snapshot = {
+  at: number;
+  minutes: MinuteRow[];
+  hashtags: TermRow[];
+  terms: TermRow[];
+  posts: PostView[];
+};
+
+/** One message of the live stream: rows are absolute values, so applying one twice is harmless. */
+export type LiveDelta = {
+  cursor: number;
+  minutes: MinuteRow[];
+  hashtags?: TermRow[];
+  terms?: TermRow[];
+  posts: PostView[];
+};

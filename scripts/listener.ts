@@ -1,0 +1,77 @@
+// Pulse's long-running listener (lib/pulse/listener), started by scripts/listener-start.sh (npm
+// run up). It polls the active trackers, holds one connection per active source (Bluesky
+// Jetstream, Mastodon, X, replay files) and sends matched posts as `stratus/pulse.posts` events to
+// the Inngest event API — the local executor's by default (INNGEST_BASE_URL, INNGEST_EVENT_KEY).
+// SIGTERM/SIGINT stop the sources, send what is pending and store the cursors before exiting.
+//
+// Run with `node --conditions=react-server --import tsx`: it reaches data-access modules marked
+// `server-only`, which only load under that condition.
+import { existsSync } from "node:fs";
+
+// Before anything imports the Inngest client: it reads its keys from the environment once.
+// Variables already set win over .env.local (process.loadEnvFile never overrides).
+if (existsSync(".env.local")) process.loadEnvFile(".env.local");
+
+const { inngest } = await import("@/inngest/client");
+const { Listener, listenerConfig } = await import("@/lib/pulse/listener/listener");
+const { acquireListenerLock } = await import("@/lib/pulse/listener/singleton");
+
+const log = (line: string) => console.log(`[listener] ${new Date().toISOString()} ${line}`);
+
+let config;
+try {
+  config = listenerConfig();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}
+
+const databaseUrl = process.env.DATABASE_URL;
+if (!databaseUrl) {
+  console.error("DATABASE_URL is not set (npm run up writes it to .env.local)");
+  process.exit(1);
+}
+
+let stopping = false;
+const standby = new AbortController();
+let listener: InstanceType<typeof Listener> | undefined;
+let stats: NodeJS.Timeout | undefined;
+let lock: Awaited<ReturnType<typeof acquireListenerLock>> = null;
+
+const shutdown = (reason: string, code = 0) => {
+  if (stopping) return;
+  stopping = true;
+  standby.abort();
+  clearInterval(stats);
+  log(`${reason}: sending what is pending`);
+  // Past this, give up: the cursors are at the last successful send, so nothing is lost.
+  const deadline = setTimeout(() => {
+    log("could not finish in 20 s; exiting");
+    process.exit(1);
+  }, 20_000);
+  void (async () => {
+    await listener?.stop();
+    await lock?.release();
+    clearTimeout(deadline);
+    log("stopped");
+    process.exit(code);
+  })();
+};
+process.on("SIGTERM", () => shutdown("SIGTERM"));
+process.on("SIGINT", () => shutdown("SIGINT"));
+
+lock = await acquireListenerLock(databaseUrl, { log, signal: standby.signal });
+if (lock && !stopping) {
+  void lock.lost.then((why) => shutdown(why, 1));
+  listener = new Listener(inngest, config, log);
+  listener.start();
+  log(`listening (Jetstream ${config.jetstreamUrl}; trackers polled every ${config.pollMs} ms)`);
+
+  // A line of totals now and then, for the log and the bench.
+  const statsEvery = Number(process.env.PULSE_STATS_MS ?? 60_000);
+  stats = setInterval(() => {
+    const rows = listener?.stats() ?? [];
+    if (rows.length)
+      log(`sent ${rows.map((r) => `${r.key}=${r.sentPosts} (${r.pending} pending)`).join(", ")}`);
+  }, statsEvery);
+}
