@@ -80,7 +80,7 @@ export default defineConfig({
         SMTP_URL: `smtp://127.0.0.1:${MAIL_SMTP_PORT}`,
         NEXTAUTH_URL: baseURL,
         // Small map tasks, so that a test input of a few hundred KB shows the phases progress.
-        MAPREDUCE_CHUNK_BYTES: "16384",
+        MAPREDUCE_CHUNK_BYTES: "4096",
         MAPREDUCE_WORK_DIR: ".data/e2e-mapreduce",
       },
     },
