@@ -255,8 +255,13 @@ async function endToEnd() {
       worker: peakRss(worker.child.pid),
     };
     const lags = countedAt.map((t, i) => t - sentAt[i]!).sort((a, b) => a - b);
-    const lastAt = countedAt.at(-1) ?? Date.now();
-    const rate = countedAt.length / ((lastAt - feedStart) / 1000);
+    // Throughput in the steady middle of the feed (its first and last sixth left out): posts that
+    // reached the aggregates per second. A pipeline that keeps up matches the feed rate; one that
+    // falls behind counts fewer per second there, and its lag grows.
+    const edge = (feedEnd - feedStart) / 6;
+    const from = feedStart + edge;
+    const to = feedEnd - edge;
+    const rate = countedAt.filter((t) => t >= from && t < to).length / ((to - from) / 1000);
     const stored = (await db.query("SELECT COUNT(*) AS n FROM PulsePost WHERE trackerId = ?", [
       trackerId,
     ])) as { n: number | bigint }[];
@@ -279,7 +284,7 @@ async function endToEnd() {
       ["posts stored (rows)", fmt(Number(stored[0]?.n ?? 0)), fmt(total)],
       ["consumer runs", runs.map((r) => `${r.status} ${r.n}`).join(", "), ""],
       [
-        "sustained rate, posts/s",
+        "sustained rate, posts/s (middle 2/3 of the feed)",
         fmt(rate),
         `≥ ${fmt(env.BENCH_PULSE_RATE)} ${rate >= env.BENCH_PULSE_RATE * 0.98 ? "✓" : "✗"}`,
       ],

@@ -142,21 +142,6 @@ export async function storeBatch(
       }
 
       const updatedAt = sqlTime(now);
-      // Sorted keys: concurrent batches of one tracker lock the same rows in the same order.
-      const minutes = [...perMinute.entries()].sort((a, b) => a[0] - b[0]);
-      await tx.$executeRaw`
-        INSERT INTO PulseAggregate (trackerId, minute, count, positive, negative, neutral, unscored, scoreSum, updatedAt)
-        VALUES ${Prisma.join(
-          minutes.map(
-            ([m, c]) =>
-              Prisma.sql`(${trackerId}, ${sqlTime(m)}, ${c.count}, ${c.positive}, ${c.negative}, ${c.neutral}, ${c.unscored}, ${c.scoreSum}, ${updatedAt})`,
-          ),
-        )}
-        ON DUPLICATE KEY UPDATE count = count + VALUES(count), positive = positive + VALUES(positive),
-          negative = negative + VALUES(negative), neutral = neutral + VALUES(neutral),
-          unscored = unscored + VALUES(unscored), scoreSum = scoreSum + VALUES(scoreSum),
-          updatedAt = VALUES(updatedAt)`;
-
       const termRows = [...termCounts.entries()]
         .flatMap(([bucket, m]) => {
           const [minute, kind] = bucket.split("|") as [string, string];
@@ -180,6 +165,23 @@ export async function storeBatch(
           )}
           ON DUPLICATE KEY UPDATE count = count + VALUES(count), updatedAt = VALUES(updatedAt)`;
       }
+      // Sorted keys: concurrent batches of one tracker lock the same rows in the same order. The
+      // minute's aggregate row is the one every batch of the minute updates, so it goes last: its
+      // lock is held only until the commit.
+      const minutes = [...perMinute.entries()].sort((a, b) => a[0] - b[0]);
+      await tx.$executeRaw`
+        INSERT INTO PulseAggregate (trackerId, minute, count, positive, negative, neutral, unscored, scoreSum, updatedAt)
+        VALUES ${Prisma.join(
+          minutes.map(
+            ([m, c]) =>
+              Prisma.sql`(${trackerId}, ${sqlTime(m)}, ${c.count}, ${c.positive}, ${c.negative}, ${c.neutral}, ${c.unscored}, ${c.scoreSum}, ${updatedAt})`,
+          ),
+        )}
+        ON DUPLICATE KEY UPDATE count = count + VALUES(count), positive = positive + VALUES(positive),
+          negative = negative + VALUES(negative), neutral = neutral + VALUES(neutral),
+          unscored = unscored + VALUES(unscored), scoreSum = scoreSum + VALUES(scoreSum),
+          updatedAt = VALUES(updatedAt)`;
+
       return { stored: fresh.length, duplicates: posts.length - fresh.length };
     },
     { timeout: 30_000, maxWait: 10_000 },
