@@ -10,23 +10,12 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
+import { CHART_AXIS as AXIS, CHART_TOOLTIP as TOOLTIP } from "@/components/ui/chart-theme";
 import type { TimelinePoint } from "@/lib/mapreduce/view-types";
 
 // Tasks finished over time, per phase, as a share of the phase's tasks. Steps, not slopes: a
 // phase's progress only moves when a task finishes. Animation is off so live updates redraw in
 // place.
-
-const AXIS = { fontSize: 12, fill: "var(--muted-foreground)" };
-const TOOLTIP = {
-  contentStyle: {
-    background: "var(--card)",
-    border: "1px solid var(--border)",
-    borderRadius: 6,
-    fontSize: 12,
-    color: "var(--card-foreground)",
-  },
-  labelStyle: { color: "var(--muted-foreground)" },
-};
 
 export function ProgressChart({
   points,

@@ -15,6 +15,11 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
+import {
+  CHART_AXIS as AXIS,
+  CHART_GRID as GRID,
+  CHART_TOOLTIP as TOOLTIP,
+} from "@/components/ui/chart-theme";
 import type { Bucket, Totals } from "@/lib/pulse/series";
 
 // The dashboard's charts. Axes have fixed time domains and series have stable keys, and animation
@@ -29,19 +34,6 @@ export const COLORS = {
   unscored: "oklch(0.7 0.02 260)",
   spike: "var(--destructive)",
 } as const;
-
-const AXIS = { fontSize: 12, fill: "var(--muted-foreground)" };
-const GRID = "var(--border)";
-const TOOLTIP = {
-  contentStyle: {
-    background: "var(--card)",
-    border: "1px solid var(--border)",
-    borderRadius: 6,
-    fontSize: 12,
-    color: "var(--card-foreground)",
-  },
-  labelStyle: { color: "var(--muted-foreground)" },
-};
 
 function timeFormatter(bucketMs: number) {
   return (t: number) =>
