@@ -85,12 +85,14 @@ async function download(key: string, to: string) {
   return true;
 }
 
-const safeName = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 100);
+/** A Drive name as a safe local (and S3 key) file name. */
+export const safeName = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 100);
 
-async function liveFile(ownerId: string, fileId: string) {
+/** A live (untrashed) Drive file of the owner: where its bytes are. */
+export async function liveFile(ownerId: string, fileId: string) {
   return db.file.findFirst({
     where: { id: fileId, ownerId, trashedAt: null },
-    select: { storageKey: true, name: true },
+    select: { storageKey: true, name: true, size: true },
   });
 }
 

@@ -7,11 +7,10 @@ import { pipeline } from "node:stream/promises";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { GetStepTools } from "inngest";
 import type { inngest } from "@/inngest/client";
-import { db } from "@/lib/db/client";
 import { reportProgress } from "@/lib/jobs/jobs";
 import { createStorageClient } from "@/lib/storage/client";
 import { getObjectStream } from "@/lib/storage/objects";
-import { jobDirOf, JobRunError } from "../execute";
+import { jobDirOf, JobRunError, liveFile, safeName } from "../execute";
 import { jobPaths } from "../plan";
 import { getMapReduceJobForRun, recordEmr } from "../store";
 import { emrConfig, emrJobUris, type EmrConfig } from "./config";
@@ -57,8 +56,6 @@ function splitUri(uri: string) {
   if (!m) throw new Error(`not an s3 URI: ${uri}`);
   return { bucket: m[1]!, key: m[2]! };
 }
-
-const safeName = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 100);
 
 async function putStream(
   config: EmrConfig,
@@ -121,12 +118,7 @@ async function copyDriveFile(
   name: string,
   uri: string,
 ) {
-  const file = ref
-    ? await db.file.findFirst({
-        where: { id: ref.fileId, ownerId, trashedAt: null },
-        select: { storageKey: true, size: true },
-      })
-    : null;
+  const file = ref ? await liveFile(ownerId, ref.fileId) : null;
   const object = file ? await getObjectStream(file.storageKey) : null;
   if (!file || !object) {
     throw new JobRunError(`“${name}” is no longer in your Drive (or is in the trash).`);
