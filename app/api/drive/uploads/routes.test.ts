@@ -7,15 +7,11 @@ import { POST as start } from "./route";
 import { DELETE as abort, GET as status } from "./[uploadId]/route";
 import { POST as parts } from "./[uploadId]/parts/route";
 import { POST as complete } from "./[uploadId]/complete/route";
+import { session } from "@/lib/auth/testing/session-stub";
 
 // The handlers over real MariaDB and the real store; only the session is stubbed.
 
-const session = vi.hoisted(() => ({ user: null as null | { id: string } }));
-vi.mock("@/lib/auth/session", () => ({
-  currentUser: async () =>
-    session.user ? { ...session.user, email: "x@y.test", name: "X", createdAt: new Date() } : null,
-  SESSION_ENDED: "Your session has ended. Sign in again.",
-}));
+vi.mock("@/lib/auth/session", () => import("@/lib/auth/testing/session-stub"));
 
 const users: string[] = [];
 async function newUser(): Promise<string> {

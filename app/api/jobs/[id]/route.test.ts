@@ -3,14 +3,10 @@ import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db/client";
 import { createJob, startJob } from "@/lib/jobs/jobs";
 import { GET } from "./route";
+import { session } from "@/lib/auth/testing/session-stub";
 
 // The handler over the real database; only the session is stubbed.
-const session = vi.hoisted(() => ({ user: null as null | { id: string } }));
-vi.mock("@/lib/auth/session", () => ({
-  currentUser: async () =>
-    session.user ? { ...session.user, email: "x@y.test", name: "X", createdAt: new Date() } : null,
-  SESSION_ENDED: "Your session has ended. Sign in again.",
-}));
+vi.mock("@/lib/auth/session", () => import("@/lib/auth/testing/session-stub"));
 
 const users: string[] = [];
 async function newUser(): Promise<string> {

@@ -5,14 +5,10 @@ import { createMapReduceJob } from "@/lib/mapreduce/store";
 import { NO_PROGRAMS } from "@/lib/mapreduce/records";
 import { GET } from "./route";
 import { GET as getLog } from "./tasks/[taskId]/log/route";
+import { session } from "@/lib/auth/testing/session-stub";
 
 // The job page's data and a task's log over the real database; only the session is stubbed.
-const session = vi.hoisted(() => ({ user: null as null | { id: string } }));
-vi.mock("@/lib/auth/session", () => ({
-  currentUser: async () =>
-    session.user ? { ...session.user, email: "x@y.test", name: "X", createdAt: new Date() } : null,
-  SESSION_ENDED: "Your session has ended. Sign in again.",
-}));
+vi.mock("@/lib/auth/session", () => import("@/lib/auth/testing/session-stub"));
 
 const users: string[] = [];
 async function newUser(): Promise<string> {

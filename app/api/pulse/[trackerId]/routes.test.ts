@@ -6,14 +6,10 @@ import type { IncomingPost } from "@/lib/pulse/types";
 import { GET as exportCsv } from "./export/route";
 import { GET as posts } from "./posts/route";
 import { GET as stream } from "./stream/route";
+import { session } from "@/lib/auth/testing/session-stub";
 
 // The dashboard's route handlers over the real database; only the session is stubbed.
-const session = vi.hoisted(() => ({ user: null as null | { id: string } }));
-vi.mock("@/lib/auth/session", () => ({
-  currentUser: async () =>
-    session.user ? { ...session.user, email: "x@y.test", name: "X", createdAt: new Date() } : null,
-  SESSION_ENDED: "Your session has ended. Sign in again.",
-}));
+vi.mock("@/lib/auth/session", () => import("@/lib/auth/testing/session-stub"));
 
 const users: string[] = [];
 afterAll(() => db.user.deleteMany({ where: { id: { in: users } } }));
