@@ -2,12 +2,11 @@ import "server-only";
 import { Readable } from "node:stream";
 import { db } from "@/lib/db/client";
 import { baseContentType } from "@/lib/drive/preview-kind";
-import { availableName, splitName } from "@/lib/drive/names";
-import { bytesLeft, lockOwnerForQuota, usageWithin } from "@/lib/drive/quota";
+import { splitName } from "@/lib/drive/names";
+import { storeServerFile } from "@/lib/drive/server-files";
 import { ensurePath } from "@/lib/drive/tree";
 import { formatBytes } from "@/lib/drive/upload-format";
-import { newObjectKey } from "@/lib/storage/keys";
-import { deleteObject, getObjectStream, putObject } from "@/lib/storage/objects";
+import { getObjectStream, putObject } from "@/lib/storage/objects";
 import { OUTPUT_FORMATS } from "./catalog";
 import { imageLimits } from "./config";
 import { readAll } from "./input";
@@ -93,12 +92,9 @@ function quotaError(name: string, size: number, left: number): ApplyError {
   );
 }
 
-const QUOTA_TX = { maxWait: 10_000, timeout: 20_000 };
-
 /**
- * Stores a processed image as a new Drive file in `folderId` and returns its id. The name follows
- * the Drive's rule for taken names ("photo (edited) (1).jpg"). Quota is checked before the bytes
- * go to the store and again, under the owner's lock, before the row is created.
+ * Stores a processed image as a new Drive file in `folderId` and returns its id, named by the
+ * Drive's rule for taken names and counted against the quota (lib/drive/server-files.ts).
  */
 export async function storeResult(
   ownerId: string,
@@ -107,25 +103,15 @@ export async function storeResult(
   data: Buffer,
   contentType: string,
 ): Promise<{ id: string; name: string }> {
-  const size = data.byteLength;
-  const before = await usageWithin(db, ownerId);
-  if (bytesLeft(before) < size) throw quotaError(desiredName, size, bytesLeft(before));
-
-  const key = newObjectKey(ownerId);
-  await putObject(key, data, contentType);
-  try {
-    const name = await availableName(ownerId, folderId, desiredName);
-    return await db.$transaction(async (tx) => {
-      await lockOwnerForQuota(tx, ownerId);
-      const usage = await usageWithin(tx, ownerId);
-      if (bytesLeft(usage) < size) throw quotaError(name, size, bytesLeft(usage));
-      return tx.file.create({
-        data: { ownerId, folderId, name, size: BigInt(size), contentType, storageKey: key },
-        select: { id: true, name: true },
-      });
-    }, QUOTA_TX);
-  } catch (err) {
-    await deleteObject(key).catch(() => undefined);
-    throw err;
-  }
+  return storeServerFile(
+    ownerId,
+    folderId,
+    {
+      desiredName,
+      size: data.byteLength,
+      contentType,
+      put: (key) => putObject(key, data, contentType),
+    },
+    quotaError,
+  );
 }

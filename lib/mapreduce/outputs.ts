@@ -6,14 +6,12 @@ import { pipeline } from "node:stream/promises";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { makeZip } from "client-zip";
 import { db } from "@/lib/db/client";
-import { availableName } from "@/lib/drive/names";
-import { bytesLeft, lockOwnerForQuota, usageWithin } from "@/lib/drive/quota";
+import { storeServerFile } from "@/lib/drive/server-files";
 import { ensurePath } from "@/lib/drive/tree";
 import { formatBytes } from "@/lib/drive/upload-format";
 import { storageClient } from "@/lib/storage/client";
 import { storageConfig } from "@/lib/storage/config";
 import { newObjectKey } from "@/lib/storage/keys";
-import { deleteObject } from "@/lib/storage/objects";
 import type { StoredOutput } from "./records";
 
 // A finished job's part files go to the owner's Drive, in "MapReduce/<job name> (<id>)", counted
@@ -46,8 +44,6 @@ async function putFile(key: string, path: string, size: number, contentType: str
   );
 }
 
-const QUOTA_TX = { maxWait: 10_000, timeout: 20_000 };
-
 function quotaError(name: string, size: number, left: number) {
   const free = left === 0 ? "no space is left" : `only ${formatBytes(left)} is left`;
   return new OutputError(
@@ -55,6 +51,8 @@ function quotaError(name: string, size: number, left: number) {
       "Delete files or empty the trash, then run the job again.",
   );
 }
+
+const TEXT = "text/plain; charset=utf-8";
 
 /**
  * Stores a local output file as a Drive file. A retried finish step finds the file it already
@@ -70,36 +68,20 @@ export async function storeOutputFile(
     where: { ownerId, folderId, name: file.name, trashedAt: null, size: BigInt(size) },
     select: { id: true, name: true },
   });
-  if (existing)
-    return { fileId: existing.id, name: existing.name, bytes: size, records: file.records };
-
-  const before = await usageWithin(db, ownerId);
-  if (bytesLeft(before) < size) throw quotaError(file.name, size, bytesLeft(before));
-  const key = newObjectKey(ownerId);
-  await putFile(key, file.path, size, "text/plain; charset=utf-8");
-  try {
-    const name = await availableName(ownerId, folderId, file.name);
-    const row = await db.$transaction(async (tx) => {
-      await lockOwnerForQuota(tx, ownerId);
-      const usage = await usageWithin(tx, ownerId);
-      if (bytesLeft(usage) < size) throw quotaError(name, size, bytesLeft(usage));
-      return tx.file.create({
-        data: {
-          ownerId,
-          folderId,
-          name,
-          size: BigInt(size),
-          contentType: "text/plain; charset=utf-8",
-          storageKey: key,
-        },
-        select: { id: true, name: true },
-      });
-    }, QUOTA_TX);
-    return { fileId: row.id, name: row.name, bytes: size, records: file.records };
-  } catch (error) {
-    await deleteObject(key).catch(() => undefined);
-    throw error;
-  }
+  const stored =
+    existing ??
+    (await storeServerFile(
+      ownerId,
+      folderId,
+      {
+        desiredName: file.name,
+        size,
+        contentType: TEXT,
+        put: (key) => putFile(key, file.path, size, TEXT),
+      },
+      quotaError,
+    ));
+  return { fileId: stored.id, name: stored.name, bytes: size, records: file.records };
 }
 
 /** Zips the local part files into one stored object (not a Drive file) and returns its key. */

@@ -1,0 +1,53 @@
+import "server-only";
+import { db } from "@/lib/db/client";
+import { newObjectKey } from "@/lib/storage/keys";
+import { deleteObject } from "@/lib/storage/objects";
+import { availableName } from "./names";
+import { bytesLeft, lockOwnerForQuota, usageWithin } from "./quota";
+
+// Files the server produces itself (an Image Studio result, a MapReduce part file) become Drive
+// files here, under the same quota as uploads: checked before the bytes go to the store and again,
+// under the owner's lock, before the row is created. The name follows the Drive's rule for taken
+// names ("photo (edited) (1).jpg").
+
+const QUOTA_TX = { maxWait: 10_000, timeout: 20_000 };
+
+export type ServerFile = {
+  desiredName: string;
+  size: number;
+  contentType: string;
+  /** Writes the bytes to the store under `key`. */
+  put: (key: string) => Promise<void>;
+};
+
+/** The error to throw when the file does not fit: the caller words it for its feature. */
+export type QuotaErrorFor = (name: string, size: number, bytesLeft: number) => Error;
+
+export async function storeServerFile(
+  ownerId: string,
+  folderId: string,
+  file: ServerFile,
+  quotaError: QuotaErrorFor,
+): Promise<{ id: string; name: string }> {
+  const { size, contentType } = file;
+  const before = await usageWithin(db, ownerId);
+  if (bytesLeft(before) < size) throw quotaError(file.desiredName, size, bytesLeft(before));
+
+  const key = newObjectKey(ownerId);
+  await file.put(key);
+  try {
+    const name = await availableName(ownerId, folderId, file.desiredName);
+    return await db.$transaction(async (tx) => {
+      await lockOwnerForQuota(tx, ownerId);
+      const usage = await usageWithin(tx, ownerId);
+      if (bytesLeft(usage) < size) throw quotaError(name, size, bytesLeft(usage));
+      return tx.file.create({
+        data: { ownerId, folderId, name, size: BigInt(size), contentType, storageKey: key },
+        select: { id: true, name: true },
+      });
+    }, QUOTA_TX);
+  } catch (err) {
+    await deleteObject(key).catch(() => undefined);
+    throw err;
+  }
+}
