@@ -1,7 +1,7 @@
 import { type FailureEventArgs } from "inngest";
 import { z } from "zod";
-import { inngest } from "@/inngest/client";
-import { jobCancelRequested, trashEmptyRequested } from "@/inngest/events";
+import { inngest } from "@/lib/events/client";
+import { jobCancelRequested, trashEmptyRequested } from "@/lib/events/events";
 import { countTrash, emptiedMessage, purgeTrashBatch } from "@/lib/drive/trash";
 import { failJob, reportProgress, startJob, succeedJob } from "@/lib/jobs/jobs";
 
