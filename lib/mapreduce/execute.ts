@@ -5,7 +5,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { db } from "@/lib/db/client";
+import { liveFile } from "@/lib/drive/access";
 import { reportProgress } from "@/lib/jobs/jobs";
 import { getObjectStream } from "@/lib/storage/objects";
 import { sumCounters, type Counters } from "./counters";
@@ -87,14 +87,6 @@ async function download(key: string, to: string) {
 
 /** A Drive name as a safe local (and S3 key) file name. */
 export const safeName = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 100);
-
-/** A live (untrashed) Drive file of the owner: where its bytes are. */
-export async function liveFile(ownerId: string, fileId: string) {
-  return db.file.findFirst({
-    where: { id: fileId, ownerId, trashedAt: null },
-    select: { storageKey: true, name: true, size: true },
-  });
-}
 
 export type PreparedJob = {
   mapTasks: string[];
