@@ -6,7 +6,7 @@ import type { ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import type { SortDir, SortKey } from "@/lib/drive/schemas";
-import { driveHref } from "./drive-href";
+import { driveHref } from "@/lib/drive/hrefs";
 
 export function SearchForm({ q, sort, dir }: { q?: string; sort: SortKey; dir: SortDir }) {
   return (

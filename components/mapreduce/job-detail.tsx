@@ -1,14 +1,14 @@
 "use client";
 
-import { LocalDateTime } from "@/components/drive/local-date-time";
-import { downloadHref } from "@/components/drive/drive-href";
+import { LocalDateTime } from "@/components/shared/local-date-time";
+import { downloadHref } from "@/lib/drive/hrefs";
 import { Alert } from "@/components/ui/alert";
 import { ProgressBar } from "@/components/ui/progress-bar";
-import { formatBytes } from "@/lib/drive/upload-format";
+import { formatBytes } from "@/lib/format/numbers";
 import { BUILTIN_DOCS } from "@/lib/mapreduce/catalog";
 import type { MapReduceView } from "@/lib/mapreduce/view-types";
 import { CountersTable } from "./counters-table";
-import { formatMs } from "./format";
+import { formatMs } from "@/lib/format/time";
 import { JobActions } from "./job-actions";
 import { OutputPanel } from "./output-panel";
 import { PhaseCards } from "./phase-cards";

@@ -18,7 +18,7 @@ import { driveConfig } from "./config";
 import { availableName } from "./names";
 import { bytesLeft, lockOwnerForQuota, usageWithin } from "./quota";
 import type { DriveFile, DriveUsage } from "./types";
-import { formatBytes } from "./upload-format";
+import { formatBytes } from "@/lib/format/numbers";
 import {
   completeUploadSchema,
   idSchema,

@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db/client";
 import type { EmailMessage } from "@/lib/email/schemas";
-import { formatBytes } from "@/lib/drive/upload-format";
+import { formatBytes } from "@/lib/format/numbers";
 import { serverEnv } from "@/lib/env";
 import { presignGet } from "@/lib/storage/presign";
 import { getMapReduceJobForRun } from "./store";

@@ -154,7 +154,7 @@ describe("the sandbox of uploaded programs", () => {
 
   it("cannot allocate 4 GiB", async () => {
     const { error } = await attack("alloc_4g.py", "x\n");
-    expect(error.message).toMatch(/it ran out of memory \(the sandbox allows 1 GiB\)/);
+    expect(error.message).toMatch(/it ran out of memory \(the sandbox allows 1 GB\)/);
     expect(error.stderrTail).toMatch(/MemoryError/);
   });
 
@@ -181,7 +181,7 @@ describe("the sandbox of uploaded programs", () => {
     const { error, dir } = await attack("flood.py", "x\n", {
       engine: { sandbox: { outputBytes: 1024 * 1024 } },
     });
-    expect(error.message).toMatch(/The mapper wrote more than 1 MiB of output/);
+    expect(error.message).toMatch(/The mapper wrote more than 1 MB of output/);
     expect(existsSync(join(dir, "work"))).toBe(false);
   });
 

@@ -16,6 +16,7 @@ import {
 } from "node:fs";
 import { constants as osConstants } from "node:os";
 import { dirname, join } from "node:path";
+import { formatBytes } from "../format/numbers";
 
 export interface SandboxLimits {
   /** RLIMIT_AS: address space of each process. */
@@ -251,14 +252,6 @@ export function spawnSandboxed(opts: {
   } finally {
     for (const fd of fds) closeSync(fd);
   }
-}
-
-/** Human-readable sizes for failure messages. */
-export function formatBytes(n: number): string {
-  if (n >= 1024 ** 3 && n % 1024 ** 3 === 0) return `${n / 1024 ** 3} GiB`;
-  if (n >= 1024 ** 2) return `${Math.round(n / 1024 ** 2)} MiB`;
-  if (n >= 1024) return `${Math.round(n / 1024)} KiB`;
-  return `${n} bytes`;
 }
 
 /**

@@ -1,12 +1,12 @@
 import { Cpu, Plus } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { LocalDateTime } from "@/components/drive/local-date-time";
+import { LocalDateTime } from "@/components/shared/local-date-time";
 import { RefreshWhileActive } from "@/components/mapreduce/refresh-while-active";
 import { StatusBadge } from "@/components/mapreduce/status-badge";
 import { Button } from "@/components/ui/button";
 import { requireUser } from "@/lib/auth/session";
-import { formatBytes } from "@/lib/drive/upload-format";
+import { formatBytes } from "@/lib/format/numbers";
 import { BUILTIN_DOCS } from "@/lib/mapreduce/catalog";
 import { listMapReduceJobs } from "@/lib/mapreduce/store";
 

@@ -13,7 +13,8 @@ import {
 } from "lucide-react";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { formatBytes, formatDuration, formatSpeed } from "@/lib/drive/upload-format";
+import { formatBytes, formatSpeed } from "@/lib/format/numbers";
+import { formatDuration } from "@/lib/format/time";
 import { cn } from "@/lib/utils";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import type { InterruptedUpload, UploaderSnapshot, UploadItem } from "./upload-engine";

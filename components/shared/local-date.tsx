@@ -1,7 +1,7 @@
 "use client";
 
 import { useSyncExternalStore } from "react";
-import { formatDate, formatDateTime } from "./format";
+import { formatDate, formatDateTime } from "@/lib/format/time";
 
 const noop = () => () => {};
 
