@@ -15,7 +15,7 @@ import { PhaseCards } from "./phase-cards";
 import { ProgressChart } from "./progress-chart";
 import { StatusBadge } from "./status-badge";
 import { TasksTable } from "./tasks-table";
-import { useMapReduceJob } from "./use-mapreduce-job";
+import { usePolledJob } from "@/components/jobs/use-job";
 
 // One job, live: phases, the progress chart, counters, tasks with their logs, and the output.
 
@@ -47,7 +47,14 @@ function describe(view: MapReduceView): string {
 }
 
 export function JobDetail({ initial }: { initial: MapReduceView }) {
-  const { view, error, live, refresh } = useMapReduceJob(initial);
+  const poll = usePolledJob<MapReduceView>({
+    url: `/api/mapreduce/${encodeURIComponent(initial.job.id)}`,
+    initial,
+    read: (body) => body.view as MapReduceView | undefined,
+    jobOf: (v) => v.job,
+  });
+  const { error, live, refresh } = poll;
+  const view = poll.value ?? initial;
   const { job } = view;
   const origin = new Date(job.startedAt ?? job.createdAt).getTime();
   const end = new Date(job.finishedAt ?? view.generatedAt).getTime();

@@ -61,7 +61,7 @@ export async function successEmail(ownerId: string, jobId: string): Promise<Emai
       ? `Download the results (the link works until ${link.expiresAt.toUTCString()}):\n${link.url}`
       : "The results are in your Drive.",
     "",
-    `The job's page, with its counters and logs: ${appUrl(`/jobs/${jobId}`)}`,
+    `The job's page, with its counters and logs: ${appUrl(`/mapreduce/${jobId}`)}`,
     `The part files are also in your Drive, in the folder MapReduce.`,
   ];
   return {
@@ -88,7 +88,7 @@ export async function failureEmail(
       "",
       cause,
       "",
-      `The job's page, with each task's log: ${appUrl(`/jobs/${jobId}`)}`,
+      `The job's page, with each task's log: ${appUrl(`/mapreduce/${jobId}`)}`,
       "Fix the cause, then use Re-run or Clone and edit on that page.",
     ].join("\n"),
   };

@@ -1,13 +1,13 @@
 import "server-only";
 import { createWriteStream } from "node:fs";
 import { chmod, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { db } from "@/lib/db/client";
 import { reportProgress } from "@/lib/jobs/jobs";
 import { getObjectStream } from "@/lib/storage/objects";
+import { mapReduceConfig } from "./config";
 import { sumCounters, type Counters } from "./counters";
 import {
   CancelledError,
@@ -58,7 +58,7 @@ const CANCEL_POLL_MS = 1000;
 const PROGRESS_EVERY_MS = 1000;
 
 export function workRoot(): string {
-  return process.env.MAPREDUCE_WORK_DIR || join(process.cwd(), ".data", "mapreduce");
+  return mapReduceConfig().workDir;
 }
 
 export function jobDirOf(jobId: string): string {
@@ -68,14 +68,12 @@ export function jobDirOf(jobId: string): string {
 
 /** Tests and e2e runs use tiny chunks to get many map tasks out of small inputs. */
 function chunkBytes(): number | undefined {
-  const n = Number(process.env.MAPREDUCE_CHUNK_BYTES);
-  return Number.isInteger(n) && n > 0 ? n : undefined;
+  return mapReduceConfig().chunkBytes;
 }
 
 /** How many tasks of a phase run at once on this worker: one per core. */
 export function stepParallelism(): number {
-  const n = Number(process.env.MAPREDUCE_PARALLEL_TASKS);
-  return Number.isInteger(n) && n > 0 ? n : availableParallelism();
+  return mapReduceConfig().parallelTasks;
 }
 
 async function download(key: string, to: string) {

@@ -1,4 +1,4 @@
-export default function JobsLoading() {
+export default function MapReduceLoading() {
   return (
     <div aria-busy="true" aria-live="polite" className="grid gap-5">
       <span className="sr-only">Loading your jobs…</span>

@@ -9,18 +9,18 @@ import { toMapReduceView } from "@/lib/mapreduce/view";
 
 export const metadata: Metadata = { title: "Job" };
 
-export default async function JobPage({ params }: PageProps<"/jobs/[jobId]">) {
+export default async function JobPage({ params }: PageProps<"/mapreduce/[jobId]">) {
   const { jobId } = await params;
-  const user = await requireUser(`/jobs/${encodeURIComponent(jobId)}`);
+  const user = await requireUser(`/mapreduce/${encodeURIComponent(jobId)}`);
   const job = await getMapReduceJob(user.id, jobId);
 
   return (
     <div className="grid gap-5">
       <div>
         <Button asChild variant="ghost" size="sm" className="-ml-2">
-          <Link href="/jobs">
+          <Link href="/mapreduce">
             <ArrowLeft aria-hidden />
-            Jobs
+            MapReduce
           </Link>
         </Button>
       </div>
@@ -34,7 +34,7 @@ export default async function JobPage({ params }: PageProps<"/jobs/[jobId]">) {
             It may have been deleted, belong to another account, or the link is wrong.
           </p>
           <Button asChild variant="outline">
-            <Link href="/jobs">All jobs</Link>
+            <Link href="/mapreduce">All jobs</Link>
           </Button>
         </div>
       )}

@@ -10,15 +10,15 @@ import { formatBytes } from "@/lib/format/numbers";
 import { BUILTIN_DOCS } from "@/lib/mapreduce/catalog";
 import { listMapReduceJobs } from "@/lib/mapreduce/store";
 
-export const metadata: Metadata = { title: "Jobs" };
+export const metadata: Metadata = { title: "MapReduce" };
 
 const kindLabel = (kind: string) =>
   kind === "user"
     ? "Your programs"
     : (BUILTIN_DOCS[kind as keyof typeof BUILTIN_DOCS]?.title ?? kind);
 
-export default async function JobsPage() {
-  const user = await requireUser("/jobs");
+export default async function MapReducePage() {
+  const user = await requireUser("/mapreduce");
   const jobs = await listMapReduceJobs(user.id);
   const active = jobs.some((j) => j.status === "queued" || j.status === "running");
 
@@ -33,7 +33,7 @@ export default async function JobsPage() {
           </p>
         </div>
         <Button asChild>
-          <Link href="/jobs/new">
+          <Link href="/mapreduce/new">
             <Plus aria-hidden />
             New job
           </Link>
@@ -49,7 +49,7 @@ export default async function JobsPage() {
             Hadoop-streaming mapper and reducer in Python or JavaScript.
           </p>
           <Button asChild>
-            <Link href="/jobs/new">Create your first job</Link>
+            <Link href="/mapreduce/new">Create your first job</Link>
           </Button>
         </div>
       ) : (
@@ -67,7 +67,7 @@ export default async function JobsPage() {
               {jobs.map((job) => (
                 <tr key={job.id} className="border-b last:border-0 hover:bg-muted/40">
                   <td className="px-3 py-2">
-                    <Link href={`/jobs/${job.id}`} className="font-medium hover:underline">
+                    <Link href={`/mapreduce/${job.id}`} className="font-medium hover:underline">
                       {job.name}
                     </Link>
                     <div className="text-xs text-muted-foreground">

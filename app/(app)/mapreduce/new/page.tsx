@@ -13,8 +13,8 @@ import { getMapReduceJob } from "@/lib/mapreduce/store";
 
 export const metadata: Metadata = { title: "New job" };
 
-export default async function NewJobPage({ searchParams }: PageProps<"/jobs/new">) {
-  const user = await requireUser("/jobs/new");
+export default async function NewJobPage({ searchParams }: PageProps<"/mapreduce/new">) {
+  const user = await requireUser("/mapreduce/new");
   const { from } = firstParam(await searchParams);
   const [files, source] = await Promise.all([
     listPickableFiles(user.id),
@@ -34,9 +34,9 @@ export default async function NewJobPage({ searchParams }: PageProps<"/jobs/new"
     <div className="mx-auto grid w-full max-w-3xl gap-5">
       <div className="flex flex-wrap items-center gap-2">
         <Button asChild variant="ghost" size="sm" className="-ml-2">
-          <Link href="/jobs">
+          <Link href="/mapreduce">
             <ArrowLeft aria-hidden />
-            Jobs
+            MapReduce
           </Link>
         </Button>
         <h1 className="text-2xl font-semibold tracking-tight">

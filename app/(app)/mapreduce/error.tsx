@@ -2,7 +2,7 @@
 
 import { SectionError } from "@/components/shell/section-error";
 
-export default function JobsError(props: {
+export default function MapReduceError(props: {
   error: Error & { digest?: string };
   reset: () => void;
 }) {
@@ -10,7 +10,7 @@ export default function JobsError(props: {
     <SectionError
       {...props}
       title="Your jobs could not be loaded"
-      back={{ href: "/jobs", label: "All jobs" }}
+      back={{ href: "/mapreduce", label: "All jobs" }}
     >
       Running jobs go on in the background; the server may be busy. Try again in a moment.
     </SectionError>
