@@ -247,7 +247,7 @@ export async function runTaskStep(
   let lastWrite = 0;
   const ctx = {
     signal: watch.signal,
-    engine: { maxAttempts: 1, concurrency: stepParallelism() },
+    engine: { concurrency: stepParallelism() },
     onProgress: (p: { counters: Counters; status: string | null }) => {
       const now = Date.now();
       if (now - lastWrite < PROGRESS_EVERY_MS) return;

@@ -3,7 +3,8 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runJobLocally, TaskFailedError, warmEngine, type EngineOptions } from "./engine";
+import { TaskFailedError, warmEngine, type EngineOptions } from "./engine";
+import { runJobLocally } from "./testing/run-job-locally";
 import type { JobOptions } from "./schemas";
 import { liveProcesses, makeJobDir, removeJobDirs, sandboxUid } from "./test-helpers";
 
@@ -28,7 +29,7 @@ async function attack(
       inputs,
     },
     dir,
-    { engine: { maxAttempts: 1, ...opts.engine } },
+    { maxAttempts: 1, engine: opts.engine },
   ).catch((e: unknown) => e);
   if (!(outcome instanceof TaskFailedError)) {
     throw new Error(`the hostile mapper ${program} was not stopped: ${JSON.stringify(outcome)}`);

@@ -3,7 +3,7 @@
 import { Upload } from "lucide-react";
 import { useRef, useState, type DragEvent, type ReactNode } from "react";
 import { cn } from "@/lib/utils";
-import type { UploadManager } from "./upload-engine";
+import type { UploadManager } from "@/lib/drive/upload-client/upload-manager";
 import { uploadManager } from "./use-uploader";
 
 function carriesFiles(e: DragEvent): boolean {

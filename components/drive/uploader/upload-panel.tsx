@@ -17,8 +17,12 @@ import { formatBytes, formatSpeed } from "@/lib/format/numbers";
 import { formatDuration } from "@/lib/format/time";
 import { cn } from "@/lib/utils";
 import { ProgressBar } from "@/components/ui/progress-bar";
-import type { InterruptedUpload, UploaderSnapshot, UploadItem } from "./upload-engine";
-import type { UploadManager } from "./upload-engine";
+import type {
+  InterruptedUpload,
+  UploaderSnapshot,
+  UploadItem,
+} from "@/lib/drive/upload-client/upload-manager";
+import type { UploadManager } from "@/lib/drive/upload-client/upload-manager";
 
 // The floating panel in the bottom-right corner: overall progress, one row per file, and uploads
 // a previous page left unfinished.

@@ -3,10 +3,10 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useSyncExternalStore } from "react";
 import type { DriveFile } from "@/lib/drive/types";
-import { localResumeStore } from "./resume-store";
-import { xhrTransport } from "./transport";
-import { httpUploadApi } from "./upload-api";
-import { UploadManager, type UploaderSnapshot } from "./upload-engine";
+import { localResumeStore } from "@/lib/drive/upload-client/resume-store";
+import { xhrTransport } from "@/lib/drive/upload-client/transport";
+import { httpUploadApi } from "@/lib/drive/upload-client/upload-api";
+import { UploadManager, type UploaderSnapshot } from "@/lib/drive/upload-client/upload-manager";
 
 // One manager per page, shared by the Upload button and every drop zone, and kept across client
 // navigations so uploads go on while the user browses other folders.

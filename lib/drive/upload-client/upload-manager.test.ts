@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { DriveFile } from "@/lib/drive/types";
 import { ApiError, type CompletedPart, type StartInput, type UploadApi } from "./upload-api";
-import { UploadManager, type UploaderSnapshot, type UploadSource } from "./upload-engine";
+import { UploadManager, type UploaderSnapshot, type UploadSource } from "./upload-manager";
 import { memoryResumeStore, type ResumeEntry } from "./resume-store";
 import { AbortError, StoreError, type PutRequest, type PutTransport } from "./transport";
 
-// The engine against an in-memory server and store: no network, no timers beyond microtasks.
+// The upload manager against an in-memory server and store: no network, no timers beyond microtasks.
 
 const PART = 5;
 const THRESHOLD = 10;

@@ -11,7 +11,7 @@ import {
   type UploadStatus,
 } from "@/lib/drive/upload-schemas";
 
-// The engine's view of the server. The browser talks HTTP to /api/drive/uploads; the benchmark
+// The upload manager's view of the server. The browser talks HTTP to /api/drive/uploads; the benchmark
 // calls the same server functions directly.
 
 export type StartInput = {

@@ -1,5 +1,5 @@
 // How bytes travel to the store. The browser uses XMLHttpRequest (fetch has no upload progress);
-// the benchmark and tests plug in their own. Kept apart from React and from the engine's logic.
+// the benchmark and tests plug in their own. Kept apart from React and from the upload manager's logic.
 
 export type PutRequest = {
   url: string;
