@@ -18,7 +18,7 @@ import { NewFolderDialog } from "./new-folder-dialog";
 import { RenameDialog, type RenameTarget } from "./rename-dialog";
 import { ShareDialog } from "./share-dialog";
 import { SearchForm, SelectionBar, SortSelect, Toolbar } from "./toolbar";
-import { DriveUploader, UploadDropZone } from "./uploader/drive-uploader";
+import { DriveUploader, UploadDropZone } from "./drive-uploader";
 
 type Status = { ok: boolean; message: string; undo?: string[] };
 

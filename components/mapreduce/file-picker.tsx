@@ -2,7 +2,7 @@
 
 import { FileText, FolderOpen, Upload, X } from "lucide-react";
 import { useEffect, useId, useMemo, useRef, useState, type ChangeEvent } from "react";
-import { useUploader } from "@/components/drive/uploader/use-uploader";
+import { useUploader } from "@/components/uploads/use-uploader";
 import { Button } from "@/components/ui/button";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { Dialog, DialogContent, DialogDescription, DialogTitle } from "@/components/ui/dialog";

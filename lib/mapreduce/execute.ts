@@ -44,7 +44,7 @@ import {
   taskStarted,
 } from "./store";
 
-// The local engine's side of a job's Inngest function (inngest/functions/run-mapreduce.ts): each
+// The local engine's side of a job's Inngest function (inngest/functions/run-mapreduce-job.ts): each
 // export is the body of one step. Steps share the job directory on the worker's disk
 // (MAPREDUCE_WORK_DIR); the plan is written there once, so every step output stays small.
 

@@ -1,8 +1,7 @@
-// The sandbox for uploaded mapper, combiner and reducer programs (see
-// /work/shared/notes/mapreduce.md): bubblewrap with every namespace unshared, read-only /usr and
-// programs, a private tmpfs /tmp, no capabilities, a clean environment, under prlimit, as a
-// dedicated non-root uid — RLIMIT_NPROC does not apply to root, so a fork bomb launched as root
-// would pass. Programs are handed to bwrap as open file descriptors and copied into the sandbox,
+// The sandbox for uploaded mapper, combiner and reducer programs (see docs/mapreduce.md):
+// bubblewrap with every namespace unshared, read-only /usr and programs, a private tmpfs /tmp, no
+// capabilities, a clean environment, under prlimit, as a dedicated non-root uid — RLIMIT_NPROC
+// does not apply to root, so a fork bomb launched as root would pass. Programs are handed to bwrap as open file descriptors and copied into the sandbox,
 // so the job directory itself stays private (0700) to the worker.
 import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
 import {

@@ -3,10 +3,10 @@
 import { Upload } from "lucide-react";
 import { useRef, type ChangeEvent } from "react";
 import { Button } from "@/components/ui/button";
-import { UploadPanel } from "./upload-panel";
-import { useRefreshOnUpload, useUploader } from "./use-uploader";
+import { UploadPanel } from "@/components/uploads/upload-panel";
+import { useRefreshOnUpload, useUploader } from "@/components/uploads/use-uploader";
 
-export { UploadDropZone } from "./upload-drop-zone";
+export { UploadDropZone } from "@/components/uploads/upload-drop-zone";
 
 /**
  * The "Upload" button (any number of files, into `folderId`, null = the drive's root) and the
