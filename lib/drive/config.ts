@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseEnv } from "@/lib/parse-env";
 
 const MiB = 1024 * 1024;
 
@@ -34,12 +35,7 @@ let cached: DriveConfig | undefined;
 
 export function driveConfig(): DriveConfig {
   if (cached) return cached;
-  const parsed = schema.safeParse(process.env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`Invalid Drive environment:\n${lines.join("\n")}`);
-  }
-  cached = parsed.data;
+  cached = parseEnv(schema, process.env, "Drive");
   return cached;
 }
 

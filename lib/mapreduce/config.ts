@@ -1,14 +1,13 @@
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
+import { blank, parseEnv } from "@/lib/parse-env";
 
 // Where and how wide the local MapReduce engine runs, and how the EMR runner polls (README,
 // "MapReduce"). Checked at start with every other feature's settings (lib/health/environment.ts);
 // read at each use, as the values are cheap to parse and tests set them per file. Amazon EMR's own
 // cluster settings are in ./emr/config.ts.
 
-// Unset and empty mean the same: scripts export variables that may hold "".
-const blank = (v: unknown) => (v === "" ? undefined : v);
 const positiveInt = z.coerce.number().int().positive();
 
 const schema = z.object({
@@ -39,12 +38,7 @@ export type MapReduceConfig = {
 export function mapReduceConfig(
   env: Record<string, string | undefined> = process.env,
 ): MapReduceConfig {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`Invalid MapReduce environment:\n${lines.join("\n")}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(schema, env, "MapReduce");
   return {
     workDir: e.MAPREDUCE_WORK_DIR ?? join(process.cwd(), ".data", "mapreduce"),
     parallelTasks: e.MAPREDUCE_PARALLEL_TASKS ?? availableParallelism(),

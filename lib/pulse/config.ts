@@ -1,13 +1,11 @@
 import { z } from "zod";
+import { blank, parseEnv } from "@/lib/parse-env";
 import { DEFAULT_JETSTREAM_URL } from "./sources/jetstream";
 import { DEFAULT_X_API_URL } from "./sources/x";
 
 // Pulse's settings (README, "Pulse"), read from the environment and checked at start with every
 // other feature's (lib/health/environment.ts): the web server needs the secret key to encrypt the
 // trackers' tokens, the listener needs it to decrypt them and its own settings to run.
-
-// Unset and empty mean the same: scripts export variables that may hold "".
-const blank = (v: unknown) => (v === "" ? undefined : v);
 
 const int = (min: number, max: number, fallback: number) =>
   z.preprocess(blank, z.coerce.number().int().min(min).max(max).default(fallback));
@@ -69,16 +67,9 @@ export class PulseConfigError extends Error {
   override name = "PulseConfigError";
 }
 
-function fail(issues: z.core.$ZodIssue[]): never {
-  const lines = issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-  throw new PulseConfigError(`Invalid Pulse environment:\n${lines.join("\n")}`);
-}
-
 /** Every Pulse setting from `env`; throws naming each wrong one. */
 export function pulseConfigFromEnv(env: Record<string, string | undefined>): PulseConfig {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) fail(parsed.error.issues);
-  const e = parsed.data;
+  const e = parseEnv(schema, env, "Pulse", PulseConfigError);
   return {
     secretKey: e.PULSE_SECRET_KEY ?? null,
     listener: {
