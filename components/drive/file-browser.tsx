@@ -11,13 +11,13 @@ import { cn } from "@/lib/utils";
 import { FilePreviewDialog } from "./file-preview-dialog";
 import { browserItems, FileTable, type BrowserItem, type RowAction } from "./file-table";
 import { Breadcrumbs } from "./breadcrumbs";
-import { driveHref, zipHref } from "./drive-href";
+import { driveHref, zipHref } from "@/lib/drive/hrefs";
 import { MoveDialog, type MoveTarget } from "./move-dialog";
 import { NewFolderDialog } from "./new-folder-dialog";
 import { RenameDialog, type RenameTarget } from "./rename-dialog";
 import { ShareDialog } from "./share-dialog";
 import { SearchForm, SelectionBar, SortSelect, Toolbar } from "./toolbar";
-import { DriveUploader, UploadDropZone } from "./uploader/drive-uploader";
+import { DriveUploader, UploadDropZone } from "./drive-uploader";
 
 type Status = { ok: boolean; message: string; undo?: string[] };
 

@@ -5,7 +5,7 @@ import { baseContentType } from "@/lib/drive/preview-kind";
 import { splitName } from "@/lib/drive/names";
 import { storeServerFile } from "@/lib/drive/server-files";
 import { ensurePath } from "@/lib/drive/tree";
-import { formatBytes } from "@/lib/drive/upload-format";
+import { formatBytes } from "@/lib/format/numbers";
 import { getObjectStream, putObject } from "@/lib/storage/objects";
 import { OUTPUT_FORMATS } from "./catalog";
 import { imageLimits } from "./config";

@@ -2,7 +2,7 @@ import "server-only";
 import { ownedFile } from "@/lib/drive/access";
 import { db } from "@/lib/db/client";
 import type { EmailMessage } from "@/lib/email/schemas";
-import { formatBytes } from "@/lib/drive/upload-format";
+import { formatBytes } from "@/lib/format/numbers";
 import { serverEnv } from "@/lib/env";
 import { presignGet } from "@/lib/storage/presign";
 import { getMapReduceJobForRun } from "./store";
@@ -59,7 +59,7 @@ export async function successEmail(ownerId: string, jobId: string): Promise<Emai
       ? `Download the results (the link works until ${link.expiresAt.toUTCString()}):\n${link.url}`
       : "The results are in your Drive.",
     "",
-    `The job's page, with its counters and logs: ${appUrl(`/jobs/${jobId}`)}`,
+    `The job's page, with its counters and logs: ${appUrl(`/mapreduce/${jobId}`)}`,
     `The part files are also in your Drive, in the folder MapReduce.`,
   ];
   return {
@@ -86,7 +86,7 @@ export async function failureEmail(
       "",
       cause,
       "",
-      `The job's page, with each task's log: ${appUrl(`/jobs/${jobId}`)}`,
+      `The job's page, with each task's log: ${appUrl(`/mapreduce/${jobId}`)}`,
       "Fix the cause, then use Re-run or Clone and edit on that page.",
     ].join("\n"),
   };

@@ -8,7 +8,7 @@ import { makeZip } from "client-zip";
 import { liveFileNamed } from "@/lib/drive/access";
 import { storeServerFile } from "@/lib/drive/server-files";
 import { ensurePath } from "@/lib/drive/tree";
-import { formatBytes } from "@/lib/drive/upload-format";
+import { formatBytes } from "@/lib/format/numbers";
 import { storageClient } from "@/lib/storage/client";
 import { storageConfig } from "@/lib/storage/config";
 import { newObjectKey } from "@/lib/storage/keys";

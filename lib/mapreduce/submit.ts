@@ -4,6 +4,7 @@ import { mapReduceRequested } from "@/lib/events/events";
 import { liveFiles } from "@/lib/drive/access";
 import { fieldErrors } from "@/lib/forms";
 import { failJob } from "@/lib/jobs/jobs";
+import { logger } from "@/lib/log/logger";
 import { emrConfig } from "./emr/config";
 import { EMR_SUPPORTED_BUILTINS } from "./emr/step";
 import {
@@ -131,7 +132,7 @@ export async function startMapReduceJob(ownerId: string, recipe: JobRecipe): Pro
   try {
     await inngest.send(mapReduceRequested.create({ jobId, ownerId }));
   } catch (error) {
-    console.error("[mapreduce] could not send the job event:", error);
+    logger.error("mapreduce: could not send the job event", { jobId, error });
     await failJob(jobId, WORKER_DOWN);
     return { ok: false, message: WORKER_DOWN, jobId };
   }

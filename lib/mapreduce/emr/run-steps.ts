@@ -11,6 +11,7 @@ import type { inngest } from "@/lib/events/client";
 import { reportProgress } from "@/lib/jobs/jobs";
 import { createStorageClient } from "@/lib/storage/client";
 import { getObjectStream } from "@/lib/storage/objects";
+import { mapReduceConfig } from "../config";
 import { jobDirOf, JobRunError, safeName } from "../execute";
 import { jobPaths } from "../plan";
 import { getMapReduceJobForRun, recordEmr } from "../store";
@@ -39,7 +40,7 @@ function configOrFail(): EmrConfig {
 }
 
 function emrS3(config: EmrConfig) {
-  const endpoint = process.env.EMR_S3_ENDPOINT || undefined;
+  const endpoint = mapReduceConfig().emrS3Endpoint;
   return createStorageClient({
     endpoint,
     publicEndpoint: undefined,
@@ -153,10 +154,7 @@ async function collectOutput(jobId: string): Promise<number> {
   return parts;
 }
 
-const POLL_SECONDS = () => {
-  const n = Number(process.env.EMR_POLL_SECONDS);
-  return Number.isFinite(n) && n >= 1 ? n : 30;
-};
+const POLL_SECONDS = () => mapReduceConfig().emrPollSeconds;
 
 export type EmrOutcome =
   { status: "succeeded" } | { status: "cancelled" } | { status: "failed"; cause: string };
