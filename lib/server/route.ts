@@ -29,7 +29,7 @@ export type PublicRouteArgs<P extends Params> = { request: Request; params: P; r
 export type UserRouteArgs<P extends Params> = PublicRouteArgs<P> & { user: CurrentUser };
 
 type Handler<A> = (args: A) => Promise<Response> | Response;
-type RouteHandler<P extends Params> = (request: Request, ctx: Context<P>) => Promise<Response>;
+type RouteHandler<P extends Params> = (request: Request, ctx?: Context<P>) => Promise<Response>;
 
 /** A route for the signed-in user: 401 with SESSION_ENDED without a session. */
 export function withUser<P extends Params = Params>(
@@ -157,7 +157,7 @@ export type Invalid = string | ((error: z.ZodError) => string);
 const INVALID = "The request is not valid.";
 
 /** The first issue's own message: the schemas' messages are written for users. */
-export const firstIssue =
+export const firstIssueMessage =
   (fallback: string) =>
   (error: z.ZodError): string =>
     error.issues[0]?.message ?? fallback;

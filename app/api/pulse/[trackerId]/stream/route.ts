@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { currentUser, SESSION_ENDED } from "@/lib/auth/session";
 import { delta, TERMS_REFRESH_MS } from "@/lib/pulse/live";
 import { rangeSchema } from "@/lib/pulse/schemas";
-import { ownsTracker } from "@/lib/pulse/trackers";
+import { assertOwnsTracker, ownsTracker } from "@/lib/pulse/trackers";
+import { NO_STORE, readQuery, withUser, type UserRouteArgs } from "@/lib/server/route";
 import type { LiveDelta } from "@/lib/pulse/view-types";
 
 export const dynamic = "force-dynamic";
@@ -12,7 +12,6 @@ const HEARTBEAT_MS = 15_000;
 // A stream ends after a while and the browser reconnects with Last-Event-ID: ownership and the
 // session are checked again, and no connection lives forever.
 const MAX_STREAM_MS = 5 * 60_000;
-const NO_STORE = { "cache-control": "private, no-store" };
 
 const querySchema = z.object({
   range: rangeSchema,
@@ -23,22 +22,15 @@ const lastEventId = z.coerce.number().int().nonnegative();
 // Server-sent events for one tracker's dashboard: polls the database every second for rows changed
 // since the cursor and pushes what is new. Any app server can answer a reconnect: the cursor (the
 // event id) is all the state there is; what this connection remembers only avoids resending.
-export async function GET(request: Request, ctx: RouteContext<"/api/pulse/[trackerId]/stream">) {
-  const user = await currentUser();
-  if (!user) return Response.json({ message: SESSION_ENDED }, { status: 401, headers: NO_STORE });
-  const { trackerId } = await ctx.params;
-  if (!(await ownsTracker(user.id, trackerId)))
-    return Response.json(
-      { message: "This tracker does not exist." },
-      { status: 404, headers: NO_STORE },
-    );
-  const url = new URL(request.url);
-  const query = querySchema.safeParse(Object.fromEntries(url.searchParams));
-  if (!query.success)
-    return Response.json({ message: "Bad stream parameters." }, { status: 400, headers: NO_STORE });
+export const GET = withUser<{ trackerId: string }>(liveStream);
+
+async function liveStream({ request, user, params }: UserRouteArgs<{ trackerId: string }>) {
+  const { trackerId } = params;
+  await assertOwnsTracker(user.id, trackerId);
+  const query = readQuery(request, querySchema, "Bad stream parameters.");
   const resumed = lastEventId.safeParse(request.headers.get("last-event-id") ?? undefined);
-  let cursor = resumed.success ? resumed.data : (query.data.since ?? Date.now());
-  const range = query.data.range;
+  let cursor = resumed.success ? resumed.data : (query.since ?? Date.now());
+  const range = query.range;
   const ownerId = user.id;
 
   const sentPosts = new Set<string>();
@@ -114,7 +106,7 @@ export async function GET(request: Request, ctx: RouteContext<"/api/pulse/[track
   });
   return new Response(stream, {
     headers: {
-      ...NO_STORE,
+      "cache-control": NO_STORE,
       "content-type": "text/event-stream; charset=utf-8",
       connection: "keep-alive",
       // Proxies such as nginx would otherwise buffer the stream.
