@@ -1,5 +1,6 @@
-import { contextRequestId } from "@/lib/log/context";
-import { logger } from "@/lib/log/logger";
+// Relative imports: MapReduce task threads load this (through PlanError) without the "@/" alias.
+import { contextRequestId } from "../log/context";
+import { logger } from "../log/logger";
 
 // One rule for which error messages a user may read: those of a UserFacingError (and of its
 // subclasses, HttpError included). Everything else is a bug or an outage; its text stays in the
