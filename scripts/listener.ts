@@ -12,7 +12,7 @@ import { existsSync } from "node:fs";
 // Variables already set win over .env.local (process.loadEnvFile never overrides).
 if (existsSync(".env.local")) process.loadEnvFile(".env.local");
 
-const { inngest } = await import("@/inngest/client");
+const { inngest } = await import("@/lib/events/client");
 const { Listener } = await import("@/lib/pulse/listener/listener");
 const { pulseConfigFromEnv } = await import("@/lib/pulse/config");
 const { assertEnvironment } = await import("@/lib/health/environment");

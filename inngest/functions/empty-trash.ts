@@ -1,6 +1,6 @@
 import { type FailureEventArgs } from "inngest";
-import { inngest } from "@/inngest/client";
-import { jobCancelRequested, trashEmptyRequested } from "@/inngest/events";
+import { inngest } from "@/lib/events/client";
+import { jobCancelRequested, trashEmptyRequested } from "@/lib/events/events";
 import { emptyTrashSliceDelayMs } from "@/lib/drive/config";
 import { countTrash, emptiedMessage, purgeTrashBatch } from "@/lib/drive/trash";
 import { failJob, reportProgress, startJob, succeedJob } from "@/lib/jobs/jobs";

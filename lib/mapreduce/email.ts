@@ -1,4 +1,5 @@
 import "server-only";
+import { ownedFile } from "@/lib/drive/access";
 import { db } from "@/lib/db/client";
 import type { EmailMessage } from "@/lib/email/schemas";
 import { formatBytes } from "@/lib/format/numbers";
@@ -32,10 +33,7 @@ async function downloadLink(ownerId: string, jobId: string) {
   }
   const first = outputs[0];
   if (!first) return null;
-  const file = await db.file.findFirst({
-    where: { id: first.fileId, ownerId },
-    select: { storageKey: true, name: true },
-  });
+  const file = await ownedFile(ownerId, first.fileId);
   if (!file) return null;
   return presignGet(ownerId, {
     key: file.storageKey,

@@ -4,7 +4,7 @@ import { chmod, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { db } from "@/lib/db/client";
+import { liveFile } from "@/lib/drive/access";
 import { reportProgress } from "@/lib/jobs/jobs";
 import { getObjectStream } from "@/lib/storage/objects";
 import { mapReduceConfig } from "./config";
@@ -85,14 +85,6 @@ async function download(key: string, to: string) {
 
 /** A Drive name as a safe local (and S3 key) file name. */
 export const safeName = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 100);
-
-/** A live (untrashed) Drive file of the owner: where its bytes are. */
-export async function liveFile(ownerId: string, fileId: string) {
-  return db.file.findFirst({
-    where: { id: fileId, ownerId, trashedAt: null },
-    select: { storageKey: true, name: true, size: true },
-  });
-}
 
 export type PreparedJob = {
   mapTasks: string[];
