@@ -1,8 +1,8 @@
 "use server";
 
 import { z } from "zod";
-import { inngest } from "@/inngest/client";
-import { imageApplyRequested, imageBatchRequested } from "@/inngest/events";
+import { inngest } from "@/lib/events/client";
+import { imageApplyRequested, imageBatchRequested } from "@/lib/events/events";
 import type { FormState } from "@/lib/forms";
 import { createJob, failJob } from "@/lib/jobs/jobs";
 import { logger } from "@/lib/log/logger";

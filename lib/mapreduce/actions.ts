@@ -27,7 +27,7 @@ export const submitJobAction = userAction(
     if (!checked.ok) return { ok: false, errors: checked.errors, message: checked.message };
     const started = await startMapReduceJob(user.id, checked.recipe);
     if (!started.ok || !started.jobId) return started;
-    redirect(`/jobs/${started.jobId}`);
+    redirect(`/mapreduce/${started.jobId}`);
   },
 );
 

@@ -1,10 +1,10 @@
 import { DOWNLOAD_FAILED } from "@/lib/drive/downloads";
-import { formatBytes } from "@/lib/drive/upload-format";
 import { planZip, zipLength, zipStream, ZIP_LIMITS } from "@/lib/drive/zip";
 import { zipQuerySchema } from "@/lib/drive/zip-schemas";
 import { HttpError } from "@/lib/server/errors";
 import { firstIssueMessage, NO_STORE, readQuery, withUser } from "@/lib/server/route";
 import { contentDisposition } from "@/lib/storage/content-disposition";
+import { formatBytes } from "@/lib/format/numbers";
 
 export const dynamic = "force-dynamic";
 
