@@ -43,6 +43,30 @@ describe("the start-up environment check", () => {
     expect(environmentProblems("web", { ...keyless, INNGEST_DEV: "1" })).toEqual([]);
   });
 
+  it("refuses INNGEST_DEV in production, for the web server and the worker", () => {
+    for (const role of ["web", "worker"] as const) {
+      for (const dev of ["1", "true", "http://inngest:8288"]) {
+        const problems = environmentProblems(role, {
+          ...valid,
+          NODE_ENV: "production",
+          INNGEST_DEV: dev,
+        });
+        expect(problems).toEqual([
+          expect.stringMatching(/^INNGEST_DEV: must not be set when NODE_ENV=production/),
+        ]);
+        expect(() =>
+          assertEnvironment(role, { ...valid, NODE_ENV: "production", INNGEST_DEV: dev }),
+        ).toThrow(/INNGEST_DEV/);
+      }
+      expect(
+        environmentProblems(role, { ...valid, NODE_ENV: "production", INNGEST_DEV: "0" }),
+      ).toEqual([]);
+      expect(
+        environmentProblems(role, { ...valid, NODE_ENV: "development", INNGEST_DEV: "1" }),
+      ).toEqual([]);
+    }
+  });
+
   it("checks the worker's own settings, not the session secret", () => {
     const env: Env = { ...valid, NEXTAUTH_SECRET: undefined };
     expect(environmentProblems("worker", env)).toEqual([]);

@@ -39,6 +39,17 @@ function inngestWeb(env: Env): string[] {
   return problems;
 }
 
+// INNGEST_DEV puts the SDK in dev mode, where it checks no signatures: anyone who can reach a serve
+// endpoint could run any function (send any mail, empty anyone's trash). Only "0"/"false" (the
+// SDK's spelling of cloud mode) may stay set in production.
+function inngestDevInProduction(env: Env): string[] {
+  const value = env.INNGEST_DEV?.trim().toLowerCase();
+  if (env.NODE_ENV !== "production" || !value || value === "0" || value === "false") return [];
+  return [
+    "INNGEST_DEV: must not be set when NODE_ENV=production (dev mode skips the signature check on every function call)",
+  ];
+}
+
 function issueLines(error: z.ZodError): string[] {
   return error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
 }
@@ -78,6 +89,7 @@ export function environmentProblems(role: Role, env: Env = process.env): string[
     problems.push(...attempt(() => driveConfig()));
     problems.push(...attempt(() => imageConfig()));
   }
+  problems.push(...inngestDevInProduction(env));
   if (role === "web") problems.push(...inngestWeb(env));
   else problems.push(...attempt(() => workerConfig(env as NodeJS.ProcessEnv)));
   return [...new Set(problems)];

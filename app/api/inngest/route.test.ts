@@ -9,6 +9,7 @@ import { signatureHeader } from "@/lib/executor/signing";
 const signingKey = `signkey-test-${randomBytes(32).toString("hex")}`;
 vi.stubEnv("INNGEST_SIGNING_KEY", signingKey);
 vi.stubEnv("INNGEST_DEV", "");
+vi.stubEnv("INNGEST_EXECUTOR", "external");
 const { GET, POST } = await import("./route");
 const { functions } = await import("@/inngest");
 afterAll(() => vi.unstubAllEnvs());
