@@ -30,9 +30,12 @@ vi.stubEnv("NEXTAUTH_URL", "https://stratus.test");
 const { GET, POST, PUT } = await import("@/app/api/inngest/route");
 const { startWorkerEndpoint } = await import("./worker-endpoint");
 const worker = await startWorkerEndpoint("127.0.0.1", 0);
+// A second worker sharing the database (issue 14, item 15).
+const otherWorker = await startWorkerEndpoint("127.0.0.1", 0);
 afterAll(async () => {
   vi.unstubAllEnvs();
   await worker.close();
+  await otherWorker.close();
   await new Promise<void>((resolve) => inngestApi.close(() => resolve()));
 });
 beforeEach(() => {
@@ -66,8 +69,8 @@ const webRequest = (method: string, query: string, body?: string, headers = {}) 
     headers: { host: forged, "content-type": "application/json", ...headers },
   });
 
-function workerCall(method: string, query: string, body = "", headers = {}) {
-  const url = new URL(worker.url);
+function workerCall(method: string, query: string, body = "", headers = {}, at = worker) {
+  const url = new URL(at.url);
   return new Promise<{ status: number; text: string }>((resolve, reject) => {
     const req = http.request(
       {
@@ -162,5 +165,69 @@ describe("the worker's serve endpoint", () => {
     });
     expect(res.status).toBe(200);
     expect((JSON.parse(res.text) as { url: string }).url).toBe(worker.url);
+  });
+});
+
+// A call that runs a harmless step: empty-trash for a job that does not exist.
+function emptyTrashCall() {
+  const body = canonicalJson({
+    event: {
+      name: "stratus/drive.trash.empty",
+      data: { jobId: "nosuchjob", ownerId: `nobody${randomUUID().slice(0, 8)}` },
+      id: randomUUID(),
+      ts: Date.now(),
+    },
+    events: [],
+    steps: {},
+    ctx: {
+      run_id: randomUUID(),
+      attempt: 0,
+      max_attempts: 4,
+      disable_immediate_execution: false,
+      use_api: false,
+      stack: { stack: [], current: 0 },
+    },
+    version: 2,
+  });
+  return { body, headers: { "x-inngest-signature": signatureHeader(body, signingKey) } };
+}
+
+describe("a captured signed call, sent again (replay)", () => {
+  it("is refused by the worker that ran it and by every other worker on the database", async () => {
+    const { body, headers } = emptyTrashCall();
+    const query = "?fnId=stratus-empty-trash&stepId=step";
+    expect((await workerCall("POST", query, body, headers)).status).toBe(206);
+    const again = await workerCall("POST", query, body, headers);
+    expect(again.status).toBe(401);
+    expect(again.text).toMatch(/already received/);
+    expect((await workerCall("POST", query, body, headers, otherWorker)).status).toBe(401);
+  });
+
+  it("is refused by the web tier's endpoint", async () => {
+    vi.stubEnv("INNGEST_EXECUTOR", "external");
+    const { body, headers } = emptyTrashCall();
+    const send = () =>
+      POST(
+        new NextRequest("https://stratus.test/api/inngest?fnId=stratus-empty-trash&stepId=step", {
+          method: "POST",
+          body,
+          headers: { "content-type": "application/json", ...headers },
+        }),
+        {} as never,
+      );
+    expect((await send()).status).toBe(206);
+    expect((await send()).status).toBe(401);
+  });
+
+  it("signs every answer, so the executor can require signed responses", async () => {
+    const { body, headers } = emptyTrashCall();
+    const url = new URL(worker.url);
+    const res = await fetch(`${url.href}?fnId=stratus-empty-trash&stepId=step`, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/json", ...headers },
+    });
+    expect(res.status).toBe(206);
+    expect(res.headers.get("x-inngest-signature")).toMatch(/^t=\d+&s=[0-9a-f]{64}$/);
   });
 });

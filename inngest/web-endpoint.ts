@@ -1,4 +1,5 @@
 import { serve } from "inngest/next";
+import { claimSignedRequest, REPLAYED_MESSAGE, servingKeys } from "@/lib/executor/replay-guard";
 import type { NextRequest } from "next/server";
 import { inngest } from "./client";
 import { functions } from "./index";
@@ -23,8 +24,18 @@ function servedHere(): boolean {
 }
 
 function gate(handler: Handler): Handler {
-  return (req, ctx) =>
-    servedHere() ? handler(req, ctx) : Promise.resolve(new Response(null, { status: 404 }));
+  return async (req, ctx) => {
+    if (!servedHere()) return new Response(null, { status: 404 });
+    // Each signed call once (lib/executor/replay-guard.ts); the SDK checks the rest.
+    const verdict = await claimSignedRequest(
+      req.headers.get("x-inngest-signature"),
+      await req.clone().text(),
+      servingKeys(),
+    );
+    if (verdict === "replayed")
+      return Response.json({ message: REPLAYED_MESSAGE }, { status: 401 });
+    return handler(req, ctx);
+  };
 }
 
 export const inngestRouteHandlers = {

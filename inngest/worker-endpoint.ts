@@ -1,6 +1,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
 import { serve } from "inngest/node";
+import { claimSignedRequest, REPLAYED_MESSAGE, servingKeys } from "@/lib/executor/replay-guard";
 import { inngest } from "./client";
 import { SERVE_PATH, serveOptions } from "./serve-options";
 import { workerFunctions } from "./worker-functions";
@@ -26,10 +28,58 @@ export async function startWorkerEndpoint(host: string, port: number) {
       res.writeHead(404).end();
       return;
     }
-    void handler(req, res);
+    void guarded(handler, req, res);
   });
   return {
     url: `${origin}${SERVE_PATH}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+// Larger than any call's steps state; a body past this is refused before it fills memory.
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+// Reads the body to check the signature once (lib/executor/replay-guard.ts), then hands the SDK
+// the same request with the body replayed.
+async function guarded(
+  handler: ReturnType<typeof serve>,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+) {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        res.writeHead(413).end();
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    }
+    const body = Buffer.concat(chunks);
+    const header = req.headers["x-inngest-signature"];
+    const verdict = await claimSignedRequest(
+      Array.isArray(header) ? header[0] : header,
+      body.toString("utf8"),
+      servingKeys(),
+    );
+    if (verdict === "replayed") {
+      res
+        .writeHead(401, { "content-type": "application/json" })
+        .end(JSON.stringify({ message: REPLAYED_MESSAGE }));
+      return;
+    }
+    const replay = Object.assign(Readable.from(body.length > 0 ? [body] : []), {
+      headers: req.headers,
+      method: req.method,
+      url: req.url,
+      socket: req.socket,
+    });
+    await handler(replay as unknown as http.IncomingMessage, res);
+  } catch (error) {
+    if (!res.headersSent) res.writeHead(500).end();
+    else res.destroy(error as Error);
+  }
 }
