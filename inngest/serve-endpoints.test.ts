@@ -5,6 +5,7 @@ import { NextRequest } from "next/server";
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { canonicalJson } from "@/lib/executor/canonical-json";
 import { signatureHeader } from "@/lib/executor/signing";
+import { firstCallBody } from "@/lib/executor/testing/call-body";
 
 // Attacks on the two serve endpoints (issue 14, item 1): an unsigned call that runs a function
 // (send any mail), and an unsigned sync with a forged Host that would make the app register itself
@@ -42,24 +43,9 @@ beforeEach(() => {
   registered.length = 0;
 });
 
-const sendEmailBody = canonicalJson({
-  event: {
-    name: "stratus/email.send",
-    data: { to: "victim@example.com", subject: "Reset your password", text: "evil" },
-    id: randomUUID(),
-    ts: Date.now(),
-  },
-  events: [],
-  steps: {},
-  ctx: {
-    run_id: randomUUID(),
-    attempt: 0,
-    max_attempts: 4,
-    disable_immediate_execution: false,
-    use_api: false,
-    stack: { stack: [], current: 0 },
-  },
-  version: 2,
+const sendEmailBody = firstCallBody({
+  name: "stratus/email.send",
+  data: { to: "victim@example.com", subject: "Reset your password", text: "evil" },
 });
 const forged = "evil.example";
 const webRequest = (method: string, query: string, body?: string, headers = {}) =>
@@ -170,24 +156,9 @@ describe("the worker's serve endpoint", () => {
 
 // A call that runs a harmless step: empty-trash for a job that does not exist.
 function emptyTrashCall() {
-  const body = canonicalJson({
-    event: {
-      name: "stratus/drive.trash.empty",
-      data: { jobId: "nosuchjob", ownerId: `nobody${randomUUID().slice(0, 8)}` },
-      id: randomUUID(),
-      ts: Date.now(),
-    },
-    events: [],
-    steps: {},
-    ctx: {
-      run_id: randomUUID(),
-      attempt: 0,
-      max_attempts: 4,
-      disable_immediate_execution: false,
-      use_api: false,
-      stack: { stack: [], current: 0 },
-    },
-    version: 2,
+  const body = firstCallBody({
+    name: "stratus/drive.trash.empty",
+    data: { jobId: "nosuchjob", ownerId: `nobody${randomUUID().slice(0, 8)}` },
   });
   return { body, headers: { "x-inngest-signature": signatureHeader(body, signingKey) } };
 }
