@@ -1,7 +1,7 @@
 import { serve } from "inngest/next";
 import { claimSignedRequest, REPLAYED_MESSAGE, servingKeys } from "@/lib/executor/replay-guard";
 import type { NextRequest } from "next/server";
-import { inngest } from "./client";
+import { inngest } from "@/lib/events/client";
 import { functions } from "./index";
 import { serveOptions } from "./serve-options";
 

@@ -2,8 +2,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { serve } from "inngest/node";
+import { inngest } from "@/lib/events/client";
 import { claimSignedRequest, REPLAYED_MESSAGE, servingKeys } from "@/lib/executor/replay-guard";
-import { inngest } from "./client";
 import { SERVE_PATH, serveOptions } from "./serve-options";
 import { workerFunctions } from "./worker-functions";
 

@@ -1,7 +1,8 @@
 import "server-only";
 import { db } from "@/lib/db/client";
+import { downloadHref, zipHref } from "@/lib/drive/hrefs";
 import type { EmailMessage } from "@/lib/email/schemas";
-import { formatBytes } from "@/lib/drive/upload-format";
+import { formatBytes } from "@/lib/format/numbers";
 import { serverEnv } from "@/lib/env";
 import { getMapReduceJobForRun } from "./store";
 
@@ -26,8 +27,7 @@ async function owner(ownerId: string) {
 export function resultsDownloadPath(fileIds: readonly string[]): string | null {
   const [first] = fileIds;
   if (!first) return null;
-  if (fileIds.length === 1) return `/api/drive/files/${encodeURIComponent(first)}/download`;
-  return `/api/drive/zip?${new URLSearchParams({ files: fileIds.join(",") }).toString()}`;
+  return fileIds.length === 1 ? downloadHref(first) : zipHref(fileIds, []);
 }
 
 export async function successEmail(ownerId: string, jobId: string): Promise<EmailMessage | null> {
@@ -47,7 +47,7 @@ export async function successEmail(ownerId: string, jobId: string): Promise<Emai
       ? `Download the results (sign in to Stratus first):\n${appUrl(download)}`
       : "The results are in your Drive.",
     "",
-    `The job's page, with its counters and logs: ${appUrl(`/jobs/${jobId}`)}`,
+    `The job's page, with its counters and logs: ${appUrl(`/mapreduce/${jobId}`)}`,
     `The part files are also in your Drive, in the folder MapReduce.`,
   ];
   return {
@@ -74,7 +74,7 @@ export async function failureEmail(
       "",
       cause,
       "",
-      `The job's page, with each task's log: ${appUrl(`/jobs/${jobId}`)}`,
+      `The job's page, with each task's log: ${appUrl(`/mapreduce/${jobId}`)}`,
       "Fix the cause, then use Re-run or Clone and edit on that page.",
     ].join("\n"),
   };

@@ -25,7 +25,7 @@ vi.stubEnv("INNGEST_EVENT_KEY", keys.eventKey);
 vi.stubEnv("PULSE_SECRET_KEY", randomBytes(32).toString("base64"));
 // The Mastodon stand-in listens on loopback (lib/net refuses it otherwise).
 vi.stubEnv("PULSE_ALLOW_LOOPBACK_HOSTS", "1");
-const { inngest } = await import("@/inngest/client");
+const { inngest } = await import("@/lib/events/client");
 const { pulseConsume } = await import("@/inngest/functions/pulse-consume");
 
 const users: string[] = [];
