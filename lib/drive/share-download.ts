@@ -1,7 +1,7 @@
 import "server-only";
 import { contentDisposition } from "@/lib/storage/content-disposition";
 import { getObjectStream } from "@/lib/storage/objects";
-import { apiError, NO_STORE } from "./download-http";
+import { jsonError, NO_STORE } from "@/lib/server/route";
 import type { SharedFile } from "./share-links";
 
 // A share link's download, streamed through the server (issue 14, item 11). What the best hosted
@@ -14,7 +14,7 @@ export async function sharedFileResponse(
   signal?: AbortSignal,
 ): Promise<Response> {
   const object = await getObjectStream(file.storageKey, { signal });
-  if (!object) return apiError(410, "This file is no longer available.");
+  if (!object) return jsonError(410, "This file is no longer available.");
   const headers = new Headers({
     "content-type": file.contentType || "application/octet-stream",
     "content-disposition": contentDisposition(file.name, "attachment"),
