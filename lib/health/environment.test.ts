@@ -68,6 +68,13 @@ describe("the start-up environment check", () => {
     }
   });
 
+  it("refuses PULSE_ALLOW_LOOPBACK_HOSTS in production", () => {
+    const env = { ...valid, NODE_ENV: "production", PULSE_ALLOW_LOOPBACK_HOSTS: "1" };
+    expect(environmentProblems("web", env)).toEqual([
+      expect.stringMatching(/^PULSE_ALLOW_LOOPBACK_HOSTS: must not be set/),
+    ]);
+  });
+
   it("checks the worker's own settings, not the session secret", () => {
     const env: Env = { ...valid, NEXTAUTH_SECRET: undefined };
     expect(environmentProblems("worker", env)).toEqual([]);
