@@ -3,7 +3,6 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { db } from "@/lib/db/client";
 import { serverEnv } from "@/lib/env";
-import { presignGet } from "@/lib/storage/presign";
 import type { CreateShareLinkInput, UpdateShareLinkInput } from "./share-schemas";
 import { isFuture } from "./share-schemas";
 import { shareLinkState, type ShareLinkState, type ShareLinkView } from "./share-types";
@@ -12,8 +11,6 @@ export const SHARE_THROTTLE = { windowMs: 15 * 60 * 1000, maxFailures: 10 } as c
 // Long enough to read the page and click Download, short enough that a cookie left on a shared
 // computer soon stops opening the file.
 export const UNLOCK_TTL_SECONDS = 30 * 60;
-// The browser follows the redirect at once; nobody should be able to pass the URL around.
-const DOWNLOAD_URL_TTL_SECONDS = 60;
 
 export function newShareToken(): string {
   return randomBytes(32).toString("base64url");
@@ -338,7 +335,7 @@ export async function unlockShare(
 }
 
 export type ShareDownloadResult =
-  | { ok: true; url: string }
+  | { ok: true; file: SharedFile }
   | {
       ok: false;
       reason:
@@ -346,8 +343,12 @@ export type ShareDownloadResult =
     }
   | { ok: false; reason: "throttled"; retryAt: Date };
 
+export type SharedFile = { name: string; size: bigint; contentType: string; storageKey: string };
+
 /**
- * Counts one download and returns a short-lived presigned URL for it. The count and every
+ * Counts one download and returns the file to stream (sharedFileResponse, share-download.ts).
+ * Never a presigned URL: one can be reused by anyone it reaches until it expires, past the link's
+ * download limit and after its revocation. The count and every
  * condition are checked in one UPDATE, so N concurrent requests on a link limited to N downloads
  * all succeed and the N+1st fails, however they interleave.
  */
@@ -388,11 +389,6 @@ export async function consumeShareDownload(
     return { ok: false, reason: after === "active" ? "limit-reached" : after };
   }
 
-  const signed = await presignGet(link.ownerId, {
-    key: link.file.storageKey,
-    filename: link.file.name,
-    disposition: "attachment",
-    expiresIn: DOWNLOAD_URL_TTL_SECONDS,
-  });
-  return { ok: true, url: signed.url };
+  const { name, size, contentType, storageKey } = link.file;
+  return { ok: true, file: { name, size, contentType, storageKey } };
 }

@@ -1,3 +1,4 @@
+import { domainNameProblem, PUBLIC_URL_MESSAGE } from "@/lib/net/host-name";
 import { z } from "zod";
 import { SCORERS, SOURCE_KINDS, type ScorerName, type SourceKind } from "./types";
 
@@ -80,6 +81,8 @@ export const trackerFormSchema = z
     mastodonInstance: optionalText(255).pipe(
       z
         .url({ protocol: /^https$/, error: "Use the instance's https:// address" })
+        // The listener connects to it and sends the token: a public domain only (SSRF).
+        .refine((u) => !domainNameProblem(new URL(u).hostname), PUBLIC_URL_MESSAGE)
         .transform((u) => new URL(u).origin)
         .optional(),
     ),
