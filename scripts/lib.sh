@@ -45,11 +45,21 @@ or point Stratus at an existing server with DATABASE_URL (see README, 'Environme
 # non-root uid: RLIMIT_NPROC does not apply to root, so a fork bomb launched as root would pass.
 ensure_mapreduce_sandbox() {
   ensure_packages bwrap:bubblewrap prlimit:util-linux setpriv:util-linux /usr/bin/python3:python3
+  ensure_sandbox_seccomp
   getent passwd stratus-sandbox >/dev/null 2>&1 && return 0
   [ "$(id -u)" -eq 0 ] || return 0 # a non-root worker runs user programs as itself
   log "creating the system user stratus-sandbox (runs MapReduce user programs)"
   useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin \
     --user-group stratus-sandbox || die "could not create the user stratus-sandbox"
+}
+
+# The sandbox's seccomp filter is built by libseccomp through Debian's python3-seccomp
+# (lib/mapreduce/sandbox-launch.py): a module, not a command, so ensure_packages cannot see it.
+ensure_sandbox_seccomp() {
+  /usr/bin/python3 -c 'import seccomp' >/dev/null 2>&1 && return 0
+  ensure_packages /usr/lib/python3/dist-packages/seccomp-missing:python3-seccomp
+  /usr/bin/python3 -c 'import seccomp' >/dev/null 2>&1 \
+    || die "python3-seccomp is installed but /usr/bin/python3 cannot import seccomp"
 }
 
 # --- npm dependencies ------------------------------------------------------

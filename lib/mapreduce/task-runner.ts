@@ -19,8 +19,8 @@ import {
   type TaskSpec,
 } from "./plan";
 import {
-  explainSandboxFailure,
   formatBytes,
+  sandboxFailure,
   spawnSandboxed,
   type SandboxIdentity,
   type SandboxLimits,
@@ -377,12 +377,8 @@ async function runProgramMap(
       stderr.tail(),
     );
   }
-  if (exit.code !== 0) {
-    throw new AttemptError(
-      explainSandboxFailure("The mapper", exit, stderr.tail(), limits),
-      stderr.tail(),
-    );
-  }
+  const failure = sandboxFailure("The mapper", child, exit, stderr.tail(), limits);
+  if (failure) throw new AttemptError(failure, stderr.tail());
   addCounter(counters, FRAMEWORK, C.mapInputRecords, inputLines);
   addCounter(counters, FRAMEWORK, C.mapInputBytes, spec.end - spec.start);
   addCounter(
@@ -491,12 +487,8 @@ async function runCombiner(
   child.stderr!.on("data", (c: Buffer) => stderr.push(c));
   const [sortExit, exit] = await Promise.all([waitExit(sorted), waitExit(child)]);
   stderr.end();
-  if (exit.code !== 0) {
-    throw new AttemptError(
-      explainSandboxFailure("The combiner", exit, stderr.tail(), req.runtime.limits),
-      stderr.tail(),
-    );
-  }
+  const failure = sandboxFailure("The combiner", child, exit, stderr.tail(), req.runtime.limits);
+  if (failure) throw new AttemptError(failure, stderr.tail());
   checkSort(sortExit, sortErr(), true);
   const counted = countLines(outPath, true);
   await rename(outPath, file);
@@ -619,12 +611,8 @@ async function runReduce(
     const exit = await waitExit(child);
     const sExit = await sortExit;
     stderr.end();
-    if (exit.code !== 0) {
-      throw new AttemptError(
-        explainSandboxFailure("The reducer", exit, stderr.tail(), req.runtime.limits),
-        stderr.tail(),
-      );
-    }
+    const failure = sandboxFailure("The reducer", child, exit, stderr.tail(), req.runtime.limits);
+    if (failure) throw new AttemptError(failure, stderr.tail());
     checkSort(sExit, sortErr(), true);
     const { lines, bytes } = countLines(paths.partTmp);
     result = {
