@@ -14,6 +14,7 @@ import {
   closeSync,
 } from "node:fs";
 import { join } from "node:path";
+import { processStartTime } from "./task-cgroup";
 
 const LOCKS = process.env.STRATUS_SANDBOX_UID_DIR ?? "/run/stratus-sandbox-uids";
 /** Far above any uid a distribution or a directory service hands out. */
@@ -23,17 +24,13 @@ const SIZE = 4096;
 function ownerAlive(lock: string): boolean {
   try {
     const [pid, start] = readFileSync(lock, "utf8").split(" ");
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] === start?.trim();
+    return start !== undefined && processStartTime(Number(pid)) === start.trim();
   } catch {
     return false;
   }
 }
 
-function me(): string {
-  const stat = readFileSync("/proc/self/stat", "utf8");
-  return `${process.pid} ${stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]}`;
-}
+const me = () => `${process.pid} ${processStartTime("self")}`;
 
 /** A uid no other sandboxed program holds; null when the pool is exhausted or unusable. */
 export function acquireSandboxUid(): number | null {

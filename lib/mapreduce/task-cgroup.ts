@@ -60,11 +60,22 @@ function ownPath(controller: string): string {
   return "/";
 }
 
+/**
+ * When a process started (clock ticks after boot, /proc/PID/stat field 22): with its pid, it
+ * names a process uniquely even when pids are reused. null when there is no such process.
+ */
+export function processStartTime(pid: number | "self"): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /** pid and start time: unique per worker process even when pids are reused. */
 function workerName(): string {
-  const stat = readFileSync("/proc/self/stat", "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return `${PREFIX}${process.pid}-${fields[19] ?? "0"}`;
+  return `${PREFIX}${process.pid}-${processStartTime("self") ?? "0"}`;
 }
 
 function tryMkdir(dir: string): boolean {
@@ -262,7 +273,7 @@ function cleanStale(parent: string): void {
     const m = /^stratus-mr-(\d+)-(\d+)$/.exec(entry);
     if (!m) continue;
     const pid = Number(m[1]);
-    if (pid === process.pid || isAlive(pid, m[2]!)) continue;
+    if (pid === process.pid || processStartTime(pid) === m[2]) continue;
     const base = join(parent, entry);
     let children: string[] = [];
     try {
@@ -276,15 +287,6 @@ function cleanStale(parent: string): void {
       removeTaskCgroup({ version: 1, dirs: [join(base, c)], procs: join(base, c), memory: null });
     }
     rmdirQuiet(base);
-  }
-}
-
-function isAlive(pid: number, startTime: string): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] === startTime;
-  } catch {
-    return false;
   }
 }
 
