@@ -1,5 +1,5 @@
 // Hostile mappers: each must fail its job with a clear message, and leave the host untouched.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -183,6 +183,29 @@ describe("the sandbox of uploaded programs", () => {
     });
     expect(error.message).toMatch(/The mapper wrote more than 1 MiB of output/);
     expect(existsSync(join(dir, "work"))).toBe(false);
+  });
+
+  it("cannot flood the disk across tasks: the job's output limit counts what is there", async () => {
+    const { dir, inputs } = makeJobDir(
+      [{ name: "input.txt", content: "x\n" }],
+      ["hostile/flood.py", "wc_reducer.py"],
+    );
+    // What earlier tasks of the job left on the worker's disk.
+    mkdirSync(join(dir, "output"), { recursive: true });
+    writeFileSync(join(dir, "output", "part-earlier"), Buffer.alloc(768 * 1024));
+    const outcome = await runJobLocally(
+      {
+        jobId: "flood-job",
+        job: { kind: "user", mapper: "flood.py", reducer: "wc_reducer.py", combiner: null },
+        options: { reducers: 1, combiner: "none" },
+        inputs,
+      },
+      dir,
+      { engine: { maxAttempts: 1, jobOutputBytes: 1024 * 1024 } },
+    ).catch((e: unknown) => e);
+    expect((outcome as Error).message).toBe(
+      "Map task m-00000 failed after 1 attempt: The mapper wrote more than 256 KiB of output (what was left of the job's 1 MiB output limit).",
+    );
   });
 
   it("runs programs as the sandbox user, never as root", async () => {

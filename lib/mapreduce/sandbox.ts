@@ -46,6 +46,18 @@ export interface SandboxLimits {
   tmpBytes: number;
   /** The most bytes a mapper may write to stdout (the engine counts them). */
   outputBytes: number;
+  /**
+   * Set when what is left of the job's output limit (engine.ts) is below the per-task limits:
+   * outputBytes and fileSizeBytes then are that rest, and messages name the job's limit.
+   */
+  jobOutputBytes?: number;
+}
+
+/** "(the limit per task)", or the job's limit when that is what stopped the task. */
+export function outputLimitNote(limits: SandboxLimits): string {
+  return limits.jobOutputBytes === undefined
+    ? "(the limit per task)"
+    : `(what was left of the job's ${formatBytes(limits.jobOutputBytes)} output limit)`;
 }
 
 export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
@@ -444,7 +456,7 @@ export function explainSandboxFailure(
     signal === "SIGXCPU"
       ? `${role} was stopped after using ${limits.cpuSeconds} s of CPU time (the limit per task)`
       : signal === "SIGXFSZ"
-        ? `${role} wrote a file larger than ${formatBytes(limits.fileSizeBytes)} (the limit per task)`
+        ? `${role} wrote a file larger than ${formatBytes(limits.fileSizeBytes)} ${outputLimitNote(limits)}`
         : signal
           ? `${role} was killed by ${signal}`
           : `${role} exited with status ${exit.code}`;

@@ -20,6 +20,7 @@ import {
 } from "./plan";
 import {
   formatBytes,
+  outputLimitNote,
   sandboxFailure,
   spawnSandboxed,
   type SandboxIdentity,
@@ -373,7 +374,7 @@ async function runProgramMap(
   direct?.close();
   if (tooMuch) {
     throw new AttemptError(
-      `The mapper wrote more than ${formatBytes(limits.outputBytes)} of output (the limit per task).`,
+      `The mapper wrote more than ${formatBytes(limits.outputBytes)} of output ${outputLimitNote(limits)}.`,
       stderr.tail(),
     );
   }
