@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { currentUser, SESSION_ENDED } from "@/lib/auth/session";
+import { userSlots } from "@/lib/limits/user-slots";
 import { delta, TERMS_REFRESH_MS } from "@/lib/pulse/live";
 import { rangeSchema } from "@/lib/pulse/schemas";
 import { ownsTracker } from "@/lib/pulse/trackers";
@@ -40,6 +41,9 @@ export async function GET(request: Request, ctx: RouteContext<"/api/pulse/[track
   let cursor = resumed.success ? resumed.data : (query.data.since ?? Date.now());
   const range = query.data.range;
   const ownerId = user.id;
+  // Each stream polls the database every second: one user may hold only a few.
+  const slot = userSlots("pulse-streams").acquire(ownerId);
+  if (!slot.ok) return Response.json({ message: slot.message }, { status: 429, headers: NO_STORE });
 
   const sentPosts = new Set<string>();
   const sentMinutes = new Map<number, string>();
@@ -50,9 +54,11 @@ export async function GET(request: Request, ctx: RouteContext<"/api/pulse/[track
   const stream = new ReadableStream<Uint8Array>({
     cancel() {
       closed = true;
+      slot.release();
     },
     async start(controller) {
       const close = () => {
+        slot.release();
         if (closed) return;
         closed = true;
         try {
