@@ -1,4 +1,5 @@
 import { renderPreview } from "@/lib/images/preview";
+import { userSlots } from "@/lib/limits/user-slots";
 import { jsonError, previewResponse, withImageUser } from "@/lib/images/preview-http";
 import { firstIssue, PreviewRequest } from "@/lib/images/preview-schemas";
 
@@ -12,7 +13,14 @@ export async function POST(request: Request) {
     const parsed = PreviewRequest.safeParse(body);
     if (!parsed.success) return jsonError(400, firstIssue(parsed.error));
     if (request.signal.aborted) return jsonError(499, "A newer preview replaced this one.");
-    const outcome = await renderPreview(userId, parsed.data, { signal: request.signal });
-    return previewResponse(outcome, request, 300);
+    // Rendering is CPU work of this server: one user may have only a few in flight.
+    const slot = userSlots("image-previews").acquire(userId);
+    if (!slot.ok) return jsonError(429, slot.message);
+    try {
+      const outcome = await renderPreview(userId, parsed.data, { signal: request.signal });
+      return previewResponse(outcome, request, 300);
+    } finally {
+      slot.release();
+    }
   });
 }
