@@ -4,10 +4,10 @@ import { ScrollText } from "lucide-react";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogTitle } from "@/components/ui/dialog";
-import { formatBytes } from "@/lib/drive/upload-format";
+import { formatBytes, formatCount } from "@/lib/format/numbers";
 import type { TaskView } from "@/lib/mapreduce/view-types";
 import { cn } from "@/lib/utils";
-import { formatCount, formatMs } from "./format";
+import { formatMs } from "@/lib/format/time";
 
 // Every task with its state, attempts, records and time; a task's log (the stderr of uploaded
 // programs) opens in a dialog.

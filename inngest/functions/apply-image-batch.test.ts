@@ -19,7 +19,7 @@ import {
 
 const keys = testKeys();
 vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
-const { inngest } = await import("@/inngest/client");
+const { inngest } = await import("@/lib/events/client");
 const { applyImageBatch } = await import("./apply-image-batch");
 
 let rig: Awaited<ReturnType<typeof startAppExecutor>>;

@@ -1,6 +1,6 @@
 import { NonRetriableError } from "inngest";
-import { inngest } from "@/inngest/client";
-import { imageBatchRequested, jobCancelRequested } from "@/inngest/events";
+import { inngest } from "@/lib/events/client";
+import { imageBatchRequested, jobCancelRequested } from "@/lib/events/events";
 import { clip } from "@/lib/images/apply";
 import {
   BATCH_CONCURRENCY,

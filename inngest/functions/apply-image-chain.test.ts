@@ -19,7 +19,7 @@ import { createJob, markJobCancelled } from "@/lib/jobs/jobs";
 
 const keys = testKeys();
 vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
-const { inngest } = await import("@/inngest/client");
+const { inngest } = await import("@/lib/events/client");
 const { applyImageChain } = await import("./apply-image-chain");
 
 let rig: Awaited<ReturnType<typeof startAppExecutor>>;

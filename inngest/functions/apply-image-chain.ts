@@ -1,6 +1,6 @@
 import { NonRetriableError } from "inngest";
-import { inngest } from "@/inngest/client";
-import { imageApplyRequested, jobCancelRequested } from "@/inngest/events";
+import { inngest } from "@/lib/events/client";
+import { imageApplyRequested, jobCancelRequested } from "@/lib/events/events";
 import { runApplyJob, UserFacingFailure } from "@/lib/images/apply";
 import { ImageApplyData } from "@/lib/images/job-schemas";
 import { failJob } from "@/lib/jobs/jobs";

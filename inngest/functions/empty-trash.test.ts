@@ -22,8 +22,8 @@ import { putDirect } from "@/lib/storage/test-helpers";
 const keys = testKeys();
 vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
 vi.stubEnv("INNGEST_EVENT_KEY", keys.eventKey);
-const { inngest } = await import("@/inngest/client");
-const { jobCancelRequested, trashEmptyRequested } = await import("@/inngest/events");
+const { inngest } = await import("@/lib/events/client");
+const { jobCancelRequested, trashEmptyRequested } = await import("@/lib/events/events");
 const { emptyTrashJob, EMPTY_TRASH_BATCH } = await import("./empty-trash");
 
 const users: string[] = [];

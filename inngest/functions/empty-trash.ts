@@ -1,7 +1,7 @@
 import { type FailureEventArgs } from "inngest";
-import { z } from "zod";
-import { inngest } from "@/inngest/client";
-import { jobCancelRequested, trashEmptyRequested } from "@/inngest/events";
+import { inngest } from "@/lib/events/client";
+import { jobCancelRequested, trashEmptyRequested } from "@/lib/events/events";
+import { emptyTrashSliceDelayMs } from "@/lib/drive/config";
 import { countTrash, emptiedMessage, purgeTrashBatch } from "@/lib/drive/trash";
 import { failJob, reportProgress, startJob, succeedJob } from "@/lib/jobs/jobs";
 
@@ -9,16 +9,8 @@ import { failJob, reportProgress, startJob, succeedJob } from "@/lib/jobs/jobs";
 // 500 stays well under a second, so a cancel or a worker restart loses little.
 export const EMPTY_TRASH_BATCH = 500;
 
-// A pause before each slice, 0 unless set: spreads a huge purge out on a store that rate-limits
-// deletes, and lets the worker-kill test stop a worker between slices.
-const pauseMs = () =>
-  z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(60_000)
-    .default(0)
-    .parse(process.env.EMPTY_TRASH_SLICE_DELAY_MS);
+// A pause before each slice (EMPTY_TRASH_SLICE_DELAY_MS, lib/drive/config.ts).
+const pauseMs = () => emptyTrashSliceDelayMs();
 
 export const emptyTrashJob = inngest.createFunction(
   {

@@ -26,7 +26,7 @@ vi.stubEnv("INNGEST_BASE_URL", `http://127.0.0.1:${eventPort}`);
 // Small chunks: a 199-byte input becomes several map tasks.
 vi.stubEnv("MAPREDUCE_CHUNK_BYTES", "64");
 vi.stubEnv("MAPREDUCE_WORK_DIR", `/tmp/stratus-mr-fn-${process.pid}`);
-const { inngest } = await import("@/inngest/client");
+const { inngest } = await import("@/lib/events/client");
 const { runMapReduceJob } = await import("./run-mapreduce-job");
 const { cleanUpMapReduceJob } = await import("./clean-up-mapreduce-job");
 const { sendEmail } = await import("./send-email");

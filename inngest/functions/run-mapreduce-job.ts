@@ -1,6 +1,6 @@
 import { NonRetriableError } from "inngest";
-import { inngest } from "@/inngest/client";
-import { emailRequested, jobCancelRequested, mapReduceRequested } from "@/inngest/events";
+import { inngest } from "@/lib/events/client";
+import { emailRequested, jobCancelRequested, mapReduceRequested } from "@/lib/events/events";
 import { failJob, startJob, succeedJob } from "@/lib/jobs/jobs";
 import { failureEmail, successEmail } from "@/lib/mapreduce/email";
 import { PlanError } from "@/lib/mapreduce/engine";

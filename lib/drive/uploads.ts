@@ -1,6 +1,7 @@
 import "server-only";
 import type { z } from "zod";
 import { db } from "@/lib/db/client";
+import { logger } from "@/lib/log/logger";
 import type { Upload } from "@/lib/generated/prisma/client";
 import { isNotFound } from "@/lib/storage/errors";
 import { newObjectKey } from "@/lib/storage/keys";
@@ -17,7 +18,7 @@ import { driveConfig } from "./config";
 import { availableName } from "./names";
 import { bytesLeft, lockOwnerForQuota, usageWithin } from "./quota";
 import type { DriveFile, DriveUsage } from "./types";
-import { formatBytes } from "./upload-format";
+import { formatBytes } from "@/lib/format/numbers";
 import {
   completeUploadSchema,
   idSchema,
@@ -139,7 +140,7 @@ export async function startUpload(
   const { name, size, contentType, folderId } = parseUploadInput(startUploadSchema, input);
   // Abandoned uploads hold quota; reclaiming a few here keeps that from piling up between cron runs.
   await abortExpiredUploads(now, { limit: 10 }).catch((err: unknown) => {
-    console.error("[drive] could not clean up expired uploads:", err);
+    logger.error("drive: could not clean up expired uploads", { error: err });
   });
 
   if (folderId !== null && (await liveFolderId(ownerId, folderId)) === null) {
@@ -454,7 +455,7 @@ export async function abortExpiredUploads(
       await discard(upload);
       removed++;
     } catch (err) {
-      console.error(`[drive] could not abort expired upload ${upload.id}:`, err);
+      logger.error("drive: could not abort an expired upload", { uploadId: upload.id, error: err });
     }
   }
   return removed;

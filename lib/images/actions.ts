@@ -1,7 +1,7 @@
 "use server";
 
-import { inngest } from "@/inngest/client";
-import { imageApplyRequested, imageBatchRequested } from "@/inngest/events";
+import { inngest } from "@/lib/events/client";
+import { imageApplyRequested, imageBatchRequested } from "@/lib/events/events";
 import { currentUser, SESSION_ENDED } from "@/lib/auth/session";
 import { fieldErrors } from "@/lib/forms";
 import { createJob, failJob } from "@/lib/jobs/jobs";

@@ -22,7 +22,7 @@ export async function submitJobAction(
   if (!checked.ok) return { ok: false, errors: checked.errors, message: checked.message };
   const started = await startMapReduceJob(user.id, checked.recipe);
   if (!started.ok || !started.jobId) return started;
-  redirect(`/jobs/${started.jobId}`);
+  redirect(`/mapreduce/${started.jobId}`);
 }
 
 /** Re-run: the same job again, with the files it named (checked again: they may be gone). */

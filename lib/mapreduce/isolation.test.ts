@@ -5,7 +5,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runJobLocally, TaskFailedError, warmEngine } from "./engine";
+import { TaskFailedError, warmEngine } from "./engine";
+import { runJobLocally } from "./testing/run-job-locally";
 import { liveTaskCgroups, taskCgroupSupport } from "./task-cgroup";
 import { forkAndSleepBesideAnotherJob, makeJobDir, removeJobDirs } from "./test-helpers";
 
@@ -46,11 +47,11 @@ describe("per-task isolation of uploaded programs", () => {
           inputs,
         },
         dir,
-        { engine: { maxAttempts: 1, sandbox: { taskMemoryBytes: 256 * 1024 * 1024 } } },
+        { maxAttempts: 1, engine: { sandbox: { taskMemoryBytes: 256 * 1024 * 1024 } } },
       ).catch((e: unknown) => e);
       expect(outcome).toBeInstanceOf(TaskFailedError);
       expect((outcome as Error).message).toBe(
-        "Map task m-00000 failed after 1 attempt: The mapper was stopped: the task's processes used more than 256 MiB of memory together (the limit per task)",
+        "Map task m-00000 failed after 1 attempt: The mapper was stopped: the task's processes used more than 256 MB of memory together (the limit per task)",
       );
       expect(sentinel.exitCode).toBeNull();
       expect(sentinel.signalCode).toBeNull();

@@ -5,10 +5,10 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { makeZip } from "client-zip";
-import { db } from "@/lib/db/client";
+import { liveFileNamed } from "@/lib/drive/access";
 import { storeServerFile } from "@/lib/drive/server-files";
 import { ensurePath } from "@/lib/drive/tree";
-import { formatBytes } from "@/lib/drive/upload-format";
+import { formatBytes } from "@/lib/format/numbers";
 import { storageClient } from "@/lib/storage/client";
 import { storageConfig } from "@/lib/storage/config";
 import { newObjectKey } from "@/lib/storage/keys";
@@ -64,10 +64,7 @@ export async function storeOutputFile(
   file: { name: string; path: string; records: number },
 ): Promise<StoredOutput> {
   const { size } = await stat(file.path);
-  const existing = await db.file.findFirst({
-    where: { ownerId, folderId, name: file.name, trashedAt: null, size: BigInt(size) },
-    select: { id: true, name: true },
-  });
+  const existing = await liveFileNamed(ownerId, folderId, file.name, size);
   const stored =
     existing ??
     (await storeServerFile(

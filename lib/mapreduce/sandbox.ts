@@ -1,5 +1,5 @@
-// The sandbox for uploaded mapper, combiner and reducer programs (see
-// /work/shared/notes/mapreduce.md): bubblewrap with every namespace unshared, only the
+// The sandbox for uploaded mapper, combiner and reducer programs (see docs/mapreduce.md):
+// bubblewrap with every namespace unshared, only the
 // interpreters' trees of /usr bound read-only, a private tmpfs /tmp, no capabilities, a clean
 // environment, a seccomp filter, under prlimit, as a non-root uid, in a cgroup of its own
 // (task-cgroup.ts) that bounds the task's processes and memory together — or, where no cgroup
@@ -28,6 +28,7 @@ import {
   taskOomKills,
   type TaskCgroup,
 } from "./task-cgroup";
+import { formatBytes } from "../format/numbers";
 
 export interface SandboxLimits {
   /** RLIMIT_AS: address space of each process. */
@@ -429,14 +430,6 @@ export function sandboxFailure(
   }
   if (exit.code === 0) return null;
   return explainSandboxFailure(role, exit, stderrTail, limits);
-}
-
-/** Human-readable sizes for failure messages. */
-export function formatBytes(n: number): string {
-  if (n >= 1024 ** 3 && n % 1024 ** 3 === 0) return `${n / 1024 ** 3} GiB`;
-  if (n >= 1024 ** 2) return `${Math.round(n / 1024 ** 2)} MiB`;
-  if (n >= 1024) return `${Math.round(n / 1024)} KiB`;
-  return `${n} bytes`;
 }
 
 /**

@@ -19,13 +19,13 @@ import {
   type TaskSpec,
 } from "./plan";
 import {
-  formatBytes,
   outputLimitNote,
   sandboxFailure,
   spawnSandboxed,
   type SandboxIdentity,
   type SandboxLimits,
 } from "./sandbox";
+import { formatBytes } from "../format/numbers";
 import {
   collectText,
   countLines,

@@ -11,7 +11,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { runJobLocally, type JobResult } from "./engine";
+import { runJobLocally, type JobResult } from "./testing/run-job-locally";
 import { partitionOfKey } from "./partition";
 import { SANDBOX_USER } from "./sandbox";
 
@@ -139,7 +139,7 @@ export async function forkAndSleepBesideAnotherJob() {
       inputs: a.inputs,
     },
     a.dir,
-    { signal: abort.signal, engine: { maxAttempts: 1 } },
+    { signal: abort.signal, maxAttempts: 1 },
   ).catch((e: unknown) => e);
   const sandboxed = () =>
     liveProcesses().filter(
@@ -165,7 +165,7 @@ export async function forkAndSleepBesideAnotherJob() {
       inputs: b.inputs,
     },
     b.dir,
-    { engine: { maxAttempts: 1 } },
+    { maxAttempts: 1 },
   );
   const w = makeJobDir([docs]);
   const builtin = await runJobLocally(

@@ -1,5 +1,5 @@
 import { serve } from "inngest/next";
-import { inngest } from "@/inngest/client";
+import { inngest } from "@/lib/events/client";
 import { functions } from "@/inngest";
 
 // For Inngest Cloud (e.g. on Vercel). Runs in cloud mode, so every call must carry an

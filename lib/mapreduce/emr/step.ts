@@ -1,5 +1,5 @@
 // The EMR step of a job: `command-runner.jar hadoop-streaming -files … -D mapreduce.job.reduces=R
-// -input … -output … -mapper … [-combiner …] [-reducer …]` (see /work/shared/notes/mapreduce.md).
+// -input … -output … -mapper … [-combiner …] [-reducer …]` (see docs/mapreduce.md).
 // Generic options (-files, -D) must precede the streaming ones or Hadoop rejects the step.
 import { fileURLToPath } from "node:url";
 import type { StepConfig } from "@aws-sdk/client-emr";

@@ -2,7 +2,7 @@ import { apiError, NO_STORE, withUser } from "@/lib/drive/download-http";
 import { planZip, zipLength, zipStream, ZIP_LIMITS } from "@/lib/drive/zip";
 import { zipQuerySchema } from "@/lib/drive/zip-schemas";
 import { contentDisposition } from "@/lib/storage/content-disposition";
-import { formatBytes } from "@/lib/drive/upload-format";
+import { formatBytes } from "@/lib/format/numbers";
 import { userSlots } from "@/lib/limits/user-slots";
 
 export const dynamic = "force-dynamic";
