@@ -102,8 +102,14 @@ export async function recipeFromInput(
       for (const m of v ?? []) add(k as NewJobFields, m);
 
   if (form.target === "emr") {
-    if (!emrConfig()) add("target", "Amazon EMR is not configured on this server.");
-    else if (form.kind !== "user" && !EMR_SUPPORTED_BUILTINS.includes(form.kind)) {
+    const emr = emrConfig();
+    if (!emr) add("target", "Amazon EMR is not configured on this server.");
+    else if (form.kind === "user" && emr.uploadedPrograms !== "allow") {
+      add(
+        "target",
+        "Uploaded programs do not run on Amazon EMR on this server: its cluster runs every user's programs with one role that can read all users' job files. Run this job on this server, where each task has a sandbox of its own.",
+      );
+    } else if (form.kind !== "user" && !EMR_SUPPORTED_BUILTINS.includes(form.kind)) {
       add(
         "target",
         `EMR runs word count, inverted index and uploaded programs; run this job on this server.`,
