@@ -39,7 +39,7 @@ function LogDialog({
       );
       const body = await res.text();
       if (res.ok) setText(body);
-      else setError(body || `The log could not be read (${res.status}).`);
+      else setError(errorMessage(body) ?? `The log could not be read (${res.status}).`);
     } catch {
       setError("The log could not be read. Check your connection.");
     }
@@ -152,4 +152,14 @@ export function TasksTable({ jobId, tasks }: { jobId: string; tasks: TaskView[] 
       {open && <LogDialog jobId={jobId} task={open} onClose={() => setOpen(null)} />}
     </div>
   );
+}
+
+/** The `message` of the API's JSON error body, if that is what came back. */
+function errorMessage(body: string): string | null {
+  try {
+    const message = (JSON.parse(body) as { message?: unknown }).message;
+    return typeof message === "string" ? message : null;
+  } catch {
+    return null;
+  }
 }

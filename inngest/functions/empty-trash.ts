@@ -4,6 +4,10 @@ import { jobCancelRequested, trashEmptyRequested } from "@/lib/events/events";
 import { emptyTrashSliceDelayMs } from "@/lib/drive/config";
 import { countTrash, emptiedMessage, purgeTrashBatch } from "@/lib/drive/trash";
 import { failJob, reportProgress, startJob, succeedJob } from "@/lib/jobs/jobs";
+import { userMessage } from "@/lib/server/errors";
+
+const NOT_EMPTIED =
+  "The trash could not be emptied because of a server problem. Try again in a moment.";
 
 // Rows (and their objects) deleted per step: S3's DeleteObjects takes 1,000 keys, and a slice of
 // 500 stays well under a second, so a cancel or a worker restart loses little.
@@ -20,7 +24,7 @@ export const emptyTrashJob = inngest.createFunction(
     cancelOn: [{ event: jobCancelRequested, match: "data.jobId" }],
     onFailure: async ({ event, error }: FailureEventArgs) => {
       const { jobId } = trashEmptyRequested.schema.parse(event.data.event.data);
-      await failJob(jobId, `The trash could not be emptied: ${error.message}`);
+      await failJob(jobId, userMessage(error, NOT_EMPTIED));
     },
   },
   async ({ event, step }) => {

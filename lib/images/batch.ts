@@ -6,7 +6,8 @@ import { subtreeFolderIds } from "@/lib/drive/tree";
 import { createJob, reportProgress } from "@/lib/jobs/jobs";
 import type { Chain, OutputOptions } from "./chain";
 import { IMAGE_BATCH_KIND } from "./job-schemas";
-import { processImage, userMessage } from "./apply";
+import { UserFacingError } from "@/lib/server/errors";
+import { processImage } from "./apply";
 
 // A batch: one Job ("image.batch") and one ImageBatchItem per image, each with its own status and
 // error, so the batch view can name the images that failed. Items are fixed when the batch
@@ -189,9 +190,9 @@ export async function processBatchItem(input: {
       outcome = "succeeded";
     }
   } catch (err) {
-    const message = userMessage(err);
-    if (message === null) throw err;
-    await failItem(item.id, message);
+    // A problem with this image (corrupt, too large…) is its own; anything else is retried.
+    if (!(err instanceof UserFacingError)) throw err;
+    await failItem(item.id, err.message);
     outcome = "failed";
   }
   if (outcome !== "cancelled") await updateProgress(jobId);

@@ -1,6 +1,7 @@
 import "server-only";
 import { Readable } from "node:stream";
 import { liveFile } from "@/lib/drive/access";
+import { UserFacingError } from "@/lib/server/errors";
 import { baseContentType } from "@/lib/drive/preview-kind";
 import { splitName } from "@/lib/drive/names";
 import { storeServerFile } from "@/lib/drive/server-files";
@@ -18,12 +19,7 @@ import type { OutputOptions } from "./chain";
 export const STUDIO_FOLDER = "Image Studio";
 
 /** A problem the owner can act on; its message is shown as the job's (or the image's) error. */
-export class ApplyError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ApplyError";
-  }
-}
+export class ApplyError extends UserFacingError {}
 
 export const ORIGINAL_GONE = "The image no longer exists or is in the trash.";
 

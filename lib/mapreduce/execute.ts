@@ -43,15 +43,14 @@ import {
   taskProgress,
   taskStarted,
 } from "./store";
+import { UserFacingError } from "@/lib/server/errors";
 
 // The local engine's side of a job's Inngest function (inngest/functions/run-mapreduce-job.ts): each
 // export is the body of one step. Steps share the job directory on the worker's disk
 // (MAPREDUCE_WORK_DIR); the plan is written there once, so every step output stays small.
 
 /** A reason the owner can act on; becomes the job's error as is. */
-export class JobRunError extends Error {
-  override name = "JobRunError";
-}
+export class JobRunError extends UserFacingError {}
 
 const LOG_BYTES = 64 * 1024;
 const CANCEL_POLL_MS = 1000;

@@ -13,6 +13,7 @@ import { storageClient } from "@/lib/storage/client";
 import { storageConfig } from "@/lib/storage/config";
 import { newObjectKey } from "@/lib/storage/keys";
 import type { StoredOutput } from "./records";
+import { UserFacingError } from "@/lib/server/errors";
 
 // A finished job's part files go to the owner's Drive, in "MapReduce/<job name> (<id>)", counted
 // against the quota like uploads; several parts are also zipped into one object (outside the
@@ -20,9 +21,8 @@ import type { StoredOutput } from "./records";
 
 export const RESULTS_FOLDER = "MapReduce";
 
-export class OutputError extends Error {
-  override name = "OutputError";
-}
+/** The results could not be stored for a reason the owner can act on (a full Drive…). */
+export class OutputError extends UserFacingError {}
 
 /** "MapReduce/Word count (ab12cd)": the job's own folder, created when missing. */
 export async function outputFolder(ownerId: string, jobId: string, jobName: string) {

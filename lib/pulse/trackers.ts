@@ -1,6 +1,7 @@
 import "server-only";
 import { listLiveFiles, liveFile, liveFiles } from "@/lib/drive/access";
 import { db } from "@/lib/db/client";
+import { HttpError } from "@/lib/server/errors";
 import {
   MAX_TRACKERS,
   REPLAY_SPEEDS,
@@ -123,6 +124,13 @@ export async function ownsTracker(ownerId: string, id: string): Promise<boolean>
   const parsed = trackerIdSchema.safeParse(id);
   if (!parsed.success) return false;
   return (await db.pulseTracker.count({ where: { id: parsed.data, ownerId } })) === 1;
+}
+
+export const TRACKER_NOT_FOUND = "This tracker does not exist.";
+
+/** For the tracker's routes: a 404 unless the tracker is the owner's. */
+export async function assertOwnsTracker(ownerId: string, id: string): Promise<void> {
+  if (!(await ownsTracker(ownerId, id))) throw new HttpError(404, TRACKER_NOT_FOUND);
 }
 
 /** Drive files a replay tracker can play: the owner's live NDJSON/CSV files. */

@@ -9,6 +9,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-s
 import type { GetStepTools } from "inngest";
 import type { inngest } from "@/lib/events/client";
 import { reportProgress } from "@/lib/jobs/jobs";
+import { isUserFacing } from "@/lib/server/errors";
 import { createStorageClient } from "@/lib/storage/client";
 import { getObjectStream } from "@/lib/storage/objects";
 import { mapReduceConfig } from "../config";
@@ -16,7 +17,7 @@ import { jobDirOf, JobRunError, safeName } from "../execute";
 import { jobPaths } from "../plan";
 import { getMapReduceJobForRun, recordEmr } from "../store";
 import { emrConfig, emrJobUris, type EmrConfig } from "./config";
-import { buildStreamingStep, emrPrograms, EmrStepError } from "./step";
+import { buildStreamingStep, emrPrograms } from "./step";
 import {
   cancelEmrStep,
   createEmrClient,
@@ -174,9 +175,7 @@ export async function runOnEmr({
       await reportProgress(jobId, { phase: "EMR: uploading programs and input", progress: 2 });
       return { ok: true as const, submission: await stageAndSubmit(jobId, ownerId) };
     } catch (error) {
-      if (error instanceof JobRunError || error instanceof EmrStepError) {
-        return { ok: false as const, cause: error.message };
-      }
+      if (isUserFacing(error)) return { ok: false as const, cause: error.message };
       throw error;
     }
   });

@@ -6,14 +6,14 @@ import type { StepConfig } from "@aws-sdk/client-emr";
 import { BUILTIN_DOCS } from "../catalog";
 import { JobOptions, JobSpec, type BuiltinKind } from "../schemas";
 import { S3_URI } from "./config";
+import { UserFacingError } from "@/lib/server/errors";
 
 /** EMR's limit on each string of a step (Args entries, Jar, Name…). */
 export const EMR_MAX_ARG_CHARS = 10_240;
 const EMR_MAX_STEP_NAME_CHARS = 256;
 
-export class EmrStepError extends Error {
-  override name = "EmrStepError";
-}
+/** EMR cannot run the job as given (a built-in it lacks, a bad S3 URI…); shown to the owner. */
+export class EmrStepError extends UserFacingError {}
 
 /** Built-ins that EMR runs as the Python programs in ./programs; the others are refused there. */
 const EMR_BUILTINS: Partial<

@@ -1,13 +1,12 @@
 import { z } from "zod";
-import { currentUser, SESSION_ENDED } from "@/lib/auth/session";
+import { HttpError } from "@/lib/server/errors";
 import { userSlots } from "@/lib/limits/user-slots";
 import { liveStreamResponse } from "@/lib/pulse/live-stream";
 import { rangeSchema } from "@/lib/pulse/schemas";
-import { ownsTracker } from "@/lib/pulse/trackers";
+import { assertOwnsTracker } from "@/lib/pulse/trackers";
+import { readQuery, withUser, type UserRouteArgs } from "@/lib/server/route";
 
 export const dynamic = "force-dynamic";
-
-const NO_STORE = { "cache-control": "private, no-store" };
 
 const querySchema = z.object({
   range: rangeSchema,
@@ -17,31 +16,21 @@ const lastEventId = z.coerce.number().int().nonnegative();
 
 // Server-sent events for one tracker's dashboard (lib/pulse/live-stream.ts): this route only checks
 // who asks and where the stream resumes.
-export async function GET(request: Request, ctx: RouteContext<"/api/pulse/[trackerId]/stream">) {
-  const user = await currentUser();
-  if (!user) return Response.json({ message: SESSION_ENDED }, { status: 401, headers: NO_STORE });
-  const { trackerId } = await ctx.params;
-  if (!(await ownsTracker(user.id, trackerId)))
-    return Response.json(
-      { message: "This tracker does not exist." },
-      { status: 404, headers: NO_STORE },
-    );
-  const url = new URL(request.url);
-  const query = querySchema.safeParse(Object.fromEntries(url.searchParams));
-  if (!query.success)
-    return Response.json({ message: "Bad stream parameters." }, { status: 400, headers: NO_STORE });
-  const resumed = lastEventId.safeParse(request.headers.get("last-event-id") ?? undefined);
-  const cursor = resumed.success ? resumed.data : (query.data.since ?? Date.now());
-  const range = query.data.range;
-  const ownerId = user.id;
-  // Each stream polls the database every second: one user may hold only a few.
-  const slot = userSlots("pulse-streams").acquire(ownerId);
-  if (!slot.ok) return Response.json({ message: slot.message }, { status: 429, headers: NO_STORE });
+export const GET = withUser<{ trackerId: string }>(liveStream);
 
+async function liveStream({ request, user, params }: UserRouteArgs<{ trackerId: string }>) {
+  const { trackerId } = params;
+  await assertOwnsTracker(user.id, trackerId);
+  const query = readQuery(request, querySchema, "Bad stream parameters.");
+  const resumed = lastEventId.safeParse(request.headers.get("last-event-id") ?? undefined);
+  const cursor = resumed.success ? resumed.data : (query.since ?? Date.now());
+  // Each stream polls the database every second: one user may hold only a few.
+  const slot = userSlots("pulse-streams").acquire(user.id);
+  if (!slot.ok) throw new HttpError(429, slot.message);
   return liveStreamResponse({
-    ownerId,
+    ownerId: user.id,
     trackerId,
-    range,
+    range: query.range,
     cursor,
     signal: request.signal,
     onEnd: slot.release,

@@ -1,28 +1,10 @@
 import "server-only";
-import { currentUser, SESSION_ENDED } from "@/lib/auth/session";
-import { logger } from "@/lib/log/logger";
+import { HttpError } from "@/lib/server/errors";
 import type { PreviewOutcome } from "./preview";
 import { PREVIEW_HEADERS } from "./preview-schemas";
 
-// Shared by the preview and thumbnail route handlers: the session check and the answers.
-
-export function jsonError(status: number, message: string): Response {
-  return Response.json({ message }, { status, headers: { "cache-control": "private, no-store" } });
-}
-
-/** Runs `handle` for the signed-in user; 401 without a session, 503 when a service is down. */
-export async function withImageUser(
-  handle: (userId: string) => Promise<Response>,
-): Promise<Response> {
-  const user = await currentUser();
-  if (!user) return jsonError(401, SESSION_ENDED);
-  try {
-    return await handle(user.id);
-  } catch (err) {
-    logger.error("image preview request failed", { error: err });
-    return jsonError(503, "The preview could not be made right now. Try again in a moment.");
-  }
-}
+/** What the preview routes answer when rendering fails unexpectedly (the request id follows). */
+export const PREVIEW_FAILED = "The preview could not be made right now. Try again in a moment.";
 
 /**
  * The image, or the reason there is none. Previews and thumbnails depend only on the file's
@@ -34,7 +16,7 @@ export function previewResponse(
   request: Request,
   maxAgeSeconds: number,
 ): Response {
-  if (!outcome.ok) return jsonError(outcome.status, outcome.message);
+  if (!outcome.ok) throw new HttpError(outcome.status, outcome.message);
   const headers = new Headers({
     "content-type": outcome.contentType,
     "cache-control": `private, max-age=${maxAgeSeconds}`,
