@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
+import { chmod, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import nodemailer from "nodemailer";
 import { emailConfig, type EmailConfig } from "./config";
@@ -17,7 +17,7 @@ export async function deliverEmail(
   input: EmailMessage,
   config: EmailConfig = emailConfig(),
 ): Promise<Delivery> {
-  const message = EmailMessage.parse(input);
+  const { purpose: _purpose, ...message } = EmailMessage.parse(input);
   const mail = { from: config.from, ...message };
   if (config.smtpUrl) {
     const transport = nodemailer.createTransport(config.smtpUrl);
@@ -34,12 +34,14 @@ export async function deliverEmail(
     newline: "unix",
   });
   const info = await transport.sendMail(mail);
-  await mkdir(config.outboxDir, { recursive: true });
+  // Mails carry links that sign-ups and jobs depend on: readable by the server's user only.
+  await mkdir(config.outboxDir, { recursive: true, mode: 0o700 });
+  await chmod(config.outboxDir, 0o700);
   const file = path.join(
     config.outboxDir,
     `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomUUID().slice(0, 8)}.eml`,
   );
-  await writeFile(file, info.message as Buffer);
+  await writeFile(file, info.message as Buffer, { mode: 0o600 });
   console.log(`[email] no SMTP_URL: wrote "${message.subject}" for ${message.to} to ${file}`);
   return { via: "outbox", messageId: info.messageId, path: file };
 }
