@@ -1,29 +1,40 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { currentUser, SESSION_ENDED } from "@/lib/auth/session";
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { requestClientIp } from "@/lib/auth/request-ip";
+import { currentSessionToken, currentUser, SESSION_ENDED } from "@/lib/auth/session";
+import { signOutEverywhere } from "@/lib/auth/session-claims";
+import { renewSession, sessionCookieName, sessionCookieOptions } from "@/lib/auth/session-cookie";
 import {
   changeNameSchema,
   changePasswordSchema,
   deleteAccountSchema,
   signUpSchema,
 } from "@/lib/auth/schemas";
+import { throttledError, describeSignInError } from "@/lib/auth/throttle-message";
 import { fieldErrors, formDataObject, type FormState } from "@/lib/forms";
-import { changePassword, createAccount, deleteAccount, updateName } from "./accounts";
+import { changePassword, deleteAccount, signUp, updateName } from "./accounts";
+import { resendVerification } from "./email-verification";
+
+const throttled = (retryAt: Date) => describeSignInError(throttledError(retryAt));
 
 export async function signUpAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const parsed = signUpSchema.safeParse(formDataObject(formData));
   if (!parsed.success) {
     return { errors: fieldErrors(parsed.error), message: "Please correct the fields below." };
   }
-  const result = await createAccount(parsed.data);
+  const result = await signUp(parsed.data, await requestClientIp());
   if (!result.ok) {
-    return {
-      errors: { email: ["An account with this email already exists. Log in instead?"] },
-      message: "Could not create the account.",
-    };
+    const minutes = Math.max(1, Math.ceil((result.retryAt.getTime() - Date.now()) / 60_000));
+    return { message: `Too many sign-ups from your network. Try again in ${minutes} minutes.` };
   }
-  return { ok: true, message: "Account created." };
+  // The same answer whether or not the address already had an account.
+  return {
+    ok: true,
+    message: `Check your e-mail: we sent a message to ${parsed.data.email}.`,
+  };
 }
 
 export async function changeNameAction(_prev: FormState, formData: FormData): Promise<FormState> {
@@ -49,14 +60,45 @@ export async function changePasswordAction(
     user.id,
     parsed.data.currentPassword,
     parsed.data.newPassword,
+    await requestClientIp(),
   );
   if (!result.ok) {
+    if (result.reason === "throttled") return { message: throttled(result.retryAt) };
     return {
       errors: { currentPassword: ["The current password is incorrect"] },
       message: "Password not changed.",
     };
   }
-  return { ok: true, message: "Password changed." };
+  // Every other session ended with the version bump; this device carries on under the new one.
+  const token = await currentSessionToken();
+  const renewed = token && (await renewSession({ ...token, sv: result.sessionVersion }));
+  if (renewed) {
+    (await cookies()).set(sessionCookieName(), renewed.value, sessionCookieOptions(renewed.maxAge));
+  }
+  return { ok: true, message: "Password changed. You were signed out everywhere else." };
+}
+
+export async function signOutEverywhereAction(): Promise<FormState> {
+  const user = await currentUser();
+  if (!user) return { message: SESSION_ENDED };
+  await signOutEverywhere(user.id);
+  (await cookies()).delete(sessionCookieName());
+  redirect("/login");
+}
+
+export async function resendVerificationAction(): Promise<FormState> {
+  const user = await currentUser();
+  if (!user) return { message: SESSION_ENDED };
+  const result = await resendVerification(user.id);
+  if (!result.ok) {
+    return {
+      message:
+        result.reason === "verified"
+          ? "Your address is already confirmed."
+          : "A link was sent less than a minute ago. Check your inbox and spam folder.",
+    };
+  }
+  return { ok: true, message: `A new link is on its way to ${user.email}.` };
 }
 
 export async function deleteAccountAction(
@@ -74,8 +116,9 @@ export async function deleteAccountAction(
       message: "Account not deleted.",
     };
   }
-  const result = await deleteAccount(user.id, parsed.data.password);
+  const result = await deleteAccount(user.id, parsed.data.password, await requestClientIp());
   if (!result.ok) {
+    if (result.reason === "throttled") return { message: throttled(result.retryAt) };
     return { errors: { password: ["The password is incorrect"] }, message: "Account not deleted." };
   }
   return { ok: true, message: "Your account and everything in it has been deleted." };

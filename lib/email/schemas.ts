@@ -8,6 +8,6 @@ export const EmailMessage = z.object({
   replyTo: z.email().max(254).optional(),
   // "account": about the account itself (verification, sign-up attempts), sent to unverified
   // addresses too. Anything else goes only to a verified address (inngest/functions/send-email.ts).
-  purpose: z.enum(["account", "notification"]).default("notification"),
+  purpose: z.enum(["account", "notification"]).optional(),
 });
-export type EmailMessage = z.input<typeof EmailMessage>;
+export type EmailMessage = z.infer<typeof EmailMessage>;
