@@ -2,7 +2,12 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { changePassword, createAccount } from "@/lib/accounts/accounts";
 import { db } from "@/lib/db/client";
-import { revokeSession, sessionUser, signOutEverywhere, type SessionClaims } from "./session-claims";
+import {
+  revokeSession,
+  sessionUser,
+  signOutEverywhere,
+  type SessionClaims,
+} from "./session-claims";
 
 const IP = "203.0.113.40";
 

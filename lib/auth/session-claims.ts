@@ -1,24 +1,13 @@
 import "server-only";
 import { db } from "@/lib/db/client";
+import { SESSION_LIFETIME, sessionExpired, type SessionClaims } from "./session-lifetime";
+
+export { SESSION_LIFETIME, type SessionClaims };
 
 // What Stratus puts in its session JWT besides the user id (`sub`), and the checks that make a
 // stateless token revocable: every request compares the token's session version with the
 // user's (a password change or "sign out everywhere" bumps it) and looks its session id up
 // among signed-out sessions. One indexed read each, done together.
-export type SessionClaims = { sub?: string; sv?: number; sid?: string; authAt?: number };
-
-// A session is renewed while used (lib/auth/session-cookie.ts) and ends after a week without
-// use; however active, it ends 30 days after sign-in (Google Workspace and GitHub sit in the
-// same range: weeks, not months).
-export const SESSION_LIFETIME = {
-  idleSeconds: 7 * 24 * 60 * 60,
-  absoluteMs: 30 * 24 * 60 * 60 * 1000,
-  renewAfterSeconds: 60 * 60,
-} as const;
-
-export function sessionExpired(claims: SessionClaims, now = Date.now()): boolean {
-  return typeof claims.authAt !== "number" || now - claims.authAt > SESSION_LIFETIME.absoluteMs;
-}
 
 export async function sessionUser(claims: SessionClaims, now = Date.now()) {
   const { sub, sv, sid } = claims;
@@ -38,8 +27,13 @@ export async function sessionUser(claims: SessionClaims, now = Date.now()) {
     db.revokedSession.findUnique({ where: { sid }, select: { sid: true } }),
   ]);
   if (!user || revoked || user.sessionVersion !== sv) return null;
-  const { sessionVersion: _, ...rest } = user;
-  return rest;
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    createdAt: user.createdAt,
+    emailVerifiedAt: user.emailVerifiedAt,
+  };
 }
 
 /** Signing out: this session id is refused from now on, in every copy of the cookie. */

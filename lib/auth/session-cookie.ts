@@ -1,8 +1,8 @@
-import "server-only";
 import { decode, encode, type JWT } from "next-auth/jwt";
-import { SESSION_LIFETIME, sessionExpired } from "./session-claims";
+import { SESSION_LIFETIME, sessionExpired } from "./session-lifetime";
 
-// next-auth's cookie, read and written outside its own endpoints: by currentUser(), by the proxy
+// next-auth's cookie, read and written outside its own endpoints (no server-only imports: the
+// proxy uses it): by currentUser(), by the proxy
 // (sliding renewal) and by actions that change the session (a password change keeps this device
 // signed in under the new session version).
 
@@ -46,7 +46,11 @@ export async function renewSession(
   if (sessionExpired(token, now)) return null;
   const left = Math.floor(((token.authAt ?? now) + SESSION_LIFETIME.absoluteMs - now) / 1000);
   const maxAge = Math.max(1, Math.min(SESSION_LIFETIME.idleSeconds, left));
-  const { iat: _iat, exp: _exp, jti: _jti, ...claims } = token;
+  // encode stamps iat, exp and jti anew.
+  const claims: JWT = { ...token };
+  delete claims.iat;
+  delete claims.exp;
+  delete claims.jti;
   return { value: await encode({ token: claims, secret: secret(), maxAge }), maxAge };
 }
 

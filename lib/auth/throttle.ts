@@ -31,7 +31,11 @@ type Where = NonNullable<Parameters<typeof db.loginAttempt.findMany>[0]>["where"
 async function retryAt(where: Where, rule: Rule): Promise<Date | null> {
   const [failures, last] = await Promise.all([
     db.loginAttempt.count({ where }),
-    db.loginAttempt.findFirst({ where, orderBy: { createdAt: "desc" }, select: { createdAt: true } }),
+    db.loginAttempt.findFirst({
+      where,
+      orderBy: { createdAt: "desc" },
+      select: { createdAt: true },
+    }),
   ]);
   const delay = delayAfter(rule, failures);
   return delay > 0 && last ? new Date(last.createdAt.getTime() + delay) : null;

@@ -17,7 +17,9 @@ export async function deliverEmail(
   input: EmailMessage,
   config: EmailConfig = emailConfig(),
 ): Promise<Delivery> {
-  const { purpose: _purpose, ...message } = EmailMessage.parse(input);
+  // `purpose` is for send-email's recipient check, not a header.
+  const message: Omit<EmailMessage, "purpose"> = EmailMessage.parse(input);
+  delete (message as EmailMessage).purpose;
   const mail = { from: config.from, ...message };
   if (config.smtpUrl) {
     const transport = nodemailer.createTransport(config.smtpUrl);
