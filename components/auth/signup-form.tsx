@@ -78,10 +78,7 @@ export function SignupForm({ next }: { next: string }) {
       </Button>
       <p className="text-center text-sm text-muted-foreground">
         Already have an account?{" "}
-        <Link
-          className="text-primary underline-offset-4 hover:underline"
-          href={login}
-        >
+        <Link className="text-primary underline-offset-4 hover:underline" href={login}>
           Log in
         </Link>
       </p>

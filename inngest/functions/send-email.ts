@@ -9,7 +9,10 @@ import { deliverEmail } from "@/lib/email/deliver";
 // queued before the owner verified waits for nothing and one queued after deletion goes nowhere.
 export async function mayReceive(to: string, purpose: string | undefined): Promise<boolean> {
   if (purpose === "account") return true;
-  const user = await db.user.findUnique({ where: { email: to }, select: { emailVerifiedAt: true } });
+  const user = await db.user.findUnique({
+    where: { email: to },
+    select: { emailVerifiedAt: true },
+  });
   return user?.emailVerifiedAt != null;
 }
 

@@ -2,7 +2,12 @@ import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { db } from "@/lib/db/client";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
-import { checkSignUpThrottle, checkThrottle, recordAttempt, recordSignUp } from "@/lib/auth/throttle";
+import {
+  checkSignUpThrottle,
+  checkThrottle,
+  recordAttempt,
+  recordSignUp,
+} from "@/lib/auth/throttle";
 import { deleteDriveData, detachFolderTree } from "@/lib/drive/account-cleanup";
 import { queueEmail, type SendMail } from "@/lib/email/queue";
 import { appUrl, sendVerification } from "./email-verification";

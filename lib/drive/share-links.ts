@@ -13,7 +13,11 @@ export const SHARE_THROTTLE = { windowMs: 15 * 60 * 1000, maxFailures: 10 } as c
 // many addresses, can vary): after this many wrong passwords within the hour the link refuses
 // every password for an hour, and its owner sees "Locked until …" in the share dialog. Changing
 // the password lifts the lock. At 20 guesses an hour even a 6-character password holds for years.
-export const SHARE_LOCK = { windowMs: 60 * 60 * 1000, maxFailures: 20, lockMs: 60 * 60 * 1000 } as const;
+export const SHARE_LOCK = {
+  windowMs: 60 * 60 * 1000,
+  maxFailures: 20,
+  lockMs: 60 * 60 * 1000,
+} as const;
 // Long enough to read the page and click Download, short enough that a cookie left on a shared
 // computer soon stops opening the file.
 export const UNLOCK_TTL_SECONDS = 30 * 60;
@@ -59,8 +63,7 @@ function toView(row: ViewRow, hasPassword: boolean, now: Date): ShareLinkView {
     maxDownloads: row.maxDownloads,
     downloadCount: row.downloadCount,
     revokedAt: row.revokedAt?.toISOString() ?? null,
-    lockedUntil:
-      row.lockedUntil && row.lockedUntil > now ? row.lockedUntil.toISOString() : null,
+    lockedUntil: row.lockedUntil && row.lockedUntil > now ? row.lockedUntil.toISOString() : null,
     createdAt: row.createdAt.toISOString(),
   };
 }

@@ -42,6 +42,7 @@ export function storageOrigins(env: Env = process.env): string[] {
  * set style attributes, which nonces cannot cover, and a style cannot run script. Frames of
  * Stratus are refused everywhere (clickjacking). object-src names the storage so the PDF preview
  * (an <object> following a redirect to a presigned URL) works; plugins are otherwise gone.
+ * form-action names it too: the share page's Download form is answered with a redirect there.
  */
 export function contentSecurityPolicy(opts: {
   nonce: string;
@@ -58,13 +59,16 @@ export function contentSecurityPolicy(opts: {
     `img-src 'self' blob: data:${s}`,
     `media-src 'self' blob:${s}`,
     `object-src 'self'${s}`,
-    `connect-src 'self'${s}`,
+    // blob: and data: are the page's own object URLs (image previews read back, exports).
+    `connect-src 'self' blob: data:${s}`,
     "font-src 'self' data:",
     "worker-src 'self' blob:",
     "frame-src 'self'",
     "frame-ancestors 'none'",
     "base-uri 'self'",
-    "form-action 'self'",
+    // A share page's Download posts to the app, which redirects to a presigned URL: Chrome
+    // applies form-action to the redirect's target too.
+    `form-action 'self'${s}`,
     ...(opts.https ? ["upgrade-insecure-requests"] : []),
   ];
   return directives.join("; ");

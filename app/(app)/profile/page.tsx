@@ -46,8 +46,8 @@ export default async function ProfilePage() {
         <CardHeader>
           <CardTitle>Sessions</CardTitle>
           <CardDescription>
-            Signed in on a computer you no longer use, or lost a device? End every session,
-            this one included. Changing your password does it too, except for this session.
+            Signed in on a computer you no longer use, or lost a device? End every session, this one
+            included. Changing your password does it too, except for this session.
           </CardDescription>
         </CardHeader>
         <CardContent>
