@@ -17,7 +17,7 @@ import {
 // after. Pages, server actions and route handlers still check the session themselves
 // (currentUser() also checks the session version and sign-outs, which need the database).
 // Signed-in visits to app pages renew the session cookie (sliding expiry, lib/auth/session-cookie.ts).
-const GATED = /^\/(home|drive|images|jobs|pulse|profile)(\/|$)/;
+const GATED = /^\/(home|drive|images|mapreduce|pulse|profile)(\/|$)/;
 
 export async function proxy(request: NextRequest) {
   const requestId = requestIdFrom(request.headers);

@@ -85,3 +85,13 @@ export async function verifyEmail(token: string, now = new Date()): Promise<bool
   ]);
   return true;
 }
+
+/** Whether Stratus may mail `to` now: account mail always, anything else once it is verified. */
+export async function mayReceiveMail(to: string, purpose: string | undefined): Promise<boolean> {
+  if (purpose === "account") return true;
+  const user = await db.user.findUnique({
+    where: { email: to },
+    select: { emailVerifiedAt: true },
+  });
+  return user?.emailVerifiedAt != null;
+}

@@ -1,6 +1,6 @@
 import "server-only";
-import { inngest } from "@/inngest/client";
-import { emailRequested } from "@/inngest/events";
+import { inngest } from "@/lib/events/client";
+import { emailRequested } from "@/lib/events/events";
 import type { EmailMessage } from "./schemas";
 
 export type SendMail = (message: EmailMessage) => Promise<void>;
