@@ -28,7 +28,7 @@ export function SignupForm({ next }: { next: string }) {
       <div className="grid gap-4" role="status">
         <div className="flex items-start gap-3">
           <MailCheck className="mt-0.5 size-5 shrink-0 text-primary" aria-hidden />
-          <div className="grid gap-1 text-sm">
+          <div className="grid min-w-0 gap-1 text-sm [overflow-wrap:anywhere]">
             <p className="font-medium">{state.message}</p>
             <p className="text-muted-foreground">
               Open the link in it to confirm your address. You can log in now; until you confirm,

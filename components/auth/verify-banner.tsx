@@ -23,7 +23,7 @@ export function VerifyBanner({ email }: { email: string }) {
         className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-3 gap-y-1 px-4 py-2"
       >
         <MailWarning className="size-4 shrink-0" aria-hidden />
-        <p className="min-w-0 flex-1">
+        <p className="min-w-0 flex-1 [overflow-wrap:anywhere]">
           {state.message ??
             `Confirm your address: open the link we sent to ${email}. Until then Stratus sends you no mail, job results included.`}
         </p>

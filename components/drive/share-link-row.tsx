@@ -76,7 +76,7 @@ export function ShareLinkRow({
       )}
       data-testid="share-link"
     >
-      <div className="flex min-w-0 items-center gap-2">
+      <div className="flex min-w-0 flex-wrap items-center gap-2">
         <span
           className={cn(
             "shrink-0 rounded-full px-2 py-0.5 text-xs font-medium",
@@ -88,7 +88,7 @@ export function ShareLinkRow({
         </span>
         {link.lockedUntil && link.state === "active" && (
           <span
-            className="flex shrink-0 items-center gap-1 rounded-full bg-destructive/10 px-2 py-0.5 text-xs font-medium text-destructive"
+            className="flex items-center gap-1 rounded-full bg-destructive/10 px-2 py-0.5 text-xs font-medium text-destructive"
             data-testid="share-link-locked"
             title="Too many wrong passwords were tried. Set a new password to unlock it now."
           >
