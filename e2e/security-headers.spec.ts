@@ -7,8 +7,8 @@ const PAGES = [
   "/drive",
   "/drive/trash",
   "/images",
-  "/jobs",
-  "/jobs/new",
+  "/mapreduce",
+  "/mapreduce/new",
   "/pulse",
   "/profile",
 ];
