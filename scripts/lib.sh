@@ -8,6 +8,10 @@ DATA="$ROOT/.data"
 export NEXT_TELEMETRY_DISABLED=1
 LOGS="$DATA/logs"
 mkdir -p "$LOGS"
+# Objects, mails, logs and the database live here: only the owner (root under `npm run up`) may
+# enter. The web server and the Pulse listener need nothing inside (their logs are written by
+# this shell), which is what lets them run as the unprivileged `stratus` user.
+chmod 700 "$DATA"
 
 log() { printf '\033[1;34m[stratus]\033[0m %s\n' "$*"; }
 die() { printf '\033[1;31m[stratus] error:\033[0m %s\n' "$*" >&2; exit 1; }
@@ -63,6 +67,44 @@ ensure_sandbox_seccomp() {
     || die "python3-seccomp is installed but /usr/bin/python3 cannot import seccomp"
 }
 
+# --- the unprivileged service user ---------------------------------------------
+# Under root, the web server and Pulse listener run as the system user `stratus`: a flaw in
+# them reads or writes only what that user may. The worker stays root: the MapReduce sandbox
+# switches user programs to stratus-sandbox and puts them in per-task cgroups, which needs root.
+SERVICE_USER=stratus
+ensure_service_user() {
+  [ "$(id -u)" -eq 0 ] || return 0
+  getent passwd "$SERVICE_USER" >/dev/null 2>&1 && return 0
+  log "creating the system user $SERVICE_USER (runs the web server and the Pulse listener)"
+  useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin \
+    --user-group "$SERVICE_USER" || die "could not create the user $SERVICE_USER"
+}
+
+# Sets AS_SERVICE to the command prefix that runs a server as the service user: empty when not
+# root (it already runs unprivileged), and empty with a warning when that user cannot read this
+# clone (a clone under /root, say), so that `npm run up` works from anywhere.
+# Prepares what those servers need: .env.local readable by their group, .next/cache writable.
+service_user_prefix() {
+  AS_SERVICE=()
+  [ "$(id -u)" -eq 0 ] || return 0
+  ensure_service_user
+  ensure_packages setpriv:util-linux
+  local run=(setpriv --reuid="$SERVICE_USER" --regid="$SERVICE_USER" --init-groups --inh-caps=-all)
+  if ! "${run[@]}" test -r "$ROOT/package.json" -a -x "$ROOT/node_modules/.bin/next" 2>/dev/null; then
+    log "warning: the user $SERVICE_USER cannot read $ROOT; the web server and listener run as root (clone Stratus where other users can read it, e.g. /srv or /opt)"
+    return 0
+  fi
+  if [ -f "$ROOT/.env.local" ]; then
+    chown "root:$SERVICE_USER" "$ROOT/.env.local"
+    chmod 640 "$ROOT/.env.local"
+  fi
+  if [ -d "$ROOT/.next" ]; then
+    mkdir -p "$ROOT/.next/cache"
+    chown -R "$SERVICE_USER:$SERVICE_USER" "$ROOT/.next/cache"
+  fi
+  AS_SERVICE=("${run[@]}" env HOME=/nonexistent)
+}
+
 # --- npm dependencies ------------------------------------------------------
 ensure_node_modules() {
   local stamp="$ROOT/node_modules/.stratus-lock"
@@ -92,7 +134,9 @@ ensure_prisma_client() {
 # .env.local is git-ignored; secrets are generated once and then kept.
 ensure_env_file() {
   local f="$ROOT/.env.local"
-  touch "$f"; chmod 600 "$f"
+  # Owner only, or owner and the service user's group (service_user_prefix).
+  touch "$f"
+  if [ "$(stat -c %G "$f")" = "${SERVICE_USER:-stratus}" ]; then chmod 640 "$f"; else chmod 600 "$f"; fi
   add_secret() { grep -q "^$1=" "$f" || echo "$1=$(head -c 32 /dev/urandom | base64 | tr -d '/+=' | cut -c1-40)" >>"$f"; }
   add_secret NEXTAUTH_SECRET
   add_secret STRATUS_DB_PASSWORD

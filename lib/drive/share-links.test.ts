@@ -484,3 +484,31 @@ describe("reusing a share download", () => {
     expect(first.handedOut).toBeNull();
   });
 });
+
+describe("attack: rotating client addresses for more share-password guesses (issue 14 item 2)", () => {
+  it("locks the link after SHARE_LOCK.maxFailures wrong passwords in an hour, whatever the address", async () => {
+    const { owner, file } = await ownerWithFile();
+    const link = await newLink(owner.id, file.id, { password: "right-password-1" });
+    for (let i = 0; i < 20; i++) {
+      const r = await unlockShare(link.token, `guess-${i}`, `198.51.100.${i + 1}`);
+      expect(r.ok).toBe(false);
+    }
+    // A fresh address with the right password is refused while the link is locked.
+    const r = await unlockShare(link.token, "right-password-1", "198.51.100.200");
+    expect(r).toMatchObject({ ok: false, reason: "throttled" });
+    // And the owner sees the lock in the share dialog.
+    const [view] = (await listShareLinks(owner.id, file.id)) ?? [];
+    expect(view).toMatchObject({ lockedUntil: expect.any(String) });
+
+    // A new password lifts the lock.
+    const update = updateShareLinkSchema.parse({
+      linkId: link.id,
+      passwordMode: "set",
+      password: "new-password-2",
+    });
+    expect(await updateShareLink(owner.id, update)).toMatchObject({ ok: true });
+    expect(await unlockShare(link.token, "new-password-2", "198.51.100.201")).toMatchObject({
+      ok: true,
+    });
+  });
+});
