@@ -47,7 +47,7 @@ ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 WORKER_HOST=0.0.0.0
 # MapReduce runs uploaded programs in bubblewrap under prlimit as a dedicated user (scripts/lib.sh);
 # bubblewrap needs user namespaces, which the container runtime must allow (README).
 RUN apt-get update \
-  && apt-get install -y --no-install-recommends bubblewrap util-linux python3 \
+  && apt-get install -y --no-install-recommends bubblewrap util-linux python3 python3-seccomp \
   && rm -rf /var/lib/apt/lists/* \
   && groupadd --system --gid 1001 stratus \
   && useradd --system --uid 1001 --gid stratus --home-dir /app --shell /usr/sbin/nologin stratus \

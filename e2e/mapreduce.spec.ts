@@ -121,3 +121,22 @@ test("word count from the browser: live phases, output preview, e-mailed link", 
     "letters.txt",
   );
 });
+
+test("the old /jobs URLs land on MapReduce, which the navigation names", async ({
+  page,
+  signedIn,
+}) => {
+  void signedIn;
+  await page.goto("/jobs");
+  await expect(page).toHaveURL(/\/mapreduce$/);
+  await expect(page.getByRole("heading", { name: "MapReduce jobs" })).toBeVisible();
+  await page.goto("/jobs/new");
+  await expect(page).toHaveURL(/\/mapreduce\/new$/);
+  await page.goto("/jobs/no-such-job");
+  await expect(page).toHaveURL(/\/mapreduce\/no-such-job$/);
+  await expect(page.getByRole("heading", { name: "This job does not exist" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "MapReduce" }).first()).toHaveAttribute(
+    "href",
+    "/mapreduce",
+  );
+});

@@ -18,7 +18,8 @@ ensure_packages() {
   local missing=() pair cmd pkg
   for pair in "$@"; do
     cmd="${pair%%:*}"; pkg="${pair#*:}"
-    command -v "$cmd" >/dev/null 2>&1 || [ -x "$cmd" ] || missing+=("$pkg")
+    # A command name, or an absolute path to a file the package ships (a font, say).
+    command -v "$cmd" >/dev/null 2>&1 || [ -e "$cmd" ] || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   if ! command -v apt-get >/dev/null 2>&1; then
@@ -45,11 +46,21 @@ or point Stratus at an existing server with DATABASE_URL (see README, 'Environme
 # non-root uid: RLIMIT_NPROC does not apply to root, so a fork bomb launched as root would pass.
 ensure_mapreduce_sandbox() {
   ensure_packages bwrap:bubblewrap prlimit:util-linux setpriv:util-linux /usr/bin/python3:python3
+  ensure_sandbox_seccomp
   getent passwd stratus-sandbox >/dev/null 2>&1 && return 0
   [ "$(id -u)" -eq 0 ] || return 0 # a non-root worker runs user programs as itself
   log "creating the system user stratus-sandbox (runs MapReduce user programs)"
   useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin \
     --user-group stratus-sandbox || die "could not create the user stratus-sandbox"
+}
+
+# The sandbox's seccomp filter is built by libseccomp through Debian's python3-seccomp
+# (lib/mapreduce/sandbox-launch.py): a module, not a command, so ensure_packages cannot see it.
+ensure_sandbox_seccomp() {
+  /usr/bin/python3 -c 'import seccomp' >/dev/null 2>&1 && return 0
+  ensure_packages /usr/lib/python3/dist-packages/seccomp-missing:python3-seccomp
+  /usr/bin/python3 -c 'import seccomp' >/dev/null 2>&1 \
+    || die "python3-seccomp is installed but /usr/bin/python3 cannot import seccomp"
 }
 
 # --- npm dependencies ------------------------------------------------------
@@ -105,6 +116,58 @@ env_value() {
     v="$(grep -E "^$name=" "$ROOT/.env.local" | tail -n1 | cut -d= -f2- || true)"
   fi
   printf '%s' "$v"
+}
+
+# --- ports for a run beside another Stratus ---------------------------------------
+# `npm test` in one clone while `npm run up` (or another `npm test`) serves from another clone on
+# the same machine: each clone has its own .data, but the default ports are the same. A test run
+# keeps its own servers' ports when they run already, else takes the default or the next free one.
+
+# port_in_use PORT: something listens on 127.0.0.1:PORT.
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# free_port_base START STEP OFFSET...: the first START + k*STEP whose ports (+ each OFFSET) are free.
+free_port_base() {
+  local base="$1" step="$2" i off ok
+  shift 2
+  for i in $(seq 0 300); do
+    ok=1
+    for off in "$@"; do
+      if port_in_use $((base + off)); then ok=0; break; fi
+    done
+    [ "$ok" = 1 ] && { echo "$base"; return 0; }
+    base=$((base + step))
+  done
+  die "no free port from $1 on (step $step)"
+}
+
+# The value of --NAME=VALUE on a running process's command line, or VAR=VALUE in its environment.
+proc_arg() { tr '\0' '\n' <"/proc/$1/cmdline" 2>/dev/null | sed -n "s/^--$2=//p" | head -n1; }
+proc_env() { tr '\0' '\n' <"/proc/$1/environ" 2>/dev/null | sed -n "s/^$2=//p" | head -n1; }
+
+# Sets DB_PORT, S3_LOCAL_PORT and E2E_PORT (each unless set already) for scripts/test.sh.
+choose_test_ports() {
+  local pid
+  if [ -z "${STRATUS_DB_PORT:-}" ] && [ -z "${TEST_DATABASE_URL:-}" ]; then
+    if db_running; then
+      DB_PORT="$(proc_arg "$(cat "$DB_PID")" port)"; DB_PORT="${DB_PORT:-3307}"
+    else
+      DB_PORT="$(free_port_base 3307 1 0)"
+    fi
+  fi
+  if [ -z "${S3_LOCAL_PORT:-}" ]; then
+    pid="$(cat "$DATA/run/s3.pid" 2>/dev/null || true)"
+    if [ -n "$pid" ] && grep -q "s3-server.ts" "/proc/$pid/cmdline" 2>/dev/null; then
+      S3_LOCAL_PORT="$(proc_env "$pid" S3_LOCAL_PORT)"; S3_LOCAL_PORT="${S3_LOCAL_PORT:-4569}"
+    else
+      S3_LOCAL_PORT="$(free_port_base 4569 1 0)"
+    fi
+    export S3_LOCAL_PORT
+  fi
+  # playwright.config.ts derives the worker's, the mail sink's and the listener's ports from it.
+  [ -n "${E2E_PORT:-}" ] || E2E_PORT="$(free_port_base 3100 10 0 288 5288 6225 6300)"
+  export E2E_PORT
+  log "ports: MariaDB $DB_PORT, S3 $S3_LOCAL_PORT, e2e $E2E_PORT (+288, +5288, +6225, +6300)"
 }
 
 # --- project-local MariaDB ---------------------------------------------------

@@ -11,7 +11,7 @@ import {
   testKeys,
 } from "@/lib/executor/testing/harness";
 import { putImage, readObject, waitForJob } from "@/lib/images/testing/fixtures";
-import { markJobCancelled } from "@/lib/jobs/jobs";
+import { createJob, markJobCancelled } from "@/lib/jobs/jobs";
 import { runWithRequestId } from "@/lib/log/context";
 import { expected, fixture } from "@/lib/mapreduce/test-helpers";
 import { session } from "@/lib/auth/testing/session-stub";
@@ -282,6 +282,26 @@ describe("run-mapreduce-job", () => {
     }
     expect(existsSync(jobDirOf(jobId))).toBe(false);
     expect((await db.job.findUniqueOrThrow({ where: { id: jobId } })).status).toBe("cancelled");
+  });
+
+  it("refuses a user's fourth active job, naming the limit, recording nothing", async () => {
+    const carol = await makeUser();
+    try {
+      const input = await putFixture(carol, "docs.tsv", "docs.tsv");
+      const r = await recipeFromInput(carol, { kind: "word-count", inputs: [input.id] });
+      if (!r.ok) throw new Error("form refused");
+      // Three jobs waiting in the queue (recorded, never sent).
+      for (let i = 0; i < 3; i++) await createJob(carol, "mapreduce");
+      const refused = await startMapReduceJob(carol, r.recipe);
+      expect(refused).toEqual({
+        ok: false,
+        message:
+          "You already have 3 MapReduce jobs queued or running (the limit is 3 per user). Wait for one to finish, or cancel one.",
+      });
+      expect(await db.job.count({ where: { ownerId: carol } })).toBe(3);
+    } finally {
+      await removeUsers(carol);
+    }
   });
 
   it("fails clearly when an input went to the trash after the job was submitted", async () => {
