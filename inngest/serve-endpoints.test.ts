@@ -174,6 +174,16 @@ describe("a captured signed call, sent again (replay)", () => {
     expect((await workerCall("POST", query, body, headers, otherWorker)).status).toBe(401);
   });
 
+  it("still runs parallel steps, called with one body in the same second but another stepId", async () => {
+    const { body, headers } = emptyTrashCall();
+    const calls = await Promise.all(
+      ["step", "a", "b"].map((step) =>
+        workerCall("POST", `?fnId=stratus-empty-trash&stepId=${step}`, body, headers),
+      ),
+    );
+    expect(calls.map((c) => c.status)).not.toContain(401);
+  });
+
   it("is refused by the web tier's endpoint", async () => {
     vi.stubEnv("INNGEST_EXECUTOR", "external");
     const { body, headers } = emptyTrashCall();

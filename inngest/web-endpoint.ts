@@ -31,6 +31,7 @@ function gate(handler: Handler): Handler {
       req.headers.get("x-inngest-signature"),
       await req.clone().text(),
       servingKeys(),
+      new URL(req.url),
     );
     if (verdict === "replayed")
       return Response.json({ message: REPLAYED_MESSAGE }, { status: 401 });

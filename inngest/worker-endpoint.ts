@@ -64,6 +64,7 @@ async function guarded(
       Array.isArray(header) ? header[0] : header,
       body.toString("utf8"),
       servingKeys(),
+      new URL(req.url ?? "/", "http://worker"),
     );
     if (verdict === "replayed") {
       res

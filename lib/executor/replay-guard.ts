@@ -30,11 +30,15 @@ export async function claimSignedRequest(
   header: string | null | undefined,
   body: string,
   keys: readonly string[],
+  url: URL,
   now = Date.now(),
 ): Promise<ReplayVerdict> {
   if (!header || !keys.some((key) => verifySignature(header, body, key, now))) return "unverified";
   const t = Number(new URLSearchParams(header).get("t"));
-  const id = createHash("sha256").update(header).digest("hex");
+  // The signature covers the body only, and parallel steps of one run are called with the same
+  // body in the same second, told apart by ?stepId: each (signature, function, step) runs once.
+  const scope = `${url.searchParams.get("fnId") ?? ""}\n${url.searchParams.get("stepId") ?? ""}`;
+  const id = createHash("sha256").update(header).update("\n").update(scope).digest("hex");
   const expiresAt = new Date((t + MAX_SKEW_SECONDS + 60) * 1000);
   const inserted = await db.$executeRaw`
     INSERT IGNORE INTO \`SeenSignature\` (id, expiresAt) VALUES (${id}, ${expiresAt})`;
