@@ -233,11 +233,12 @@ export function TrackerForm({
           <select
             id="field-scorer"
             name="scorer"
-            defaultValue={tracker?.scorer ?? "wink"}
+            defaultValue={tracker?.scorer ?? "model"}
             className={cn(fieldClass, "h-10")}
           >
-            <option value="wink">wink-sentiment (emoji, negation)</option>
-            <option value="afinn">Plain AFINN (baseline)</option>
+            <option value="model">Trained model (8 languages)</option>
+            <option value="wink">wink-sentiment (English; emoji, negation)</option>
+            <option value="afinn">Plain AFINN (English baseline)</option>
           </select>
           <Errors id="scorer-error" errors={e.scorer} />
         </div>

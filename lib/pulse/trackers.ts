@@ -71,7 +71,7 @@ function toDto(row: Row, replayFileName: string | null): TrackerDto {
     ),
     scorer: (SCORERS as readonly string[]).includes(row.scorer)
       ? (row.scorer as ScorerName)
-      : "wink",
+      : "model",
     status: row.status === "active" ? "active" : "paused",
     mastodonInstance: row.mastodonInstance,
     hasMastodonToken: row.mastodonTokenEnc !== null,
