@@ -20,10 +20,12 @@ export type PostView = {
   text: string;
   author: string | null;
   url: string | null;
-  lang: string | null;
+  lang: string | null; // the platform's tag, as received
+  language: string; // read from the text (ISO 639-1), "und" when nothing tells
   postedAt: number;
   score: number | null;
   label: SentimentLabel;
+  confidence: number | null; // the model's probability of its label
   hashtags: string[];
   terms: string[];
 };
