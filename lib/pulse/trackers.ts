@@ -16,7 +16,14 @@ import { SCORERS, SOURCE_KINDS, type ScorerName, type SourceKind } from "./types
 // encrypted on the way in and never selected for the browser; the form learns only whether one is
 // stored ("saved, leave blank to keep").
 
-export const REPLAY_EXTENSIONS = [".ndjson", ".jsonl", ".csv"] as const;
+export const REPLAY_EXTENSIONS = [
+  ".ndjson",
+  ".jsonl",
+  ".csv",
+  ".ndjson.gz",
+  ".jsonl.gz",
+  ".csv.gz",
+] as const;
 
 const select = {
   id: true,
@@ -153,7 +160,7 @@ async function checkReplayFile(ownerId: string, input: TrackerFormInput) {
   if (!file) return "That file is not in your Drive any more. Pick another.";
   const lower = file.name.toLowerCase();
   if (!REPLAY_EXTENSIONS.some((ext) => lower.endsWith(ext)))
-    return "Replay plays NDJSON (.ndjson, .jsonl) or CSV files.";
+    return "Replay plays NDJSON (.ndjson, .jsonl) or CSV files, or the same gzipped (.gz).";
   return null;
 }
 

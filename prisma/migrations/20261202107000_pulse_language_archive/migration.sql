@@ -1,5 +1,5 @@
 -- Pulse: each post's language (read from its text) and the model's confidence; per-language
--- counts per minute; the trained model becomes the default scorer for new trackers.
+-- counts per minute; the raw-post archive's bookkeeping; the model is the default scorer.
 ALTER TABLE `PulseTracker` ALTER COLUMN `scorer` SET DEFAULT 'model';
 
 ALTER TABLE `PulsePost` ADD COLUMN `language` VARCHAR(8) NOT NULL DEFAULT 'und',
@@ -31,3 +31,18 @@ CREATE TABLE `PulseLanguageCount` (
 
 -- AddForeignKey
 ALTER TABLE `PulseLanguageCount` ADD CONSTRAINT `PulseLanguageCount_trackerId_fkey` FOREIGN KEY (`trackerId`) REFERENCES `PulseTracker`(`id`) ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- CreateTable
+CREATE TABLE `PulseArchive` (
+    `trackerId` VARCHAR(30) NOT NULL,
+    `hour` DATETIME(3) NOT NULL,
+    `fileId` VARCHAR(30) NOT NULL,
+    `posts` INTEGER NOT NULL,
+    `bytes` INTEGER NOT NULL,
+    `createdAt` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+
+    PRIMARY KEY (`trackerId`, `hour`)
+) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+
+-- AddForeignKey
+ALTER TABLE `PulseArchive` ADD CONSTRAINT `PulseArchive_trackerId_fkey` FOREIGN KEY (`trackerId`) REFERENCES `PulseTracker`(`id`) ON DELETE CASCADE ON UPDATE CASCADE;
