@@ -13,7 +13,7 @@ import { mergePosts, newerFirst } from "./use-live";
 // lists), and a pause while the reader is scrolled down — new posts wait behind a button instead
 // of pushing what they are reading away.
 
-export type PostFilter = { kind: "hashtag" | "term"; value: string } | null;
+export type PostFilter = { kind: "hashtag" | "term" | "language"; value: string } | null;
 
 const TABS = [
   { key: "all", label: "All" },
@@ -35,6 +35,7 @@ function matches(p: PostView, tab: Tab, filter: PostFilter) {
   if (tab !== "all" && p.label !== tab) return false;
   if (filter?.kind === "hashtag" && !p.hashtags.includes(filter.value)) return false;
   if (filter?.kind === "term" && !p.terms.includes(filter.value)) return false;
+  if (filter?.kind === "language" && p.language !== filter.value) return false;
   return true;
 }
 
@@ -135,7 +136,11 @@ export function PostList({
             data-testid="post-filter"
             className="inline-flex items-center gap-1 rounded-full bg-accent px-2.5 py-0.5 font-medium"
           >
-            {filter.kind === "hashtag" ? `#${filter.value}` : filter.value}
+            {filter.kind === "hashtag"
+              ? `#${filter.value}`
+              : filter.kind === "language"
+                ? languageName(filter.value)
+                : filter.value}
             <button
               type="button"
               onClick={onClearFilter}

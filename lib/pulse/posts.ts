@@ -52,6 +52,7 @@ export function postWhere(trackerId: string, q: Partial<PostQuery>): Prisma.Puls
     // Stored space-delimited with spaces around, so " tag " matches whole tags only.
     ...(q.hashtag ? { hashtags: { contains: ` ${q.hashtag} ` } } : {}),
     ...(q.term ? { terms: { contains: ` ${q.term} ` } } : {}),
+    ...(q.language ? { language: q.language } : {}),
     ...(q.before ? { id: { lt: BigInt(q.before) } } : {}),
   };
 }

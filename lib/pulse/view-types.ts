@@ -14,6 +14,18 @@ export type MinuteRow = {
 
 export type TermRow = { term: string; count: number };
 
+/** One language over the dashboard's range (PulseLanguageCount summed). */
+export type LanguageRow = {
+  language: string;
+  count: number;
+  positive: number;
+  negative: number;
+  neutral: number;
+  unscored: number;
+  scoreSum: number;
+  confidenceSum: number;
+};
+
 export type PostView = {
   id: string;
   source: SourceKind;
@@ -35,6 +47,7 @@ export type Snapshot = {
   minutes: MinuteRow[];
   hashtags: TermRow[];
   terms: TermRow[];
+  languages: LanguageRow[];
   posts: PostView[];
 };
 
@@ -44,5 +57,6 @@ export type LiveDelta = {
   minutes: MinuteRow[];
   hashtags?: TermRow[];
   terms?: TermRow[];
+  languages?: LanguageRow[];
   posts: PostView[];
 };
