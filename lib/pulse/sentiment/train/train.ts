@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
+import { rng } from "@/bench/pulse/corpus";
 import { BUCKETS, FEATURES_VERSION, HASH_BITS, MAX_FEATURES, featurize } from "../model/features";
 import { CLASSES, MODEL_DIR, SentimentModel, type ModelMeta } from "../model/model";
 import { dataDir, listFiles, readExamples, sha256, type Example } from "./data";
@@ -22,17 +23,6 @@ const SETTINGS = {
   // The seven small languages have 1.8k examples each against 174k English ones.
   nonEnglishWeight: 3,
 };
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const log = (line: string) => process.stdout.write(`[train] ${line}\n`);
 
