@@ -16,6 +16,14 @@ const nextConfig = {
       "./lib/pulse/language/eld-small.bin.gz",
     ],
   },
+  // MapReduce lived at /jobs before it was named after itself everywhere: old links and
+  // bookmarks (and the e-mails already sent) still land on the same page.
+  async redirects() {
+    return [
+      { source: "/jobs", destination: "/mapreduce", permanent: true },
+      { source: "/jobs/:path*", destination: "/mapreduce/:path*", permanent: true },
+    ];
+  },
 };
 
 export default nextConfig;

@@ -1,4 +1,4 @@
-import { inngest } from "@/inngest/client";
+import { inngest } from "@/lib/events/client";
 import { archiveAll } from "@/lib/pulse/archive";
 
 // The raw-post archive (lib/pulse/archive.ts), every 15 minutes: each tracker's closed hours go to

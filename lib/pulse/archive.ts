@@ -3,7 +3,7 @@ import { gzipSync } from "node:zlib";
 import { db } from "@/lib/db/client";
 import { storeServerFile } from "@/lib/drive/server-files";
 import { ensurePath } from "@/lib/drive/tree";
-import { formatBytes } from "@/lib/drive/upload-format";
+import { formatBytes } from "@/lib/format/numbers";
 import { putObject } from "@/lib/storage/objects";
 
 // The raw-post archive: every tracker's posts, as received with their source metadata, go to the

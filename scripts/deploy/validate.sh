@@ -24,7 +24,7 @@ log "schemas: docker-compose.yml and scripts/deploy/k8s/*.yaml"
 NODE_PATH="$TOOLS/node_modules" node "$ROOT/scripts/deploy/validate.mjs" || status=1
 
 # Placeholder secrets: `config` only interpolates them.
-export MYSQL_PASSWORD=x MYSQL_ROOT_PASSWORD=x MINIO_ROOT_PASSWORD=x NEXTAUTH_SECRET=x
+export MYSQL_PASSWORD=x MYSQL_ROOT_PASSWORD=x MINIO_ROOT_PASSWORD=x NEXTAUTH_SECRET=x PULSE_SECRET_KEY=x
 if command -v docker-compose >/dev/null 2>&1; then
   log "docker-compose config ($(docker-compose version --short 2>/dev/null))"
   docker-compose -f docker-compose.yml config -q && log "  docker-compose.yml: ok" || status=1
