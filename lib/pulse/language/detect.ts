@@ -32,10 +32,7 @@ const NOISE = /\bhttps?:\/\/\S+|\bwww\.\S+|(?<![\p{L}\p{N}_])@[\p{L}\p{N}_.-]+/g
 const LETTER = /\p{L}/u;
 
 export function detectLanguage(text: string, hints: readonly string[] = []): string {
-  const clean =
-    text.includes("@") || /http|www\./i.test(text)
-      ? text.replace(NOISE, " ")
-      : text;
+  const clean = text.includes("@") || /http|www\./i.test(text) ? text.replace(NOISE, " ") : text;
   if (!LETTER.test(clean)) return hints[0] ?? UNDETERMINED;
   const result = eld().detect(clean);
   const detected = result.language;

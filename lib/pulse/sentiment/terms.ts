@@ -15,8 +15,7 @@ const MAX_TERM = 40;
 const MAX_PER_POST = 50;
 
 // Most posts have no link: skip the URL regex, the costliest step, for them.
-const withoutUrls = (text: string) =>
-  /http|www\./i.test(text) ? text.replace(URL, " ") : text;
+const withoutUrls = (text: string) => (/http|www\./i.test(text) ? text.replace(URL, " ") : text);
 
 export function extractHashtags(text: string): string[] {
   const found = new Set<string>();
