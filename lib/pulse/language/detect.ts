@@ -37,7 +37,8 @@ export function detectLanguage(text: string, hints: readonly string[] = []): str
   const result = eld().detect(clean);
   const detected = result.language;
   if (detected && result.reliable) return detected;
-  // Unsure: a tag the detector agrees with, else the first tag, else the detector's best guess.
+  // Unsure: a tag the detector agrees with, else the first tag, else "und" — an unreliable guess
+  // from a word or two ("😍 #solar" → Catalan) would mislabel the post and leave it unscored.
   if (detected && hints.includes(detected)) return detected;
-  return hints[0] ?? (detected || UNDETERMINED);
+  return hints[0] ?? UNDETERMINED;
 }

@@ -133,7 +133,8 @@ describe("scorePost", () => {
     expect(scorePost(post("great", "en"), "wink").score).toBe(3);
     expect(scorePost(post("great", "en-GB"), "wink").score).toBe(3);
     expect(scorePost(post("great", "EN_us"), "afinn").score).toBe(3);
-    expect(scorePost(post("great"), "wink")).toMatchObject({ language: "en", score: 3 });
+    // Too short to tell and untagged: "und", scored with the English (shared) weights.
+    expect(scorePost(post("great"), "wink")).toMatchObject({ language: "und", score: 3 });
     // A German post is unscored by the lexicons whatever its tag says.
     const german = scorePost(post("Das ist wirklich ein großartiger Tag #Super", "en"), "wink");
     expect(german).toMatchObject({ language: "de", score: null, label: "unscored" });
