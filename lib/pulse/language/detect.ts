@@ -30,6 +30,8 @@ export function languageHints(
 // Links and @handles are not language; they only mislead the detector ("https://x.co" → "sk").
 const NOISE = /\bhttps?:\/\/\S+|\bwww\.\S+|(?<![\p{L}\p{N}_])@[\p{L}\p{N}_.-]+/giu;
 const LETTER = /\p{L}/u;
+const MIN_WORDS_TO_GUESS = 3;
+const WORDS = (text: string) => text.split(/\s+/).filter((w) => LETTER.test(w)).length;
 
 export function detectLanguage(text: string, hints: readonly string[] = []): string {
   const clean = text.includes("@") || /http|www\./i.test(text) ? text.replace(NOISE, " ") : text;
@@ -37,8 +39,10 @@ export function detectLanguage(text: string, hints: readonly string[] = []): str
   const result = eld().detect(clean);
   const detected = result.language;
   if (detected && result.reliable) return detected;
-  // Unsure: a tag the detector agrees with, else the first tag, else "und" — an unreliable guess
-  // from a word or two ("😍 #solar" → Catalan) would mislabel the post and leave it unscored.
+  // Unsure: a tag the detector agrees with, else the first tag, else the detector's guess when
+  // the text has a few words (right more often than not on the validation tweets), else "und":
+  // a guess from a word or two ("😍 #solar" → Catalan) would mislabel the post.
   if (detected && hints.includes(detected)) return detected;
-  return hints[0] ?? UNDETERMINED;
+  if (hints[0]) return hints[0];
+  return detected && WORDS(clean) >= MIN_WORDS_TO_GUESS ? detected : UNDETERMINED;
 }
