@@ -166,6 +166,12 @@ export const postQuerySchema = z.object({
   label: z.enum(LABELS).optional(),
   hashtag: hashtag.optional(),
   term: z.string().trim().toLowerCase().min(1).max(100).optional(),
+  language: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z]{2,3}$/, "A language is a two- or three-letter code.")
+    .optional(),
   before: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

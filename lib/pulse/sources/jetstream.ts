@@ -42,7 +42,11 @@ export function parseJetstreamPost(event: CommitEvent): IncomingPost | null {
   if (typeof text !== "string") return null;
   const timeUs = typeof event.time_us === "number" ? event.time_us : Date.now() * 1000;
   const langs = c.record?.langs;
-  const lang = Array.isArray(langs) && typeof langs[0] === "string" ? langs[0] : undefined;
+  // Every tag is a hint (["ja", "en"]): the language itself is read from the text.
+  const tags = Array.isArray(langs)
+    ? langs.filter((l): l is string => typeof l === "string").slice(0, 8)
+    : [];
+  const lang = tags[0];
   return {
     source: "jetstream",
     id: `at://${event.did}/${POST_COLLECTION}/${c.rkey}`,
@@ -50,6 +54,7 @@ export function parseJetstreamPost(event: CommitEvent): IncomingPost | null {
     createdAt: isoTime(c.record?.createdAt, new Date(Math.floor(timeUs / 1000))),
     author: event.did,
     ...(lang ? { lang } : {}),
+    ...(tags.length > 1 ? { langs: tags } : {}),
     url: `https://bsky.app/profile/${event.did}/post/${c.rkey}`,
   };
 }
