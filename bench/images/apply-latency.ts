@@ -5,6 +5,7 @@
 // written before that). Used by bench/images/run.ts; run on its own with
 //   node --conditions=react-server --import tsx bench/images/apply-latency.ts [photo.jpg]
 // (the react-server condition lets the functions load their `server-only` modules).
+import { deleteDriveRows, seedFileRow } from "@/lib/drive/test-helpers";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
@@ -100,14 +101,11 @@ export async function measureApplyLatency(
   });
   const key = newObjectKey(user.id);
   await putDirect(key, bytes, "image/jpeg");
-  const file = await db.file.create({
-    data: {
-      ownerId: user.id,
-      name: path.basename(photo),
-      size: BigInt(bytes.byteLength),
-      contentType: "image/jpeg",
-      storageKey: key,
-    },
+  const file = await seedFileRow(user.id, {
+    name: path.basename(photo),
+    size: bytes.byteLength,
+    contentType: "image/jpeg",
+    storageKey: key,
   });
 
   const endpoint = await startServeEndpoint(inngest, [applyImageChain]);
@@ -170,7 +168,7 @@ export async function measureApplyLatency(
     await executor.stop(5_000);
     await endpoint.close();
     await deletePrefix(userPrefix(user.id));
-    await db.folder.deleteMany({ where: { ownerId: user.id } });
+    await deleteDriveRows([user.id]);
     await db.user.delete({ where: { id: user.id } });
   }
   timings.sort((a, b) => a - b);

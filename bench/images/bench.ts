@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { seedFileRow } from "@/lib/drive/test-helpers";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -174,14 +175,11 @@ async function previewLatency(photos: Loaded[]): Promise<PreviewFigures> {
       const key = newObjectKey(user.id);
       await putDirect(key, p.bytes, "image/jpeg");
       files.push(
-        await db.file.create({
-          data: {
-            ownerId: user.id,
-            name: `${p.name}.jpg`,
-            size: BigInt(p.bytes.length),
-            contentType: "image/jpeg",
-            storageKey: key,
-          },
+        await seedFileRow(user.id, {
+          name: `${p.name}.jpg`,
+          size: p.bytes.length,
+          contentType: "image/jpeg",
+          storageKey: key,
         }),
       );
     }

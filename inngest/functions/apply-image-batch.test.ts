@@ -1,7 +1,12 @@
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { db } from "@/lib/db/client";
-import { makeFolder, makeUser, removeUsers } from "@/lib/drive/test-helpers";
+import {
+  countFileRows,
+  makeFolder,
+  makeUser,
+  removeUsers,
+  seedFileRow,
+} from "@/lib/drive/test-helpers";
 import { startAppExecutor } from "@/lib/executor/testing/app-rig";
 import { resetExecutorTables, testClient, testKeys } from "@/lib/executor/testing/harness";
 import * as batch from "@/lib/images/batch";
@@ -109,15 +114,11 @@ describe("apply-image-batch", () => {
       folder.id,
     );
     // Not an image: a folder's other files are left out.
-    await db.file.create({
-      data: {
-        ownerId: alice,
-        folderId: folder.id,
-        name: "notes.txt",
-        size: 5n,
-        contentType: "text/plain",
-        storageKey: `users/${alice}/not-read`,
-      },
+    await seedFileRow(alice, {
+      folderId: folder.id,
+      name: "notes.txt",
+      size: 5,
+      storageKey: `users/${alice}/not-read`,
     });
 
     const selection = await resolveSelection(alice, [{ kind: "folder", id: folder.id }]);
@@ -159,7 +160,7 @@ describe("apply-image-batch", () => {
     expect(done.resultRef).toBe(results[0]?.folderId);
     // Originals untouched.
     expect((await readObject(good[0]!.storageKey)).equals(await testJpeg(160, 120))).toBe(true);
-    expect(await db.file.count({ where: { id: corrupt.id, trashedAt: null } })).toBe(1);
+    expect(await countFileRows({ ids: [corrupt.id], trashed: false })).toBe(1);
 
     // The batch and its items are the owner's only.
     expect(await listBatchItems(bob, job.id)).toBeNull();
@@ -182,14 +183,10 @@ describe("apply-image-batch", () => {
   it("leaves out what is not an image, trashed or someone else's", async () => {
     const mine = await putImage(alice, "mine.jpg", await testJpeg(40, 30));
     const theirs = await putImage(bob, "theirs.jpg", await testJpeg(40, 30));
-    const text = await db.file.create({
-      data: {
-        ownerId: alice,
-        name: "readme.txt",
-        size: 1n,
-        contentType: "text/plain",
-        storageKey: `users/${alice}/readme`,
-      },
+    const text = await seedFileRow(alice, {
+      name: "readme.txt",
+      size: 1,
+      storageKey: `users/${alice}/readme`,
     });
     const result = await resolveSelection(alice, [
       { kind: "file", id: mine.id },

@@ -1,7 +1,13 @@
 import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db/client";
-import { makeUser, removeUsers } from "@/lib/drive/test-helpers";
+import {
+  countFolderRows,
+  deleteDriveRows,
+  findFileRow,
+  makeUser,
+  removeUsers,
+} from "@/lib/drive/test-helpers";
 import { startAppExecutor } from "@/lib/executor/testing/app-rig";
 import { resetExecutorTables, testClient, testKeys } from "@/lib/executor/testing/harness";
 import { defaultStep } from "@/lib/images/catalog";
@@ -39,8 +45,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   // Each test starts with an empty Image Studio folder.
-  await db.file.deleteMany({ where: { ownerId: { in: [alice, bob] } } });
-  await db.folder.deleteMany({ where: { ownerId: { in: [alice, bob] } } });
+  await deleteDriveRows([alice, bob]);
 });
 afterEach(() => undefined);
 
@@ -123,7 +128,7 @@ describe("apply-image-chain", () => {
 
     // The original is untouched.
     expect((await readObject(file.storageKey)).equals(original)).toBe(true);
-    expect(await db.file.findUnique({ where: { id: file.id } })).toMatchObject({
+    expect(await findFileRow(file.id)).toMatchObject({
       name: "photo.jpg",
       trashedAt: null,
     });
@@ -140,7 +145,7 @@ describe("apply-image-chain", () => {
       "photo (edited) (1).png",
       "photo (edited).png",
     ]);
-    expect(await db.folder.count({ where: { ownerId: alice, name: "Image Studio" } })).toBe(1);
+    expect(await countFolderRows({ ownerId: alice, name: "Image Studio" })).toBe(1);
   });
 
   it("fails a corrupt image with a clear message, without retries, leaving the original", async () => {

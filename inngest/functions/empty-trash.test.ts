@@ -1,7 +1,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { db } from "@/lib/db/client";
-import { makeUser, removeUsers } from "@/lib/drive/test-helpers";
+import {
+  countFileRows,
+  countFolderRows,
+  makeUser,
+  removeUsers,
+  seedFileRow,
+  seedFileRows,
+  seedFolderRow,
+} from "@/lib/drive/test-helpers";
 import { startAppExecutor } from "@/lib/executor/testing/app-rig";
 import {
   databaseUrl,
@@ -47,27 +54,22 @@ async function newUser(): Promise<string> {
 /** `files` trashed files (two with real objects) inside one trashed folder, plus a kept file. */
 async function fillTrash(ownerId: string, files: number) {
   const trashedAt = new Date();
-  const folder = await db.folder.create({
-    data: { ownerId, name: "Old", trashedAt, originalPath: "/" },
-  });
+  const folder = await seedFolderRow(ownerId, { name: "Old", trashedAt, originalPath: "/" });
   const stored = [newObjectKey(ownerId), newObjectKey(ownerId)];
   for (const key of stored) await putDirect(key, "bytes", "text/plain");
-  await db.file.createMany({
-    data: Array.from({ length: files }, (_, i) => ({
-      ownerId,
+  await seedFileRows(
+    ownerId,
+    Array.from({ length: files }, (_, i) => ({
       folderId: folder.id,
       name: `f${i}.txt`,
-      size: 5n,
-      contentType: "text/plain",
+      size: 5,
       storageKey: stored[i] ?? newObjectKey(ownerId),
       trashedAt,
     })),
-  });
+  );
   const keptKey = newObjectKey(ownerId);
   await putDirect(keptKey, "keep", "text/plain");
-  const kept = await db.file.create({
-    data: { ownerId, name: "keep.txt", size: 4n, contentType: "text/plain", storageKey: keptKey },
-  });
+  const kept = await seedFileRow(ownerId, { name: "keep.txt", size: 4, storageKey: keptKey });
   return { stored, kept };
 }
 
@@ -132,11 +134,11 @@ describe("empty-trash", () => {
       progress: 100,
       phase: `Deleted ${files} files and 1 folder forever.`,
     });
-    expect(await db.file.count({ where: { ownerId: owner } })).toBe(1);
-    expect(await db.folder.count({ where: { ownerId: owner } })).toBe(0);
+    expect(await countFileRows({ ownerId: owner })).toBe(1);
+    expect(await countFolderRows({ ownerId: owner })).toBe(0);
     for (const key of stored) expect(await headObject(key)).toBeNull();
     expect(await headObject(kept.storageKey)).not.toBeNull();
-    expect(await db.file.count({ where: { ownerId: other } })).toBe(4);
+    expect(await countFileRows({ ownerId: other })).toBe(4);
     expect(await headObject(theirs.stored[0]!)).not.toBeNull();
 
     // One step per slice: three slices of files, one of the folder, one that finds nothing.
@@ -170,7 +172,7 @@ describe("empty-trash", () => {
     vi.stubEnv("EMPTY_TRASH_SLICE_DELAY_MS", "0");
     expect(run.status).toBe("cancelled");
     expect(await getJob(owner, job.id)).toMatchObject({ status: "cancelled" });
-    const left = await db.file.count({ where: { ownerId: owner, trashedAt: { not: null } } });
+    const left = await countFileRows({ ownerId: owner, trashed: true });
     expect(left).toBeGreaterThan(0);
     expect(left).toBeLessThan(files);
   });
@@ -228,7 +230,7 @@ describe("empty-trash in the worker process", () => {
     });
     first.kill("SIGKILL");
     await new Promise((r) => first.once("exit", r));
-    const left = await db.file.count({ where: { ownerId: owner, trashedAt: { not: null } } });
+    const left = await countFileRows({ ownerId: owner, trashed: true });
     expect(left).toBeGreaterThan(0);
     expect(left).toBeLessThan(files);
     expect(await getJob(owner, job.id)).toMatchObject({ status: "running" });
@@ -239,6 +241,6 @@ describe("empty-trash in the worker process", () => {
       status: "succeeded",
       phase: `Deleted ${files} files and 1 folder forever.`,
     });
-    expect(await db.file.count({ where: { ownerId: owner } })).toBe(1);
+    expect(await countFileRows({ ownerId: owner })).toBe(1);
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db/client";
-import { makeUser, removeUsers } from "@/lib/drive/test-helpers";
+import { fileRow, makeUser, removeUsers } from "@/lib/drive/test-helpers";
 import { startAppExecutor } from "@/lib/executor/testing/app-rig";
 import { freePort, resetExecutorTables, testKeys } from "@/lib/executor/testing/harness";
 import { putImage, readObject, waitForJob } from "@/lib/images/testing/fixtures";
@@ -140,7 +140,7 @@ describe("run-mapreduce-job on EMR", () => {
     const job = await getMapReduceJob(alice, jobId);
     expect(job!.outputs).toHaveLength(1);
     expect(job!.outputs![0]!.records).toBe(expected("word-count.txt").split("\n").length - 1);
-    const file = await db.file.findUniqueOrThrow({ where: { id: job!.outputs![0]!.fileId } });
+    const file = await fileRow(job!.outputs![0]!.fileId);
     expect((await readObject(file.storageKey)).toString("latin1")).toBe(expected("word-count.txt"));
     expect(JSON.parse(job!.emr!)).toMatchObject({ stepId: step.id, transient: true });
   });

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db/client";
-import { makeUser, removeUsers } from "@/lib/drive/test-helpers";
+import { fileRow, makeUser, removeUsers, updateFileRow } from "@/lib/drive/test-helpers";
 import { startTestSmtpServer } from "@/lib/email/testing/smtp-server";
 import { startAppExecutor } from "@/lib/executor/testing/app-rig";
 import {
@@ -87,7 +87,7 @@ async function outputText(owner: string, jobId: string) {
   const job = await getMapReduceJob(owner, jobId);
   const texts: string[] = [];
   for (const o of job?.outputs ?? []) {
-    const f = await db.file.findUniqueOrThrow({ where: { id: o.fileId } });
+    const f = await fileRow(o.fileId);
     expect(f.ownerId).toBe(owner);
     texts.push((await readObject(f.storageKey)).toString("latin1"));
   }
@@ -308,7 +308,7 @@ describe("run-mapreduce-job", () => {
     const input = await putFixture(alice, "docs.tsv", "docs.tsv");
     const r = await recipeFromInput(alice, { kind: "word-count", inputs: [input.id] });
     if (!r.ok) throw new Error("form refused");
-    await db.file.update({ where: { id: input.id }, data: { trashedAt: new Date() } });
+    await updateFileRow(input.id, { trashedAt: new Date() });
     const started = await startMapReduceJob(alice, r.recipe);
     const done = await waitForJob(started.jobId!, 30_000);
     expect(done.status).toBe("failed");

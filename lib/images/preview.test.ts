@@ -1,6 +1,6 @@
 import sharp from "sharp";
+import { seedFileRow, updateFileRow } from "@/lib/drive/test-helpers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { db } from "@/lib/db/client";
 import { makeUser, removeUsers } from "@/lib/drive/test-helpers";
 import { newObjectKey } from "@/lib/storage/keys";
 import { putDirect } from "@/lib/storage/test-helpers";
@@ -19,9 +19,7 @@ let bob: string;
 async function driveFile(ownerId: string, name: string, body: Buffer, contentType: string) {
   const storageKey = newObjectKey(ownerId);
   await putDirect(storageKey, body, contentType);
-  return db.file.create({
-    data: { ownerId, name, size: BigInt(body.length), contentType, storageKey },
-  });
+  return seedFileRow(ownerId, { name, size: body.length, contentType, storageKey });
 }
 
 // 1600 × 1200: a gradient with a red square at the top left.
@@ -133,7 +131,7 @@ describe("renderPreview", () => {
 
   it("makes a new preview when the file's stored version changes", async () => {
     const first = ok(await renderPreview(alice, { fileId: image.id, chain: [] }));
-    await db.file.update({ where: { id: image.id }, data: { name: "renamed.jpg" } });
+    await updateFileRow(image.id, { name: "renamed.jpg" });
     const after = ok(await renderPreview(alice, { fileId: image.id, chain: [] }));
     expect(after.cached).toBe(false);
     expect(after.etag).not.toBe(first.etag);
@@ -145,7 +143,7 @@ describe("renderPreview", () => {
       expect(out).toMatchObject({ ok: false, status: 404 });
     }
     const trashed = await driveFile(alice, "gone.jpg", await photo(), "image/jpeg");
-    await db.file.update({ where: { id: trashed.id }, data: { trashedAt: new Date() } });
+    await updateFileRow(trashed.id, { trashedAt: new Date() });
     expect(await renderPreview(alice, { fileId: trashed.id, chain: [] })).toMatchObject({
       ok: false,
       status: 404,

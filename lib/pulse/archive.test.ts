@@ -1,7 +1,8 @@
 import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { makeUser, removeUsers } from "@/lib/drive/test-helpers";
+import { getBreadcrumbs } from "@/lib/drive/folders";
+import { countFileRows, fileRow, fileRows, makeUser, removeUsers } from "@/lib/drive/test-helpers";
 import { getObjectStream } from "@/lib/storage/objects";
 import { ARCHIVE_FOLDER, archiveFileName, archiveTracker } from "./archive";
 import { storeBatch } from "./consume";
@@ -49,7 +50,7 @@ async function newTracker(name = "Climate / news") {
 }
 
 async function readArchive(fileId: string): Promise<Record<string, unknown>[]> {
-  const file = await db.file.findUniqueOrThrow({ where: { id: fileId } });
+  const file = await fileRow(fileId);
   const object = await getObjectStream(file.storageKey);
   const bytes = Buffer.from(await new Response(object!.body as ReadableStream).arrayBuffer());
   expect(bytes.byteLength).toBe(Number(file.size));
@@ -85,16 +86,15 @@ describe("archiveTracker", () => {
       [H0, 2],
       [H0 + HOUR, 2],
     ]);
-    const files = await db.file.findMany({
-      where: { id: { in: archives.map((a) => a.fileId) } },
-      include: { folder: { include: { parent: true } } },
-      orderBy: { name: "asc" },
-    });
+    const files = await fileRows({ ids: archives.map((a) => a.fileId) });
     expect(files.map((f) => f.name)).toEqual([archiveFileName(H0), archiveFileName(H0 + HOUR)]);
     expect(files[0]!.name).toBe("2026-11-30 10h UTC.ndjson.gz");
     expect(files[0]!.ownerId).toBe(ownerId);
-    expect(files[0]!.folder?.name).toBe(`Climate - news (${trackerId.slice(-6)})`);
-    expect(files[0]!.folder?.parent?.name).toBe(ARCHIVE_FOLDER);
+    const crumbs = await getBreadcrumbs(ownerId, files[0]!.folderId);
+    expect(crumbs?.map((c) => c.name)).toEqual([
+      ARCHIVE_FOLDER,
+      `Climate - news (${trackerId.slice(-6)})`,
+    ]);
 
     const rows = [...(await readArchive(files[0]!.id)), ...(await readArchive(files[1]!.id))];
     expect(rows.map((r) => r.id)).toEqual(
@@ -136,6 +136,6 @@ describe("archiveTracker", () => {
     expect(rows).toHaveLength(1);
     // The loser's Drive file was never created (its bookkeeping failed in the same transaction).
     const owner = (await db.pulseTracker.findUniqueOrThrow({ where: { id: trackerId } })).ownerId;
-    expect(await db.file.count({ where: { ownerId: owner } })).toBe(1);
+    expect(await countFileRows({ ownerId: owner })).toBe(1);
   });
 });

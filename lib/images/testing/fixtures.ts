@@ -2,6 +2,7 @@
 // jobs. Not imported by application code.
 import sharp from "sharp";
 import { db } from "@/lib/db/client";
+import { fileRows, folderRows, seedFileRow } from "@/lib/drive/test-helpers";
 import { newObjectKey } from "@/lib/storage/keys";
 import { getObjectStream } from "@/lib/storage/objects";
 import { putDirect } from "@/lib/storage/test-helpers";
@@ -32,9 +33,7 @@ export async function putImage(
 ) {
   const storageKey = newObjectKey(ownerId);
   await putDirect(storageKey, body, contentType);
-  return db.file.create({
-    data: { ownerId, folderId, name, size: BigInt(body.byteLength), contentType, storageKey },
-  });
+  return seedFileRow(ownerId, { folderId, name, size: body.byteLength, contentType, storageKey });
 }
 
 export async function readObject(key: string): Promise<Buffer> {
@@ -43,7 +42,7 @@ export async function readObject(key: string): Promise<Buffer> {
   return Buffer.from(await new Response(object.body).arrayBuffer());
 }
 
-export async function waitForJob(jobId: string, timeoutMs = 30_000) {
+export async function waitForJob(jobId: string, timeoutMs = 90_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const job = await db.job.findUniqueOrThrow({ where: { id: jobId } });
@@ -55,12 +54,12 @@ export async function waitForJob(jobId: string, timeoutMs = 30_000) {
 
 /** The live files of the owner's "Image Studio" folder, by name. */
 export async function studioFiles(ownerId: string) {
-  const folder = await db.folder.findFirst({
-    where: { ownerId, parentId: null, name: "Image Studio", trashedAt: null },
+  const [folder] = await folderRows({
+    ownerId,
+    parentId: null,
+    name: "Image Studio",
+    trashed: false,
   });
   if (!folder) return [];
-  return db.file.findMany({
-    where: { ownerId, folderId: folder.id, trashedAt: null },
-    orderBy: { name: "asc" },
-  });
+  return fileRows({ ownerId, folderId: folder.id, trashed: false });
 }

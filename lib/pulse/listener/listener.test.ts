@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db/client";
-import { makeFile, makeUser, removeUsers } from "@/lib/drive/test-helpers";
+import { makeFile, makeUser, removeUsers, seedFileRow } from "@/lib/drive/test-helpers";
 import { startAppExecutor } from "@/lib/executor/testing/app-rig";
 import { databaseUrl, resetExecutorTables, testKeys } from "@/lib/executor/testing/harness";
 import { newObjectKey } from "@/lib/storage/keys";
@@ -262,14 +262,11 @@ describe("the listener process with per-tracker sources", () => {
     );
     const storageKey = newObjectKey(ownerId);
     await putDirect(storageKey, rows.join("\n"), "application/x-ndjson");
-    const file = await db.file.create({
-      data: {
-        ownerId,
-        name: "posts.ndjson",
-        size: BigInt(rows.join("\n").length),
-        contentType: "application/x-ndjson",
-        storageKey,
-      },
+    const file = await seedFileRow(ownerId, {
+      name: "posts.ndjson",
+      size: rows.join("\n").length,
+      contentType: "application/x-ndjson",
+      storageKey,
     });
     const tracker = await db.pulseTracker.create({
       data: {
