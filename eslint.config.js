@@ -16,6 +16,8 @@ const config = [
       ".next-test/**",
       ".data/**",
       "lib/generated/**",
+      // The worker bundle (scripts/deploy/bundle-worker.mjs), compiled for the container image.
+      "dist/**",
       "test-results/**",
       "playwright-report/**",
       "next-env.d.ts",
