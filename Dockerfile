@@ -21,13 +21,23 @@ RUN --mount=type=secret,id=ca_certs \
   if [ -s /run/secrets/ca_certs ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/ca_certs; fi \
   && npm ci --no-audit --no-fund --ignore-scripts
 
-# --- build: Prisma client, the standalone Next.js server, the worker bundle ----------------
+# --- build: Prisma client and the standalone Next.js server --------------------------------
 FROM deps AS build
 COPY . .
 # `prisma generate` wants a schema-engine path even though it never runs it (scripts/lib.sh).
 # NEXT_OUTPUT=standalone switches next.config.js to Next's standalone output for this build only.
 RUN PRISMA_SCHEMA_ENGINE_BINARY=/app/package.json npx prisma generate \
-  && NEXT_OUTPUT=standalone npx next build \
+  && NEXT_OUTPUT=standalone npx next build
+
+# --- worker-build: the worker's processes compiled to JavaScript ---------------------------
+# Only what they import (lib, inngest, scripts), so a change to a page rebuilds no worker.
+FROM deps AS worker-build
+COPY tsconfig.json prisma.config.ts ./
+COPY prisma ./prisma
+COPY lib ./lib
+COPY inngest ./inngest
+COPY scripts ./scripts
+RUN PRISMA_SCHEMA_ENGINE_BINARY=/app/package.json npx prisma generate \
   && node scripts/deploy/bundle-worker.mjs
 
 # --- runtime: what both images share --------------------------------------------------------
@@ -74,14 +84,14 @@ RUN test -x /usr/bin/python3 && test -x /usr/bin/bwrap && test -x /usr/bin/prlim
   && mkdir -p /app/.data/s3 /var/lib/stratus/mapreduce /var/lib/stratus/outbox \
   && chown stratus:stratus /app/.data /app/.data/s3 /var/lib/stratus/mapreduce /var/lib/stratus/outbox
 # Compiled processes (scripts/deploy/bundle-worker.mjs) and the native packages they load.
-COPY --from=build /app/dist/worker ./dist
-COPY --from=build /app/node_modules/sharp ./node_modules/sharp
-COPY --from=build /app/node_modules/@img ./node_modules/@img
-COPY --from=build /app/node_modules/@node-rs ./node_modules/@node-rs
-COPY --from=build /app/node_modules/detect-libc ./node_modules/detect-libc
-COPY --from=build /app/node_modules/semver ./node_modules/semver
-COPY --from=build /app/prisma/migrations ./prisma/migrations
-COPY --from=build /app/package.json ./package.json
+COPY --from=worker-build /app/dist/worker ./dist
+COPY --from=deps /app/node_modules/sharp ./node_modules/sharp
+COPY --from=deps /app/node_modules/@img ./node_modules/@img
+COPY --from=deps /app/node_modules/@node-rs ./node_modules/@node-rs
+COPY --from=deps /app/node_modules/detect-libc ./node_modules/detect-libc
+COPY --from=deps /app/node_modules/semver ./node_modules/semver
+COPY --from=worker-build /app/prisma/migrations ./prisma/migrations
+COPY --from=worker-build /app/package.json ./package.json
 ENV WORKER_HOST=127.0.0.1 MAPREDUCE_WORK_DIR=/var/lib/stratus/mapreduce \
   EMAIL_OUTBOX_DIR=/var/lib/stratus/outbox
 USER stratus

@@ -39,9 +39,16 @@ await build({
   // `server-only` is an empty module under this condition, as with `node --conditions=react-server`.
   conditions: ["react-server"],
   external,
-  // CommonJS packages inside an ES module bundle still call require() for Node's built-ins.
+  // CommonJS packages inside an ES module bundle still call require() for Node's built-ins and
+  // read __dirname / __filename.
   banner: {
-    js: 'import { createRequire as __stratusRequire } from "node:module"; const require = __stratusRequire(import.meta.url);',
+    js: [
+      'import { createRequire as __stratusRequire } from "node:module";',
+      'import { fileURLToPath as __stratusPath } from "node:url";',
+      "const require = __stratusRequire(import.meta.url);",
+      "const __filename = __stratusPath(import.meta.url);",
+      'const __dirname = __stratusPath(new URL(".", import.meta.url));',
+    ].join(" "),
   },
   sourcemap: "linked",
   legalComments: "linked",
