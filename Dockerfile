@@ -49,6 +49,8 @@ RUN rm -rf /usr/local/lib/node_modules /usr/local/bin/npm /usr/local/bin/npx \
      /usr/local/bin/corepack /usr/local/bin/yarn /usr/local/bin/yarnpkg /opt/yarn* \
   && groupadd --system --gid 1001 stratus \
   && useradd --system --uid 1001 --gid stratus --home-dir /app --shell /usr/sbin/nologin stratus
+# Health checks with bash alone (no Node start per check): http-ok PORT PATH [BELOW].
+COPY scripts/deploy/images/http-ok.sh /usr/local/bin/http-ok
 
 # --- app: the web server, one of many behind a load balancer --------------------------------
 FROM runtime AS app
@@ -64,8 +66,8 @@ ENV EMAIL_OUTBOX_DIR=/var/lib/stratus/outbox
 USER stratus
 EXPOSE 3000
 # Liveness only (/api/health checks no dependency); orchestrators route by /api/ready.
-HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+HEALTHCHECK --interval=15s --timeout=10s --start-period=60s --retries=3 \
+  CMD ["bash", "-c", "http-ok \"${PORT:-3000}\" /api/health"]
 # SIGTERM: stop accepting, finish requests in flight, exit (SHUTDOWN_TIMEOUT_MS bounds it).
 STOPSIGNAL SIGTERM
 CMD ["node", "server.js"]
@@ -96,8 +98,9 @@ ENV WORKER_HOST=127.0.0.1 MAPREDUCE_WORK_DIR=/var/lib/stratus/mapreduce \
   EMAIL_OUTBOX_DIR=/var/lib/stratus/outbox
 USER stratus
 EXPOSE 3288 8288
-HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
-  CMD ["node", "-e", "const u=process.env.INNGEST_EXECUTOR==='external'?'http://127.0.0.1:'+(process.env.WORKER_SERVE_PORT||3288)+'/api/inngest':'http://127.0.0.1:'+(process.env.EXECUTOR_EVENT_PORT||8288)+'/health';fetch(u).then(r=>process.exit(r.status<500?0:1),()=>process.exit(1))"]
+# The executor's event API; with INNGEST_EXECUTOR=external, the function endpoint.
+HEALTHCHECK --interval=15s --timeout=10s --start-period=60s --retries=3 \
+  CMD ["bash", "-c", "if [ \"$INNGEST_EXECUTOR\" = external ]; then http-ok \"${WORKER_SERVE_PORT:-3288}\" /api/inngest 500; else http-ok \"${EXECUTOR_EVENT_PORT:-8288}\" /health; fi"]
 STOPSIGNAL SIGTERM
 # Other commands of this image:
 #   node dist/migrate.mjs                                  applies prisma/migrations

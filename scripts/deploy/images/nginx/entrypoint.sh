@@ -4,6 +4,8 @@
 set -euo pipefail
 template=/etc/stratus/nginx.conf.template
 conf=/tmp/nginx/nginx.conf
+# /tmp is usually a fresh tmpfs (read-only root file system).
+mkdir -p /tmp/nginx
 [ -r "$template" ] || { echo "stratus-nginx: mount the configuration template at $template" >&2; exit 1; }
 [[ "$NGINX_PORT" =~ ^[0-9]+$ ]] || { echo "stratus-nginx: NGINX_PORT must be a number" >&2; exit 1; }
 upstreams=""
