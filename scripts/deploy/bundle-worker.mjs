@@ -31,8 +31,9 @@ await build({
   outdir: out,
   outExtension: { ".js": ".mjs" },
   bundle: true,
-  splitting: true,
-  chunkNames: "chunks/[name]-[hash]",
+  // One self-contained file per process, no shared chunks: MapReduce's pool looks for
+  // task-thread-entry.mjs beside the module that holds it (lib/mapreduce/task-pool.ts).
+  splitting: false,
   platform: "node",
   format: "esm",
   target: "node20",
@@ -50,7 +51,8 @@ await build({
       'const __dirname = __stratusPath(new URL(".", import.meta.url));',
     ].join(" "),
   },
-  sourcemap: "linked",
+  // No source maps: they would double the image; the bundle is not minified, so traces read.
+  sourcemap: false,
   legalComments: "linked",
   logLevel: "warning",
 });
