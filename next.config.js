@@ -8,6 +8,14 @@ const nextConfig = {
   ...(process.env.NEXT_OUTPUT === "standalone" && { output: "standalone" }),
   // Native and driver packages are loaded by Node at run time, not bundled.
   serverExternalPackages: ["@node-rs/argon2", "mariadb", "@prisma/adapter-mariadb"],
+  // MapReduce lived at /jobs before it was named after itself everywhere: old links and
+  // bookmarks (and the e-mails already sent) still land on the same page.
+  async redirects() {
+    return [
+      { source: "/jobs", destination: "/mapreduce", permanent: true },
+      { source: "/jobs/:path*", destination: "/mapreduce/:path*", permanent: true },
+    ];
+  },
 };
 
 export default nextConfig;

@@ -25,8 +25,11 @@ export default defineConfig({
   workers: process.env.CI ? 2 : undefined,
   retries: 0,
   forbidOnly: !!process.env.CI,
-  timeout: 90_000,
-  expect: { timeout: 10_000 },
+  // Every wait is on a state (a URL, a text, a value); these are only the caps. A loaded machine
+  // (another Stratus beside this suite, load 15-30 on 2 cores) made a 10 s cap fail a server action's
+  // redirect that a quiet machine finishes in under a second, so the caps are generous.
+  timeout: 240_000,
+  expect: { timeout: 60_000 },
   reporter: [["list"], ["json", { outputFile: ".data/test-reports/playwright.json" }]],
   outputDir: ".data/test-results",
   use: {

@@ -6,7 +6,7 @@ import { REQUEST_ID_HEADER, requestIdFrom } from "@/lib/log/request-id";
 // start log with (lib/log); the response carries it back.
 // Then a first, cheap gate: signed-out visitors of app routes go to the login page and come back
 // after. Pages, server actions and route handlers still check the session themselves.
-const GATED = /^\/(home|drive|images|jobs|pulse|profile)(\/|$)/;
+const GATED = /^\/(home|drive|images|mapreduce|pulse|profile)(\/|$)/;
 
 export async function proxy(request: NextRequest) {
   const requestId = requestIdFrom(request.headers);

@@ -17,8 +17,10 @@ export default defineConfig({
     globalSetup: ["./lib/testing/vitest-global-setup.ts"],
     // Integration tests share one MariaDB database; files run one at a time to keep them independent.
     fileParallelism: false,
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Caps, not expectations: every test waits on states. Tests that start a worker process were
+    // seen taking 30 s at load 25 on 2 cores (another Stratus and builds beside the suite).
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
     env: {
       DATABASE_URL: process.env.TEST_DATABASE_URL ?? "",
       NEXTAUTH_SECRET: "vitest-only-secret-not-used-for-real-sessions",

@@ -34,10 +34,10 @@ test("word count from the browser: live phases, output preview, e-mailed link", 
   const text = corpus();
   const expected = countWords(text);
 
-  await page.goto("/jobs");
+  await page.goto("/mapreduce");
   await expect(page.getByRole("heading", { name: "No jobs yet" })).toBeVisible();
   await page.getByRole("link", { name: "New job" }).click();
-  await expect(page).toHaveURL(/\/jobs\/new$/);
+  await expect(page).toHaveURL(/\/mapreduce\/new$/);
   await expect(page.getByRole("radio", { name: "Word count" })).toHaveAttribute(
     "aria-checked",
     "true",
@@ -57,7 +57,7 @@ test("word count from the browser: live phases, output preview, e-mailed link", 
   await page.getByLabel("Name (optional)").fill("Letters");
   await page.getByRole("button", { name: "Run job" }).click();
 
-  await expect(page).toHaveURL(/\/jobs\/[A-Za-z0-9_-]+$/, { timeout: 20_000 });
+  await expect(page).toHaveURL(/\/mapreduce\/[A-Za-z0-9_-]+$/, { timeout: 20_000 });
   await expect(page.getByRole("heading", { name: "Letters" })).toBeVisible();
 
   // The map card moves through several values before the job ends.
@@ -108,7 +108,7 @@ test("word count from the browser: live phases, output preview, e-mailed link", 
   expect(zip.includes(Buffer.from("part-00001"))).toBe(true);
 
   // The list shows the finished job; Clone and edit starts from its values.
-  await page.goto("/jobs");
+  await page.goto("/mapreduce");
   await expect(page.getByRole("link", { name: "Letters" })).toBeVisible();
   await expect(page.locator("[data-status=succeeded]")).toBeVisible();
   await page.getByRole("link", { name: "Letters" }).click();

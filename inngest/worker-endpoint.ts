@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "inngest/node";
-import { inngest } from "./client";
+import { inngest } from "@/lib/events/client";
 import { workerFunctions } from "./worker-functions";
 
 export const SERVE_PATH = "/api/inngest";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseEnv } from "@/lib/parse-env";
 
 // Every variable the server reads, parsed once. The README's 'Environment' table mirrors this.
 const schema = z.object({
@@ -19,12 +20,7 @@ let cached: ServerEnv | undefined;
 
 export function serverEnv(): ServerEnv {
   if (cached) return cached;
-  const parsed = schema.safeParse(process.env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
-  }
-  cached = parsed.data;
+  cached = parseEnv(schema, process.env, "server");
   return cached;
 }
 

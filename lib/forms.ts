@@ -1,11 +1,13 @@
 import type { z } from "zod";
 
-// The state every form's server action returns to useActionState.
-export type FormState<Field extends string = string> = {
+// The state every server action returns (to useActionState, or to the caller of a plain action):
+// whether it worked, a sentence for the user, the fields' errors, and any data the action hands
+// back (a job's id, a saved link…), present when it worked.
+export type FormState<Field extends string = string, Data extends object = object> = {
   ok?: boolean;
   message?: string;
   errors?: Partial<Record<Field, string[]>>;
-};
+} & Partial<Data>;
 
 export function formDataObject(formData: FormData): Record<string, string> {
   const out: Record<string, string> = {};

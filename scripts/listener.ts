@@ -12,25 +12,25 @@ import { existsSync } from "node:fs";
 // Variables already set win over .env.local (process.loadEnvFile never overrides).
 if (existsSync(".env.local")) process.loadEnvFile(".env.local");
 
-const { inngest } = await import("@/inngest/client");
-const { Listener, listenerConfig } = await import("@/lib/pulse/listener/listener");
+const { inngest } = await import("@/lib/events/client");
+const { Listener } = await import("@/lib/pulse/listener/listener");
+const { pulseConfigFromEnv } = await import("@/lib/pulse/config");
+const { assertEnvironment } = await import("@/lib/health/environment");
 const { acquireListenerLock } = await import("@/lib/pulse/listener/singleton");
 
 const log = (line: string) => console.log(`[listener] ${new Date().toISOString()} ${line}`);
 
-let config;
+let pulse;
 try {
-  config = listenerConfig();
+  // Every setting the listener reads (the database, the event key, Pulse's own), each problem named.
+  assertEnvironment("listener");
+  pulse = pulseConfigFromEnv(process.env);
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));
   process.exit(1);
 }
-
-const databaseUrl = process.env.DATABASE_URL;
-if (!databaseUrl) {
-  console.error("DATABASE_URL is not set (npm run up writes it to .env.local)");
-  process.exit(1);
-}
+const config = pulse.listener;
+const databaseUrl = process.env.DATABASE_URL!;
 
 let stopping = false;
 const standby = new AbortController();
@@ -68,7 +68,7 @@ if (lock && !stopping) {
   log(`listening (Jetstream ${config.jetstreamUrl}; trackers polled every ${config.pollMs} ms)`);
 
   // A line of totals now and then, for the log and the bench.
-  const statsEvery = Number(process.env.PULSE_STATS_MS ?? 60_000);
+  const statsEvery = pulse.statsMs;
   stats = setInterval(() => {
     const rows = listener?.stats() ?? [];
     if (rows.length)

@@ -2,6 +2,7 @@
 // Started by scripts/s3-start.sh; run by hand with
 //   S3_ACCESS_KEY_ID=… S3_SECRET_ACCESS_KEY=… node --openssl-legacy-provider --import tsx scripts/s3-server.ts
 // (--openssl-legacy-provider: s3rver encrypts ListObjectsV2 continuation tokens with DES.)
+// Why this store and not another, and what it lacks: docs/local-s3.md.
 import { createHash } from "node:crypto";
 import { spawn } from "node:child_process";
 import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";

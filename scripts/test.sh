@@ -5,7 +5,8 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 ensure_env_file
-pkgs=(chromium:chromium)
+# The emoji font is there so that e2e/fonts.spec.ts checks text is never drawn with it.
+pkgs=(chromium:chromium /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf:fonts-noto-color-emoji)
 [ -z "${TEST_DATABASE_URL:-}" ] && pkgs+=(mariadbd:mariadb-server mariadb:mariadb-client)
 ensure_packages "${pkgs[@]}"
 ensure_mapreduce_sandbox

@@ -5,9 +5,9 @@ import os from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
-import { fetchTransport } from "@/components/drive/uploader/transport";
-import type { UploadApi } from "@/components/drive/uploader/upload-api";
-import { UploadManager, type UploadSource } from "@/components/drive/uploader/upload-engine";
+import { fetchTransport } from "@/lib/drive/upload-client/transport";
+import type { UploadApi } from "@/lib/drive/upload-client/upload-api";
+import { UploadManager, type UploadSource } from "@/lib/drive/upload-client/upload-manager";
 import { db } from "@/lib/db/client";
 import { listFolder } from "@/lib/drive/folders";
 import {

@@ -80,9 +80,9 @@ export async function measureApplyLatency(
   process.env.INNGEST_BASE_URL = `http://127.0.0.1:${eventPort}/`;
   delete process.env.INNGEST_DEV;
 
-  const { inngest } = await import("@/inngest/client");
+  const { inngest } = await import("@/lib/events/client");
   const { applyImageChain } = await import("@/inngest/functions/apply-image-chain");
-  const { imageApplyRequested } = await import("@/inngest/events");
+  const { imageApplyRequested } = await import("@/lib/events/events");
   const { startExecutor } = await import("@/lib/executor/executor");
   const { db } = await import("@/lib/db/client");
   const { createJob } = await import("@/lib/jobs/jobs");

@@ -25,7 +25,8 @@ import {
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
-import { runJobLocally, warmEngine, type JobResult } from "@/lib/mapreduce/engine";
+import { warmEngine } from "@/lib/mapreduce/engine";
+import { runJobLocally, type JobResult } from "@/lib/mapreduce/testing/run-job-locally";
 import type { JobOptions, JobSpec } from "@/lib/mapreduce/schemas";
 import { buildCorpus, type Corpus } from "./corpus";
 

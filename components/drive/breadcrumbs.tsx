@@ -2,7 +2,7 @@ import { ChevronRight, HardDrive } from "lucide-react";
 import Link from "next/link";
 import type { Crumb } from "@/lib/drive/listing-types";
 import type { SortDir, SortKey } from "@/lib/drive/schemas";
-import { driveHref } from "./drive-href";
+import { driveHref } from "@/lib/drive/hrefs";
 
 export function Breadcrumbs({
   crumbs,

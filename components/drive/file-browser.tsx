@@ -2,8 +2,7 @@
 
 import { ChevronLeft, ChevronRight, FolderOpen, SearchX } from "lucide-react";
 import Link from "next/link";
-import { useState, useTransition } from "react";
-import { ApplyPresetDialog } from "@/components/images/apply-preset-dialog";
+import { useState, useTransition, type ComponentType } from "react";
 import { Button } from "@/components/ui/button";
 import { restoreAction, trashAction } from "@/lib/drive/actions";
 import type { FolderListing } from "@/lib/drive/listing-types";
@@ -12,13 +11,13 @@ import { cn } from "@/lib/utils";
 import { FilePreviewDialog } from "./file-preview-dialog";
 import { browserItems, FileTable, type BrowserItem, type RowAction } from "./file-table";
 import { Breadcrumbs } from "./breadcrumbs";
-import { driveHref, zipHref } from "./drive-href";
+import { driveHref, zipHref } from "@/lib/drive/hrefs";
 import { MoveDialog, type MoveTarget } from "./move-dialog";
 import { NewFolderDialog } from "./new-folder-dialog";
 import { RenameDialog, type RenameTarget } from "./rename-dialog";
 import { ShareDialog } from "./share-dialog";
 import { SearchForm, SelectionBar, SortSelect, Toolbar } from "./toolbar";
-import { DriveUploader, UploadDropZone } from "./uploader/drive-uploader";
+import { DriveUploader, UploadDropZone } from "./drive-uploader";
 
 type Status = { ok: boolean; message: string; undo?: string[] };
 
@@ -30,8 +29,27 @@ function formOf(items: readonly string[]): FormData {
 
 const target = (e: BrowserItem) => ({ kind: e.kind, id: e.item.id, name: e.item.name });
 
-/** The Drive's listing with its toolbar, selection, dialogs and pages. */
-export function FileBrowser({ listing }: { listing: FolderListing }) {
+/** What the Drive hands another app's dialog for the selection (Image Studio's presets). */
+export type SelectionDialogProps = {
+  /** "file:<id>" / "folder:<id>" keys of the images and folders selected. */
+  items: string[];
+  summary: string;
+  open: boolean;
+  onOpenChange(open: boolean): void;
+};
+
+/**
+ * The Drive's listing with its toolbar, selection, dialogs and pages. `PresetDialog` is Image
+ * Studio's batch dialog, composed in by the page so the Drive's components never import another
+ * app's (an ESLint rule keeps the features apart).
+ */
+export function FileBrowser({
+  listing,
+  PresetDialog,
+}: {
+  listing: FolderListing;
+  PresetDialog?: ComponentType<SelectionDialogProps>;
+}) {
   const items = browserItems(listing);
   const folderId = listing.folder?.id ?? null;
   const searching = listing.q !== undefined;
@@ -180,7 +198,9 @@ export function FileBrowser({ listing }: { listing: FolderListing }) {
           onMove={() => setMoving(chosen.map(target))}
           onTrash={() => trash(chosen.map((c) => c.key))}
           onClear={() => setSelected(new Set())}
-          onApplyPreset={forPreset.length > 0 ? () => setApplyingPreset(true) : undefined}
+          onApplyPreset={
+            PresetDialog && forPreset.length > 0 ? () => setApplyingPreset(true) : undefined
+          }
           busy={busy}
         />
       )}
@@ -215,12 +235,14 @@ export function FileBrowser({ listing }: { listing: FolderListing }) {
           onOpenChange={(open) => !open && setPreviewing(null)}
         />
       )}
-      <ApplyPresetDialog
-        items={forPreset.map((c) => c.key)}
-        summary={presetSummary(forPreset)}
-        open={applyingPreset}
-        onOpenChange={setApplyingPreset}
-      />
+      {PresetDialog && (
+        <PresetDialog
+          items={forPreset.map((c) => c.key)}
+          summary={presetSummary(forPreset)}
+          open={applyingPreset}
+          onOpenChange={setApplyingPreset}
+        />
+      )}
       {sharing && (
         <ShareDialog file={sharing} open onOpenChange={(open) => !open && setSharing(null)} />
       )}

@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogTitle } from "@/components/ui/dialog";
 import { previewKind } from "@/lib/drive/preview-kind";
 import type { DriveApiError, DriveFile } from "@/lib/drive/types";
-import { formatBytes } from "@/lib/drive/upload-format";
+import { formatBytes } from "@/lib/format/numbers";
 import { cn } from "@/lib/utils";
 
 function fileUrl(file: DriveFile, what: "download" | "inline" | "text"): string {

@@ -26,10 +26,10 @@ import type { FolderListing } from "@/lib/drive/listing-types";
 import type { SortKey } from "@/lib/drive/schemas";
 import type { DriveFile, DriveFolder } from "@/lib/drive/types";
 import { cn } from "@/lib/utils";
-import { downloadHref, driveHref, zipHref } from "./drive-href";
+import { downloadHref, driveHref, zipHref } from "@/lib/drive/hrefs";
 import { FileIcon, FolderIcon, fileKind } from "./file-icon";
-import { formatBytes } from "./format";
-import { LocalDate } from "./local-date";
+import { formatBytes } from "@/lib/format/numbers";
+import { LocalDate } from "@/components/shared/local-date";
 
 export type BrowserItem =
   | { kind: "folder"; key: string; item: DriveFolder }

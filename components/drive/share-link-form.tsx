@@ -5,13 +5,10 @@ import { FormField } from "@/components/form-field";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Label } from "@/components/ui/label";
-import {
-  createShareLinkAction,
-  updateShareLinkAction,
-  type ShareFormState,
-} from "@/lib/drive/share-actions";
+import { createShareLinkAction, updateShareLinkAction } from "@/lib/drive/share-actions";
 import { SHARE_MAX_DOWNLOADS, SHARE_PASSWORD_MIN } from "@/lib/drive/share-schemas";
 import type { ShareLinkView } from "@/lib/drive/share-types";
+import type { FormState } from "@/lib/forms";
 
 type Mode = { kind: "create"; fileId: string } | { kind: "edit"; link: ShareLinkView };
 
@@ -41,7 +38,10 @@ export function ShareLinkForm({
 }) {
   const editing = mode.kind === "edit" ? mode.link : null;
   const action = editing ? updateShareLinkAction : createShareLinkAction;
-  const [state, formAction, pending] = useActionState<ShareFormState, FormData>(action, {});
+  const [state, formAction, pending] = useActionState<
+    FormState<string, { link: ShareLinkView }>,
+    FormData
+  >(action, {});
   const [expires, setExpires] = useState(toLocalInput(editing?.expiresAt ?? null));
   // Controlled, because React resets uncontrolled fields after every submission, and a refused
   // form must keep what the owner typed.

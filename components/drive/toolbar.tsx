@@ -5,8 +5,9 @@ import { useRouter } from "next/navigation";
 import type { ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
+import { Select } from "@/components/ui/select";
 import type { SortDir, SortKey } from "@/lib/drive/schemas";
-import { driveHref } from "./drive-href";
+import { driveHref } from "@/lib/drive/hrefs";
 
 export function SearchForm({ q, sort, dir }: { q?: string; sort: SortKey; dir: SortDir }) {
   return (
@@ -62,9 +63,8 @@ export function SortSelect({
       <label htmlFor="drive-sort" className="text-sm text-muted-foreground">
         Sort
       </label>
-      <select
+      <Select
         id="drive-sort"
-        className="h-10 rounded-md border border-input bg-card px-2 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
         value={`${sort}-${dir}`}
         onChange={(e) => {
           const [nextSort, nextDir] = e.target.value.split("-") as [SortKey, SortDir];
@@ -79,7 +79,7 @@ export function SortSelect({
         {!SORTS.some((s) => s.value === `${sort}-${dir}`) && (
           <option value={`${sort}-${dir}`}>Type (reversed)</option>
         )}
-      </select>
+      </Select>
     </div>
   );
 }

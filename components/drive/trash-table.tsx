@@ -20,8 +20,9 @@ import type { FormState } from "@/lib/forms";
 import type { JobView } from "@/lib/jobs/view";
 import { cn } from "@/lib/utils";
 import { FileIcon, FolderIcon } from "./file-icon";
-import { daysLeft, formatBytes } from "./format";
-import { LocalDate } from "./local-date";
+import { formatBytes } from "@/lib/format/numbers";
+import { daysLeft } from "@/lib/format/time";
+import { LocalDate } from "@/components/shared/local-date";
 
 const keyOf = (e: TrashEntry) => `${e.kind}:${e.item.id}`;
 

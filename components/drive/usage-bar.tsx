@@ -1,6 +1,6 @@
 import type { DriveUsage } from "@/lib/drive/types";
 import { cn } from "@/lib/utils";
-import { formatBytes } from "./format";
+import { formatBytes } from "@/lib/format/numbers";
 
 /** Storage used against the quota. Pending uploads count too: they reserve their size. */
 export function UsageBar({ usage, className }: { usage: DriveUsage; className?: string }) {

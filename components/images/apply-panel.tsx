@@ -3,11 +3,11 @@
 import { Download, FolderOpen, Play, RotateCcw } from "lucide-react";
 import Link from "next/link";
 import { useEffect, useState, useTransition } from "react";
-import { driveHref } from "@/components/drive/drive-href";
+import { driveHref } from "@/lib/drive/hrefs";
 import { JobProgress } from "@/components/jobs/job-progress";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { formatBytes } from "@/lib/drive/upload-format";
+import { formatBytes } from "@/lib/format/numbers";
 import { applyChainAction, resultInfoAction, type ResultInfo } from "@/lib/images/actions";
 import { Chain, type OutputOptions } from "@/lib/images/chain";
 import type { JobView } from "@/lib/jobs/view";

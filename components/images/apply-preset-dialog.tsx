@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { Select } from "@/components/ui/select";
 import {
   Dialog,
   DialogClose,
@@ -108,19 +109,14 @@ function ApplyPresetForm({ items }: { items: string[] }) {
           <label htmlFor="batch-preset" className="text-sm font-medium">
             Preset
           </label>
-          <select
-            id="batch-preset"
-            className="h-10 rounded-md border border-input bg-card px-2 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
-            value={presetId}
-            onChange={(e) => setPresetId(e.target.value)}
-          >
+          <Select id="batch-preset" value={presetId} onChange={(e) => setPresetId(e.target.value)}>
             {presets.map((p) => (
               <option key={p.id} value={p.id} disabled={!!p.problem}>
                 {p.name}
                 {p.problem ? " (outdated)" : ""}
               </option>
             ))}
-          </select>
+          </Select>
           {chosen && (
             <p className="text-xs text-muted-foreground">
               {chosen.chain.map((s) => stepInfo(s.kind).label).join(" → ")} · saved as{" "}

@@ -3,7 +3,7 @@
 import { CircleAlert, CircleCheck, Clock, Download, FolderOpen, LoaderCircle } from "lucide-react";
 import Link from "next/link";
 import { useCallback, useEffect, useState } from "react";
-import { driveHref } from "@/components/drive/drive-href";
+import { driveHref } from "@/lib/drive/hrefs";
 import { JobProgress } from "@/components/jobs/job-progress";
 import { Button } from "@/components/ui/button";
 import type { BatchItemView } from "@/lib/images/batch";

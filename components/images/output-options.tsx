@@ -3,6 +3,7 @@
 import { useId } from "react";
 import { OUTPUT_FORMATS } from "@/lib/images/catalog";
 import type { OutputOptions } from "@/lib/images/chain";
+import { Select } from "@/components/ui/select";
 
 // Format, quality and metadata of the file Apply writes. PNG is lossless, so it has no quality.
 
@@ -22,9 +23,9 @@ export function OutputOptionsForm({
         <label htmlFor={`${id}-format`} className="text-sm font-medium">
           Format
         </label>
-        <select
+        <Select
           id={`${id}-format`}
-          className="h-9 rounded-md border border-input bg-card px-2 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
+          size="sm"
           value={value.format}
           onChange={(e) =>
             onChange({ ...value, format: e.target.value as OutputOptions["format"] })
@@ -35,7 +36,7 @@ export function OutputOptionsForm({
               {f.label}
             </option>
           ))}
-        </select>
+        </Select>
         <label htmlFor={`${id}-quality`} className="text-sm font-medium">
           Quality
         </label>

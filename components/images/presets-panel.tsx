@@ -4,6 +4,7 @@ import { Bookmark, Pencil, Trash2 } from "lucide-react";
 import { useState, useTransition } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { Select } from "@/components/ui/select";
 import {
   Dialog,
   DialogClose,
@@ -58,9 +59,10 @@ export function PresetsPanel({
             Your presets
           </label>
           <div className="flex gap-2">
-            <select
+            <Select
               id="preset-select"
-              className="h-9 min-w-0 flex-1 rounded-md border border-input bg-card px-2 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
+              size="sm"
+              className="min-w-0 flex-1"
               value={selected}
               onChange={(e) => setSelected(e.target.value)}
             >
@@ -70,7 +72,7 @@ export function PresetsPanel({
                   {p.problem ? " (outdated)" : ""}
                 </option>
               ))}
-            </select>
+            </Select>
             <Button
               type="button"
               size="sm"

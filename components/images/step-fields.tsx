@@ -2,6 +2,7 @@
 
 import { useId, useState } from "react";
 import { Input } from "@/components/ui/input";
+import { Select } from "@/components/ui/select";
 import { stepInfo, type NumberParam } from "@/lib/images/catalog";
 import type { ChainStep } from "@/lib/images/chain";
 import { cn } from "@/lib/utils";
@@ -12,9 +13,6 @@ import { cn } from "@/lib/utils";
 
 type Values = Record<string, unknown>;
 export type StepChange = (step: ChainStep, group?: string) => void;
-
-const selectClass =
-  "h-9 w-full rounded-md border border-input bg-card px-2 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring";
 
 /** Fractions (unit "%") are edited as percentages. */
 function scale(param: NumberParam): number {
@@ -179,9 +177,10 @@ export function StepFields({
               <label htmlFor={`${id}-${c.key}`} className="text-xs font-medium">
                 {c.label}
               </label>
-              <select
+              <Select
                 id={`${id}-${c.key}`}
-                className={selectClass}
+                size="sm"
+                className="w-full"
                 value={String(values[c.key] ?? "")}
                 onChange={(e) => set(c.key, e.target.value, undefined)}
               >
@@ -190,7 +189,7 @@ export function StepFields({
                     {o.label}
                   </option>
                 ))}
-              </select>
+              </Select>
             </div>
           ))}
           {info.colors.map((c) => (

@@ -4,8 +4,8 @@ import { Upload } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, type ChangeEvent } from "react";
 import { Button } from "@/components/ui/button";
-import { UploadPanel } from "@/components/drive/uploader/upload-panel";
-import { useRefreshOnUpload, useUploader } from "@/components/drive/uploader/use-uploader";
+import { UploadPanel } from "@/components/uploads/upload-panel";
+import { useRefreshOnUpload, useUploader } from "@/components/uploads/use-uploader";
 
 /**
  * "Upload an image" on the Image Studio page: the Drive's own uploader (progress, resume, quota)

@@ -7,7 +7,7 @@ import { ProgressBar } from "@/components/ui/progress-bar";
 import { cancelJobAction } from "@/lib/jobs/actions";
 import type { JobView } from "@/lib/jobs/view";
 import { cn } from "@/lib/utils";
-import { useJob } from "./use-job";
+import { usePolledJob } from "./use-job";
 
 const STATUS_TEXT: Record<JobView["status"], string> = {
   queued: "Waiting for the job worker…",
@@ -34,7 +34,13 @@ export function JobProgress({
   onFinished?: (job: JobView) => void;
   className?: string;
 }) {
-  const { job, error } = useJob(jobId, initial, onFinished);
+  const { value: job, error } = usePolledJob<JobView>({
+    url: `/api/jobs/${encodeURIComponent(jobId)}`,
+    initial: initial ?? null,
+    read: (body) => body.job as JobView | undefined,
+    jobOf: (j) => j,
+    onFinished,
+  });
   const [cancelError, setCancelError] = useState<string | null>(null);
   const [cancelling, startCancel] = useTransition();
   const status = job?.status ?? "queued";

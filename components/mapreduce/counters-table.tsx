@@ -1,6 +1,5 @@
 import { C, FRAMEWORK, type Counters } from "@/lib/mapreduce/counters";
-import { formatBytes } from "@/lib/drive/upload-format";
-import { formatCount } from "./format";
+import { formatBytes, formatCount } from "@/lib/format/numbers";
 
 // The job's counters, Hadoop-style, with the combiner's saving spelled out.
 

@@ -2,12 +2,12 @@
 
 import { FileText, FolderOpen, Upload, X } from "lucide-react";
 import { useEffect, useId, useMemo, useRef, useState, type ChangeEvent } from "react";
-import { useUploader } from "@/components/drive/uploader/use-uploader";
+import { useUploader } from "@/components/uploads/use-uploader";
 import { Button } from "@/components/ui/button";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { Dialog, DialogContent, DialogDescription, DialogTitle } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
-import { formatBytes } from "@/lib/drive/upload-format";
+import { formatBytes } from "@/lib/format/numbers";
 import type { PickableFile } from "@/lib/mapreduce/files";
 
 // Chooses Drive files for a job: from the Drive (searchable list) or uploaded on the spot with the

@@ -52,7 +52,7 @@ export function JobActions({
               onClick={() =>
                 run(async () => {
                   const r = await rerunJobAction(jobId);
-                  if (r.ok && r.jobId) router.push(`/jobs/${r.jobId}`);
+                  if (r.ok && r.jobId) router.push(`/mapreduce/${r.jobId}`);
                   else setMessage({ ok: false, text: r.message ?? "The job could not start." });
                 })
               }
@@ -61,7 +61,7 @@ export function JobActions({
               Re-run
             </Button>
             <Button asChild variant="outline">
-              <Link href={`/jobs/new?from=${encodeURIComponent(jobId)}`}>
+              <Link href={`/mapreduce/new?from=${encodeURIComponent(jobId)}`}>
                 <Copy aria-hidden />
                 Clone and edit
               </Link>
@@ -75,7 +75,7 @@ export function JobActions({
                   return;
                 run(async () => {
                   const r = await deleteJobAction(jobId);
-                  if (r.ok) router.push("/jobs");
+                  if (r.ok) router.push("/mapreduce");
                   else
                     setMessage({ ok: false, text: r.message ?? "The job could not be deleted." });
                 });

@@ -1,21 +1,21 @@
 "use client";
 
-import { LocalDateTime } from "@/components/drive/local-date-time";
-import { downloadHref } from "@/components/drive/drive-href";
+import { LocalDateTime } from "@/components/shared/local-date-time";
+import { downloadHref } from "@/lib/drive/hrefs";
 import { Alert } from "@/components/ui/alert";
 import { ProgressBar } from "@/components/ui/progress-bar";
-import { formatBytes } from "@/lib/drive/upload-format";
+import { formatBytes } from "@/lib/format/numbers";
 import { BUILTIN_DOCS } from "@/lib/mapreduce/catalog";
 import type { MapReduceView } from "@/lib/mapreduce/view-types";
 import { CountersTable } from "./counters-table";
-import { formatMs } from "./format";
+import { formatMs } from "@/lib/format/time";
 import { JobActions } from "./job-actions";
 import { OutputPanel } from "./output-panel";
 import { PhaseCards } from "./phase-cards";
 import { ProgressChart } from "./progress-chart";
 import { StatusBadge } from "./status-badge";
 import { TasksTable } from "./tasks-table";
-import { useMapReduceJob } from "./use-mapreduce-job";
+import { usePolledJob } from "@/components/jobs/use-job";
 
 // One job, live: phases, the progress chart, counters, tasks with their logs, and the output.
 
@@ -47,7 +47,14 @@ function describe(view: MapReduceView): string {
 }
 
 export function JobDetail({ initial }: { initial: MapReduceView }) {
-  const { view, error, live, refresh } = useMapReduceJob(initial);
+  const poll = usePolledJob<MapReduceView>({
+    url: `/api/mapreduce/${encodeURIComponent(initial.job.id)}`,
+    initial,
+    read: (body) => body.view as MapReduceView | undefined,
+    jobOf: (v) => v.job,
+  });
+  const { error, live, refresh } = poll;
+  const view = poll.value ?? initial;
   const { job } = view;
   const origin = new Date(job.startedAt ?? job.createdAt).getTime();
   const end = new Date(job.finishedAt ?? view.generatedAt).getTime();

@@ -6,6 +6,7 @@ import { FormField } from "@/components/form-field";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Label } from "@/components/ui/label";
+import { Select as UiSelect } from "@/components/ui/select";
 import { submitJobAction } from "@/lib/mapreduce/actions";
 import { BUILTIN_DOCS } from "@/lib/mapreduce/catalog";
 import type { PickableFile } from "@/lib/mapreduce/files";
@@ -31,9 +32,6 @@ const KIND_LABEL: Record<JobKindChoice, string> = {
   user: "Your own programs",
 };
 
-const selectClass =
-  "h-10 w-full rounded-md border border-input bg-background px-3 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring";
-
 const PROGRAMS = ".py,.js,.mjs,.cjs,.sh,.pl,.rb,text/*";
 
 function Select({
@@ -57,12 +55,12 @@ function Select({
   return (
     <div className="grid gap-1.5">
       <Label htmlFor={id}>{label}</Label>
-      <select
+      <UiSelect
         id={id}
         name={name}
         value={value}
         onChange={(e) => onChange(e.target.value)}
-        className={selectClass}
+        className="w-full"
         aria-invalid={errors?.length ? true : undefined}
         aria-describedby={errors?.length ? `${id}-error` : hint ? `${id}-hint` : undefined}
       >
@@ -71,7 +69,7 @@ function Select({
             {o.label}
           </option>
         ))}
-      </select>
+      </UiSelect>
       {hint && (
         <p id={`${id}-hint`} className="text-xs text-muted-foreground">
           {hint}

@@ -1,9 +1,8 @@
 import { Download, FolderOpen } from "lucide-react";
-import { downloadHref, driveHref, zipHref } from "@/components/drive/drive-href";
+import { downloadHref, driveHref, zipHref } from "@/lib/drive/hrefs";
 import { Button } from "@/components/ui/button";
-import { formatBytes } from "@/lib/drive/upload-format";
+import { formatBytes, formatCount } from "@/lib/format/numbers";
 import type { MapReduceView } from "@/lib/mapreduce/view-types";
-import { formatCount } from "./format";
 
 // The result: each part file to download, all of them as a zip, the folder in the Drive, and the
 // first lines of the output.

@@ -1,7 +1,7 @@
 import { ProgressBar } from "@/components/ui/progress-bar";
-import { formatBytes } from "@/lib/drive/upload-format";
+import { formatBytes, formatCount } from "@/lib/format/numbers";
 import type { MapReduceView, PhaseView } from "@/lib/mapreduce/view-types";
-import { formatCount, formatMs } from "./format";
+import { formatMs } from "@/lib/format/time";
 
 // Map, shuffle and reduce side by side: tasks done of total, running, failed, and each phase's
 // wall time.

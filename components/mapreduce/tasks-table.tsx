@@ -4,10 +4,10 @@ import { ScrollText } from "lucide-react";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogTitle } from "@/components/ui/dialog";
-import { formatBytes } from "@/lib/drive/upload-format";
+import { formatBytes, formatCount } from "@/lib/format/numbers";
 import type { TaskView } from "@/lib/mapreduce/view-types";
 import { cn } from "@/lib/utils";
-import { formatCount, formatMs } from "./format";
+import { formatMs } from "@/lib/format/time";
 
 // Every task with its state, attempts, records and time; a task's log (the stderr of uploaded
 // programs) opens in a dialog.
@@ -39,7 +39,7 @@ function LogDialog({
       );
       const body = await res.text();
       if (res.ok) setText(body);
-      else setError(body || `The log could not be read (${res.status}).`);
+      else setError(errorMessage(body) ?? `The log could not be read (${res.status}).`);
     } catch {
       setError("The log could not be read. Check your connection.");
     }
@@ -152,4 +152,14 @@ export function TasksTable({ jobId, tasks }: { jobId: string; tasks: TaskView[] 
       {open && <LogDialog jobId={jobId} task={open} onClose={() => setOpen(null)} />}
     </div>
   );
+}
+
+/** The `message` of the API's JSON error body, if that is what came back. */
+function errorMessage(body: string): string | null {
+  try {
+    const message = (JSON.parse(body) as { message?: unknown }).message;
+    return typeof message === "string" ? message : null;
+  } catch {
+    return null;
+  }
 }

@@ -4,6 +4,7 @@ import { ArrowDownRight, ArrowUpRight, Download } from "lucide-react";
 import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Select } from "@/components/ui/select";
 import { RANGES, type RangeKey } from "@/lib/pulse/schemas";
 import { buckets, change, totals, window } from "@/lib/pulse/series";
 import type { Snapshot, TermRow } from "@/lib/pulse/view-types";
@@ -273,18 +274,14 @@ export function Dashboard({
           {others.length > 0 && (
             <label className="flex items-center gap-2 text-sm">
               <span className="text-muted-foreground">Compare with</span>
-              <select
-                value={compareId}
-                onChange={(e) => setCompareId(e.target.value)}
-                className="h-9 rounded-md border border-input bg-card px-2 text-sm"
-              >
+              <Select size="sm" value={compareId} onChange={(e) => setCompareId(e.target.value)}>
                 <option value="">—</option>
                 {others.map((o) => (
                   <option key={o.id} value={o.id}>
                     {o.name}
                   </option>
                 ))}
-              </select>
+              </Select>
             </label>
           )}
         </CardHeader>

@@ -2,7 +2,7 @@
 
 import { ExternalLink, X } from "lucide-react";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { LocalDateTime } from "@/components/drive/local-date-time";
+import { LocalDateTime } from "@/components/shared/local-date-time";
 import { Button } from "@/components/ui/button";
 import type { PostView } from "@/lib/pulse/view-types";
 import { cn } from "@/lib/utils";

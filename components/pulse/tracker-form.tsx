@@ -6,6 +6,7 @@ import { FormField } from "@/components/form-field";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Label } from "@/components/ui/label";
+import { Select } from "@/components/ui/select";
 import type { FormState } from "@/lib/forms";
 import type { TrackerDto } from "@/lib/pulse/schemas";
 import type { SourceKind } from "@/lib/pulse/types";
@@ -187,11 +188,11 @@ export function TrackerForm({
                       (one post per line: text, time, optional id, author, lang).
                     </p>
                   ) : (
-                    <select
+                    <Select
                       id="field-replayFileId"
                       name="replayFileId"
                       defaultValue={tracker?.replayFileId ?? replayFiles[0]?.id}
-                      className={cn(fieldClass, "h-10")}
+                      className="w-full"
                       aria-invalid={e.replayFileId ? true : undefined}
                     >
                       {replayFiles.map((f) => (
@@ -199,7 +200,7 @@ export function TrackerForm({
                           {f.name}
                         </option>
                       ))}
-                    </select>
+                    </Select>
                   )}
                   <Errors id="replayFileId-error" errors={e.replayFileId} />
                 </div>
@@ -230,15 +231,15 @@ export function TrackerForm({
       <div className="grid gap-4 sm:grid-cols-3">
         <div className="grid gap-1.5">
           <Label htmlFor="field-scorer">Sentiment scorer</Label>
-          <select
+          <Select
             id="field-scorer"
             name="scorer"
             defaultValue={tracker?.scorer ?? "wink"}
-            className={cn(fieldClass, "h-10")}
+            className="w-full"
           >
             <option value="wink">wink-sentiment (emoji, negation)</option>
             <option value="afinn">Plain AFINN (baseline)</option>
-          </select>
+          </Select>
           <Errors id="scorer-error" errors={e.scorer} />
         </div>
         <FormField

@@ -27,8 +27,8 @@ export const APPS: AppEntry[] = [
     available: true,
   },
   {
-    name: "Jobs",
-    href: "/jobs",
+    name: "MapReduce",
+    href: "/mapreduce",
     icon: Cpu,
     summary: "Run MapReduce jobs on your data with live progress per phase.",
     available: true,

@@ -4,7 +4,9 @@ import { db } from "@/lib/db/client";
 import { makeFolder, makeUser, removeUsers } from "@/lib/drive/test-helpers";
 import { startAppExecutor } from "@/lib/executor/testing/app-rig";
 import { resetExecutorTables, testClient, testKeys } from "@/lib/executor/testing/harness";
+import * as batch from "@/lib/images/batch";
 import { createBatch, listBatchItems, resolveSelection } from "@/lib/images/batch";
+import * as results from "@/lib/images/results";
 import { defaultStep } from "@/lib/images/catalog";
 import {
   putImage,
@@ -19,7 +21,7 @@ import {
 
 const keys = testKeys();
 vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
-const { inngest } = await import("@/inngest/client");
+const { inngest } = await import("@/lib/events/client");
 const { applyImageBatch } = await import("./apply-image-batch");
 
 let rig: Awaited<ReturnType<typeof startAppExecutor>>;
@@ -27,7 +29,7 @@ let alice = "";
 let bob = "";
 beforeAll(async () => {
   await resetExecutorTables();
-  rig = await startAppExecutor(inngest, [applyImageBatch], keys);
+  rig = await startAppExecutor(inngest, [applyImageBatch], keys, undefined, { backoffBaseMs: 20 });
   alice = await makeUser();
   bob = await makeUser();
 });
@@ -44,6 +46,52 @@ const chain = [
 const output = { format: "webp" as const, quality: 70, keepMetadata: false };
 
 describe("apply-image-batch", () => {
+  it("never writes an internal error's text into the job or an item, only the request id", async () => {
+    // The faults stand for outages inside steps: nothing real fails on demand.
+    const image = await putImage(alice, "one.jpg", await testJpeg(40, 30));
+    const send = async (jobId: string, requestId: string) =>
+      testClient(keys, rig.eventPort).send({
+        name: "stratus/image.batch",
+        data: { jobId, userId: alice, chain, output, requestId },
+      });
+
+    // An image whose step keeps failing: the item says so, without the internal text.
+    const itemSpy = vi
+      .spyOn(batch, "processBatchItem")
+      .mockRejectedValue(new Error("Deadlock found when trying to get lock (pw hunter2)"));
+    try {
+      const job = await createBatch(alice, [{ id: image.id, name: image.name }]);
+      const requestId = `req-item-${job.id.slice(-8)}`;
+      await send(job.id, requestId);
+      const done = await waitForJob(job.id);
+      expect(done.status).toBe("failed");
+      const [item] = (await listBatchItems(alice, job.id)) ?? [];
+      expect(item?.error).toBe(
+        `A server problem stopped this image. The original is unchanged. (Request id: ${requestId}.)`,
+      );
+      expect(`${done.error} ${item?.error}`).not.toMatch(/hunter2|Deadlock/);
+    } finally {
+      itemSpy.mockRestore();
+    }
+
+    // The batch itself failing (here before any image): the job's onFailure writes the message.
+    const startSpy = vi
+      .spyOn(results, "studioFolder")
+      .mockRejectedValue(new Error("connect ECONNREFUSED 10.9.9.9:3306 (pw hunter2)"));
+    try {
+      const job = await createBatch(alice, [{ id: image.id, name: image.name }]);
+      const requestId = `req-batch-${job.id.slice(-8)}`;
+      await send(job.id, requestId);
+      const done = await waitForJob(job.id);
+      expect(done.status).toBe("failed");
+      expect(done.error).toBe(
+        `The batch stopped because of a server problem. Images already saved are in Image Studio. (Request id: ${requestId}.)`,
+      );
+    } finally {
+      startSpy.mockRestore();
+    }
+  });
+
   it("processes every image, reports the corrupt one by name and saves the rest", async () => {
     const folder = await makeFolder(alice, "Holiday");
     const names = ["beach.jpg", "dunes.jpg", "harbour.jpg", "sunset.jpg"];

@@ -1,6 +1,6 @@
 import { NonRetriableError } from "inngest";
-import { inngest } from "@/inngest/client";
-import { imageBatchRequested, jobCancelRequested } from "@/inngest/events";
+import { inngest } from "@/lib/events/client";
+import { imageBatchRequested, jobCancelRequested } from "@/lib/events/events";
 import { clip } from "@/lib/images/apply";
 import {
   BATCH_CONCURRENCY,
@@ -12,8 +12,11 @@ import {
 import { ImageBatchData } from "@/lib/images/job-schemas";
 import { studioFolder } from "@/lib/images/results";
 import { failJob, startJob, succeedJob } from "@/lib/jobs/jobs";
+import { userMessage } from "@/lib/server/errors";
 
 const ITEM_FAILURE = "A server problem stopped this image. The original is unchanged.";
+const BATCH_FAILURE =
+  "The batch stopped because of a server problem. Images already saved are in Image Studio.";
 
 // Image Studio's batch: a preset over many images, one step per image, BATCH_CONCURRENCY at a
 // time. An image that fails is recorded on its item with the reason and the others go on; the job
@@ -25,13 +28,10 @@ export const applyImageBatch = inngest.createFunction(
     concurrency: { limit: 2 },
     triggers: [imageBatchRequested],
     cancelOn: [{ event: jobCancelRequested, match: "data.jobId" }],
-    onFailure: async ({ event }) => {
+    onFailure: async ({ event, error }) => {
       const jobId = (event.data.event.data as { jobId?: unknown }).jobId;
       if (typeof jobId !== "string") return;
-      await failJob(
-        jobId,
-        "The batch stopped because of a server problem. Images already saved are in Image Studio.",
-      );
+      await failJob(jobId, userMessage(error, BATCH_FAILURE));
     },
   },
   async ({ event, step }) => {
@@ -66,10 +66,11 @@ export const applyImageBatch = inngest.createFunction(
                 folderId: start.folderId,
               }),
             );
-          } catch {
+          } catch (error) {
             // Out of retries (the store or the database kept failing): this image is lost, the
             // others are not.
-            await step.run(`image-${item.position}-failed`, () => failItem(item.id, ITEM_FAILURE));
+            const message = userMessage(error, ITEM_FAILURE);
+            await step.run(`image-${item.position}-failed`, () => failItem(item.id, message));
           }
         }),
       );

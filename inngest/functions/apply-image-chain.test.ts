@@ -12,6 +12,7 @@ import {
   testJpeg,
   waitForJob,
 } from "@/lib/images/testing/fixtures";
+import * as pipeline from "@/lib/images/pipeline";
 import { createJob, markJobCancelled } from "@/lib/jobs/jobs";
 
 // Apply through the real local executor and the real store: the function reads the original,
@@ -19,7 +20,7 @@ import { createJob, markJobCancelled } from "@/lib/jobs/jobs";
 
 const keys = testKeys();
 vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
-const { inngest } = await import("@/inngest/client");
+const { inngest } = await import("@/lib/events/client");
 const { applyImageChain } = await import("./apply-image-chain");
 
 let rig: Awaited<ReturnType<typeof startAppExecutor>>;
@@ -27,7 +28,7 @@ let alice = "";
 let bob = "";
 beforeAll(async () => {
   await resetExecutorTables();
-  rig = await startAppExecutor(inngest, [applyImageChain], keys);
+  rig = await startAppExecutor(inngest, [applyImageChain], keys, undefined, { backoffBaseMs: 20 });
   alice = await makeUser();
   bob = await makeUser();
 });
@@ -61,6 +62,33 @@ async function runsOf() {
 }
 
 describe("apply-image-chain", () => {
+  it("never writes an internal error's text into the job, only a message with the request id", async () => {
+    // The fault stands for a bug deep inside the render: nothing real fails on demand.
+    const secret = "ENOSPC: /var/lib/stratus/tmp/vips-3.v (pw hunter2)";
+    const spy = vi.spyOn(pipeline, "renderChain").mockRejectedValue(new Error(secret));
+    try {
+      const file = await putImage(alice, "photo.jpg", await testJpeg(40, 30));
+      const job = await createJob(alice, "image.apply");
+      const requestId = `req-apply-${job.id.slice(-8)}`;
+      await send({
+        jobId: job.id,
+        userId: alice,
+        fileId: file.id,
+        chain: chain(),
+        output,
+        requestId,
+      });
+      const done = await waitForJob(job.id);
+      expect(done.status).toBe("failed");
+      expect(done.error).toBe(
+        `The image could not be processed because of a server problem. Your original is unchanged; try again in a moment. (Request id: ${requestId}.)`,
+      );
+      expect(done.error).not.toMatch(/hunter2|ENOSPC|vips/);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it("renders the original at full resolution into the Image Studio folder", async () => {
     const original = await testJpeg(400, 300);
     const file = await putImage(alice, "photo.jpg", original);

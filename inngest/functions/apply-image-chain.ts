@@ -1,9 +1,10 @@
 import { NonRetriableError } from "inngest";
-import { inngest } from "@/inngest/client";
-import { imageApplyRequested, jobCancelRequested } from "@/inngest/events";
-import { runApplyJob, UserFacingFailure } from "@/lib/images/apply";
+import { inngest } from "@/lib/events/client";
+import { imageApplyRequested, jobCancelRequested } from "@/lib/events/events";
+import { runApplyJob } from "@/lib/images/apply";
 import { ImageApplyData } from "@/lib/images/job-schemas";
 import { failJob } from "@/lib/jobs/jobs";
+import { isUserFacing, userMessage } from "@/lib/server/errors";
 
 const GENERIC_FAILURE =
   "The image could not be processed because of a server problem. Your original is unchanged; try again in a moment.";
@@ -25,8 +26,7 @@ export const applyImageChain = inngest.createFunction(
     onFailure: async ({ event, error }) => {
       const jobId = (event.data.event.data as { jobId?: unknown }).jobId;
       if (typeof jobId !== "string") return;
-      const userFacing = error.name === "NonRetriableError" || error.name === "UserFacingFailure";
-      await failJob(jobId, userFacing ? error.message : GENERIC_FAILURE);
+      await failJob(jobId, userMessage(error, GENERIC_FAILURE));
     },
   },
   async ({ event, step }) => {
@@ -40,7 +40,8 @@ export const applyImageChain = inngest.createFunction(
       try {
         return await runApplyJob(data.data);
       } catch (err) {
-        if (err instanceof UserFacingFailure) throw new NonRetriableError(err.message);
+        // runApplyJob already failed the job with the message; retrying would not change it.
+        if (isUserFacing(err)) throw new NonRetriableError(err.message, { cause: err });
         throw err;
       }
     });

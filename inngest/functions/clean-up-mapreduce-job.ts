@@ -1,5 +1,5 @@
-import { inngest } from "@/inngest/client";
-import { jobCancelRequested } from "@/inngest/events";
+import { inngest } from "@/lib/events/client";
+import { jobCancelRequested } from "@/lib/events/events";
 import { cancelEmrJob } from "@/lib/mapreduce/emr/run-steps";
 import { cleanUpJob } from "@/lib/mapreduce/execute";
 import { getMapReduceJobForRun } from "@/lib/mapreduce/store";

@@ -10,6 +10,7 @@ import {
   testClient,
   testKeys,
 } from "@/lib/executor/testing/harness";
+import * as trash from "@/lib/drive/trash";
 import { createJob, getJob, markJobCancelled } from "@/lib/jobs/jobs";
 import { newObjectKey } from "@/lib/storage/keys";
 import { headObject } from "@/lib/storage/objects";
@@ -22,8 +23,8 @@ import { putDirect } from "@/lib/storage/test-helpers";
 const keys = testKeys();
 vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
 vi.stubEnv("INNGEST_EVENT_KEY", keys.eventKey);
-const { inngest } = await import("@/inngest/client");
-const { jobCancelRequested, trashEmptyRequested } = await import("@/inngest/events");
+const { inngest } = await import("@/lib/events/client");
+const { jobCancelRequested, trashEmptyRequested } = await import("@/lib/events/events");
 const { emptyTrashJob, EMPTY_TRASH_BATCH } = await import("./empty-trash");
 
 const users: string[] = [];
@@ -87,6 +88,31 @@ const finished = (ownerId: string, jobId: string) =>
   });
 
 describe("empty-trash", () => {
+  it("never writes an internal error's text into the job, only a message with the request id", async () => {
+    const rig = await startAppExecutor(inngest, [emptyTrashJob], keys, undefined, {
+      backoffBaseMs: 20,
+    });
+    cleanups.push(rig.stop);
+    // The fault stands for a bug or an outage deep inside a step: nothing real fails on demand.
+    const secret = "Can't reach database server at `10.1.2.3:3306` (user stratus, pw hunter2)";
+    vi.spyOn(trash, "purgeTrashBatch").mockRejectedValue(new Error(secret));
+    cleanups.push(async () => void vi.restoreAllMocks());
+    const owner = await newUser();
+    await fillTrash(owner, 2);
+    const job = await createJob(owner, "drive.empty-trash");
+    const requestId = `req-trash-${job.id.slice(-8)}`;
+    await testClient(keys, rig.eventPort, "stratus").send({
+      name: "stratus/drive.trash.empty",
+      data: { jobId: job.id, ownerId: owner, requestId },
+    });
+    const done = await finished(owner, job.id);
+    expect(done.status).toBe("failed");
+    expect(done.error).toBe(
+      `The trash could not be emptied because of a server problem. Try again in a moment. (Request id: ${requestId}.)`,
+    );
+    expect(done.error).not.toMatch(/hunter2|10\.1\.2\.3|database/);
+  });
+
   it("deletes the owner's trash in slices, reporting progress, and nobody else's", async () => {
     const rig = await startAppExecutor(inngest, [emptyTrashJob], keys);
     cleanups.push(rig.stop);

@@ -1,24 +1,20 @@
 import { type FailureEventArgs } from "inngest";
-import { z } from "zod";
-import { inngest } from "@/inngest/client";
-import { jobCancelRequested, trashEmptyRequested } from "@/inngest/events";
+import { inngest } from "@/lib/events/client";
+import { jobCancelRequested, trashEmptyRequested } from "@/lib/events/events";
+import { emptyTrashSliceDelayMs } from "@/lib/drive/config";
 import { countTrash, emptiedMessage, purgeTrashBatch } from "@/lib/drive/trash";
 import { failJob, reportProgress, startJob, succeedJob } from "@/lib/jobs/jobs";
+import { userMessage } from "@/lib/server/errors";
+
+const NOT_EMPTIED =
+  "The trash could not be emptied because of a server problem. Try again in a moment.";
 
 // Rows (and their objects) deleted per step: S3's DeleteObjects takes 1,000 keys, and a slice of
 // 500 stays well under a second, so a cancel or a worker restart loses little.
 export const EMPTY_TRASH_BATCH = 500;
 
-// A pause before each slice, 0 unless set: spreads a huge purge out on a store that rate-limits
-// deletes, and lets the worker-kill test stop a worker between slices.
-const pauseMs = () =>
-  z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(60_000)
-    .default(0)
-    .parse(process.env.EMPTY_TRASH_SLICE_DELAY_MS);
+// A pause before each slice (EMPTY_TRASH_SLICE_DELAY_MS, lib/drive/config.ts).
+const pauseMs = () => emptyTrashSliceDelayMs();
 
 export const emptyTrashJob = inngest.createFunction(
   {
@@ -28,7 +24,7 @@ export const emptyTrashJob = inngest.createFunction(
     cancelOn: [{ event: jobCancelRequested, match: "data.jobId" }],
     onFailure: async ({ event, error }: FailureEventArgs) => {
       const { jobId } = trashEmptyRequested.schema.parse(event.data.event.data);
-      await failJob(jobId, `The trash could not be emptied: ${error.message}`);
+      await failJob(jobId, userMessage(error, NOT_EMPTIED));
     },
   },
   async ({ event, step }) => {

@@ -11,8 +11,8 @@ import type { IncomingPost } from "@/lib/pulse/types";
 const keys = testKeys();
 vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
 vi.stubEnv("INNGEST_EVENT_KEY", keys.eventKey);
-const { inngest } = await import("@/inngest/client");
-const { pulsePostsReceived } = await import("@/inngest/events");
+const { inngest } = await import("@/lib/events/client");
+const { pulsePostsReceived } = await import("@/lib/events/events");
 const { pulseConsume } = await import("./pulse-consume");
 
 const users: string[] = [];

@@ -1,5 +1,5 @@
-import { inngest } from "@/inngest/client";
-import { pulsePostsReceived } from "@/inngest/events";
+import { inngest } from "@/lib/events/client";
+import { pulsePostsReceived } from "@/lib/events/events";
 import { storeBatch } from "@/lib/pulse/consume";
 
 // Pulse's consumer: one listener batch → scored posts and per-minute aggregates, in one

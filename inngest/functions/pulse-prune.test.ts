@@ -7,7 +7,7 @@ import { databaseUrl, resetExecutorTables, testKeys } from "@/lib/executor/testi
 
 const keys = testKeys();
 vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
-const { inngest } = await import("@/inngest/client");
+const { inngest } = await import("@/lib/events/client");
 const { pulsePrune } = await import("./pulse-prune");
 
 const cleanups: (() => Promise<void>)[] = [];

@@ -1,4 +1,4 @@
-import { inngest } from "@/inngest/client";
+import { inngest } from "@/lib/events/client";
 import { prunePosts } from "@/lib/pulse/prune";
 
 // Pulse retention, hourly: raw posts past their tracker's retentionDays or beyond its

@@ -5,7 +5,7 @@ import { databaseUrl, resetExecutorTables, testKeys } from "@/lib/executor/testi
 
 const keys = testKeys();
 vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
-const { inngest } = await import("@/inngest/client");
+const { inngest } = await import("@/lib/events/client");
 const { purgeTrash } = await import("./purge-trash");
 
 const cleanups: (() => Promise<void>)[] = [];

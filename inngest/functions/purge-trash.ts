@@ -1,4 +1,4 @@
-import { inngest } from "@/inngest/client";
+import { inngest } from "@/lib/events/client";
 import { driveConfig } from "@/lib/drive/config";
 import { purgeTrashOlderThan } from "@/lib/drive/trash";
 

@@ -38,7 +38,7 @@ vi.stubEnv("EMR_SECRET_ACCESS_KEY", s3Keys.secretAccessKey);
 vi.stubEnv("EMR_S3_ENDPOINT", process.env.S3_ENDPOINT!);
 vi.stubEnv("EMR_POLL_SECONDS", "1");
 vi.stubEnv("MAPREDUCE_WORK_DIR", `/tmp/stratus-mr-emr-${process.pid}`);
-const { inngest } = await import("@/inngest/client");
+const { inngest } = await import("@/lib/events/client");
 const { runMapReduceJob } = await import("./run-mapreduce-job");
 const { cleanUpMapReduceJob } = await import("./clean-up-mapreduce-job");
 const { recipeFromInput, startMapReduceJob } = await import("@/lib/mapreduce/submit");

@@ -12,6 +12,7 @@ import {
 } from "@/lib/executor/testing/harness";
 import { putImage, readObject, waitForJob } from "@/lib/images/testing/fixtures";
 import { markJobCancelled } from "@/lib/jobs/jobs";
+import { runWithRequestId } from "@/lib/log/context";
 import { expected, fixture } from "@/lib/mapreduce/test-helpers";
 
 // Jobs through the real local executor, the real store and a loopback SMTP server: the Drive
@@ -26,13 +27,15 @@ vi.stubEnv("INNGEST_BASE_URL", `http://127.0.0.1:${eventPort}`);
 // Small chunks: a 199-byte input becomes several map tasks.
 vi.stubEnv("MAPREDUCE_CHUNK_BYTES", "64");
 vi.stubEnv("MAPREDUCE_WORK_DIR", `/tmp/stratus-mr-fn-${process.pid}`);
-const { inngest } = await import("@/inngest/client");
+const { inngest } = await import("@/lib/events/client");
 const { runMapReduceJob } = await import("./run-mapreduce-job");
 const { cleanUpMapReduceJob } = await import("./clean-up-mapreduce-job");
 const { sendEmail } = await import("./send-email");
 const { recipeFromInput, startMapReduceJob } = await import("@/lib/mapreduce/submit");
 const { getMapReduceJob } = await import("@/lib/mapreduce/store");
-const { jobDirOf } = await import("@/lib/mapreduce/execute");
+const execute = await import("@/lib/mapreduce/execute");
+const { jobDirOf } = execute;
+const { PlanError } = await import("@/lib/mapreduce/plan");
 
 let rig: Awaited<ReturnType<typeof startAppExecutor>>;
 let smtp: Awaited<ReturnType<typeof startTestSmtpServer>>;
@@ -47,6 +50,7 @@ beforeAll(async () => {
     [runMapReduceJob, cleanUpMapReduceJob, sendEmail],
     keys,
     eventPort,
+    { backoffBaseMs: 20 },
   );
   alice = await makeUser();
   bob = await makeUser();
@@ -109,6 +113,32 @@ const bodyOf = (raw: string) =>
     .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 
 describe("run-mapreduce-job", () => {
+  it("never writes an internal error's text into the job; the owner's own problems it does", async () => {
+    const input = await putFixture(alice, "docs.tsv", "docs.tsv");
+    const form = { kind: "word-count", inputs: [input.id] };
+    // The faults stand for a bug and for a job that cannot be planned: nothing fails on demand.
+    const spy = vi.spyOn(execute, "prepareJob");
+    try {
+      spy.mockRejectedValue(new Error("EACCES: /srv/stratus/mapreduce/… (pw hunter2)"));
+      const requestId = "req-mapreduce-internal";
+      const jobId = await runWithRequestId(requestId, () => submit(alice, form));
+      const done = await waitForJob(jobId, 30_000);
+      expect(done.status).toBe("failed");
+      expect(done.error).toBe(
+        `The job stopped because of a server problem. Run it again; if it keeps failing, tell your administrator. (Request id: ${requestId}.)`,
+      );
+
+      spy.mockRejectedValue(new PlanError("The program map.py is missing from the job."));
+      const planned = await waitForJob(await submit(alice, form), 30_000);
+      expect(planned).toMatchObject({
+        status: "failed",
+        error: "The program map.py is missing from the job.",
+      });
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it("runs word count over a Drive file in several tasks and e-mails a working link", async () => {
     const input = await putFixture(alice, "docs.tsv", "docs.tsv");
     const jobId = await submit(alice, {

@@ -1,12 +1,10 @@
 import { NonRetriableError } from "inngest";
-import { inngest } from "@/inngest/client";
-import { emailRequested, jobCancelRequested, mapReduceRequested } from "@/inngest/events";
+import { inngest } from "@/lib/events/client";
+import { emailRequested, jobCancelRequested, mapReduceRequested } from "@/lib/events/events";
 import { failJob, startJob, succeedJob } from "@/lib/jobs/jobs";
 import { failureEmail, successEmail } from "@/lib/mapreduce/email";
-import { PlanError } from "@/lib/mapreduce/engine";
 import {
   cleanUpJob,
-  JobRunError,
   prepareJob,
   recordShuffle,
   runTaskStep,
@@ -14,9 +12,9 @@ import {
   type TaskStepResult,
 } from "@/lib/mapreduce/execute";
 import { MapReduceRunEvent } from "@/lib/mapreduce/event-schemas";
-import { OutputError } from "@/lib/mapreduce/outputs";
 import { getMapReduceJobForRun } from "@/lib/mapreduce/store";
 import { runOnEmr } from "@/lib/mapreduce/emr/run-steps";
+import { isUserFacing, userMessage } from "@/lib/server/errors";
 
 // A MapReduce job on the local engine: prepare (download, plan), the map tasks as parallel steps,
 // the shuffle's totals, the reduce tasks as parallel steps, then store the results and e-mail
@@ -26,12 +24,8 @@ import { runOnEmr } from "@/lib/mapreduce/emr/run-steps";
 
 export const MAX_TASK_ATTEMPTS = 3;
 
-/** Errors whose message is meant for the owner; anything else is reported generically. */
-const USER_ERRORS = new Set(["JobRunError", "OutputError", "PlanError", "EmrStepError"]);
-const userMessage = (error: unknown) =>
-  error instanceof JobRunError || error instanceof OutputError || error instanceof PlanError
-    ? error.message
-    : null;
+const SERVER_PROBLEM =
+  "The job stopped because of a server problem. Run it again; if it keeps failing, tell your administrator.";
 
 const failureCause = (f: Extract<TaskStepResult, { cancelled: false }>) =>
   `${f.taskId.startsWith("m-") ? "Map" : "Reduce"} task ${f.taskId} failed after ` +
@@ -50,9 +44,7 @@ export const runMapReduceJob = inngest.createFunction(
       const parsed = MapReduceRunEvent.safeParse(event.data.event.data);
       if (!parsed.success) return;
       const { jobId, ownerId } = parsed.data;
-      const cause = USER_ERRORS.has(error.name)
-        ? error.message
-        : "The job stopped because of a server problem. Run it again; if it keeps failing, tell your administrator.";
+      const cause = userMessage(error, SERVER_PROBLEM);
       const failed = await step.run("fail", async () => {
         await cleanUpJob(jobId);
         return failJob(jobId, cause);
@@ -96,9 +88,9 @@ export const runMapReduceJob = inngest.createFunction(
         try {
           return { ok: true as const, ...(await prepareJob(jobId, ownerId)) };
         } catch (error) {
-          const message = userMessage(error);
-          if (message === null) throw error;
-          return { ok: false as const, cause: message };
+          // The owner's to fix (a missing program or input): fail now rather than retry.
+          if (!isUserFacing(error)) throw error;
+          return { ok: false as const, cause: error.message };
         }
       });
       if (!prepared.ok) return fail(prepared.cause);
@@ -159,9 +151,8 @@ export const runMapReduceJob = inngest.createFunction(
         await cleanUpJob(jobId);
         return { ok: true as const };
       } catch (error) {
-        const message = userMessage(error);
-        if (message === null) throw error;
-        return { ok: false as const, cause: message };
+        if (!isUserFacing(error)) throw error;
+        return { ok: false as const, cause: error.message };
       }
     });
     if (!stored.ok) return fail(stored.cause);

@@ -7,7 +7,7 @@ import { resetExecutorTables, testClient, testKeys } from "@/lib/executor/testin
 // modules are imported after the keys are in place.
 const keys = testKeys();
 vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
-const { inngest } = await import("@/inngest/client");
+const { inngest } = await import("@/lib/events/client");
 const { sendEmail } = await import("./send-email");
 
 const cleanups: (() => Promise<void>)[] = [];

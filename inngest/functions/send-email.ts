@@ -1,5 +1,5 @@
-import { inngest } from "@/inngest/client";
-import { emailRequested } from "@/inngest/events";
+import { inngest } from "@/lib/events/client";
+import { emailRequested } from "@/lib/events/events";
 import { deliverEmail } from "@/lib/email/deliver";
 
 export const sendEmail = inngest.createFunction(

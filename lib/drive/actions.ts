@@ -1,8 +1,9 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { currentUser, SESSION_ENDED } from "@/lib/auth/session";
-import { fieldErrors, type FormState } from "@/lib/forms";
+import { z } from "zod";
+import type { FormState } from "@/lib/forms";
+import { userAction } from "@/lib/server/action";
 import { moveItems, renameItem } from "./files";
 import { createFolder, listChildFolders } from "./folders";
 import type { Crumb } from "./listing-types";
@@ -12,13 +13,15 @@ import {
   itemsSchema,
   moveSchema,
   renameSchema,
+  type ItemRef,
 } from "./schemas";
 import { startEmptyTrash } from "./empty-trash";
 import { deleteForever, restoreItems, trashItems } from "./trash";
 import type { DriveFolder } from "./types";
 
-// Drive's server actions. Each parses its input, checks the session itself (an action is a public
-// endpoint) and passes the signed-in user's id down, which scopes every query.
+// Drive's server actions, through the one action front door (lib/server/action.ts): the session
+// is checked and the input parsed before each body runs, with the signed-in user's id passed
+// down to scope every query.
 
 function refresh() {
   // The layout segment covers /drive and /drive/trash.
@@ -35,108 +38,108 @@ function text(formData: FormData, name: string): string | undefined {
   return typeof v === "string" ? v : undefined;
 }
 
-export async function createFolderAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const user = await currentUser();
-  if (!user) return { message: SESSION_ENDED };
-  const parsed = createFolderSchema.safeParse({
-    parentId: text(formData, "parentId"),
-    name: text(formData, "name"),
-  });
-  if (!parsed.success) return { errors: fieldErrors(parsed.error), message: "Folder not created." };
-  const result = await createFolder(user.id, parsed.data.parentId, parsed.data.name);
-  if (!result.ok) {
-    return result.reason === "name-taken"
-      ? { errors: { name: [result.message] }, message: "Folder not created." }
-      : { message: result.message };
-  }
-  refresh();
-  return { ok: true, message: `Created “${result.folder.name}”.` };
-}
+export const createFolderAction = userAction(
+  {
+    schema: createFolderSchema,
+    input: (_prev: FormState, formData: FormData) => ({
+      parentId: text(formData, "parentId"),
+      name: text(formData, "name"),
+    }),
+    invalid: "Folder not created.",
+  },
+  async (input, user): Promise<FormState> => {
+    const result = await createFolder(user.id, input.parentId, input.name);
+    if (!result.ok) {
+      return result.reason === "name-taken"
+        ? { errors: { name: [result.message] }, message: "Folder not created." }
+        : { message: result.message };
+    }
+    refresh();
+    return { ok: true, message: `Created “${result.folder.name}”.` };
+  },
+);
 
-export async function renameAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const user = await currentUser();
-  if (!user) return { message: SESSION_ENDED };
-  const parsed = renameSchema.safeParse({
-    item: text(formData, "item"),
-    name: text(formData, "name"),
-  });
-  if (!parsed.success) return { errors: fieldErrors(parsed.error), message: "Not renamed." };
-  const result = await renameItem(user.id, parsed.data.item, parsed.data.name);
-  if (!result.ok) {
-    return result.reason === "name-taken"
-      ? { errors: { name: [result.message] }, message: "Not renamed." }
-      : { message: result.message };
-  }
-  refresh();
-  return { ok: true, message: result.message };
-}
+export const renameAction = userAction(
+  {
+    schema: renameSchema,
+    input: (_prev: FormState, formData: FormData) => ({
+      item: text(formData, "item"),
+      name: text(formData, "name"),
+    }),
+    invalid: "Not renamed.",
+  },
+  async (input, user): Promise<FormState> => {
+    const result = await renameItem(user.id, input.item, input.name);
+    if (!result.ok) {
+      return result.reason === "name-taken"
+        ? { errors: { name: [result.message] }, message: "Not renamed." }
+        : { message: result.message };
+    }
+    refresh();
+    return { ok: true, message: result.message };
+  },
+);
 
-export async function moveAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  const user = await currentUser();
-  if (!user) return { message: SESSION_ENDED };
-  const parsed = moveSchema.safeParse({
-    items: formItems(formData),
-    targetId: text(formData, "targetId"),
-  });
-  if (!parsed.success) return { errors: fieldErrors(parsed.error), message: "Nothing moved." };
-  const result = await moveItems(user.id, parsed.data.items, parsed.data.targetId);
-  if (!result.ok) return { message: result.message };
-  refresh();
-  return { ok: true, message: result.message };
-}
+export const moveAction = userAction(
+  {
+    schema: moveSchema,
+    input: (_prev: FormState, formData: FormData) => ({
+      items: formItems(formData),
+      targetId: text(formData, "targetId"),
+    }),
+    invalid: "Nothing moved.",
+  },
+  async (input, user): Promise<FormState> => {
+    const result = await moveItems(user.id, input.items, input.targetId);
+    if (!result.ok) return { message: result.message };
+    refresh();
+    return { ok: true, message: result.message };
+  },
+);
 
-async function onItems(
-  formData: FormData,
+/** Trash, restore and delete forever: the same selection form, a different operation. */
+function onItems(
   failure: string,
-  run: (
-    ownerId: string,
-    items: ReturnType<typeof itemsSchema.parse>["items"],
-  ) => Promise<{
-    ok: boolean;
-    message: string;
-  }>,
-): Promise<FormState> {
-  const user = await currentUser();
-  if (!user) return { message: SESSION_ENDED };
-  const parsed = itemsSchema.safeParse({ items: formItems(formData) });
-  if (!parsed.success) return { errors: fieldErrors(parsed.error), message: failure };
-  const result = await run(user.id, parsed.data.items);
-  if (result.ok) refresh();
-  return { ok: result.ok, message: result.message };
+  run: (ownerId: string, items: ItemRef[]) => Promise<{ ok: boolean; message: string }>,
+) {
+  return userAction(
+    {
+      schema: itemsSchema,
+      input: (_prev: FormState, formData: FormData) => ({ items: formItems(formData) }),
+      invalid: failure,
+    },
+    async ({ items }, user): Promise<FormState> => {
+      const result = await run(user.id, items);
+      if (result.ok) refresh();
+      return { ok: result.ok, message: result.message };
+    },
+  );
 }
 
-export async function trashAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  return onItems(formData, "Nothing moved to the trash.", trashItems);
-}
+export const trashAction = onItems("Nothing moved to the trash.", trashItems);
 
-export async function restoreAction(_prev: FormState, formData: FormData): Promise<FormState> {
-  return onItems(formData, "Nothing restored.", restoreItems);
-}
+export const restoreAction = onItems("Nothing restored.", restoreItems);
 
-export async function deleteForeverAction(
-  _prev: FormState,
-  formData: FormData,
-): Promise<FormState> {
-  return onItems(formData, "Nothing deleted.", deleteForever);
-}
+export const deleteForeverAction = onItems("Nothing deleted.", deleteForever);
 
 /** Starts the background job; the page follows it (jobId) and refreshes when it ends. */
-export async function emptyTrashAction(): Promise<FormState & { jobId?: string }> {
-  const user = await currentUser();
-  if (!user) return { ok: false, message: SESSION_ENDED };
-  return startEmptyTrash(user.id);
-}
+export const emptyTrashAction = userAction(
+  { schema: z.unknown() },
+  async (_input, user): Promise<FormState<string, { jobId: string }>> => startEmptyTrash(user.id),
+);
 
 export type FolderPickerState =
   { ok: true; breadcrumbs: Crumb[]; folders: DriveFolder[] } | { ok: false; message: string };
 
 /** The subfolders the Move dialog shows while the user browses for a destination. */
-export async function browseFoldersAction(parentId: unknown): Promise<FolderPickerState> {
-  const user = await currentUser();
-  if (!user) return { ok: false, message: SESSION_ENDED };
-  const parsed = folderIdSchema.safeParse(parentId);
-  if (!parsed.success) return { ok: false, message: "That folder no longer exists." };
-  const result = await listChildFolders(user.id, parsed.data);
-  if (!result) return { ok: false, message: "That folder no longer exists." };
-  return { ok: true, ...result };
-}
+export const browseFoldersAction = userAction(
+  {
+    schema: folderIdSchema,
+    invalid: () => ({ ok: false, message: "That folder no longer exists." }),
+  },
+  async (parentId, user): Promise<FolderPickerState> => {
+    const result = await listChildFolders(user.id, parentId);
+    if (!result) return { ok: false, message: "That folder no longer exists." };
+    return { ok: true, ...result };
+  },
+);

@@ -5,6 +5,11 @@ import { presignGet } from "@/lib/storage/presign";
 import { inlineContentType, isTextType } from "./preview-kind";
 
 export const TEXT_PREVIEW_BYTES = 64 * 1024;
+
+export const FILE_NOT_FOUND = "This file does not exist or is in the trash.";
+
+/** What the download routes answer when the store (or the database) fails them. */
+export const DOWNLOAD_FAILED = "The storage server could not be reached. Try again in a moment.";
 // Browsers follow a download redirect at once.
 const ATTACHMENT_URL_TTL_SECONDS = 60;
 // PDF and media viewers keep issuing range requests against the URL while the preview is open.

@@ -1,6 +1,6 @@
 import "server-only";
-import { inngest } from "@/inngest/client";
-import { trashEmptyRequested } from "@/inngest/events";
+import { inngest } from "@/lib/events/client";
+import { trashEmptyRequested } from "@/lib/events/events";
 import { createJob, failJob, findActiveJob } from "@/lib/jobs/jobs";
 import { logger } from "@/lib/log/logger";
 import { countTrash } from "./trash";

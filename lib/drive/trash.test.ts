@@ -76,6 +76,26 @@ describe("trash and restore", () => {
     expect(await listed(p.id)).toEqual(["stays.txt", "trashed-first.txt"]);
   });
 
+  it("restores a file into its folder that went to the trash after it, never a copy of it", async () => {
+    // Trash a file, then its folder; restore the file, then the folder. Before, the file's restore
+    // made a new "Reports" and the folder's restore then came back as "Reports (1)".
+    const top = await makeFolder(owner, "Quarterly");
+    const reports = await makeFolder(owner, "Reports", top.id);
+    const q1 = await makeFile(owner, "q1.pdf", reports.id, { object: false });
+    await makeFile(owner, "q2.pdf", reports.id, { object: false });
+    await trashItems(owner, [file(q1.id)]);
+    await trashItems(owner, [folder(reports.id)]);
+
+    const r = await restoreItems(owner, [file(q1.id)]);
+    expect(r.message).toBe("Restored “Reports” to /Quarterly, “q1.pdf” to /Quarterly/Reports.");
+    expect(await listed(top.id)).toEqual(["Reports/"]);
+    expect(await listed(reports.id)).toEqual(["q1.pdf", "q2.pdf"]);
+    // The folder is out of the trash already: restoring it finds nothing and makes no copy.
+    expect(await restoreItems(owner, [folder(reports.id)])).toMatchObject({ ok: false });
+    expect(await listed(top.id)).toEqual(["Reports/"]);
+    expect(await trashNames()).not.toContain("Reports/");
+  });
+
   it("recreates the original path when the folder was trashed or deleted meanwhile", async () => {
     const proj = await makeFolder(owner, "Recreate");
     const year = await makeFolder(owner, "2026", proj.id);
@@ -110,14 +130,28 @@ describe("trash and restore", () => {
     expect(await listed(fresh.id)).toEqual(["notes (1).txt", "notes.txt"]);
   });
 
-  it("restores a folder whose parent is gone at the root path it came from", async () => {
-    const top = await makeFolder(owner, "Parent gone");
+  it("restores a folder whose parent went to the trash after it together with that parent", async () => {
+    const top = await makeFolder(owner, "Parent trashed");
     const child = await makeFolder(owner, "Child", top.id);
     await makeFile(owner, "inside.txt", child.id, { object: false });
     await trashItems(owner, [folder(child.id)]);
     await trashItems(owner, [folder(top.id)]);
     await restoreItems(owner, [folder(child.id)]);
-    // "Parent gone" is still in the trash, so a new live one holds the restored child.
+    // The same "Parent trashed" comes back from the trash rather than a new one beside it.
+    const crumbs = await getBreadcrumbs(owner, child.id);
+    expect(crumbs?.map((c) => c.id)).toEqual([top.id, child.id]);
+    expect(await listed(child.id)).toEqual(["inside.txt"]);
+    expect(await trashNames()).not.toContain("Parent trashed/");
+  });
+
+  it("restores a folder whose parent was deleted at the path it came from", async () => {
+    const top = await makeFolder(owner, "Parent gone");
+    const child = await makeFolder(owner, "Child", top.id);
+    await makeFile(owner, "inside.txt", child.id, { object: false });
+    await trashItems(owner, [folder(child.id)]);
+    await trashItems(owner, [folder(top.id)]);
+    await deleteForever(owner, [folder(top.id)]);
+    await restoreItems(owner, [folder(child.id)]);
     const crumbs = await getBreadcrumbs(owner, child.id);
     expect(crumbs?.map((c) => c.name)).toEqual(["Parent gone", "Child"]);
     expect(crumbs?.[0]?.id).not.toBe(top.id);

@@ -9,6 +9,7 @@ import { fileSelect, folderSelect, toDriveFile, toDriveFolder } from "./serializ
 import {
   chainPath,
   ensurePath,
+  findPath,
   folderChain,
   inChunks,
   storablePath,
@@ -141,84 +142,131 @@ export async function listTrash(
   };
 }
 
+type Tx = Parameters<Parameters<typeof db.$transaction>[0]>[0];
+
 /**
- * Restores Trash entries to the folder they were in. If that folder has since been trashed or
- * deleted, the path in originalPath is rebuilt from live folders, creating the missing ones. A
- * name taken meanwhile is numbered ("a (1).txt"). A folder brings back what it hid, but not the
- * items that were trashed on their own before it (they stay separate Trash entries).
+ * The Trash entry that hides `folderId`: the folder itself or its nearest trashed ancestor that
+ * went to the trash as an entry. Null when the folder is live or gone.
+ */
+async function hidingEntry(tx: Tx, ownerId: string, folderId: string): Promise<string | null> {
+  let id: string | null = folderId;
+  // A chain is at most as deep as the Drive allows; the bound guards against a corrupt cycle.
+  for (let depth = 0; id !== null && depth < 1000; depth++) {
+    const folder: {
+      trashedAt: Date | null;
+      originalPath: string | null;
+      parentId: string | null;
+    } | null = await tx.folder.findFirst({
+      where: { id, ownerId },
+      select: { trashedAt: true, originalPath: true, parentId: true },
+    });
+    if (!folder || folder.trashedAt === null) return null;
+    if (folder.originalPath !== null) return id;
+    id = folder.parentId;
+  }
+  return null;
+}
+
+/**
+ * Where an entry goes back to: its folder while that is live; else a live folder at its original
+ * path (one the user made meanwhile); else its folder restored from the trash, if it is there;
+ * else the original path rebuilt.
+ */
+async function restoreTarget(
+  tx: Tx,
+  ownerId: string,
+  item: { parentId: string | null; originalPath: string | null },
+  places: string[],
+): Promise<string | null> {
+  const path = item.originalPath ?? "/";
+  if (item.parentId === null) return ensurePath(ownerId, path, tx);
+  const parentLive =
+    (await tx.folder.count({ where: { id: item.parentId, ownerId, trashedAt: null } })) > 0;
+  if (parentLive) return item.parentId;
+  const atPath = await findPath(ownerId, path, tx);
+  if (atPath !== undefined) return atPath;
+  const hider = await hidingEntry(tx, ownerId, item.parentId);
+  if (hider === null) return ensurePath(ownerId, path, tx);
+  await restoreEntry(tx, ownerId, { kind: "folder", id: hider }, places);
+  return item.parentId;
+}
+
+/**
+ * Restores one Trash entry; returns what the message says of it, or null when it is not in the
+ * trash (any more). An entry whose folder went to the trash after it first brings that folder
+ * back, with what the folder hid, so the item returns to where it was instead of into a new folder
+ * of the same name beside the trashed one ("Reports" and, later, "Reports (1)"); see
+ * restoreTarget.
+ */
+async function restoreEntry(tx: Tx, ownerId: string, ref: ItemRef, places: string[]) {
+  const entryWhere = { id: ref.id, ownerId, trashedAt: { not: null }, originalPath: { not: null } };
+  const item =
+    ref.kind === "file"
+      ? await tx.file
+          .findFirst({
+            where: entryWhere,
+            select: { name: true, folderId: true, originalPath: true },
+          })
+          .then((f) => f && { name: f.name, parentId: f.folderId, originalPath: f.originalPath })
+      : await tx.folder.findFirst({
+          where: entryWhere,
+          select: { name: true, parentId: true, originalPath: true },
+        });
+  if (!item) return false;
+
+  const targetId = await restoreTarget(tx, ownerId, item, places);
+  const exclude = ref.kind === "file" ? { excludeFileId: ref.id } : { excludeFolderId: ref.id };
+  const name = await availableNameIn(tx, ownerId, targetId, item.name, exclude);
+
+  if (ref.kind === "file") {
+    await tx.file.updateMany({
+      where: { id: ref.id, ownerId },
+      data: { folderId: targetId, name, trashedAt: null, originalPath: null },
+    });
+  } else {
+    const hidden = await subtreeFolderIds(ownerId, ref.id, "hidden", tx);
+    await tx.folder.updateMany({
+      where: { id: ref.id, ownerId },
+      data: { parentId: targetId, name, trashedAt: null, originalPath: null },
+    });
+    await inChunks(hidden, async (ids) => {
+      await tx.folder.updateMany({
+        where: { ownerId, id: { in: ids.filter((id) => id !== ref.id) }, originalPath: null },
+        data: { trashedAt: null },
+      });
+      await tx.file.updateMany({
+        where: { ownerId, folderId: { in: ids }, trashedAt: { not: null }, originalPath: null },
+        data: { trashedAt: null },
+      });
+    });
+  }
+  const where =
+    targetId === null ? "My Drive" : chainPath(await folderChain(ownerId, targetId, tx));
+  places.push(
+    name === item.name ? `“${name}” to ${where}` : `“${item.name}” to ${where} as “${name}”`,
+  );
+  return true;
+}
+
+/**
+ * Restores Trash entries to the folder they were in. If that folder is itself in the trash, it is
+ * restored first (see restoreEntry); if it was deleted, the path in originalPath is rebuilt from
+ * live folders, creating the missing ones. A name taken meanwhile is numbered ("a (1).txt"). A
+ * folder brings back what it hid, but not the items that were trashed on their own before it
+ * (they stay separate Trash entries).
  */
 export async function restoreItems(
   ownerId: string,
   refs: readonly ItemRef[],
 ): Promise<TrashResult> {
   const places: string[] = [];
-  let restored = 0;
   await db.$transaction(async (tx) => {
-    for (const ref of refs) {
-      const entryWhere = {
-        id: ref.id,
-        ownerId,
-        trashedAt: { not: null },
-        originalPath: { not: null },
-      };
-      const item =
-        ref.kind === "file"
-          ? await tx.file
-              .findFirst({
-                where: entryWhere,
-                select: { name: true, folderId: true, originalPath: true },
-              })
-              .then(
-                (f) => f && { name: f.name, parentId: f.folderId, originalPath: f.originalPath },
-              )
-          : await tx.folder.findFirst({
-              where: entryWhere,
-              select: { name: true, parentId: true, originalPath: true },
-            });
-      if (!item) continue;
-
-      const parentLive =
-        item.parentId !== null &&
-        (await tx.folder.count({ where: { id: item.parentId, ownerId, trashedAt: null } })) > 0;
-      const targetId = parentLive
-        ? item.parentId
-        : await ensurePath(ownerId, item.originalPath ?? "/", tx);
-      const exclude = ref.kind === "file" ? { excludeFileId: ref.id } : { excludeFolderId: ref.id };
-      const name = await availableNameIn(tx, ownerId, targetId, item.name, exclude);
-
-      if (ref.kind === "file") {
-        await tx.file.updateMany({
-          where: { id: ref.id, ownerId },
-          data: { folderId: targetId, name, trashedAt: null, originalPath: null },
-        });
-      } else {
-        const hidden = await subtreeFolderIds(ownerId, ref.id, "hidden", tx);
-        await tx.folder.updateMany({
-          where: { id: ref.id, ownerId },
-          data: { parentId: targetId, name, trashedAt: null, originalPath: null },
-        });
-        await inChunks(hidden, async (ids) => {
-          await tx.folder.updateMany({
-            where: { ownerId, id: { in: ids.filter((id) => id !== ref.id) }, originalPath: null },
-            data: { trashedAt: null },
-          });
-          await tx.file.updateMany({
-            where: { ownerId, folderId: { in: ids }, trashedAt: { not: null }, originalPath: null },
-            data: { trashedAt: null },
-          });
-        });
-      }
-      restored++;
-      const where =
-        targetId === null ? "My Drive" : chainPath(await folderChain(ownerId, targetId, tx));
-      places.push(
-        name === item.name ? `“${name}” to ${where}` : `“${item.name}” to ${where} as “${name}”`,
-      );
-    }
+    for (const ref of refs) await restoreEntry(tx, ownerId, ref, places);
   });
-  if (restored === 0) return { ok: false, message: GONE };
-  if (restored === 1) return { ok: true, message: `Restored ${places[0]}.` };
-  return { ok: true, message: `Restored ${plural(restored, "item")}.` };
+  if (places.length === 0) return { ok: false, message: GONE };
+  if (places.length === 1) return { ok: true, message: `Restored ${places[0]}.` };
+  if (places.length <= 3) return { ok: true, message: `Restored ${places.join(", ")}.` };
+  return { ok: true, message: `Restored ${plural(places.length, "item")}.` };
 }
 
 type Doomed = { fileIds: string[]; storageKeys: string[]; folderIds: string[] };

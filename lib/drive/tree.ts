@@ -119,6 +119,24 @@ export async function ensurePath(
   path: string,
   tx: Tx = db,
 ): Promise<string | null> {
+  return (await walkPath(ownerId, path, tx, true)) ?? null;
+}
+
+/** The live folder at `path` if every segment exists (null: the root), else undefined. */
+export async function findPath(
+  ownerId: string,
+  path: string,
+  tx: Tx = db,
+): Promise<string | null | undefined> {
+  return walkPath(ownerId, path, tx, false);
+}
+
+async function walkPath(
+  ownerId: string,
+  path: string,
+  tx: Tx,
+  create: boolean,
+): Promise<string | null | undefined> {
   let parentId: string | null = null;
   for (const segment of pathSegments(path)) {
     const candidates: { id: string; name: string }[] = await tx.folder.findMany({
@@ -131,6 +149,7 @@ export async function ensurePath(
       parentId = existing.id;
       continue;
     }
+    if (!create) return undefined;
     const name = await availableNameIn(tx, ownerId, parentId, segment);
     const created: { id: string } = await tx.folder.create({
       data: { ownerId, parentId, name },

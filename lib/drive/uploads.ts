@@ -1,6 +1,9 @@
 import "server-only";
 import type { z } from "zod";
 import { db } from "@/lib/db/client";
+import { logger } from "@/lib/log/logger";
+import { fieldErrors } from "@/lib/forms";
+import { HttpError } from "@/lib/server/errors";
 import type { Upload } from "@/lib/generated/prisma/client";
 import { isNotFound } from "@/lib/storage/errors";
 import { newObjectKey } from "@/lib/storage/keys";
@@ -17,7 +20,7 @@ import { driveConfig } from "./config";
 import { availableName } from "./names";
 import { bytesLeft, lockOwnerForQuota, usageWithin } from "./quota";
 import type { DriveFile, DriveUsage } from "./types";
-import { formatBytes } from "./upload-format";
+import { formatBytes } from "@/lib/format/numbers";
 import {
   completeUploadSchema,
   idSchema,
@@ -34,16 +37,20 @@ import {
 // a File row) — or abort / expiry, which remove the bytes and the row. Every function takes the
 // owner's id and treats another user's upload exactly like a missing one.
 
-export class UploadError extends Error {
+/** A refusal the uploader shows as is; the route front door answers it with `status`. */
+export class UploadError extends HttpError {
   constructor(
-    readonly status: 400 | 404 | 409 | 413 | 422,
+    status: 400 | 404 | 409 | 413 | 422,
     message: string,
-    readonly errors?: Record<string, string[]>,
+    errors?: Record<string, string[]>,
   ) {
-    super(message);
-    this.name = "UploadError";
+    super(status, message, { errors });
   }
 }
+
+/** What the upload routes answer when the store (or the database) fails them. */
+export const UPLOAD_FAILED =
+  "The storage server could not be reached or failed. Try again in a moment.";
 
 const NOT_FOUND = "This upload does not exist any more. Start it again.";
 
@@ -60,16 +67,12 @@ function ttlMs(): number {
 }
 
 /** Parses a request's input, or throws a 400 UploadError carrying zod's messages per field. */
+/** The input parsed with `schema`; a 400 naming the first problem (and each field's) when not. */
 export function parseUploadInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const errors: Record<string, string[]> = {};
-  for (const issue of parsed.error.issues) {
-    const key = String(issue.path[0] ?? "form");
-    (errors[key] ??= []).push(issue.message);
-  }
   const first = parsed.error.issues[0]?.message ?? "Invalid request";
-  throw new UploadError(400, first, errors);
+  throw new UploadError(400, first, fieldErrors(parsed.error));
 }
 
 /** A route's [uploadId] segment; anything malformed is simply not found. */
@@ -139,7 +142,7 @@ export async function startUpload(
   const { name, size, contentType, folderId } = parseUploadInput(startUploadSchema, input);
   // Abandoned uploads hold quota; reclaiming a few here keeps that from piling up between cron runs.
   await abortExpiredUploads(now, { limit: 10 }).catch((err: unknown) => {
-    console.error("[drive] could not clean up expired uploads:", err);
+    logger.error("drive: could not clean up expired uploads", { error: err });
   });
 
   if (folderId !== null && (await liveFolderId(ownerId, folderId)) === null) {
@@ -454,7 +457,7 @@ export async function abortExpiredUploads(
       await discard(upload);
       removed++;
     } catch (err) {
-      console.error(`[drive] could not abort expired upload ${upload.id}:`, err);
+      logger.error("drive: could not abort an expired upload", { uploadId: upload.id, error: err });
     }
   }
   return removed;

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { parseEnv } from "@/lib/parse-env";
 
 const schema = z.object({
   // smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…:465. Unset: mails go to the outbox.
@@ -14,14 +15,10 @@ const schema = z.object({
 export type EmailConfig = { smtpUrl?: string; from: string; outboxDir: string };
 
 export function emailConfig(env: NodeJS.ProcessEnv = process.env): EmailConfig {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`Invalid e-mail environment:\n${lines.join("\n")}`);
-  }
+  const e = parseEnv(schema, env, "e-mail");
   return {
-    smtpUrl: parsed.data.SMTP_URL,
-    from: parsed.data.MAIL_FROM,
-    outboxDir: path.resolve(parsed.data.EMAIL_OUTBOX_DIR ?? path.join(".data", "outbox")),
+    smtpUrl: e.SMTP_URL,
+    from: e.MAIL_FROM,
+    outboxDir: path.resolve(e.EMAIL_OUTBOX_DIR ?? path.join(".data", "outbox")),
   };
 }

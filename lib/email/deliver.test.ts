@@ -38,7 +38,7 @@ describe("deliverEmail", () => {
   it("writes an .eml file to the outbox and logs its path when no SMTP server is configured", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "stratus-outbox-"));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    const log = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
     const result = await deliverEmail(message, {
       from: "Stratus <no-reply@localhost>",
       outboxDir: dir,

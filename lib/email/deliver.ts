@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import nodemailer from "nodemailer";
+import { logger } from "@/lib/log/logger";
 import { emailConfig, type EmailConfig } from "./config";
 import { EmailMessage } from "./schemas";
 
@@ -40,6 +41,10 @@ export async function deliverEmail(
     `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomUUID().slice(0, 8)}.eml`,
   );
   await writeFile(file, info.message as Buffer);
-  console.log(`[email] no SMTP_URL: wrote "${message.subject}" for ${message.to} to ${file}`);
+  logger.info("email: no SMTP_URL, wrote the message to the outbox", {
+    subject: message.subject,
+    to: message.to,
+    path: file,
+  });
   return { via: "outbox", messageId: info.messageId, path: file };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseEnv } from "@/lib/parse-env";
 
 // The worker's settings (README, "Background jobs"). INNGEST_* are the SDK's own variable names,
 // so the same values configure the web app's client, the worker's serve endpoint and the executor.
@@ -36,15 +37,11 @@ const schema = z.object({
 export type WorkerConfig = z.infer<typeof schema>;
 
 export function workerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`Invalid worker environment:\n${lines.join("\n")}`);
-  }
-  if (parsed.data.INNGEST_EXECUTOR === "local" && !parsed.data.INNGEST_EVENT_KEY) {
+  const config = parseEnv(schema, env, "worker");
+  if (config.INNGEST_EXECUTOR === "local" && !config.INNGEST_EVENT_KEY) {
     throw new Error(
       "Invalid worker environment:\n  INNGEST_EVENT_KEY: required by the local executor",
     );
   }
-  return parsed.data;
+  return config;
 }

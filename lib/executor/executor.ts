@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import os from "node:os";
+import { logger } from "@/lib/log/logger";
 import { fireDueCrons } from "./cron-tick";
 import { createDb, type Db } from "./db";
 import { RunDriver } from "./driver";
@@ -53,7 +54,7 @@ export function backoff(baseMs: number, maxMs: number): (attempt: number) => num
 }
 
 export async function startExecutor(options: ExecutorOptions): Promise<Executor> {
-  const log = options.log ?? ((line: string) => console.log(`[executor] ${line}`));
+  const log = options.log ?? ((line: string) => logger.info(`executor: ${line}`));
   const maxRuns = options.maxConcurrentRuns ?? 8;
   const leaseMs = options.leaseMs ?? 30_000;
   const pollMs = options.pollMs ?? 250;

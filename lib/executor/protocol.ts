@@ -2,7 +2,8 @@ import { z } from "zod";
 import { canonicalJson } from "./canonical-json";
 import { signatureHeader, verifySignature } from "./signing";
 
-// One call to a serve endpoint in the SDK's execution version 2, and what comes back.
+// One call to a serve endpoint in the SDK's execution version 2, and what comes back
+// (docs/inngest-protocol.md: the protocol as read from the pinned SDK's source).
 
 export const Op = z.object({
   id: z.string().min(1),

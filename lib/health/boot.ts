@@ -9,7 +9,7 @@ export function bootWebServer(): void {
     assertEnvironment("web");
   } catch (error) {
     // Plain text, not JSON: this is for the person starting the server.
-    console.error(error instanceof Error ? error.message : error);
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   }
   installShutdownHandlers();

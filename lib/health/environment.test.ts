@@ -7,6 +7,7 @@ const valid = {
   INNGEST_SIGNING_KEY: `signkey-test-${"ab".repeat(32)}`,
   INNGEST_EVENT_KEY: "e".repeat(32),
   S3_BUCKET: "stratus",
+  PULSE_SECRET_KEY: Buffer.alloc(32, 7).toString("base64"),
 } satisfies Env;
 
 describe("the start-up environment check", () => {
@@ -50,5 +51,40 @@ describe("the start-up environment check", () => {
     expect(problems).toEqual([
       expect.stringMatching(/^INNGEST_SIGNING_KEY: .*signkey-<env>-<hex>/),
     ]);
+  });
+
+  it("checks Pulse's and MapReduce's settings, and wants the Pulse key where tokens are handled", () => {
+    const keyless: Env = { ...valid, PULSE_SECRET_KEY: undefined };
+    expect(environmentProblems("web", keyless)).toEqual([
+      expect.stringMatching(/^PULSE_SECRET_KEY: PULSE_SECRET_KEY is not set/),
+    ]);
+    expect(environmentProblems("listener", keyless)).toEqual([
+      expect.stringMatching(/^PULSE_SECRET_KEY: PULSE_SECRET_KEY is not set/),
+    ]);
+    // The worker never reads the tokens.
+    expect(environmentProblems("worker", keyless)).toEqual([]);
+    const problems = environmentProblems("worker", {
+      ...valid,
+      PULSE_SECRET_KEY: "c2hvcnQ=",
+      PULSE_BATCH_SIZE: "5000",
+      MAPREDUCE_PARALLEL_TASKS: "zero",
+      EMR_POLL_SECONDS: "0",
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^MAPREDUCE_PARALLEL_TASKS:/),
+      expect.stringMatching(/^EMR_POLL_SECONDS:/),
+      expect.stringMatching(/^PULSE_SECRET_KEY: PULSE_SECRET_KEY must be 32 bytes/),
+      expect.stringMatching(/^PULSE_BATCH_SIZE:/),
+    ]);
+  });
+
+  it("checks the listener's database and event key", () => {
+    expect(environmentProblems("listener", { ...valid })).toEqual([]);
+    const env: Env = { ...valid, DATABASE_URL: undefined, INNGEST_EVENT_KEY: undefined };
+    expect(environmentProblems("listener", env)).toEqual([
+      expect.stringMatching(/^DATABASE_URL: DATABASE_URL is not set/),
+      expect.stringMatching(/^INNGEST_EVENT_KEY: is not set/),
+    ]);
+    expect(() => assertEnvironment("listener", env)).toThrowError(/cannot start Pulse's listener/);
   });
 });

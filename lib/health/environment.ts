@@ -4,15 +4,17 @@ import { emailConfig } from "@/lib/email/config";
 import { serverEnvSchema } from "@/lib/env";
 import { workerConfig } from "@/lib/executor/config";
 import { imageConfig } from "@/lib/images/config";
+import { mapReduceConfig } from "@/lib/mapreduce/config";
 import { emrConfigFromEnv } from "@/lib/mapreduce/emr/config";
+import { pulseConfigFromEnv, requirePulseSecret } from "@/lib/pulse/config";
 import { parseStorageConfig } from "@/lib/storage/config";
 
 // Every setting checked once at start (instrumentation.ts in the web server, scripts/worker.ts in
-// the worker), so a missing or malformed variable stops the process at boot with its name, rather
+// the worker, scripts/listener.ts in Pulse's listener), so a missing or malformed variable stops the process at boot with its name, rather
 // than failing the first request that happens to read it. Each feature keeps its own schema; this
 // runs them all and gathers every problem into one message.
 
-export type Role = "web" | "worker";
+export type Role = "web" | "worker" | "listener";
 export type Env = Record<string, string | undefined>;
 
 // The web server sends events and, for Inngest Cloud, serves the functions: both need the keys.
@@ -35,6 +37,16 @@ function inngestWeb(env: Env): string[] {
   }
   if (!env.INNGEST_SIGNING_KEY) {
     problems.push("INNGEST_SIGNING_KEY: is not set (it signs calls to the functions)");
+  }
+  return problems;
+}
+
+// The listener reads trackers and stores cursors in the database, and sends the posts as events.
+function listener(env: Env): string[] {
+  const database = serverEnvSchema.pick({ DATABASE_URL: true }).safeParse(env);
+  const problems = database.success ? [] : issueLines(database.error);
+  if (!env.INNGEST_DEV && !env.INNGEST_EVENT_KEY) {
+    problems.push("INNGEST_EVENT_KEY: is not set (the listener sends the posts as events)");
   }
   return problems;
 }
@@ -73,13 +85,20 @@ export function environmentProblems(role: Role, env: Env = process.env): string[
   problems.push(...attempt(() => parseStorageConfig(env)));
   problems.push(...attempt(() => emailConfig(env as NodeJS.ProcessEnv)));
   problems.push(...attempt(() => emrConfigFromEnv(env)));
+  problems.push(...attempt(() => mapReduceConfig(env)));
+  // The web server encrypts the trackers' tokens and the listener decrypts them; the worker never
+  // reads them.
+  problems.push(
+    ...attempt(() => (role === "worker" ? pulseConfigFromEnv(env) : requirePulseSecret(env))),
+  );
   // These two read process.env and cache what they parsed.
   if (env === process.env) {
     problems.push(...attempt(() => driveConfig()));
     problems.push(...attempt(() => imageConfig()));
   }
   if (role === "web") problems.push(...inngestWeb(env));
-  else problems.push(...attempt(() => workerConfig(env as NodeJS.ProcessEnv)));
+  if (role === "worker") problems.push(...attempt(() => workerConfig(env as NodeJS.ProcessEnv)));
+  if (role === "listener") problems.push(...listener(env));
   return [...new Set(problems)];
 }
 
@@ -91,7 +110,8 @@ export class EnvironmentError extends Error {
 export function assertEnvironment(role: Role, env: Env = process.env): void {
   const problems = environmentProblems(role, env);
   if (problems.length === 0) return;
-  const who = role === "web" ? "the web server" : "the job worker";
+  const who =
+    role === "web" ? "the web server" : role === "worker" ? "the job worker" : "Pulse's listener";
   throw new EnvironmentError(
     [
       `Stratus cannot start ${who}: ${problems.length === 1 ? "a setting is" : "settings are"} missing or wrong.`,

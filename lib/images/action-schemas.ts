@@ -19,13 +19,6 @@ export const applyBatchSchema = z.object({
   presetId: presetIdSchema,
 });
 
-export type ActionState = {
-  ok?: boolean;
-  message?: string;
-  errors?: Record<string, string[]>;
-  jobId?: string;
-};
-
 /** The picker's search: a part of the name and a page (bad values fall back to the defaults). */
 export const librarySearchSchema = z.object({
   q: z.string().trim().max(255).optional().catch(undefined),

@@ -2,10 +2,9 @@ import "server-only";
 import { failJob, reportProgress, startJob, succeedJob } from "@/lib/jobs/jobs";
 import type { Chain, OutputOptions } from "./chain";
 import { imageLimits } from "./config";
-import { ImageInputError } from "./errors";
 import { renderChain } from "./pipeline";
+import { UserFacingError } from "@/lib/server/errors";
 import {
-  ApplyError,
   openImage,
   outputFormat,
   ownedImage,
@@ -18,12 +17,6 @@ import {
 // The work behind Apply and behind each image of a batch: read the original from the owner's
 // Drive, run the chain at full resolution, store the result as a new Drive file. The original is
 // only read, so whatever goes wrong it stays as it was.
-
-/** Errors whose message the owner should read as is (a corrupt file, a full Drive…). */
-export function userMessage(err: unknown): string | null {
-  if (err instanceof ImageInputError || err instanceof ApplyError) return err.message;
-  return null;
-}
 
 export type Processed = { fileId: string; name: string; width: number; height: number };
 
@@ -78,8 +71,9 @@ const PHASE_PROGRESS = { Loading: 5, Filtering: 20, Saving: 85 } as const;
 
 /**
  * The single Apply job, start to finish. Returns what happened; throws only for errors worth a
- * retry (the store or the database was unreachable). A user-facing error fails the job with its
- * message and is rethrown as `UserFacingFailure` so the caller can end the run without retries.
+ * retry (the store or the database was unreachable). A UserFacingError (a corrupt file, a full
+ * Drive…) fails the job with its message and is rethrown so the caller can end the run without
+ * retries.
  */
 export async function runApplyJob(data: {
   jobId: string;
@@ -103,16 +97,7 @@ export async function runApplyJob(data: {
     await succeedJob(data.jobId, result.fileId, clip(`Saved as “${result.name}” in Image Studio`));
     return { status: "succeeded", fileId: result.fileId };
   } catch (err) {
-    const message = userMessage(err);
-    if (message === null) throw err;
-    await failJob(data.jobId, message);
-    throw new UserFacingFailure(message);
-  }
-}
-
-export class UserFacingFailure extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UserFacingFailure";
+    if (err instanceof UserFacingError) await failJob(data.jobId, err.message);
+    throw err;
   }
 }

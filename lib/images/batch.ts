@@ -1,11 +1,13 @@
 import "server-only";
 import { db } from "@/lib/db/client";
+import { listLiveFiles, liveFiles, liveFolder } from "@/lib/drive/access";
 import type { ItemRef } from "@/lib/drive/schemas";
 import { subtreeFolderIds } from "@/lib/drive/tree";
 import { createJob, reportProgress } from "@/lib/jobs/jobs";
 import type { Chain, OutputOptions } from "./chain";
 import { IMAGE_BATCH_KIND } from "./job-schemas";
-import { processImage, userMessage } from "./apply";
+import { UserFacingError } from "@/lib/server/errors";
+import { processImage } from "./apply";
 
 // A batch: one Job ("image.batch") and one ImageBatchItem per image, each with its own status and
 // error, so the batch view can name the images that failed. Items are fixed when the batch
@@ -27,8 +29,6 @@ export type BatchItemView = {
 
 type ImageFile = { id: string; name: string };
 
-const isImage = { startsWith: "image/" } as const;
-
 /**
  * The live images a Drive selection stands for: the selected image files, and the images anywhere
  * inside the selected folders. Also counts the selected files that are not images (left out).
@@ -39,36 +39,28 @@ export async function resolveSelection(
 ): Promise<{ images: ImageFile[]; skipped: number; missing: number }> {
   const fileIds = refs.filter((r) => r.kind === "file").map((r) => r.id);
   const folderIds = refs.filter((r) => r.kind === "folder").map((r) => r.id);
-  const files = await db.file.findMany({
-    where: { ownerId, id: { in: fileIds }, trashedAt: null },
-    select: { id: true, name: true, contentType: true },
-  });
+  const files = await liveFiles(ownerId, fileIds);
   const images: ImageFile[] = [];
   let skipped = 0;
   for (const id of fileIds) {
-    const f = files.find((x) => x.id === id);
+    const f = files.get(id);
     if (!f) continue;
     if (f.contentType.toLowerCase().startsWith("image/")) images.push({ id: f.id, name: f.name });
     else skipped++;
   }
-  let missing = fileIds.length - files.length;
+  let missing = fileIds.length - files.size;
   for (const folderId of folderIds) {
-    const live = await db.folder.findFirst({
-      where: { id: folderId, ownerId, trashedAt: null },
-      select: { id: true },
-    });
-    if (!live) {
+    if (!(await liveFolder(ownerId, folderId))) {
       missing++;
       continue;
     }
     const ids = await subtreeFolderIds(ownerId, folderId, "live");
-    const inside = await db.file.findMany({
-      where: { ownerId, folderId: { in: ids }, trashedAt: null, contentType: isImage },
-      orderBy: [{ name: "asc" }, { id: "asc" }],
-      select: { id: true, name: true },
-      take: MAX_BATCH_IMAGES + 1,
-    });
-    images.push(...inside);
+    const inside = await listLiveFiles(
+      ownerId,
+      { folderIds: ids, contentTypePrefix: "image/" },
+      { order: "name", take: MAX_BATCH_IMAGES + 1 },
+    );
+    images.push(...inside.map(({ id, name }) => ({ id, name })));
   }
   // A file selected directly and also inside a selected folder is processed once.
   const seen = new Set<string>();
@@ -198,9 +190,9 @@ export async function processBatchItem(input: {
       outcome = "succeeded";
     }
   } catch (err) {
-    const message = userMessage(err);
-    if (message === null) throw err;
-    await failItem(item.id, message);
+    // A problem with this image (corrupt, too large…) is its own; anything else is retried.
+    if (!(err instanceof UserFacingError)) throw err;
+    await failItem(item.id, err.message);
     outcome = "failed";
   }
   if (outcome !== "cancelled") await updateProgress(jobId);

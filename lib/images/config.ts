@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseEnv } from "@/lib/parse-env";
 
 // Limits on what the Image Studio will decode, and the preview caches' budgets, read from the
 // environment once. Bytes are plain integers (52428800 for 50 MiB).
@@ -37,12 +38,7 @@ let cached: ImageConfig | undefined;
 
 export function imageConfig(): ImageConfig {
   if (cached) return cached;
-  const parsed = schema.safeParse(process.env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`Invalid Image Studio environment:\n${lines.join("\n")}`);
-  }
-  cached = parsed.data;
+  cached = parseEnv(schema, process.env, "Image Studio");
   return cached;
 }
 

@@ -1,3 +1,5 @@
+import { UserFacingError } from "@/lib/server/errors";
+
 // Why an image could not be processed, in words for the person who picked it. The preview route
 // maps `status` to its HTTP answer; the apply function ends the job with `message`.
 
@@ -10,12 +12,11 @@ export type ImageInputReason =
   | "result-too-large" // the chain would make an image over IMAGE_MAX_PIXELS
   | "watermark"; // the image watermark is missing or unreadable
 
-export class ImageInputError extends Error {
+export class ImageInputError extends UserFacingError {
   readonly reason: ImageInputReason;
 
   constructor(reason: ImageInputReason, message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = "ImageInputError";
     this.reason = reason;
   }
 

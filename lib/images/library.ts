@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "@/lib/db/client";
+import { countLiveFiles, listLiveFiles, liveFile, type LiveFile } from "@/lib/drive/access";
 import { chainPath, folderChains } from "@/lib/drive/tree";
 
 // The images of a user's Drive, wherever they live: what the Image Studio's picker shows.
@@ -25,8 +25,20 @@ export type LibraryPage = {
   q?: string;
 };
 
-function likeLiteral(q: string): string {
-  return q.replace(/[\\%_]/g, (c) => `\\${c}`);
+const IMAGES = { contentTypePrefix: "image/" } as const;
+
+async function withLocations(ownerId: string, rows: LiveFile[]): Promise<LibraryImage[]> {
+  const parents = rows.map((r) => r.folderId).filter((id): id is string => id !== null);
+  const chains = await folderChains(ownerId, parents);
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    size: r.size,
+    contentType: r.contentType,
+    updatedAt: r.updatedAt.toISOString(),
+    folderId: r.folderId,
+    location: r.folderId ? chainPath(chains.get(r.folderId) ?? []) : "/",
+  }));
 }
 
 /** Newest first; `q` narrows to names containing it (case-insensitive). */
@@ -36,70 +48,22 @@ export async function listImages(
 ): Promise<LibraryPage> {
   const q = options.q?.trim() || undefined;
   const pageSize = options.pageSize ?? LIBRARY_PAGE_SIZE;
-  const where = {
-    ownerId,
-    trashedAt: null,
-    contentType: { startsWith: "image/" },
-    ...(q ? { name: { contains: likeLiteral(q) } } : {}),
-  };
-  const total = await db.file.count({ where });
+  const filter = { ...IMAGES, ...(q ? { nameContains: q } : {}) };
+  const total = await countLiveFiles(ownerId, filter);
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(Math.max(1, options.page ?? 1), pageCount);
-  const rows = await db.file.findMany({
-    where,
-    orderBy: [{ updatedAt: "desc" }, { id: "desc" }],
+  const rows = await listLiveFiles(ownerId, filter, {
+    order: "newest",
     skip: (page - 1) * pageSize,
     take: pageSize,
-    select: {
-      id: true,
-      name: true,
-      size: true,
-      contentType: true,
-      updatedAt: true,
-      folderId: true,
-    },
   });
-  const parents = rows.map((r) => r.folderId).filter((id): id is string => id !== null);
-  const chains = await folderChains(ownerId, parents);
-  return {
-    images: rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      size: Number(r.size),
-      contentType: r.contentType,
-      updatedAt: r.updatedAt.toISOString(),
-      folderId: r.folderId,
-      location: r.folderId ? chainPath(chains.get(r.folderId) ?? []) : "/",
-    })),
-    total,
-    page,
-    pageCount,
-    q,
-  };
+  return { images: await withLocations(ownerId, rows), total, page, pageCount, q };
 }
 
 /** One live image of the owner with where it lives, or null. */
 export async function getImage(ownerId: string, fileId: string): Promise<LibraryImage | null> {
-  const row = await db.file.findFirst({
-    where: { id: fileId, ownerId, trashedAt: null, contentType: { startsWith: "image/" } },
-    select: {
-      id: true,
-      name: true,
-      size: true,
-      contentType: true,
-      updatedAt: true,
-      folderId: true,
-    },
-  });
-  if (!row) return null;
-  const chains = row.folderId ? await folderChains(ownerId, [row.folderId]) : new Map();
-  return {
-    id: row.id,
-    name: row.name,
-    size: Number(row.size),
-    contentType: row.contentType,
-    updatedAt: row.updatedAt.toISOString(),
-    folderId: row.folderId,
-    location: row.folderId ? chainPath(chains.get(row.folderId) ?? []) : "/",
-  };
+  const file = await liveFile(ownerId, fileId);
+  if (!file?.contentType.startsWith("image/")) return null;
+  const [image] = await withLocations(ownerId, [file]);
+  return image ?? null;
 }

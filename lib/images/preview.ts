@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import sharp from "sharp";
-import { db } from "@/lib/db/client";
+import { liveFile, type LiveFile } from "@/lib/drive/access";
 import { baseContentType } from "@/lib/drive/preview-kind";
 import { getObjectStream } from "@/lib/storage/objects";
 import { defaultStep } from "./catalog";
@@ -44,13 +44,7 @@ export type PreviewOutcome =
 
 type Source = { image: RawImage; scale: number; key: string };
 type Rendered = Omit<Preview, "cached" | "contentType">;
-type OwnedFile = {
-  id: string;
-  size: bigint;
-  contentType: string;
-  storageKey: string;
-  updatedAt: Date;
-};
+type OwnedFile = LiveFile;
 
 let caches: { sources: ByteLru<Source>; results: ByteLru<Rendered> } | undefined;
 const loading = new Map<string, Promise<Source>>();
@@ -74,10 +68,7 @@ export function clearPreviewCaches(): void {
 
 /** A live file of this owner whose type says image; foreign, missing and trashed look the same. */
 async function ownedImageFile(ownerId: string, fileId: string): Promise<OwnedFile | null> {
-  const file = await db.file.findFirst({
-    where: { id: fileId, ownerId, trashedAt: null },
-    select: { id: true, size: true, contentType: true, storageKey: true, updatedAt: true },
-  });
+  const file = await liveFile(ownerId, fileId);
   if (!file || !baseContentType(file.contentType).startsWith("image/")) return null;
   return file;
 }

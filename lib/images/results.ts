@@ -1,11 +1,12 @@
 import "server-only";
 import { Readable } from "node:stream";
-import { db } from "@/lib/db/client";
+import { liveFile } from "@/lib/drive/access";
+import { UserFacingError } from "@/lib/server/errors";
 import { baseContentType } from "@/lib/drive/preview-kind";
 import { splitName } from "@/lib/drive/names";
 import { storeServerFile } from "@/lib/drive/server-files";
 import { ensurePath } from "@/lib/drive/tree";
-import { formatBytes } from "@/lib/drive/upload-format";
+import { formatBytes } from "@/lib/format/numbers";
 import { getObjectStream, putObject } from "@/lib/storage/objects";
 import { OUTPUT_FORMATS } from "./catalog";
 import { imageLimits } from "./config";
@@ -18,12 +19,7 @@ import type { OutputOptions } from "./chain";
 export const STUDIO_FOLDER = "Image Studio";
 
 /** A problem the owner can act on; its message is shown as the job's (or the image's) error. */
-export class ApplyError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ApplyError";
-  }
-}
+export class ApplyError extends UserFacingError {}
 
 export const ORIGINAL_GONE = "The image no longer exists or is in the trash.";
 
@@ -37,15 +33,13 @@ export type OwnedImage = {
 
 /** A live file of this owner whose type says it is an image; ApplyError otherwise. */
 export async function ownedImage(ownerId: string, fileId: string): Promise<OwnedImage> {
-  const file = await db.file.findFirst({
-    where: { id: fileId, ownerId, trashedAt: null },
-    select: { id: true, name: true, size: true, contentType: true, storageKey: true },
-  });
+  const file = await liveFile(ownerId, fileId);
   if (!file) throw new ApplyError(ORIGINAL_GONE);
   if (!baseContentType(file.contentType).startsWith("image/")) {
     throw new ApplyError(`“${file.name}” is not an image.`);
   }
-  return { ...file, size: Number(file.size) };
+  const { id, name, size, contentType, storageKey } = file;
+  return { id, name, size, contentType, storageKey };
 }
 
 /** The stored bytes of an owned image as a Node stream (what the pipeline reads from). */

@@ -1,6 +1,6 @@
 import "server-only";
-import { inngest } from "@/inngest/client";
-import { jobCancelRequested } from "@/inngest/events";
+import { inngest } from "@/lib/events/client";
+import { jobCancelRequested } from "@/lib/events/events";
 import { markJobCancelled } from "./jobs";
 
 /**

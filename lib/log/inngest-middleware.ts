@@ -16,7 +16,10 @@ function eventRequestId(event: unknown): string | undefined {
   const data = (event as { data?: unknown }).data;
   if (typeof data !== "object" || data === null) return undefined;
   const id = (data as { requestId?: unknown }).requestId;
-  return isRequestId(id) ? id : undefined;
+  if (isRequestId(id)) return id;
+  // inngest/function.failed (an onFailure run) carries the event that started the failed run.
+  const original = (data as { event?: unknown }).event;
+  return original === event ? undefined : eventRequestId(original);
 }
 
 export function withRequestId(events: Payload[], requestId: string | undefined): Payload[] {

@@ -40,7 +40,7 @@ describe("request ids in background jobs", () => {
         },
       ),
     ]);
-    // The web app's client, as in inngest/client.ts.
+    // The web app's client, as in lib/events/client.ts.
     const sender = new Inngest({
       id: "contract",
       checkpointing: false,

@@ -1,7 +1,8 @@
 import "server-only";
+import { ownedFile } from "@/lib/drive/access";
 import { db } from "@/lib/db/client";
 import type { EmailMessage } from "@/lib/email/schemas";
-import { formatBytes } from "@/lib/drive/upload-format";
+import { formatBytes } from "@/lib/format/numbers";
 import { serverEnv } from "@/lib/env";
 import { presignGet } from "@/lib/storage/presign";
 import { getMapReduceJobForRun } from "./store";
@@ -32,10 +33,7 @@ async function downloadLink(ownerId: string, jobId: string) {
   }
   const first = outputs[0];
   if (!first) return null;
-  const file = await db.file.findFirst({
-    where: { id: first.fileId, ownerId },
-    select: { storageKey: true, name: true },
-  });
+  const file = await ownedFile(ownerId, first.fileId);
   if (!file) return null;
   return presignGet(ownerId, {
     key: file.storageKey,
@@ -61,7 +59,7 @@ export async function successEmail(ownerId: string, jobId: string): Promise<Emai
       ? `Download the results (the link works until ${link.expiresAt.toUTCString()}):\n${link.url}`
       : "The results are in your Drive.",
     "",
-    `The job's page, with its counters and logs: ${appUrl(`/jobs/${jobId}`)}`,
+    `The job's page, with its counters and logs: ${appUrl(`/mapreduce/${jobId}`)}`,
     `The part files are also in your Drive, in the folder MapReduce.`,
   ];
   return {
@@ -88,7 +86,7 @@ export async function failureEmail(
       "",
       cause,
       "",
-      `The job's page, with each task's log: ${appUrl(`/jobs/${jobId}`)}`,
+      `The job's page, with each task's log: ${appUrl(`/mapreduce/${jobId}`)}`,
       "Fix the cause, then use Re-run or Clone and edit on that page.",
     ].join("\n"),
   };

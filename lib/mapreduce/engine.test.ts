@@ -2,15 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { C, FRAMEWORK } from "./counters";
-import {
-  CancelledError,
-  runJobLocally,
-  TaskFailedError,
-  warmEngine,
-  type AttemptFailureInfo,
-  type JobContext,
-  type JobProgress,
-} from "./engine";
+import { CancelledError, TaskFailedError, warmEngine } from "./engine";
 import type { JobOptions, JobSpec } from "./schemas";
 import {
   checkParts,
@@ -24,6 +16,12 @@ import {
   sortedOutput,
   type TestInput,
 } from "./test-helpers";
+import {
+  runJobLocally,
+  type AttemptFailureInfo,
+  type JobContext,
+  type JobProgress,
+} from "./testing/run-job-locally";
 
 // Tiny chunks: the 199-byte fixture becomes several map tasks.
 const CHUNK = 60;
@@ -188,7 +186,7 @@ describe("engine behaviour", () => {
       {
         inputs: [{ name: "a.txt", content: `${"a".repeat(40)}!\n` }],
         options: { taskTimeoutSeconds: 1 },
-        ctx: { engine: { maxAttempts: 1 } },
+        ctx: { maxAttempts: 1 },
       },
     ).catch((e: unknown) => e);
     expect((error as Error).message).toBe(

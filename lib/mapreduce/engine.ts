@@ -1,7 +1,8 @@
 // The local MapReduce engine. The Inngest function calls it phase by phase — planJob, then
-// runMapTask for every map task, then runReduceTask for every partition — and runJobLocally
-// drives the same phases in one process (tests, the bench, a single worker). Storage stays
-// outside: everything happens in a job directory on local disk that the caller fills and empties:
+// runMapTask for every map task, then runReduceTask for every partition, one attempt each: a failed
+// attempt is retried by the function's step retries, the one retry policy in production. (Tests and
+// the bench drive the same phases in one process with lib/mapreduce/testing/run-job-locally.ts.)
+// Storage stays outside: everything happens in a job directory on local disk that the caller fills and empties:
 //   inputs/…    the input files (paths named in the job definition), downloaded by the caller
 //   programs/   uploaded mapper, reducer and combiner files, under their upload names
 //   work/       intermediate files (map output, sort spills); removeIntermediate() deletes them
@@ -9,15 +10,12 @@
 //   logs/       <task>.attempt-<n>.log: the stderr of uploaded programs (first MiB)
 import { rm } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { type Counters, mergeCounters, sumCounters } from "./counters";
+import type { Counters } from "./counters";
 import {
   isBuiltin,
   jobPaths,
   partFileName,
-  planJob,
-  type JobPlan,
   type MapTaskSpec,
-  type PlanOptions,
   type ReduceTaskSpec,
   type TaskSpec,
 } from "./plan";
@@ -28,8 +26,7 @@ import {
   type SandboxIdentity,
   type SandboxLimits,
 } from "./sandbox";
-import type { JobDefinition } from "./schemas";
-import { AttemptFailure, CancelledError, taskPool } from "./task-pool";
+import { AttemptFailure, taskPool } from "./task-pool";
 import type { AttemptResult, PartitionStat, TaskRuntime } from "./task-runner";
 
 export type { PartitionStat } from "./task-runner";
@@ -43,14 +40,11 @@ export interface EngineOptions {
   concurrency?: number;
   /** Memory for the whole job (in-memory combining, sort buffers), shared by running tasks. */
   memoryBudgetBytes?: number;
-  /** Attempts per task before the job fails. */
-  maxAttempts?: number;
   /** Overrides of the sandbox limits; cpuSeconds defaults to the job's per-task timeout. */
   sandbox?: Partial<SandboxLimits>;
 }
 
 export const DEFAULT_MEMORY_BUDGET = 512 * 1024 * 1024;
-export const DEFAULT_MAX_ATTEMPTS = 3;
 
 export interface TaskProgress {
   taskId: string;
@@ -59,23 +53,17 @@ export interface TaskProgress {
   status: string | null;
 }
 
-export interface AttemptFailureInfo {
-  taskId: string;
-  attempt: number;
-  message: string;
-  stderrTail: string;
-}
-
 export interface TaskContext {
   signal?: AbortSignal;
   engine?: EngineOptions;
+  /** Which attempt this is (0 first): names its log file and Hadoop's attempt id. */
+  attempt?: number;
   onProgress?: (p: TaskProgress) => void;
-  onAttemptFailed?: (f: AttemptFailureInfo) => void;
 }
 
 export interface TaskResult {
   taskId: string;
-  /** Attempts used, the successful one included. */
+  /** Attempts used, the successful one included (attempt + 1). */
   attempts: number;
   durationMs: number;
   counters: Counters;
@@ -105,7 +93,7 @@ export interface ReduceTaskResult extends TaskResult {
   output: OutputFile;
 }
 
-/** A task failed every attempt; the message says why, stderrTail is the program's last output. */
+/** A task's attempt failed; the message says why, stderrTail is the program's last output. */
 export class TaskFailedError extends Error {
   constructor(
     readonly taskId: string,
@@ -145,38 +133,28 @@ async function runTask(spec: TaskSpec, ctx: TaskContext): Promise<AttemptResult 
   const engine = ctx.engine ?? {};
   const runtime = runtimeFor(spec, engine);
   const pool = taskPool(engine.concurrency ?? availableParallelism());
-  const maxAttempts = engine.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const attempt = ctx.attempt ?? 0;
   const started = Date.now();
-  let last: AttemptFailure | null = null;
-  for (let attempt = 0; attempt < maxAttempts; attempt++) {
-    try {
-      const result = await pool.run(
-        { spec, attempt, runtime },
-        {
-          signal: ctx.signal,
-          timeoutMs: spec.options.taskTimeoutSeconds * 1000,
-          onProgress: (counters, status) =>
-            ctx.onProgress?.({ taskId: spec.taskId, attempt, counters, status }),
-        },
-      );
-      return {
-        ...result,
-        taskId: spec.taskId,
-        attempts: attempt + 1,
-        durationMs: Date.now() - started,
-      };
-    } catch (error) {
-      if (!(error instanceof AttemptFailure)) throw error;
-      last = error;
-      ctx.onAttemptFailed?.({
-        taskId: spec.taskId,
-        attempt,
-        message: error.message,
-        stderrTail: error.stderrTail,
-      });
-    }
+  try {
+    const result = await pool.run(
+      { spec, attempt, runtime },
+      {
+        signal: ctx.signal,
+        timeoutMs: spec.options.taskTimeoutSeconds * 1000,
+        onProgress: (counters, status) =>
+          ctx.onProgress?.({ taskId: spec.taskId, attempt, counters, status }),
+      },
+    );
+    return {
+      ...result,
+      taskId: spec.taskId,
+      attempts: attempt + 1,
+      durationMs: Date.now() - started,
+    };
+  } catch (error) {
+    if (!(error instanceof AttemptFailure)) throw error;
+    throw new TaskFailedError(spec.taskId, attempt + 1, error.message, error.stderrTail);
   }
-  throw new TaskFailedError(spec.taskId, maxAttempts, last!.message, last!.stderrTail);
 }
 
 const outputOf = (r: AttemptResult): OutputFile | null =>
@@ -189,7 +167,7 @@ const outputOf = (r: AttemptResult): OutputFile | null =>
       }
     : null;
 
-/** One map task, retried up to maxAttempts; its partition files stay in the job's work dir. */
+/** One attempt of a map task; its partition files stay in the job's work dir. */
 export async function runMapTask(spec: MapTaskSpec, ctx: TaskContext = {}): Promise<MapTaskResult> {
   const r = await runTask(spec, ctx);
   return {
@@ -206,7 +184,7 @@ export async function runMapTask(spec: MapTaskSpec, ctx: TaskContext = {}): Prom
   };
 }
 
-/** One reduce task (every map task must have finished): writes output/part-NNNNN. */
+/** One attempt of a reduce task (every map task must have finished): writes output/part-NNNNN. */
 export async function runReduceTask(
   spec: ReduceTaskSpec,
   ctx: TaskContext = {},
@@ -236,175 +214,6 @@ export async function removeIntermediate(jobDir: string, opts: { output?: boolea
 export function warmEngine(engine: EngineOptions = {}): void {
   const n = engine.concurrency ?? availableParallelism();
   taskPool(n).warm(n);
-}
-
-// --- the whole job in this process -------------------------------------------------------
-
-export type JobPhase = "map" | "reduce" | "done";
-
-export interface PhaseProgress {
-  done: number;
-  total: number;
-  running: number;
-}
-
-export interface JobProgress {
-  phase: JobPhase;
-  map: PhaseProgress;
-  reduce: PhaseProgress;
-  /** Finished tasks plus the latest figures of running ones. */
-  counters: Counters;
-}
-
-export interface JobContext extends TaskContext {
-  plan?: PlanOptions;
-  onJobProgress?: (p: JobProgress) => void;
-}
-
-export interface JobResult {
-  jobId: string;
-  outputs: OutputFile[];
-  counters: Counters;
-  durations: { mapMs: number; reduceMs: number; totalMs: number };
-  tasks: (MapTaskResult | ReduceTaskResult)[];
-  plan: JobPlan;
-}
-
-/**
- * Runs tasks with at most `limit` at once. The first task to fail stops the rest, and its error
- * is the one thrown.
- */
-async function runAll<T, R>(
-  items: T[],
-  limit: number,
-  signal: AbortSignal | undefined,
-  fn: (item: T, signal: AbortSignal) => Promise<R>,
-): Promise<R[]> {
-  const stop = new AbortController();
-  const onAbort = () => stop.abort();
-  signal?.addEventListener("abort", onAbort, { once: true });
-  if (signal?.aborted) stop.abort();
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  let first: unknown = null;
-  const lane = async () => {
-    while (next < items.length && !stop.signal.aborted) {
-      const i = next++;
-      try {
-        results[i] = await fn(items[i]!, stop.signal);
-      } catch (error) {
-        if (first === null && !(error instanceof CancelledError)) {
-          first = error;
-          stop.abort();
-        } else if (first === null) first = error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  signal?.removeEventListener("abort", onAbort);
-  if (signal?.aborted) throw new CancelledError();
-  if (first !== null) throw first;
-  return results;
-}
-
-/**
- * Plans and runs a whole job in this process: map tasks on all cores, then reduce tasks. Cancel
- * with ctx.signal: running task processes are killed and intermediate files removed.
- */
-export async function runJobLocally(
-  definition: JobDefinition,
-  jobDir: string,
-  ctx: JobContext = {},
-): Promise<JobResult> {
-  const started = Date.now();
-  const engine = ctx.engine ?? {};
-  const concurrency = engine.concurrency ?? availableParallelism();
-  warmEngine(engine);
-  const plan = await planJob(definition, jobDir, { concurrency, ...ctx.plan });
-  const done: Counters[] = [];
-  const running = new Map<string, Counters>();
-  const progress: JobProgress = {
-    phase: "map",
-    map: { done: 0, total: plan.mapTasks.length, running: 0 },
-    reduce: { done: 0, total: plan.reduceTasks.length, running: 0 },
-    counters: {},
-  };
-  let lastEmit = 0;
-  const emit = (force: boolean) => {
-    if (!ctx.onJobProgress) return;
-    const now = Date.now();
-    if (!force && now - lastEmit < 250) return;
-    lastEmit = now;
-    progress.counters = sumCounters([...done, ...running.values()]);
-    ctx.onJobProgress(structuredClone(progress));
-  };
-  const taskCtx = (spec: TaskSpec, signal: AbortSignal): TaskContext => ({
-    ...ctx,
-    signal,
-    onProgress: (p) => {
-      running.set(spec.taskId, p.counters);
-      ctx.onProgress?.(p);
-      emit(false);
-    },
-    onAttemptFailed: (f) => {
-      running.delete(spec.taskId);
-      ctx.onAttemptFailed?.(f);
-    },
-  });
-  const track = async <R extends TaskResult>(
-    phase: PhaseProgress,
-    spec: TaskSpec,
-    run: () => Promise<R>,
-  ): Promise<R> => {
-    phase.running++;
-    emit(true);
-    try {
-      const r = await run();
-      phase.done++;
-      done.push(r.counters);
-      return r;
-    } finally {
-      phase.running--;
-      running.delete(spec.taskId);
-      emit(true);
-    }
-  };
-
-  try {
-    emit(true);
-    const mapResults = await runAll(plan.mapTasks, concurrency, ctx.signal, (spec, signal) =>
-      track(progress.map, spec, () => runMapTask(spec, taskCtx(spec, signal))),
-    );
-    const mapDone = Date.now();
-    progress.phase = "reduce";
-    emit(true);
-    const reduceResults = await runAll(plan.reduceTasks, concurrency, ctx.signal, (spec, signal) =>
-      track(progress.reduce, spec, () => runReduceTask(spec, taskCtx(spec, signal))),
-    );
-    progress.phase = "done";
-    emit(true);
-    await removeIntermediate(plan.jobDir);
-    const outputs =
-      plan.partitions === 0
-        ? mapResults.map((r) => r.output!).filter(Boolean)
-        : reduceResults.map((r) => r.output);
-    const counters = sumCounters([...mapResults, ...reduceResults].map((r) => r.counters));
-    return {
-      jobId: plan.jobId,
-      outputs,
-      counters: mergeCounters({}, counters),
-      durations: {
-        mapMs: mapDone - started,
-        reduceMs: Date.now() - mapDone,
-        totalMs: Date.now() - started,
-      },
-      tasks: [...mapResults, ...reduceResults],
-      plan,
-    };
-  } catch (error) {
-    await removeIntermediate(plan.jobDir, { output: true });
-    throw error;
-  }
 }
 
 export { partFileName };

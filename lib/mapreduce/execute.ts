@@ -1,13 +1,13 @@
 import "server-only";
 import { createWriteStream } from "node:fs";
 import { chmod, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { db } from "@/lib/db/client";
+import { liveFile } from "@/lib/drive/access";
 import { reportProgress } from "@/lib/jobs/jobs";
 import { getObjectStream } from "@/lib/storage/objects";
+import { mapReduceConfig } from "./config";
 import { sumCounters, type Counters } from "./counters";
 import {
   CancelledError,
@@ -43,22 +43,21 @@ import {
   taskProgress,
   taskStarted,
 } from "./store";
+import { UserFacingError } from "@/lib/server/errors";
 
-// The local engine's side of a job's Inngest function (inngest/functions/run-mapreduce.ts): each
+// The local engine's side of a job's Inngest function (inngest/functions/run-mapreduce-job.ts): each
 // export is the body of one step. Steps share the job directory on the worker's disk
 // (MAPREDUCE_WORK_DIR); the plan is written there once, so every step output stays small.
 
 /** A reason the owner can act on; becomes the job's error as is. */
-export class JobRunError extends Error {
-  override name = "JobRunError";
-}
+export class JobRunError extends UserFacingError {}
 
 const LOG_BYTES = 64 * 1024;
 const CANCEL_POLL_MS = 1000;
 const PROGRESS_EVERY_MS = 1000;
 
 export function workRoot(): string {
-  return process.env.MAPREDUCE_WORK_DIR || join(process.cwd(), ".data", "mapreduce");
+  return mapReduceConfig().workDir;
 }
 
 export function jobDirOf(jobId: string): string {
@@ -68,14 +67,12 @@ export function jobDirOf(jobId: string): string {
 
 /** Tests and e2e runs use tiny chunks to get many map tasks out of small inputs. */
 function chunkBytes(): number | undefined {
-  const n = Number(process.env.MAPREDUCE_CHUNK_BYTES);
-  return Number.isInteger(n) && n > 0 ? n : undefined;
+  return mapReduceConfig().chunkBytes;
 }
 
 /** How many tasks of a phase run at once on this worker: one per core. */
 export function stepParallelism(): number {
-  const n = Number(process.env.MAPREDUCE_PARALLEL_TASKS);
-  return Number.isInteger(n) && n > 0 ? n : availableParallelism();
+  return mapReduceConfig().parallelTasks;
 }
 
 async function download(key: string, to: string) {
@@ -87,14 +84,6 @@ async function download(key: string, to: string) {
 
 /** A Drive name as a safe local (and S3 key) file name. */
 export const safeName = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 100);
-
-/** A live (untrashed) Drive file of the owner: where its bytes are. */
-export async function liveFile(ownerId: string, fileId: string) {
-  return db.file.findFirst({
-    where: { id: fileId, ownerId, trashedAt: null },
-    select: { storageKey: true, name: true, size: true },
-  });
-}
 
 export type PreparedJob = {
   mapTasks: string[];
@@ -249,7 +238,7 @@ export async function runTaskStep(
   let lastWrite = 0;
   const ctx = {
     signal: watch.signal,
-    engine: { maxAttempts: 1, concurrency: stepParallelism() },
+    engine: { concurrency: stepParallelism() },
     onProgress: (p: { counters: Counters; status: string | null }) => {
       const now = Date.now();
       if (now - lastWrite < PROGRESS_EVERY_MS) return;

@@ -57,7 +57,7 @@ export const NewJobInput = z.object({
 });
 export type NewJobInput = z.input<typeof NewJobInput>;
 export type NewJobFields = keyof NewJobInput | "form";
-export type NewJobState = FormState<NewJobFields> & { jobId?: string };
+export type NewJobState = FormState<NewJobFields, { jobId: string }>;
 
 /** FormData → the object NewJobInput parses (lists are repeated fields). */
 export function newJobObject(formData: FormData): Record<string, unknown> {

@@ -5,14 +5,15 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { makeZip } from "client-zip";
-import { db } from "@/lib/db/client";
+import { liveFileNamed } from "@/lib/drive/access";
 import { storeServerFile } from "@/lib/drive/server-files";
 import { ensurePath } from "@/lib/drive/tree";
-import { formatBytes } from "@/lib/drive/upload-format";
+import { formatBytes } from "@/lib/format/numbers";
 import { storageClient } from "@/lib/storage/client";
 import { storageConfig } from "@/lib/storage/config";
 import { newObjectKey } from "@/lib/storage/keys";
 import type { StoredOutput } from "./records";
+import { UserFacingError } from "@/lib/server/errors";
 
 // A finished job's part files go to the owner's Drive, in "MapReduce/<job name> (<id>)", counted
 // against the quota like uploads; several parts are also zipped into one object (outside the
@@ -20,9 +21,8 @@ import type { StoredOutput } from "./records";
 
 export const RESULTS_FOLDER = "MapReduce";
 
-export class OutputError extends Error {
-  override name = "OutputError";
-}
+/** The results could not be stored for a reason the owner can act on (a full Drive…). */
+export class OutputError extends UserFacingError {}
 
 /** "MapReduce/Word count (ab12cd)": the job's own folder, created when missing. */
 export async function outputFolder(ownerId: string, jobId: string, jobName: string) {
@@ -64,10 +64,7 @@ export async function storeOutputFile(
   file: { name: string; path: string; records: number },
 ): Promise<StoredOutput> {
   const { size } = await stat(file.path);
-  const existing = await db.file.findFirst({
-    where: { ownerId, folderId, name: file.name, trashedAt: null, size: BigInt(size) },
-    select: { id: true, name: true },
-  });
+  const existing = await liveFileNamed(ownerId, folderId, file.name, size);
   const stored =
     existing ??
     (await storeServerFile(

@@ -187,10 +187,10 @@ describe("streaming contract helpers", () => {
       "The mapper was stopped after using 5 s of CPU time (the limit per task)",
     );
     expect(explainSandboxFailure("The reducer", { code: 153, signal: null }, "", limits)).toBe(
-      "The reducer wrote a file larger than 8 GiB (the limit per task)",
+      "The reducer wrote a file larger than 8 GB (the limit per task)",
     );
     expect(
       explainSandboxFailure("The mapper", { code: 1, signal: null }, "MemoryError", limits),
-    ).toBe("The mapper exited with status 1: it ran out of memory (the sandbox allows 1 GiB)");
+    ).toBe("The mapper exited with status 1: it ran out of memory (the sandbox allows 1 GB)");
   });
 });

@@ -12,6 +12,7 @@ import {
   type ParsedJobDefinition,
 } from "./schemas";
 import { BUILTIN_DOCS } from "./catalog";
+import { UserFacingError } from "../server/errors";
 
 export const MIN_CHUNK_BYTES = 16 * 1024 * 1024;
 export const MAX_CHUNK_BYTES = 64 * 1024 * 1024;
@@ -82,7 +83,8 @@ export const jobPaths = (jobDir: string) => ({
   logs: join(jobDir, "logs"),
 });
 
-export class PlanError extends Error {}
+/** The job cannot be planned as given (a program or input missing); shown to the owner. */
+export class PlanError extends UserFacingError {}
 
 /** The number of partitions a job runs with: top-N needs a single reducer. */
 export function effectivePartitions(job: JobSpec, options: JobOptions): number {

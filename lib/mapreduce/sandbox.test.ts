@@ -3,7 +3,8 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runJobLocally, TaskFailedError, warmEngine, type EngineOptions } from "./engine";
+import { TaskFailedError, warmEngine, type EngineOptions } from "./engine";
+import { runJobLocally } from "./testing/run-job-locally";
 import type { JobOptions } from "./schemas";
 import { liveProcesses, makeJobDir, removeJobDirs, sandboxUid } from "./test-helpers";
 
@@ -28,7 +29,7 @@ async function attack(
       inputs,
     },
     dir,
-    { engine: { maxAttempts: 1, ...opts.engine } },
+    { maxAttempts: 1, engine: opts.engine },
   ).catch((e: unknown) => e);
   if (!(outcome instanceof TaskFailedError)) {
     throw new Error(`the hostile mapper ${program} was not stopped: ${JSON.stringify(outcome)}`);
@@ -154,7 +155,7 @@ describe("the sandbox of uploaded programs", () => {
 
   it("cannot allocate 4 GiB", async () => {
     const { error } = await attack("alloc_4g.py", "x\n");
-    expect(error.message).toMatch(/it ran out of memory \(the sandbox allows 1 GiB\)/);
+    expect(error.message).toMatch(/it ran out of memory \(the sandbox allows 1 GB\)/);
     expect(error.stderrTail).toMatch(/MemoryError/);
   });
 
@@ -181,7 +182,7 @@ describe("the sandbox of uploaded programs", () => {
     const { error, dir } = await attack("flood.py", "x\n", {
       engine: { sandbox: { outputBytes: 1024 * 1024 } },
     });
-    expect(error.message).toMatch(/The mapper wrote more than 1 MiB of output/);
+    expect(error.message).toMatch(/The mapper wrote more than 1 MB of output/);
     expect(existsSync(join(dir, "work"))).toBe(false);
   });
 

@@ -1,8 +1,7 @@
-// The sandbox for uploaded mapper, combiner and reducer programs (see
-// /work/shared/notes/mapreduce.md): bubblewrap with every namespace unshared, read-only /usr and
-// programs, a private tmpfs /tmp, no capabilities, a clean environment, under prlimit, as a
-// dedicated non-root uid — RLIMIT_NPROC does not apply to root, so a fork bomb launched as root
-// would pass. Programs are handed to bwrap as open file descriptors and copied into the sandbox,
+// The sandbox for uploaded mapper, combiner and reducer programs (see docs/mapreduce.md):
+// bubblewrap with every namespace unshared, read-only /usr and programs, a private tmpfs /tmp, no
+// capabilities, a clean environment, under prlimit, as a dedicated non-root uid — RLIMIT_NPROC
+// does not apply to root, so a fork bomb launched as root would pass. Programs are handed to bwrap as open file descriptors and copied into the sandbox,
 // so the job directory itself stays private (0700) to the worker.
 import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
 import {
@@ -16,6 +15,7 @@ import {
 } from "node:fs";
 import { constants as osConstants } from "node:os";
 import { dirname, join } from "node:path";
+import { formatBytes } from "../format/numbers";
 
 export interface SandboxLimits {
   /** RLIMIT_AS: address space of each process. */
@@ -251,14 +251,6 @@ export function spawnSandboxed(opts: {
   } finally {
     for (const fd of fds) closeSync(fd);
   }
-}
-
-/** Human-readable sizes for failure messages. */
-export function formatBytes(n: number): string {
-  if (n >= 1024 ** 3 && n % 1024 ** 3 === 0) return `${n / 1024 ** 3} GiB`;
-  if (n >= 1024 ** 2) return `${Math.round(n / 1024 ** 2)} MiB`;
-  if (n >= 1024) return `${Math.round(n / 1024)} KiB`;
-  return `${n} bytes`;
 }
 
 /**

@@ -1,9 +1,10 @@
 import "server-only";
-import { inngest } from "@/inngest/client";
-import { mapReduceRequested } from "@/inngest/events";
-import { db } from "@/lib/db/client";
+import { inngest } from "@/lib/events/client";
+import { mapReduceRequested } from "@/lib/events/events";
+import { liveFiles } from "@/lib/drive/access";
 import { fieldErrors } from "@/lib/forms";
 import { failJob } from "@/lib/jobs/jobs";
+import { logger } from "@/lib/log/logger";
 import { emrConfig } from "./emr/config";
 import { EMR_SUPPORTED_BUILTINS } from "./emr/step";
 import {
@@ -25,14 +26,6 @@ const WORKER_DOWN =
 
 type Errors = Partial<Record<NewJobFields, string[]>>;
 
-async function ownedFiles(ownerId: string, ids: string[]) {
-  const rows = await db.file.findMany({
-    where: { ownerId, id: { in: [...new Set(ids)] }, trashedAt: null },
-    select: { id: true, name: true, size: true },
-  });
-  return new Map(rows.map((r) => [r.id, { ...r, size: Number(r.size) }]));
-}
-
 /** Checks the submitted form and builds what the job runs; errors are keyed by form field. */
 export async function recipeFromInput(
   ownerId: string,
@@ -51,7 +44,7 @@ export async function recipeFromInput(
   const add = (field: NewJobFields, message: string) => (errors[field] ??= []).push(message);
 
   const programIds = form.kind === "user" ? [form.mapper, form.reducer, form.combinerFile] : [];
-  const files = await ownedFiles(ownerId, [
+  const files = await liveFiles(ownerId, [
     ...form.inputs,
     ...(form.kind === "join" ? form.rightInputs : []),
     ...programIds.filter((id): id is string => id !== null),
@@ -139,7 +132,7 @@ export async function startMapReduceJob(ownerId: string, recipe: JobRecipe): Pro
   try {
     await inngest.send(mapReduceRequested.create({ jobId, ownerId }));
   } catch (error) {
-    console.error("[mapreduce] could not send the job event:", error);
+    logger.error("mapreduce: could not send the job event", { jobId, error });
     await failJob(jobId, WORKER_DOWN);
     return { ok: false, message: WORKER_DOWN, jobId };
   }

@@ -20,11 +20,11 @@ import {
 } from "./plan";
 import {
   explainSandboxFailure,
-  formatBytes,
   spawnSandboxed,
   type SandboxIdentity,
   type SandboxLimits,
 } from "./sandbox";
+import { formatBytes } from "../format/numbers";
 import {
   collectText,
   countLines,

@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "@/lib/db/client";
+import { ownedFile } from "@/lib/drive/access";
 import { toJobView } from "@/lib/jobs/view";
 import { getRange } from "@/lib/storage/objects";
 import { C, FRAMEWORK, sumCounters } from "./counters";
@@ -90,10 +90,7 @@ async function preview(job: MapReduceDetail): Promise<MapReduceView["preview"]> 
       truncated ||= output.bytes > 0;
       continue;
     }
-    const file = await db.file.findFirst({
-      where: { id: output.fileId, ownerId: job.ownerId },
-      select: { storageKey: true },
-    });
+    const file = await ownedFile(job.ownerId, output.fileId);
     if (!file) continue;
     const bytes = await getRange(file.storageKey, PREVIEW_BYTES);
     if (!bytes) continue;

@@ -1,19 +1,13 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { pulseSecretKey } from "./config";
 
-// Mastodon and X tokens at rest: AES-256-GCM under PULSE_SECRET_KEY (32 bytes, base64), which
-// scripts/lib.sh generates into .env.local. Format "v1.<iv>.<tag>.<ciphertext>" (base64url), so a
-// future key or algorithm can sit beside this one. Tampering or a different key makes decrypt throw.
+// Mastodon and X tokens at rest: AES-256-GCM under PULSE_SECRET_KEY (32 bytes, base64, checked by
+// lib/pulse/config.ts), which scripts/lib.sh generates into .env.local. Format
+// "v1.<iv>.<tag>.<ciphertext>" (base64url), so a future key or algorithm can sit beside this one. Tampering or a different key makes decrypt throw.
 
 const VERSION = "v1";
 
-function key(): Buffer {
-  const raw = process.env.PULSE_SECRET_KEY;
-  if (!raw)
-    throw new Error("PULSE_SECRET_KEY is not set (npm run up generates it into .env.local)");
-  const bytes = Buffer.from(raw, "base64");
-  if (bytes.length !== 32) throw new Error("PULSE_SECRET_KEY must be 32 bytes, base64-encoded");
-  return bytes;
-}
+const key = () => pulseSecretKey();
 
 export function encryptSecret(plain: string): string {
   const iv = randomBytes(12);

@@ -1,5 +1,7 @@
 import "server-only";
+import { listLiveFiles, liveFile, liveFiles } from "@/lib/drive/access";
 import { db } from "@/lib/db/client";
+import { HttpError } from "@/lib/server/errors";
 import {
   MAX_TRACKERS,
   REPLAY_SPEEDS,
@@ -90,11 +92,8 @@ function toDto(row: Row, replayFileName: string | null): TrackerDto {
 async function fileNames(ownerId: string, ids: (string | null)[]): Promise<Map<string, string>> {
   const wanted = ids.filter((id): id is string => id !== null);
   if (wanted.length === 0) return new Map();
-  const files = await db.file.findMany({
-    where: { ownerId, id: { in: wanted }, trashedAt: null },
-    select: { id: true, name: true },
-  });
-  return new Map(files.map((f) => [f.id, f.name]));
+  const files = await liveFiles(ownerId, wanted);
+  return new Map([...files.values()].map((f) => [f.id, f.name]));
 }
 
 export async function listTrackers(ownerId: string): Promise<TrackerDto[]> {
@@ -127,18 +126,21 @@ export async function ownsTracker(ownerId: string, id: string): Promise<boolean>
   return (await db.pulseTracker.count({ where: { id: parsed.data, ownerId } })) === 1;
 }
 
+export const TRACKER_NOT_FOUND = "This tracker does not exist.";
+
+/** For the tracker's routes: a 404 unless the tracker is the owner's. */
+export async function assertOwnsTracker(ownerId: string, id: string): Promise<void> {
+  if (!(await ownsTracker(ownerId, id))) throw new HttpError(404, TRACKER_NOT_FOUND);
+}
+
 /** Drive files a replay tracker can play: the owner's live NDJSON/CSV files. */
 export async function listReplayFiles(ownerId: string): Promise<{ id: string; name: string }[]> {
-  return db.file.findMany({
-    where: {
-      ownerId,
-      trashedAt: null,
-      OR: REPLAY_EXTENSIONS.map((ext) => ({ name: { endsWith: ext } })),
-    },
-    orderBy: [{ updatedAt: "desc" }],
-    take: 200,
-    select: { id: true, name: true },
-  });
+  const files = await listLiveFiles(
+    ownerId,
+    { nameEndsWith: REPLAY_EXTENSIONS },
+    { order: "newest", take: 200 },
+  );
+  return files.map(({ id, name }) => ({ id, name }));
 }
 
 export type TrackerResult =
@@ -146,10 +148,7 @@ export type TrackerResult =
 
 async function checkReplayFile(ownerId: string, input: TrackerFormInput) {
   if (!input.sources.includes("replay") || !input.replayFileId) return null;
-  const file = await db.file.findFirst({
-    where: { id: input.replayFileId, ownerId, trashedAt: null },
-    select: { name: true },
-  });
+  const file = await liveFile(ownerId, input.replayFileId);
   if (!file) return "That file is not in your Drive any more. Pick another.";
   const lower = file.name.toLowerCase();
   if (!REPLAY_EXTENSIONS.some((ext) => lower.endsWith(ext)))

@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { parseEnv } from "@/lib/parse-env";
 
 // Unset and empty mean the same: scripts export variables that may hold "".
 const blank = (v: unknown) => (v === "" ? undefined : v);
@@ -49,12 +50,7 @@ export type StorageConfig = {
 };
 
 export function parseStorageConfig(env: Record<string, string | undefined>): StorageConfig {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`Invalid storage environment:\n${lines.join("\n")}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(schema, env, "storage");
   return {
     endpoint: e.S3_ENDPOINT,
     publicEndpoint: e.S3_PUBLIC_ENDPOINT,

@@ -1,13 +1,13 @@
 import { FolderX, Trash2 } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { FileBrowser } from "@/components/drive/file-browser";
 import { UsageBar } from "@/components/drive/usage-bar";
 import { Button } from "@/components/ui/button";
 import { requireUser } from "@/lib/auth/session";
 import { listFolder } from "@/lib/drive/folders";
 import { getUsage } from "@/lib/drive/quota";
 import { browseParamsSchema, firstParam } from "@/lib/drive/schemas";
+import { DriveBrowser } from "./_components/drive-browser";
 
 export const metadata: Metadata = { title: "Drive" };
 
@@ -43,7 +43,7 @@ export default async function DrivePage({ searchParams }: PageProps<"/drive">) {
         <UsageBar usage={usage} />
       </div>
       {listing ? (
-        <FileBrowser
+        <DriveBrowser
           // A new folder, page or order starts with nothing selected and no dialogs open.
           key={[listing.folder?.id, listing.q, listing.sort, listing.dir, listing.page].join("|")}
           listing={listing}

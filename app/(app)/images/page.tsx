@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { requireUser } from "@/lib/auth/session";
 import { firstParam } from "@/lib/drive/schemas";
-import { formatBytes } from "@/lib/drive/upload-format";
+import { formatBytes } from "@/lib/format/numbers";
 import { librarySearchSchema } from "@/lib/images/action-schemas";
 import { listImages } from "@/lib/images/library";
 

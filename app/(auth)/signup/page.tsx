@@ -16,7 +16,7 @@ export default async function SignupPage({ searchParams }: PageProps<"/signup">)
         <CardTitle>
           <span className="text-2xl">Create your account</span>
         </CardTitle>
-        <CardDescription>One account for Drive, Images, Jobs and Pulse.</CardDescription>
+        <CardDescription>One account for Drive, Images, MapReduce and Pulse.</CardDescription>
       </CardHeader>
       <CardContent>
         <SignupForm next={next} />

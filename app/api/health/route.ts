@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import { json, publicRoute } from "@/lib/server/route";
 
 export const dynamic = "force-dynamic";
 
@@ -6,14 +7,11 @@ const startedAt = Date.now();
 
 // Liveness: this process is up and answers. It checks no dependency, so a database outage does
 // not get every app server restarted (Docker's HEALTHCHECK, Kubernetes' livenessProbe); whether
-// the server can do useful work is /api/ready's question.
-export function GET() {
-  return Response.json(
-    {
-      status: "ok",
-      instance: process.env.STRATUS_INSTANCE || hostname(),
-      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-    },
-    { headers: { "cache-control": "no-store" } },
-  );
-}
+// the server can do useful work is /api/ready's question. Public on purpose.
+export const GET = publicRoute(() =>
+  json({
+    status: "ok",
+    instance: process.env.STRATUS_INSTANCE || hostname(),
+    uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+  }),
+);

@@ -11,7 +11,7 @@ describe("GET /api/ready with storage down", () => {
     // on a busy machine; this test is about storage.
     const { db } = await import("@/lib/db/client");
     await db.$queryRaw`SELECT 1`;
-    const res = await GET();
+    const res = await GET(new Request("http://app.test/api/ready"));
     expect(res.status).toBe(503);
     const body = await res.json();
     expect(body.status).toBe("down");

@@ -10,9 +10,9 @@ describe("GET /api/ready", () => {
     // Warm up: the first query compiles Prisma's Wasm engine, which a busy machine may take
     // longer than the check's timeout to do.
     await db.$queryRaw`SELECT 1`;
-    const res = await GET();
+    const res = await GET(new Request("http://app.test/api/ready"));
     expect(res.status).toBe(200);
-    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(res.headers.get("cache-control")).toContain("no-store");
     expect(await res.json()).toMatchObject({
       status: "ok",
       checks: { database: { ok: true }, storage: { ok: true } },
@@ -21,7 +21,7 @@ describe("GET /api/ready", () => {
 
   it("answers 503 once the server is shutting down, so load balancers take it out", async () => {
     beginDraining();
-    const res = await GET();
+    const res = await GET(new Request("http://app.test/api/ready"));
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ status: "draining" });
   });

@@ -1,14 +1,14 @@
 import { Ban, CalendarX, Download, FileIcon, Lock, SearchX } from "lucide-react";
 import type { Metadata } from "next";
 import { cookies } from "next/headers";
-import { LocalDateTime } from "@/components/drive/local-date-time";
+import { LocalDateTime } from "@/components/shared/local-date-time";
 import { SharePasswordForm } from "@/components/drive/share-password-form";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { visitorView } from "@/lib/drive/share-links";
 import { shareRefusal, shareRefusalTitle, type ShareRefusal } from "@/lib/drive/share-messages";
 import { shareTokenSchema } from "@/lib/drive/share-schemas";
-import { formatBytes } from "@/lib/drive/upload-format";
+import { formatBytes } from "@/lib/format/numbers";
 
 export const metadata: Metadata = { title: "Shared file" };
 export const dynamic = "force-dynamic";

@@ -10,6 +10,8 @@ export async function startAppExecutor(
   keys: { signingKey: string; eventKey: string },
   // Fixed when the app's own client must reach it (INNGEST_BASE_URL is read once, at import).
   eventPort?: number,
+  // Short for tests that let a function use up its retries.
+  options: { backoffBaseMs?: number } = {},
 ): Promise<{ executor: Executor; eventPort: number; stop: () => Promise<void> }> {
   const endpoint = await startServeEndpoint(client, functions);
   eventPort ??= await freePort();
@@ -20,6 +22,7 @@ export async function startAppExecutor(
     eventPort,
     pollMs: 50,
     log: () => {},
+    ...options,
   });
   return {
     executor,

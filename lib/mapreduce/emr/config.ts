@@ -1,12 +1,10 @@
 import "server-only";
 import { z } from "zod";
+import { blank, parseEnv } from "@/lib/parse-env";
 
 // Where and how MapReduce jobs run on Amazon EMR. EMR is optional: with neither EMR_REGION nor
 // EMR_S3_PREFIX set, emrConfigFromEnv returns null and jobs run on the local engine only. The
 // README's 'Environment' table mirrors the comments below.
-
-// Unset and empty mean the same: scripts export variables that may hold "".
-const blank = (v: unknown) => (v === "" ? undefined : v);
 
 /** s3://bucket/optional/prefix, without a trailing slash once parsed. */
 export const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/;
@@ -124,12 +122,7 @@ export class EmrConfigError extends Error {
 /** null when EMR is not configured at all; throws EmrConfigError when it is, but wrongly. */
 export function emrConfigFromEnv(env: Record<string, string | undefined>): EmrConfig | null {
   if (!blank(env.EMR_REGION) && !blank(env.EMR_S3_PREFIX)) return null;
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new EmrConfigError(`Invalid EMR environment:\n${lines.join("\n")}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(schema, env, "EMR", EmrConfigError);
   return {
     region: e.EMR_REGION,
     s3Prefix: e.EMR_S3_PREFIX,

@@ -1,4 +1,5 @@
 import "server-only";
+import { liveFile } from "@/lib/drive/access";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
@@ -6,15 +7,17 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { GetStepTools } from "inngest";
-import type { inngest } from "@/inngest/client";
+import type { inngest } from "@/lib/events/client";
 import { reportProgress } from "@/lib/jobs/jobs";
+import { isUserFacing } from "@/lib/server/errors";
 import { createStorageClient } from "@/lib/storage/client";
 import { getObjectStream } from "@/lib/storage/objects";
-import { jobDirOf, JobRunError, liveFile, safeName } from "../execute";
+import { mapReduceConfig } from "../config";
+import { jobDirOf, JobRunError, safeName } from "../execute";
 import { jobPaths } from "../plan";
 import { getMapReduceJobForRun, recordEmr } from "../store";
 import { emrConfig, emrJobUris, type EmrConfig } from "./config";
-import { buildStreamingStep, emrPrograms, EmrStepError } from "./step";
+import { buildStreamingStep, emrPrograms } from "./step";
 import {
   cancelEmrStep,
   createEmrClient,
@@ -38,7 +41,7 @@ function configOrFail(): EmrConfig {
 }
 
 function emrS3(config: EmrConfig) {
-  const endpoint = process.env.EMR_S3_ENDPOINT || undefined;
+  const endpoint = mapReduceConfig().emrS3Endpoint;
   return createStorageClient({
     endpoint,
     publicEndpoint: undefined,
@@ -123,7 +126,7 @@ async function copyDriveFile(
   if (!file || !object) {
     throw new JobRunError(`“${name}” is no longer in your Drive (or is in the trash).`);
   }
-  await putStream(config, uri, Readable.fromWeb(object.body as never), Number(file.size));
+  await putStream(config, uri, Readable.fromWeb(object.body as never), file.size);
 }
 
 /** Downloads the step's part files into the job directory's output folder. */
@@ -152,10 +155,7 @@ async function collectOutput(jobId: string): Promise<number> {
   return parts;
 }
 
-const POLL_SECONDS = () => {
-  const n = Number(process.env.EMR_POLL_SECONDS);
-  return Number.isFinite(n) && n >= 1 ? n : 30;
-};
+const POLL_SECONDS = () => mapReduceConfig().emrPollSeconds;
 
 export type EmrOutcome =
   { status: "succeeded" } | { status: "cancelled" } | { status: "failed"; cause: string };
@@ -175,9 +175,7 @@ export async function runOnEmr({
       await reportProgress(jobId, { phase: "EMR: uploading programs and input", progress: 2 });
       return { ok: true as const, submission: await stageAndSubmit(jobId, ownerId) };
     } catch (error) {
-      if (error instanceof JobRunError || error instanceof EmrStepError) {
-        return { ok: false as const, cause: error.message };
-      }
+      if (isUserFacing(error)) return { ok: false as const, cause: error.message };
       throw error;
     }
   });

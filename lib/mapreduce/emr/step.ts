@@ -1,19 +1,19 @@
 // The EMR step of a job: `command-runner.jar hadoop-streaming -files … -D mapreduce.job.reduces=R
-// -input … -output … -mapper … [-combiner …] [-reducer …]` (see /work/shared/notes/mapreduce.md).
+// -input … -output … -mapper … [-combiner …] [-reducer …]` (see docs/mapreduce.md).
 // Generic options (-files, -D) must precede the streaming ones or Hadoop rejects the step.
 import { fileURLToPath } from "node:url";
 import type { StepConfig } from "@aws-sdk/client-emr";
 import { BUILTIN_DOCS } from "../catalog";
 import { JobOptions, JobSpec, type BuiltinKind } from "../schemas";
 import { S3_URI } from "./config";
+import { UserFacingError } from "@/lib/server/errors";
 
 /** EMR's limit on each string of a step (Args entries, Jar, Name…). */
 export const EMR_MAX_ARG_CHARS = 10_240;
 const EMR_MAX_STEP_NAME_CHARS = 256;
 
-export class EmrStepError extends Error {
-  override name = "EmrStepError";
-}
+/** EMR cannot run the job as given (a built-in it lacks, a bad S3 URI…); shown to the owner. */
+export class EmrStepError extends UserFacingError {}
 
 /** Built-ins that EMR runs as the Python programs in ./programs; the others are refused there. */
 const EMR_BUILTINS: Partial<

@@ -23,7 +23,7 @@ const keys = testKeys();
 vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
 vi.stubEnv("INNGEST_EVENT_KEY", keys.eventKey);
 vi.stubEnv("PULSE_SECRET_KEY", randomBytes(32).toString("base64"));
-const { inngest } = await import("@/inngest/client");
+const { inngest } = await import("@/lib/events/client");
 const { pulseConsume } = await import("@/inngest/functions/pulse-consume");
 
 const users: string[] = [];

@@ -1,12 +1,13 @@
 import "server-only";
 import type { Inngest } from "inngest";
 import { db } from "@/lib/db/client";
+import type { ListenerConfig } from "../config";
 import { compileMatcher } from "../match";
 import { decryptSecret } from "../secrets";
-import { createJetstreamSource, DEFAULT_JETSTREAM_URL } from "../sources/jetstream";
+import { createJetstreamSource } from "../sources/jetstream";
 import { createMastodonSource } from "../sources/mastodon";
 import { createReplaySource, type ReplaySpeed } from "../sources/replay";
-import { DEFAULT_X_API_URL, createXSource } from "../sources/x";
+import { createXSource } from "../sources/x";
 import type { Source, SourceEvent, SourceStatus } from "../sources/types";
 import { SOURCE_KINDS, type IncomingPost, type SourceKind, type TrackerQuery } from "../types";
 import { Batcher } from "./batcher";
@@ -19,38 +20,8 @@ import { eventSender } from "./send";
 // Mastodon, X or replay source per tracker — and hands matched posts to a Batcher per connection,
 // which sends them as `stratus/pulse.posts` events and then stores the cursor.
 
-export type ListenerConfig = {
-  jetstreamUrl: string;
-  xApiUrl: string;
-  xBackfillMinutes: number;
-  pollMs: number;
-  batchSize: number;
-  batchMs: number;
-};
-
-export function listenerConfig(env: NodeJS.ProcessEnv = process.env): ListenerConfig {
-  const int = (name: string, fallback: number, min: number, max: number) => {
-    const raw = env[name];
-    if (raw === undefined || raw === "") return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new Error(`${name} must be an integer from ${min} to ${max}`);
-    return n;
-  };
-  const url = (name: string, fallback: string, schemes: RegExp) => {
-    const value = env[name] || fallback;
-    if (!schemes.test(value)) throw new Error(`${name} must be a ${schemes.source} URL`);
-    return value;
-  };
-  return {
-    jetstreamUrl: url("PULSE_JETSTREAM_URL", DEFAULT_JETSTREAM_URL, /^wss?:\/\//),
-    xApiUrl: url("PULSE_X_API_URL", DEFAULT_X_API_URL, /^https?:\/\//),
-    xBackfillMinutes: int("PULSE_X_BACKFILL_MINUTES", 0, 0, 5),
-    pollMs: int("PULSE_POLL_MS", 2_000, 100, 60_000),
-    batchSize: int("PULSE_BATCH_SIZE", 200, 1, 500),
-    batchMs: int("PULSE_BATCH_MS", 1_000, 10, 60_000),
-  };
-}
+// The listener's settings live with Pulse's others (lib/pulse/config.ts).
+export { listenerConfig, type ListenerConfig } from "../config";
 
 type Tracker = {
   id: string;

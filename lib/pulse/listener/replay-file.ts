@@ -1,6 +1,6 @@
 import "server-only";
 import { Readable } from "node:stream";
-import { db } from "@/lib/db/client";
+import { liveFile } from "@/lib/drive/access";
 import { getObjectStream } from "@/lib/storage/objects";
 
 // A replay file's bytes, read from the Drive on the tracker owner's behalf: the file must be the
@@ -10,10 +10,7 @@ export async function openReplayFile(
   fileId: string,
   signal: AbortSignal,
 ): Promise<AsyncIterable<Uint8Array> | null> {
-  const file = await db.file.findFirst({
-    where: { id: fileId, ownerId, trashedAt: null },
-    select: { storageKey: true },
-  });
+  const file = await liveFile(ownerId, fileId);
   if (!file) return null;
   const object = await getObjectStream(file.storageKey, { signal });
   if (!object) return null;

@@ -1,5 +1,5 @@
 import type { Inngest } from "inngest";
-import { pulsePostsReceived } from "@/inngest/events";
+import { pulsePostsReceived } from "@/lib/events/events";
 import { MAX_POSTS_PER_EVENT } from "../event-schemas";
 import type { PostBatch } from "./batcher";
 

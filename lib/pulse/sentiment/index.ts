@@ -5,7 +5,7 @@ import { extractTerms } from "./terms";
 export { extractTerms, extractHashtags } from "./terms";
 export { afinnScore, winkScore } from "./scorers";
 
-// No installable scorer does better than chance on non-English posts (notes/sentiment.md): those
+// No installable scorer does better than chance on non-English posts (docs/sentiment.md): those
 // are counted as "unscored". Posts that carry no language are assumed English.
 export function isScorable(lang: string | undefined): boolean {
   return !lang || /^en(?:$|[-_])/i.test(lang.trim());

@@ -2,7 +2,7 @@ import Sentiment from "sentiment";
 import wink from "wink-sentiment";
 import type { ScorerName } from "../types";
 
-// The two scorers a tracker can pick (see /work/shared/notes/sentiment.md for how they compare):
+// The two scorers a tracker can pick (see docs/sentiment.md for how they compare):
 // - "wink": wink-sentiment (AFINN-165 + emoji, emoticons, negation, two-word phrases), plus
 //   intensifiers ("very good" > "good", "slightly good" < "good"), which AFINN has no notion of.
 // - "afinn": the textbook's plain AFINN-165 word scores (the `sentiment` package), the baseline.

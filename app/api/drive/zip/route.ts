@@ -1,41 +1,31 @@
-import { apiError, NO_STORE, withUser } from "@/lib/drive/download-http";
+import { DOWNLOAD_FAILED } from "@/lib/drive/downloads";
 import { planZip, zipLength, zipStream, ZIP_LIMITS } from "@/lib/drive/zip";
 import { zipQuerySchema } from "@/lib/drive/zip-schemas";
+import { HttpError } from "@/lib/server/errors";
+import { firstIssueMessage, NO_STORE, readQuery, withUser } from "@/lib/server/route";
 import { contentDisposition } from "@/lib/storage/content-disposition";
-import { formatBytes } from "@/lib/drive/upload-format";
+import { formatBytes } from "@/lib/format/numbers";
 
 export const dynamic = "force-dynamic";
 
+const SMALLER = "Download this selection in smaller parts.";
+
 // Streams a zip of the owner's selection. Unlike single downloads the bytes pass through this
 // server (a zip has to be assembled somewhere), one object at a time and never whole in memory.
-export async function GET(request: Request) {
-  return withUser(async (user) => {
-    const params = new URL(request.url).searchParams;
-    const query = zipQuerySchema.safeParse({
-      files: params.get("files") ?? undefined,
-      folders: params.get("folders") ?? undefined,
-    });
-    if (!query.success) {
-      return apiError(400, query.error.issues[0]?.message ?? "Invalid selection");
-    }
-    const result = await planZip(user.id, {
-      fileIds: query.data.files,
-      folderIds: query.data.folders,
-    });
+export const GET = withUser(
+  async ({ request, user }) => {
+    const query = readQuery(request, zipQuerySchema, firstIssueMessage("Invalid selection"));
+    const result = await planZip(user.id, { fileIds: query.files, folderIds: query.folders });
     if (!result.ok) {
       if (result.reason === "too-many") {
-        return apiError(
-          413,
-          `A zip can hold at most ${ZIP_LIMITS.maxEntries.toLocaleString("en")} files and folders. Download this selection in smaller parts.`,
-        );
+        const most = ZIP_LIMITS.maxEntries.toLocaleString("en");
+        throw new HttpError(413, `A zip can hold at most ${most} files and folders. ${SMALLER}`);
       }
       if (result.reason === "too-big") {
-        return apiError(
-          413,
-          `A zip can hold at most ${formatBytes(ZIP_LIMITS.maxBytes)}. Download this selection in smaller parts.`,
-        );
+        const most = formatBytes(ZIP_LIMITS.maxBytes);
+        throw new HttpError(413, `A zip can hold at most ${most}. ${SMALLER}`);
       }
-      return apiError(404, "Some of these items do not exist or are in the trash.");
+      throw new HttpError(404, "Some of these items do not exist or are in the trash.");
     }
     const { plan } = result;
     return new Response(zipStream(plan, request.signal), {
@@ -46,5 +36,6 @@ export async function GET(request: Request) {
         "cache-control": NO_STORE,
       },
     });
-  });
-}
+  },
+  { failure: DOWNLOAD_FAILED },
+);

@@ -1,18 +1,19 @@
 import { renderPreview } from "@/lib/images/preview";
-import { jsonError, previewResponse, withImageUser } from "@/lib/images/preview-http";
+import { PREVIEW_FAILED, previewResponse } from "@/lib/images/preview-response";
 import { firstIssue, PreviewRequest } from "@/lib/images/preview-schemas";
+import { HttpError } from "@/lib/server/errors";
+import { readJson, withUser } from "@/lib/server/route";
 
 export const dynamic = "force-dynamic";
 
 // POST { fileId, chain } → the chain rendered on a 1024 px copy of the user's image (WebP).
 // A request the editor superseded is aborted by the browser; request.signal stops its work.
-export async function POST(request: Request) {
-  return withImageUser(async (userId) => {
-    const body: unknown = await request.json().catch(() => undefined);
-    const parsed = PreviewRequest.safeParse(body);
-    if (!parsed.success) return jsonError(400, firstIssue(parsed.error));
-    if (request.signal.aborted) return jsonError(499, "A newer preview replaced this one.");
-    const outcome = await renderPreview(userId, parsed.data, { signal: request.signal });
+export const POST = withUser(
+  async ({ request, user }) => {
+    const input = await readJson(request, PreviewRequest, firstIssue);
+    if (request.signal.aborted) throw new HttpError(499, "A newer preview replaced this one.");
+    const outcome = await renderPreview(user.id, input, { signal: request.signal });
     return previewResponse(outcome, request, 300);
-  });
-}
+  },
+  { failure: PREVIEW_FAILED },
+);

@@ -1,21 +1,21 @@
-import { json, withUser } from "@/lib/drive/upload-http";
-import { abortUpload, parseUploadId, uploadStatus } from "@/lib/drive/uploads";
+import { abortUpload, parseUploadId, UPLOAD_FAILED, uploadStatus } from "@/lib/drive/uploads";
+import { json, withUser } from "@/lib/server/route";
 
 export const dynamic = "force-dynamic";
 
-type Context = { params: Promise<{ uploadId: string }> };
+type Params = { uploadId: string };
 
 // Status for resuming: the parts already stored (multipart) or a fresh PUT URL (single).
-export async function GET(_request: Request, { params }: Context) {
-  const { uploadId } = await params;
-  return withUser(async (user) => json(await uploadStatus(user.id, parseUploadId(uploadId))));
-}
+export const GET = withUser<Params>(
+  async ({ user, params }) => json(await uploadStatus(user.id, parseUploadId(params.uploadId))),
+  { failure: UPLOAD_FAILED },
+);
 
 // Cancels: removes the parts or object and the reservation.
-export async function DELETE(_request: Request, { params }: Context) {
-  const { uploadId } = await params;
-  return withUser(async (user) => {
-    await abortUpload(user.id, parseUploadId(uploadId));
-    return new Response(null, { status: 204, headers: { "cache-control": "no-store" } });
-  });
-}
+export const DELETE = withUser<Params>(
+  async ({ user, params }) => {
+    await abortUpload(user.id, parseUploadId(params.uploadId));
+    return new Response(null, { status: 204 });
+  },
+  { failure: UPLOAD_FAILED },
+);

@@ -1,9 +1,10 @@
 import { clientIp } from "@/lib/auth/client-ip";
 import { serverEnv } from "@/lib/env";
-import { NO_STORE, redirectTo } from "@/lib/drive/download-http";
+import { DOWNLOAD_FAILED } from "@/lib/drive/downloads";
 import { consumeShareDownload, type ShareDownloadResult } from "@/lib/drive/share-links";
 import { shareRefusal } from "@/lib/drive/share-messages";
 import { SHARE_PASSWORD_MAX, shareTokenSchema } from "@/lib/drive/share-schemas";
+import { NO_STORE, publicRoute, redirectTo } from "@/lib/server/route";
 
 export const dynamic = "force-dynamic";
 
@@ -54,18 +55,22 @@ function refusal(result: Failure): Response {
   }
 }
 
-export async function POST(request: Request, ctx: RouteContext<"/api/share/[token]/download">) {
-  const { token } = await ctx.params;
-  const parsed = shareTokenSchema.safeParse(token);
-  if (!parsed.success) return refusal({ ok: false, reason: "not-found" });
-  const fromPage = request.headers.get("sec-fetch-mode") === "navigate";
-  const cookies = readCookies(request.headers.get("cookie"));
-  const result = await consumeShareDownload(parsed.data, {
-    cookie: (name) => cookies.get(name),
-    password: await formPassword(request),
-    ip: clientIp(request.headers, serverEnv().TRUSTED_PROXY_HOPS),
-  });
-  if (result.ok) return redirectTo(result.url, 303);
-  if (fromPage) return redirectTo(`/s/${parsed.data}`, 303);
-  return refusal(result);
-}
+// Public on purpose (the token and the password are the credentials), and the one route that takes
+// a form body: the public page's own form posts here. Cross-site posts are still refused.
+export const POST = publicRoute<{ token: string }>(
+  async ({ request, params }) => {
+    const parsed = shareTokenSchema.safeParse(params.token);
+    if (!parsed.success) return refusal({ ok: false, reason: "not-found" });
+    const fromPage = request.headers.get("sec-fetch-mode") === "navigate";
+    const cookies = readCookies(request.headers.get("cookie"));
+    const result = await consumeShareDownload(parsed.data, {
+      cookie: (name) => cookies.get(name),
+      password: await formPassword(request),
+      ip: clientIp(request.headers, serverEnv().TRUSTED_PROXY_HOPS),
+    });
+    if (result.ok) return redirectTo(result.url, 303);
+    if (fromPage) return redirectTo(`/s/${parsed.data}`, 303);
+    return refusal(result);
+  },
+  { body: "form", failure: DOWNLOAD_FAILED },
+);

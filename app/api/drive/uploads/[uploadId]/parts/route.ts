@@ -1,17 +1,15 @@
-import { json, readJson, withUser } from "@/lib/drive/upload-http";
 import { partNumbersSchema } from "@/lib/drive/upload-schemas";
-import { parseUploadId, parseUploadInput, partUrls } from "@/lib/drive/uploads";
+import { parseUploadId, partUrls, UPLOAD_FAILED } from "@/lib/drive/uploads";
+import { firstIssueMessage, json, readJson, withUser } from "@/lib/server/route";
 
 export const dynamic = "force-dynamic";
 
-type Context = { params: Promise<{ uploadId: string }> };
-
 // Presigned URLs for a batch of parts; asked again for fresh ones when they expire.
-export async function POST(request: Request, { params }: Context) {
-  const { uploadId } = await params;
-  return withUser(async (user) => {
-    const id = parseUploadId(uploadId);
-    const input = parseUploadInput(partNumbersSchema, await readJson(request));
+export const POST = withUser<{ uploadId: string }>(
+  async ({ request, user, params }) => {
+    const id = parseUploadId(params.uploadId);
+    const input = await readJson(request, partNumbersSchema, firstIssueMessage("Invalid request"));
     return json(await partUrls(user.id, id, input));
-  });
-}
+  },
+  { failure: UPLOAD_FAILED },
+);

@@ -1,0 +1,53 @@
+import { ArrowLeft } from "lucide-react";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { NewJobForm } from "@/components/mapreduce/new-job-form";
+import { Button } from "@/components/ui/button";
+import { requireUser } from "@/lib/auth/session";
+import { firstParam } from "@/lib/drive/schemas";
+import { emrConfig } from "@/lib/mapreduce/emr/config";
+import { EMR_SUPPORTED_BUILTINS } from "@/lib/mapreduce/emr/step";
+import { listPickableFiles } from "@/lib/mapreduce/files";
+import { formFromRecipe } from "@/lib/mapreduce/form-schemas";
+import { getMapReduceJob } from "@/lib/mapreduce/store";
+
+export const metadata: Metadata = { title: "New job" };
+
+export default async function NewJobPage({ searchParams }: PageProps<"/mapreduce/new">) {
+  const user = await requireUser("/mapreduce/new");
+  const { from } = firstParam(await searchParams);
+  const [files, source] = await Promise.all([
+    listPickableFiles(user.id),
+    typeof from === "string" ? getMapReduceJob(user.id, from) : null,
+  ]);
+  const initial = source
+    ? formFromRecipe({ ...source.recipe, name: `${source.recipe.name} (copy)` })
+    : null;
+  let emrAvailable = false;
+  try {
+    emrAvailable = emrConfig() !== null;
+  } catch {
+    emrAvailable = false;
+  }
+
+  return (
+    <div className="mx-auto grid w-full max-w-3xl gap-5">
+      <div className="flex flex-wrap items-center gap-2">
+        <Button asChild variant="ghost" size="sm" className="-ml-2">
+          <Link href="/mapreduce">
+            <ArrowLeft aria-hidden />
+            MapReduce
+          </Link>
+        </Button>
+        <h1 className="text-2xl font-semibold tracking-tight">
+          {source ? `Clone “${source.recipe.name}”` : "New job"}
+        </h1>
+      </div>
+      <NewJobForm
+        files={files}
+        initial={initial}
+        emr={{ available: emrAvailable, kinds: EMR_SUPPORTED_BUILTINS }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,49 @@
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { z } from "zod";
+import { blank, parseEnv } from "@/lib/parse-env";
+
+// Where and how wide the local MapReduce engine runs, and how the EMR runner polls (README,
+// "MapReduce"). Checked at start with every other feature's settings (lib/health/environment.ts);
+// read at each use, as the values are cheap to parse and tests set them per file. Amazon EMR's own
+// cluster settings are in ./emr/config.ts.
+
+const positiveInt = z.coerce.number().int().positive();
+
+const schema = z.object({
+  // Job directories (inputs, intermediate files, output). Several workers on one job share it.
+  MAPREDUCE_WORK_DIR: z.preprocess(blank, z.string().optional()),
+  // Tasks of a phase that run at once on a worker; default one per core.
+  MAPREDUCE_PARALLEL_TASKS: z.preprocess(blank, positiveInt.max(1024).optional()),
+  // Tests only: a smaller map split, to get many tasks out of a small input.
+  MAPREDUCE_CHUNK_BYTES: z.preprocess(blank, positiveInt.optional()),
+  // Seconds between two DescribeStep calls while an EMR step runs.
+  EMR_POLL_SECONDS: z.preprocess(blank, z.coerce.number().min(1).max(3600).default(30)),
+  // Another S3 endpoint for EMR_S3_PREFIX (tests: the local store). Unset: AWS's.
+  EMR_S3_ENDPOINT: z.preprocess(
+    blank,
+    z.url({ protocol: /^https?$/, error: "EMR_S3_ENDPOINT must be an http(s) URL" }).optional(),
+  ),
+});
+
+export type MapReduceConfig = {
+  workDir: string;
+  parallelTasks: number;
+  /** Undefined: the planner sizes splits from the input (16–64 MiB). */
+  chunkBytes: number | undefined;
+  emrPollSeconds: number;
+  emrS3Endpoint: string | undefined;
+};
+
+export function mapReduceConfig(
+  env: Record<string, string | undefined> = process.env,
+): MapReduceConfig {
+  const e = parseEnv(schema, env, "MapReduce");
+  return {
+    workDir: e.MAPREDUCE_WORK_DIR ?? join(process.cwd(), ".data", "mapreduce"),
+    parallelTasks: e.MAPREDUCE_PARALLEL_TASKS ?? availableParallelism(),
+    chunkBytes: e.MAPREDUCE_CHUNK_BYTES,
+    emrPollSeconds: e.EMR_POLL_SECONDS,
+    emrS3Endpoint: e.EMR_S3_ENDPOINT,
+  };
+}
