@@ -173,7 +173,7 @@ test("the stack through nginx: every app, a crash, a restart", async ({ page }) 
   });
 
   await timed("run a word count, download its output", async () => {
-    await page.goto("/jobs/new");
+    await page.goto("/mapreduce/new");
     await page.getByTestId("inputs-upload").setInputFiles({
       name: "words.txt",
       mimeType: "text/plain",
@@ -185,7 +185,7 @@ test("the stack through nginx: every app, a crash, a restart", async ({ page }) 
     );
     await page.getByLabel("Name (optional)").fill("Smoke count");
     await page.getByRole("button", { name: "Run job" }).click();
-    await expect(page).toHaveURL(/\/jobs\/[A-Za-z0-9_-]+$/, { timeout: 30_000 });
+    await expect(page).toHaveURL(/\/mapreduce\/[A-Za-z0-9_-]+$/, { timeout: 30_000 });
     await expect(page.locator("[data-status]").first()).toHaveAttribute(
       "data-status",
       "succeeded",
@@ -283,7 +283,7 @@ test("the stack through nginx: every app, a crash, a restart", async ({ page }) 
 
   await timed("after down/up: session, files, results, tracker", async () => {
     await driveIsIntact();
-    await page.goto("/jobs");
+    await page.goto("/mapreduce");
     await expect(page.getByRole("link", { name: "Smoke count" })).toBeVisible();
     await page.goto(pulseUrl);
     await expect(page.getByTestId("total-posts")).toHaveText(String(POSTS));
