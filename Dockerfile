@@ -78,7 +78,7 @@ FROM runtime AS worker
 # bubblewrap needs user namespaces, which the container runtime must allow (README). GNU sort
 # (coreutils) and prlimit/setpriv (util-linux) are in every Debian image.
 RUN apt-get update \
-  && apt-get install -y --no-install-recommends bubblewrap python3 \
+  && apt-get install -y --no-install-recommends bubblewrap python3 python3-seccomp \
   && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
 RUN test -x /usr/bin/python3 && test -x /usr/bin/bwrap && test -x /usr/bin/prlimit \
   && useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin \
@@ -93,6 +93,8 @@ COPY --from=deps /app/node_modules/@node-rs ./node_modules/@node-rs
 COPY --from=deps /app/node_modules/detect-libc ./node_modules/detect-libc
 COPY --from=deps /app/node_modules/semver ./node_modules/semver
 COPY --from=worker-build /app/prisma/migrations ./prisma/migrations
+# Pulse's sentiment model, read from the working directory (lib/pulse/sentiment/model/model.ts).
+COPY --from=worker-build /app/lib/pulse/sentiment/model/model.json /app/lib/pulse/sentiment/model/weights.bin ./lib/pulse/sentiment/model/
 COPY --from=worker-build /app/package.json ./package.json
 ENV WORKER_HOST=127.0.0.1 MAPREDUCE_WORK_DIR=/var/lib/stratus/mapreduce \
   EMAIL_OUTBOX_DIR=/var/lib/stratus/outbox

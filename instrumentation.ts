@@ -7,6 +7,8 @@ export async function register() {
     process.env.NEXT_PHASE !== "phase-production-build"
   ) {
     const { bootWebServer } = await import("@/lib/health/boot");
+    const { appendSocketAddress } = await import("@/lib/auth/forwarded-for");
+    appendSocketAddress();
     bootWebServer();
   }
 }

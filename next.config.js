@@ -8,6 +8,14 @@ const nextConfig = {
   ...(process.env.NEXT_OUTPUT === "standalone" && { output: "standalone" }),
   // Native and driver packages are loaded by Node at run time, not bundled.
   serverExternalPackages: ["@node-rs/argon2", "mariadb", "@prisma/adapter-mariadb"],
+  // Pulse's consumer (served at /api/inngest too) reads its model and language data from disk.
+  outputFileTracingIncludes: {
+    "/api/inngest": [
+      "./lib/pulse/sentiment/model/weights.bin",
+      "./lib/pulse/sentiment/model/model.json",
+      "./lib/pulse/language/eld-small.bin.gz",
+    ],
+  },
   // MapReduce lived at /jobs before it was named after itself everywhere: old links and
   // bookmarks (and the e-mails already sent) still land on the same page.
   async redirects() {

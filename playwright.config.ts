@@ -12,6 +12,8 @@ const EVENT_PORT = PORT + 5288;
 // And its own SMTP server, whose messages the tests read over HTTP (e2e/support/mail.ts).
 const MAIL_SMTP_PORT = PORT + 6225;
 const MAIL_HTTP_PORT = PORT + 6300;
+// /api/ready's details (lib/health/ready-access.ts): set once here, inherited by the test workers.
+process.env.READY_DETAILS_TOKEN ??= randomBytes(24).toString("hex");
 const inngest = {
   INNGEST_SIGNING_KEY: `signkey-e2e-${randomBytes(32).toString("hex")}`,
   INNGEST_EVENT_KEY: randomBytes(32).toString("hex"),
@@ -95,6 +97,10 @@ export default defineConfig({
         DATABASE_URL: testDatabaseUrl,
         NEXTAUTH_URL: baseURL,
         NEXT_TELEMETRY_DISABLED: "1",
+        // The tests stand for one proxy in front of the app: the X-Forwarded-For they send is what
+        // nginx would (e2e/support/fixtures.ts gives each test its own client address).
+        TRUSTED_PROXY_HOPS: "1",
+        READY_DETAILS_TOKEN: process.env.READY_DETAILS_TOKEN,
         ...inngest,
       },
     },

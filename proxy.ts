@@ -1,31 +1,60 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
+import { NONCE_HEADER, newNonce, securityHeaders } from "@/lib/http/security-headers";
 import { REQUEST_ID_HEADER, requestIdFrom } from "@/lib/log/request-id";
+import {
+  dueForRenewal,
+  renewSession,
+  sessionCookieName,
+  sessionCookieOptions,
+} from "@/lib/auth/session-cookie";
 
 // Every request gets an id (nginx's, else a new one) that route handlers, actions and the jobs they
 // start log with (lib/log); the response carries it back.
+// Every response gets the security headers, with a fresh CSP nonce that Next puts on its own
+// scripts (it reads the nonce from the request's Content-Security-Policy header).
 // Then a first, cheap gate: signed-out visitors of app routes go to the login page and come back
-// after. Pages, server actions and route handlers still check the session themselves.
+// after. Pages, server actions and route handlers still check the session themselves
+// (currentUser() also checks the session version and sign-outs, which need the database).
+// Signed-in visits to app pages renew the session cookie (sliding expiry, lib/auth/session-cookie.ts).
 const GATED = /^\/(home|drive|images|mapreduce|pulse|profile)(\/|$)/;
 
 export async function proxy(request: NextRequest) {
   const requestId = requestIdFrom(request.headers);
+  const nonce = newNonce();
+  const https =
+    request.nextUrl.protocol === "https:" || request.headers.get("x-forwarded-proto") === "https";
+  const security = securityHeaders({
+    nonce,
+    https,
+    dev: process.env.NODE_ENV === "development",
+  });
+  const finish = (response: NextResponse) => {
+    response.headers.set(REQUEST_ID_HEADER, requestId);
+    for (const [name, value] of Object.entries(security)) response.headers.set(name, value);
+    return response;
+  };
+
   const { pathname, search } = request.nextUrl;
+  let renewed: Awaited<ReturnType<typeof renewSession>> = null;
   if (GATED.test(pathname)) {
     const token = await getToken({ req: request, secret: process.env.NEXTAUTH_SECRET });
-    if (!token) {
+    if (token && dueForRenewal(token)) renewed = await renewSession(token);
+    if (!token || (dueForRenewal(token) && !renewed)) {
       const login = new URL("/login", request.url);
       login.searchParams.set("next", `${pathname}${search}`);
-      const redirect = NextResponse.redirect(login);
-      redirect.headers.set(REQUEST_ID_HEADER, requestId);
-      return redirect;
+      return finish(NextResponse.redirect(login));
     }
   }
   const headers = new Headers(request.headers);
   headers.set(REQUEST_ID_HEADER, requestId);
+  headers.set(NONCE_HEADER, nonce);
+  headers.set("content-security-policy", security["content-security-policy"]!);
   const response = NextResponse.next({ request: { headers } });
-  response.headers.set(REQUEST_ID_HEADER, requestId);
-  return response;
+  if (renewed) {
+    response.cookies.set(sessionCookieName(), renewed.value, sessionCookieOptions(renewed.maxAge));
+  }
+  return finish(response);
 }
 
 export const config = {

@@ -232,5 +232,5 @@ test("downloads a folder as a zip", async ({ page, signedIn }) => {
 
   const none = await page.request.get("/api/drive/zip");
   expect(none.status()).toBe(400);
-  expect(await none.json()).toEqual({ message: "Select at least one item" });
+  expect(await none.json()).toMatchObject({ message: "Select at least one item" });
 });

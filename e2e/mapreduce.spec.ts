@@ -95,14 +95,17 @@ test("word count from the browser: live phases, output preview, e-mailed link", 
   }
   await expect(page.getByRole("list", { name: "Output files" })).toContainText("part-00001");
 
-  // The e-mail's link works without signing in, and holds both part files.
+  // The e-mail's link is no bearer link: it downloads both part files as a zip for the signed-in
+  // owner only, and for nobody without a session.
   const mail = await waitForMail(signedIn.email, "Letters");
   expect(mail).toContain("finished");
-  const link = /https?:\/\/\S+X-Amz-Expires=604800\S*/.exec(mail)?.[0];
+  expect(mail).not.toMatch(/X-Amz-/);
+  const link = /https?:\/\/\S+\/api\/drive\/zip\?files=\S+/.exec(mail)?.[0];
   expect(link).toBeDefined();
-  const res = await fetch(link!);
-  expect(res.status).toBe(200);
-  const zip = Buffer.from(await res.arrayBuffer());
+  expect((await fetch(link!)).status).toBe(401);
+  const res = await page.request.get(link!);
+  expect(res.status()).toBe(200);
+  const zip = Buffer.from(await res.body());
   expect(zip.subarray(0, 2).toString()).toBe("PK");
   expect(zip.includes(Buffer.from("part-00000"))).toBe(true);
   expect(zip.includes(Buffer.from("part-00001"))).toBe(true);
@@ -116,5 +119,24 @@ test("word count from the browser: live phases, output preview, e-mailed link", 
   await expect(page.getByLabel("Name (optional)")).toHaveValue("Letters (copy)");
   await expect(page.getByRole("list", { name: "Input files: chosen files" })).toContainText(
     "letters.txt",
+  );
+});
+
+test("the old /jobs URLs land on MapReduce, which the navigation names", async ({
+  page,
+  signedIn,
+}) => {
+  void signedIn;
+  await page.goto("/jobs");
+  await expect(page).toHaveURL(/\/mapreduce$/);
+  await expect(page.getByRole("heading", { name: "MapReduce jobs" })).toBeVisible();
+  await page.goto("/jobs/new");
+  await expect(page).toHaveURL(/\/mapreduce\/new$/);
+  await page.goto("/jobs/no-such-job");
+  await expect(page).toHaveURL(/\/mapreduce\/no-such-job$/);
+  await expect(page.getByRole("heading", { name: "This job does not exist" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "MapReduce" }).first()).toHaveAttribute(
+    "href",
+    "/mapreduce",
   );
 });

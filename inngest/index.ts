@@ -1,6 +1,7 @@
 import { applyImageBatch } from "./functions/apply-image-batch";
 import { applyImageChain } from "./functions/apply-image-chain";
 import { emptyTrashJob } from "./functions/empty-trash";
+import { pulseArchive } from "./functions/pulse-archive";
 import { pulseConsume } from "./functions/pulse-consume";
 import { pulsePrune } from "./functions/pulse-prune";
 import { purgeTrash } from "./functions/purge-trash";
@@ -16,4 +17,5 @@ export const functions = [
   applyImageBatch,
   pulseConsume,
   pulsePrune,
+  pulseArchive,
 ];

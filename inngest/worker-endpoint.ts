@@ -1,29 +1,86 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
 import { serve } from "inngest/node";
 import { inngest } from "@/lib/events/client";
+import { claimSignedRequest, REPLAYED_MESSAGE, servingKeys } from "@/lib/executor/replay-guard";
+import { SERVE_PATH, serveOptions } from "./serve-options";
 import { workerFunctions } from "./worker-functions";
 
-export const SERVE_PATH = "/api/inngest";
+export { SERVE_PATH };
 
 // The worker's own serve endpoint: the functions of /api/inngest plus the worker-only ones, in the
-// worker process, so heavy steps never run inside the web server.
+// worker process, so heavy steps never run inside the web server. Its origin is the address it
+// listens on (INNGEST_SERVE_ORIGIN when an external Inngest reaches it under another name), never
+// the request's Host header.
 export async function startWorkerEndpoint(host: string, port: number) {
-  const handler = serve({ client: inngest, functions: workerFunctions, servePath: SERVE_PATH });
-  const server = http.createServer((req, res) => {
-    if (!req.url?.startsWith(SERVE_PATH)) {
-      res.writeHead(404).end();
-      return;
-    }
-    void handler(req, res);
-  });
+  // The request listener is attached once the address (and so the origin) is known.
+  const server = http.createServer();
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => resolve());
   });
   const { address, port: actual } = server.address() as AddressInfo;
+  const origin = `http://${address.includes(":") ? `[${address}]` : address}:${actual}`;
+  const handler = serve({ client: inngest, functions: workerFunctions, ...serveOptions(origin) });
+  server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (!req.url?.startsWith(SERVE_PATH)) {
+      res.writeHead(404).end();
+      return;
+    }
+    void guarded(handler, req, res);
+  });
   return {
-    url: `http://${address.includes(":") ? `[${address}]` : address}:${actual}${SERVE_PATH}`,
+    url: `${origin}${SERVE_PATH}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+// Larger than any call's steps state; a body past this is refused before it fills memory.
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+// Reads the body to check the signature once (lib/executor/replay-guard.ts), then hands the SDK
+// the same request with the body replayed.
+async function guarded(
+  handler: ReturnType<typeof serve>,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+) {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        res.writeHead(413).end();
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    }
+    const body = Buffer.concat(chunks);
+    const header = req.headers["x-inngest-signature"];
+    const verdict = await claimSignedRequest(
+      Array.isArray(header) ? header[0] : header,
+      body.toString("utf8"),
+      servingKeys(),
+      new URL(req.url ?? "/", "http://worker"),
+    );
+    if (verdict === "replayed") {
+      res
+        .writeHead(401, { "content-type": "application/json" })
+        .end(JSON.stringify({ message: REPLAYED_MESSAGE }));
+      return;
+    }
+    const replay = Object.assign(Readable.from(body.length > 0 ? [body] : []), {
+      headers: req.headers,
+      method: req.method,
+      url: req.url,
+      socket: req.socket,
+    });
+    await handler(replay as unknown as http.IncomingMessage, res);
+  } catch (error) {
+    if (!res.headersSent) res.writeHead(500).end();
+    else res.destroy(error as Error);
+  }
 }

@@ -8,6 +8,10 @@ DATA="$ROOT/.data"
 export NEXT_TELEMETRY_DISABLED=1
 LOGS="$DATA/logs"
 mkdir -p "$LOGS"
+# Objects, mails, logs and the database live here: only the owner (root under `npm run up`) may
+# enter. The web server and the Pulse listener need nothing inside (their logs are written by
+# this shell), which is what lets them run as the unprivileged `stratus` user.
+chmod 700 "$DATA"
 
 log() { printf '\033[1;34m[stratus]\033[0m %s\n' "$*"; }
 die() { printf '\033[1;31m[stratus] error:\033[0m %s\n' "$*" >&2; exit 1; }
@@ -46,11 +50,59 @@ or point Stratus at an existing server with DATABASE_URL (see README, 'Environme
 # non-root uid: RLIMIT_NPROC does not apply to root, so a fork bomb launched as root would pass.
 ensure_mapreduce_sandbox() {
   ensure_packages bwrap:bubblewrap prlimit:util-linux setpriv:util-linux /usr/bin/python3:python3
+  ensure_sandbox_seccomp
   getent passwd stratus-sandbox >/dev/null 2>&1 && return 0
   [ "$(id -u)" -eq 0 ] || return 0 # a non-root worker runs user programs as itself
   log "creating the system user stratus-sandbox (runs MapReduce user programs)"
   useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin \
     --user-group stratus-sandbox || die "could not create the user stratus-sandbox"
+}
+
+# The sandbox's seccomp filter is built by libseccomp through Debian's python3-seccomp
+# (lib/mapreduce/sandbox-launch.py): a module, not a command, so ensure_packages cannot see it.
+ensure_sandbox_seccomp() {
+  /usr/bin/python3 -c 'import seccomp' >/dev/null 2>&1 && return 0
+  ensure_packages /usr/lib/python3/dist-packages/seccomp-missing:python3-seccomp
+  /usr/bin/python3 -c 'import seccomp' >/dev/null 2>&1 \
+    || die "python3-seccomp is installed but /usr/bin/python3 cannot import seccomp"
+}
+
+# --- the unprivileged service user ---------------------------------------------
+# Under root, the web server and Pulse listener run as the system user `stratus`: a flaw in
+# them reads or writes only what that user may. The worker stays root: the MapReduce sandbox
+# switches user programs to stratus-sandbox and puts them in per-task cgroups, which needs root.
+SERVICE_USER=stratus
+ensure_service_user() {
+  [ "$(id -u)" -eq 0 ] || return 0
+  getent passwd "$SERVICE_USER" >/dev/null 2>&1 && return 0
+  log "creating the system user $SERVICE_USER (runs the web server and the Pulse listener)"
+  useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin \
+    --user-group "$SERVICE_USER" || die "could not create the user $SERVICE_USER"
+}
+
+# Sets AS_SERVICE to the command prefix that runs a server as the service user: empty when not
+# root (it already runs unprivileged), and empty with a warning when that user cannot read this
+# clone (a clone under /root, say), so that `npm run up` works from anywhere.
+# Prepares what those servers need: .env.local readable by their group, .next/cache writable.
+service_user_prefix() {
+  AS_SERVICE=()
+  [ "$(id -u)" -eq 0 ] || return 0
+  ensure_service_user
+  ensure_packages setpriv:util-linux
+  local run=(setpriv --reuid="$SERVICE_USER" --regid="$SERVICE_USER" --init-groups --inh-caps=-all)
+  if ! "${run[@]}" test -r "$ROOT/package.json" -a -x "$ROOT/node_modules/.bin/next" 2>/dev/null; then
+    log "warning: the user $SERVICE_USER cannot read $ROOT; the web server and listener run as root (clone Stratus where other users can read it, e.g. /srv or /opt)"
+    return 0
+  fi
+  if [ -f "$ROOT/.env.local" ]; then
+    chown "root:$SERVICE_USER" "$ROOT/.env.local"
+    chmod 640 "$ROOT/.env.local"
+  fi
+  if [ -d "$ROOT/.next" ]; then
+    mkdir -p "$ROOT/.next/cache"
+    chown -R "$SERVICE_USER:$SERVICE_USER" "$ROOT/.next/cache"
+  fi
+  AS_SERVICE=("${run[@]}" env HOME=/nonexistent)
 }
 
 # --- npm dependencies ------------------------------------------------------
@@ -82,7 +134,9 @@ ensure_prisma_client() {
 # .env.local is git-ignored; secrets are generated once and then kept.
 ensure_env_file() {
   local f="$ROOT/.env.local"
-  touch "$f"; chmod 600 "$f"
+  # Owner only, or owner and the service user's group (service_user_prefix).
+  touch "$f"
+  if [ "$(stat -c %G "$f")" = "${SERVICE_USER:-stratus}" ]; then chmod 640 "$f"; else chmod 600 "$f"; fi
   add_secret() { grep -q "^$1=" "$f" || echo "$1=$(head -c 32 /dev/urandom | base64 | tr -d '/+=' | cut -c1-40)" >>"$f"; }
   add_secret NEXTAUTH_SECRET
   add_secret STRATUS_DB_PASSWORD
@@ -106,6 +160,58 @@ env_value() {
     v="$(grep -E "^$name=" "$ROOT/.env.local" | tail -n1 | cut -d= -f2- || true)"
   fi
   printf '%s' "$v"
+}
+
+# --- ports for a run beside another Stratus ---------------------------------------
+# `npm test` in one clone while `npm run up` (or another `npm test`) serves from another clone on
+# the same machine: each clone has its own .data, but the default ports are the same. A test run
+# keeps its own servers' ports when they run already, else takes the default or the next free one.
+
+# port_in_use PORT: something listens on 127.0.0.1:PORT.
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# free_port_base START STEP OFFSET...: the first START + k*STEP whose ports (+ each OFFSET) are free.
+free_port_base() {
+  local base="$1" step="$2" i off ok
+  shift 2
+  for i in $(seq 0 300); do
+    ok=1
+    for off in "$@"; do
+      if port_in_use $((base + off)); then ok=0; break; fi
+    done
+    [ "$ok" = 1 ] && { echo "$base"; return 0; }
+    base=$((base + step))
+  done
+  die "no free port from $1 on (step $step)"
+}
+
+# The value of --NAME=VALUE on a running process's command line, or VAR=VALUE in its environment.
+proc_arg() { tr '\0' '\n' <"/proc/$1/cmdline" 2>/dev/null | sed -n "s/^--$2=//p" | head -n1; }
+proc_env() { tr '\0' '\n' <"/proc/$1/environ" 2>/dev/null | sed -n "s/^$2=//p" | head -n1; }
+
+# Sets DB_PORT, S3_LOCAL_PORT and E2E_PORT (each unless set already) for scripts/test.sh.
+choose_test_ports() {
+  local pid
+  if [ -z "${STRATUS_DB_PORT:-}" ] && [ -z "${TEST_DATABASE_URL:-}" ]; then
+    if db_running; then
+      DB_PORT="$(proc_arg "$(cat "$DB_PID")" port)"; DB_PORT="${DB_PORT:-3307}"
+    else
+      DB_PORT="$(free_port_base 3307 1 0)"
+    fi
+  fi
+  if [ -z "${S3_LOCAL_PORT:-}" ]; then
+    pid="$(cat "$DATA/run/s3.pid" 2>/dev/null || true)"
+    if [ -n "$pid" ] && grep -q "s3-server.ts" "/proc/$pid/cmdline" 2>/dev/null; then
+      S3_LOCAL_PORT="$(proc_env "$pid" S3_LOCAL_PORT)"; S3_LOCAL_PORT="${S3_LOCAL_PORT:-4569}"
+    else
+      S3_LOCAL_PORT="$(free_port_base 4569 1 0)"
+    fi
+    export S3_LOCAL_PORT
+  fi
+  # playwright.config.ts derives the worker's, the mail sink's and the listener's ports from it.
+  [ -n "${E2E_PORT:-}" ] || E2E_PORT="$(free_port_base 3100 10 0 288 5288 6225 6300)"
+  export E2E_PORT
+  log "ports: MariaDB $DB_PORT, S3 $S3_LOCAL_PORT, e2e $E2E_PORT (+288, +5288, +6225, +6300)"
 }
 
 # --- project-local MariaDB ---------------------------------------------------

@@ -33,10 +33,11 @@ if listener_running; then
   exit 0
 fi
 
-log "starting the Pulse listener (log .data/logs/listener.log)"
+service_user_prefix
+log "starting the Pulse listener${AS_SERVICE:+ as the user $SERVICE_USER} (log .data/logs/listener.log)"
 echo "--- $(date -u +%FT%TZ) starting" >>"$LOGS/listener.log"
 start_line="$(wc -l <"$LOGS/listener.log")"
-nohup node --conditions=react-server --import tsx scripts/listener.ts >>"$LOGS/listener.log" 2>&1 &
+nohup "${AS_SERVICE[@]}" node --conditions=react-server --import tsx scripts/listener.ts >>"$LOGS/listener.log" 2>&1 &
 echo $! >"$LISTENER_PID"
 echo "$env_hash" >"$DATA/listener-env-hash"
 for _ in $(seq 1 240); do

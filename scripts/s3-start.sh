@@ -69,7 +69,7 @@ if ! s3_running; then
   echo "--- $(date -u +%FT%TZ) starting" >>"$LOGS/s3.log"
   S3_LOCAL_PORT="$S3_PORT" S3_BUCKET="$bucket" S3_ACCESS_KEY_ID="$S3_KEY_ID" \
     S3_SECRET_ACCESS_KEY="$secret" \
-    nohup node --openssl-legacy-provider --import tsx scripts/s3-server.ts >>"$LOGS/s3.log" 2>&1 &
+    bash -c 'umask 077; exec nohup node --openssl-legacy-provider --import tsx scripts/s3-server.ts' >>"$LOGS/s3.log" 2>&1 &
   echo $! >"$S3_PID"
   for _ in $(seq 1 120); do
     [ "$(s3_probe)" = 200 ] && break

@@ -11,6 +11,7 @@ pkgs=(chromium:chromium /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf:fonts-
 ensure_packages "${pkgs[@]}"
 ensure_mapreduce_sandbox
 ensure_node_modules
+choose_test_ports
 if [ -z "${TEST_DATABASE_URL:-}" ]; then
   start_local_db
   create_local_database stratus_test

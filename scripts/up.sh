@@ -25,6 +25,7 @@ else
   ensure_packages mariadbd:mariadb-server mariadb:mariadb-client
 fi
 ensure_mapreduce_sandbox
+ensure_service_user
 ensure_node_modules
 bash "$ROOT/scripts/db-start.sh"
 bash "$ROOT/scripts/s3-start.sh"
@@ -70,8 +71,10 @@ if [ "$INSTANCES" -eq 1 ] && [ -f "$WEB_PID" ] && kill -0 "$(cat "$WEB_PID")" 2>
   fi
 fi
 if [ "$INSTANCES" -eq 1 ] && ! { [ -f "$WEB_PID" ] && kill -0 "$(cat "$WEB_PID")" 2>/dev/null; }; then
-  log "starting the web server on :$PORT"
-  nohup ./node_modules/.bin/next start -p "$PORT" >"$LOGS/web.log" 2>&1 &
+  service_user_prefix
+  log "starting the web server on :$PORT${AS_SERVICE:+ as the user $SERVICE_USER}"
+  # No proxy in front: it listens on every address and trusts no X-Forwarded-For entry.
+  nohup "${AS_SERVICE[@]}" ./node_modules/.bin/next start -p "$PORT" >"$LOGS/web.log" 2>&1 &
   echo $! >"$WEB_PID"
 fi
 

@@ -51,7 +51,9 @@ ensure_packages curl:curl
 [ "$(probe)" = 000 ] || die "port $EVENT_PORT or $SERVE_PORT is in use by another program; set EXECUTOR_EVENT_PORT / WORKER_SERVE_PORT"
 log "starting the job worker (event API $LOCAL_URL, functions on 127.0.0.1:$SERVE_PORT; log .data/logs/worker.log)"
 echo "--- $(date -u +%FT%TZ) starting" >>"$LOGS/worker.log"
-nohup node --conditions=react-server --import tsx scripts/worker.ts >>"$LOGS/worker.log" 2>&1 &
+# Root, for the MapReduce sandbox (README, "Security"); what it writes (outbox mails, task files)
+# is its own only.
+(umask 077; exec nohup node --conditions=react-server --import tsx scripts/worker.ts >>"$LOGS/worker.log" 2>&1) &
 echo $! >"$WORKER_PID"
 echo "$env_hash" >"$DATA/worker-env-hash"
 for _ in $(seq 1 240); do

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { VerifyBanner } from "@/components/auth/verify-banner";
 import { Logo } from "@/components/logo";
 import { AppNav } from "@/components/shell/app-nav";
 import { LogoutButton } from "@/components/shell/logout-button";
@@ -26,6 +27,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           </div>
         </div>
       </header>
+      {!user.emailVerifiedAt && <VerifyBanner email={user.email} />}
       <div className="mx-auto flex w-full max-w-6xl flex-1 flex-col gap-6 px-4 py-6 md:flex-row">
         <aside className="md:w-48 md:shrink-0">
           <AppNav />

@@ -1,7 +1,9 @@
 // npm run bench:pulse — Pulse's two figures, in one run:
-// 1. Scoring throughput on one core: posts per second for wink (the default scorer, target
-//    ≥ 20,000/s) against plain AFINN (the baseline), and for the whole scorePost (score + hashtags
-//    + terms) the consumer runs.
+// 1. Scoring throughput on one core: posts per second for wink (target ≥ 20,000/s) against plain
+//    AFINN (the baseline), the trained model (the default) and language detection alone, and for
+//    the whole scorePost (language + score + hashtags + terms) the consumer runs (model: target
+//    ≥ 40,000/s), beside the previous full path (wink + terms, no language); plus the model's
+//    load time (target < 200 ms).
 // 2. End to end: the Jetstream stand-in (this process) feeds the real listener process
 //    (scripts/listener.ts), which sends to the real worker (scripts/worker.ts: executor + the
 //    pulse-consume function), which stores posts and per-minute aggregates in MariaDB — at
@@ -17,7 +19,10 @@ import os from "node:os";
 import { z } from "zod";
 import { createDb } from "@/lib/executor/db";
 import { freePort, testKeys } from "@/lib/executor/testing/harness";
-import { afinnScore, scorePost, winkScore } from "@/lib/pulse/sentiment";
+import { detectLanguage } from "@/lib/pulse/language/detect";
+import { eld } from "@/lib/pulse/language/eld";
+import { afinnScore, extractTerms, scorePost, winkScore } from "@/lib/pulse/sentiment";
+import { readModel, sentimentModel } from "@/lib/pulse/sentiment/model/model";
 import { startJetstreamStandIn } from "@/lib/pulse/sources/testing/jetstream-stand-in";
 import { makePosts } from "./corpus";
 
@@ -83,22 +88,41 @@ function scoringBench() {
     createdAt: "2026-11-26T12:00:00.000Z",
     lang: "en",
   });
+  const t0 = performance.now();
+  readModel();
+  const loadMs = performance.now() - t0;
+  const t1 = performance.now();
+  eld();
+  const eldMs = performance.now() - t1;
+  const model = sentimentModel();
   const afinn = throughput(texts, afinnScore);
   const wink = throughput(texts, winkScore);
+  const predict = throughput(texts, (t) => model.predict(t, "en"));
+  const detect = throughput(texts, (t) => detectLanguage(t, ["en"]));
+  const previous = throughput(texts, (t) => ({ score: winkScore(t), ...extractTerms(t) }));
   const full = throughput(texts, (t) => scorePost(post(t), "wink"));
+  const fullModel = throughput(texts, (t) => scorePost(post(t), "model"));
   console.log(`\nScoring, one core, ${fmt(texts.length)} synthetic posts (best of 3, CPU time)\n`);
+  const vs = (n: number) => `${fmt(n / afinn, 2)}×`;
   table([
     ["scorer", "posts/s", "vs afinn", "target"],
     ["afinn (baseline, `sentiment`)", fmt(afinn), "1.00×", ""],
+    ["wink (+ intensifiers)", fmt(wink), vs(wink), "≥ 20,000/s " + (wink >= 20_000 ? "✓" : "✗")],
+    ["model (trained, the default)", fmt(predict), vs(predict), ""],
+    ["language detection (ELD)", fmt(detect), vs(detect), ""],
+    ["previous full path: wink + tags + terms", fmt(previous), vs(previous), ""],
+    ["scorePost wink (language + score + tags + terms)", fmt(full), vs(full), ""],
     [
-      "wink (default, + intensifiers)",
-      fmt(wink),
-      `${fmt(wink / afinn, 2)}×`,
-      "≥ 20,000/s " + (wink >= 20_000 ? "✓" : "✗"),
+      "scorePost model (language + score + tags + terms)",
+      fmt(fullModel),
+      vs(fullModel),
+      "≥ 40,000/s " + (fullModel >= 40_000 ? "✓" : "✗"),
     ],
-    ["scorePost wink (score + tags + terms)", fmt(full), `${fmt(full / afinn, 2)}×`, ""],
   ]);
-  return { afinn, wink, full };
+  console.log(
+    `\nmodel load ${fmt(loadMs, 1)} ms (target < 200 ${loadMs < 200 ? "✓" : "✗"}); language data load ${fmt(eldMs, 1)} ms`,
+  );
+  return { afinn, wink, full, fullModel, loadMs };
 }
 
 // --- 2. end to end -----------------------------------------------------------------------------

@@ -1,8 +1,7 @@
 "use client";
 
-import { signIn } from "next-auth/react";
+import { MailCheck } from "lucide-react";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
 import { useActionState } from "react";
 import { FormField } from "@/components/form-field";
 import { Alert } from "@/components/ui/alert";
@@ -14,29 +13,35 @@ import type { FormState } from "@/lib/forms";
 type State = FormState<"name" | "email" | "password"> & { name?: string; email?: string };
 
 export function SignupForm({ next }: { next: string }) {
-  const router = useRouter();
   const [state, action, pending] = useActionState<State, FormData>(async (prev, formData) => {
     const kept = {
       name: String(formData.get("name") ?? ""),
       email: String(formData.get("email") ?? ""),
     };
-    const result = await signUpAction(prev, formData);
-    if (!result.ok) return { ...result, ...kept };
-    const res = await signIn("credentials", {
-      email: kept.email,
-      password: String(formData.get("password") ?? ""),
-      redirect: false,
-    });
-    if (!res?.ok) {
-      return {
-        message: "Your account was created, but signing in failed. Please log in.",
-        ...kept,
-      };
-    }
-    router.replace(next);
-    router.refresh();
-    return { ok: true, ...kept };
+    return { ...(await signUpAction(prev, formData)), ...kept };
   }, {});
+  const login = `/login?next=${encodeURIComponent(next)}`;
+
+  // One answer whether or not the address already had an account (signing in here would tell).
+  if (state.ok) {
+    return (
+      <div className="grid gap-4" role="status">
+        <div className="flex items-start gap-3">
+          <MailCheck className="mt-0.5 size-5 shrink-0 text-primary" aria-hidden />
+          <div className="grid min-w-0 gap-1 text-sm [overflow-wrap:anywhere]">
+            <p className="font-medium">{state.message}</p>
+            <p className="text-muted-foreground">
+              Open the link in it to confirm your address. You can log in now; until you confirm,
+              Stratus sends you no other mail.
+            </p>
+          </div>
+        </div>
+        <Button asChild>
+          <Link href={login}>Log in</Link>
+        </Button>
+      </div>
+    );
+  }
 
   return (
     <form action={action} className="grid gap-4" noValidate>
@@ -68,15 +73,12 @@ export function SignupForm({ next }: { next: string }) {
         hint={PASSWORD_RULE}
         errors={state.errors?.password}
       />
-      <Button type="submit" disabled={pending || state.ok}>
-        {pending || state.ok ? "Creating your account…" : "Create account"}
+      <Button type="submit" disabled={pending}>
+        {pending ? "Creating your account…" : "Create account"}
       </Button>
       <p className="text-center text-sm text-muted-foreground">
         Already have an account?{" "}
-        <Link
-          className="text-primary underline-offset-4 hover:underline"
-          href={`/login?next=${encodeURIComponent(next)}`}
-        >
+        <Link className="text-primary underline-offset-4 hover:underline" href={login}>
           Log in
         </Link>
       </p>

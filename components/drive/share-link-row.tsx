@@ -1,6 +1,6 @@
 "use client";
 
-import { Check, Copy, KeyRound, Pencil, Trash2 } from "lucide-react";
+import { Check, Copy, KeyRound, Lock, Pencil, Trash2 } from "lucide-react";
 import { useState, useTransition } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -76,7 +76,7 @@ export function ShareLinkRow({
       )}
       data-testid="share-link"
     >
-      <div className="flex min-w-0 items-center gap-2">
+      <div className="flex min-w-0 flex-wrap items-center gap-2">
         <span
           className={cn(
             "shrink-0 rounded-full px-2 py-0.5 text-xs font-medium",
@@ -86,6 +86,16 @@ export function ShareLinkRow({
         >
           {STATE_LABEL[link.state]}
         </span>
+        {link.lockedUntil && link.state === "active" && (
+          <span
+            className="flex items-center gap-1 rounded-full bg-destructive/10 px-2 py-0.5 text-xs font-medium text-destructive"
+            data-testid="share-link-locked"
+            title="Too many wrong passwords were tried. Set a new password to unlock it now."
+          >
+            <Lock className="size-3" aria-hidden />
+            Locked until {when(link.lockedUntil)}
+          </span>
+        )}
         {link.hasPassword && (
           <span className="flex shrink-0 items-center gap-1 text-xs text-muted-foreground">
             <KeyRound className="size-3" aria-hidden />

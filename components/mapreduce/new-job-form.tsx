@@ -363,7 +363,7 @@ export function NewJobForm({
             label="Task timeout (seconds)"
             type="number"
             min={1}
-            max={86400}
+            max={3600}
             defaultValue={initial?.taskTimeoutSeconds ?? "600"}
             errors={errors.taskTimeoutSeconds}
           />

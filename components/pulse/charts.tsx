@@ -207,3 +207,32 @@ export function DistributionChart({ totals }: { totals: Totals }) {
     </ResponsiveContainer>
   );
 }
+
+/** Per language: its posts stacked by sentiment (unscored where no scorer knows the language). */
+export function LanguageChart({
+  rows,
+}: {
+  rows: { name: string; positive: number; neutral: number; negative: number; unscored: number }[];
+}) {
+  return (
+    <ResponsiveContainer width="100%" height={Math.max(120, rows.length * 30 + 40)}>
+      <BarChart data={rows} layout="vertical" margin={{ top: 0, right: 16, bottom: 0, left: 8 }}>
+        <CartesianGrid stroke={GRID} strokeDasharray="3 3" horizontal={false} />
+        <XAxis type="number" allowDecimals={false} tick={AXIS} />
+        <YAxis type="category" dataKey="name" tick={AXIS} width={96} />
+        <Tooltip {...TOOLTIP} cursor={{ fill: "var(--muted)" }} />
+        <Legend wrapperStyle={{ fontSize: 12 }} />
+        {(["positive", "neutral", "negative", "unscored"] as const).map((k) => (
+          <Bar
+            key={k}
+            dataKey={k}
+            name={k[0]!.toUpperCase() + k.slice(1)}
+            stackId="posts"
+            fill={COLORS[k]}
+            isAnimationActive={false}
+          />
+        ))}
+      </BarChart>
+    </ResponsiveContainer>
+  );
+}

@@ -10,6 +10,7 @@ import { buckets, change, totals, window } from "@/lib/pulse/series";
 import type { Snapshot, TermRow } from "@/lib/pulse/view-types";
 import { cn } from "@/lib/utils";
 import { DistributionChart, SentimentChart, VolumeChart } from "./charts";
+import { LanguageCard } from "./language-card";
 import { PostList, type PostFilter } from "./post-list";
 import { useLiveTracker, type LiveStatus } from "./use-live";
 
@@ -306,6 +307,8 @@ export function Dashboard({
           <SentimentChart data={view.series} domain={domain} />
         </CardContent>
       </Card>
+
+      <LanguageCard rows={live.languages} active={filter} onPick={setFilter} />
 
       <div className="grid gap-4 lg:grid-cols-3">
         <Card>

@@ -4,6 +4,7 @@ import { ExternalLink, X } from "lucide-react";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { LocalDateTime } from "@/components/shared/local-date-time";
 import { Button } from "@/components/ui/button";
+import { languageName } from "@/lib/pulse/language-name";
 import type { PostView } from "@/lib/pulse/view-types";
 import { cn } from "@/lib/utils";
 import { mergePosts, newerFirst } from "./use-live";
@@ -12,7 +13,7 @@ import { mergePosts, newerFirst } from "./use-live";
 // lists), and a pause while the reader is scrolled down — new posts wait behind a button instead
 // of pushing what they are reading away.
 
-export type PostFilter = { kind: "hashtag" | "term"; value: string } | null;
+export type PostFilter = { kind: "hashtag" | "term" | "language"; value: string } | null;
 
 const TABS = [
   { key: "all", label: "All" },
@@ -34,6 +35,7 @@ function matches(p: PostView, tab: Tab, filter: PostFilter) {
   if (tab !== "all" && p.label !== tab) return false;
   if (filter?.kind === "hashtag" && !p.hashtags.includes(filter.value)) return false;
   if (filter?.kind === "term" && !p.terms.includes(filter.value)) return false;
+  if (filter?.kind === "language" && p.language !== filter.value) return false;
   return true;
 }
 
@@ -134,7 +136,11 @@ export function PostList({
             data-testid="post-filter"
             className="inline-flex items-center gap-1 rounded-full bg-accent px-2.5 py-0.5 font-medium"
           >
-            {filter.kind === "hashtag" ? `#${filter.value}` : filter.value}
+            {filter.kind === "hashtag"
+              ? `#${filter.value}`
+              : filter.kind === "language"
+                ? languageName(filter.value)
+                : filter.value}
             <button
               type="button"
               onClick={onClearFilter}
@@ -169,7 +175,10 @@ export function PostList({
             {shown.map((p) => (
               <li key={p.id} className="grid gap-1 px-4 py-3" data-testid="post">
                 <div className="flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-muted-foreground">
-                  <span className={cn("rounded px-1.5 py-0.5 font-medium", LABEL_STYLE[p.label])}>
+                  <span
+                    className={cn("rounded px-1.5 py-0.5 font-medium", LABEL_STYLE[p.label])}
+                    data-testid="post-label"
+                  >
                     {p.label}
                     {p.score !== null && p.score !== 0
                       ? ` ${p.score > 0 ? "+" : ""}${+p.score.toFixed(2)}`
@@ -179,7 +188,17 @@ export function PostList({
                     <span className="truncate font-medium text-foreground">{p.author}</span>
                   )}
                   <span>{p.source}</span>
-                  {p.lang && <span>{p.lang}</span>}
+                  <span
+                    data-testid="post-language"
+                    title={p.lang ? `Tagged "${p.lang}" by the platform` : "No platform tag"}
+                  >
+                    {languageName(p.language)}
+                  </span>
+                  {p.confidence !== null && (
+                    <span title="The model's confidence in this label">
+                      {Math.round(p.confidence * 100)}% sure
+                    </span>
+                  )}
                   <LocalDateTime iso={new Date(p.postedAt).toISOString()} />
                   {p.url && /^https?:\/\//.test(p.url) && (
                     <a

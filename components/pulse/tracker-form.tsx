@@ -234,11 +234,12 @@ export function TrackerForm({
           <Select
             id="field-scorer"
             name="scorer"
-            defaultValue={tracker?.scorer ?? "wink"}
+            defaultValue={tracker?.scorer ?? "model"}
             className="w-full"
           >
-            <option value="wink">wink-sentiment (emoji, negation)</option>
-            <option value="afinn">Plain AFINN (baseline)</option>
+            <option value="model">Trained model (8 languages)</option>
+            <option value="wink">wink-sentiment (English; emoji, negation)</option>
+            <option value="afinn">Plain AFINN (English baseline)</option>
           </Select>
           <Errors id="scorer-error" errors={e.scorer} />
         </div>

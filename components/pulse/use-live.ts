@@ -2,7 +2,14 @@
 
 import { useEffect, useReducer } from "react";
 import type { RangeKey } from "@/lib/pulse/schemas";
-import type { LiveDelta, MinuteRow, PostView, Snapshot, TermRow } from "@/lib/pulse/view-types";
+import type {
+  LanguageRow,
+  LiveDelta,
+  MinuteRow,
+  PostView,
+  Snapshot,
+  TermRow,
+} from "@/lib/pulse/view-types";
 
 // One tracker's dashboard data, kept live by the server-sent events of
 // /api/pulse/[trackerId]/stream. Deltas carry absolute per-minute rows and posts with ids, so a
@@ -16,6 +23,7 @@ export type LiveState = {
   minutes: Record<number, MinuteRow>;
   hashtags: TermRow[];
   terms: TermRow[];
+  languages: LanguageRow[];
   posts: PostView[];
   at: number;
   status: LiveStatus;
@@ -43,6 +51,7 @@ function fromSnapshot(s: Snapshot, status: LiveStatus): LiveState {
     minutes: Object.fromEntries(s.minutes.map((m) => [m.t, m])),
     hashtags: s.hashtags,
     terms: s.terms,
+    languages: s.languages ?? [],
     posts: [...s.posts].sort(newerFirst),
     at: s.at,
     status,
@@ -63,6 +72,7 @@ function reducer(state: LiveState, action: Action): LiveState {
         minutes,
         hashtags: d.hashtags ?? state.hashtags,
         terms: d.terms ?? state.terms,
+        languages: d.languages ?? state.languages,
         posts: mergePosts(state.posts, d.posts),
         at: Math.max(state.at, d.cursor),
         status: "live",
@@ -71,7 +81,7 @@ function reducer(state: LiveState, action: Action): LiveState {
   }
 }
 
-const EMPTY: Snapshot = { at: 0, minutes: [], hashtags: [], terms: [], posts: [] };
+const EMPTY: Snapshot = { at: 0, minutes: [], hashtags: [], terms: [], languages: [], posts: [] };
 
 export function useLiveTracker(
   trackerId: string | null,

@@ -41,7 +41,8 @@ export async function createAccount(overrides: Partial<TestAccount> = {}): Promi
   });
   await withConnection((c) =>
     c.query(
-      "INSERT INTO `User` (id, email, name, passwordHash, createdAt, updatedAt) VALUES (?, ?, ?, ?, NOW(3), NOW(3))",
+      // Verified: fixtures stand for users who confirmed their address (e-mails reach them).
+      "INSERT INTO `User` (id, email, name, passwordHash, emailVerifiedAt, createdAt, updatedAt) VALUES (?, ?, ?, ?, NOW(3), NOW(3), NOW(3))",
       [account.id, account.email, account.name, passwordHash],
     ),
   );

@@ -1,9 +1,11 @@
 import { test as base, expect, type Page } from "@playwright/test";
 import { createAccount, type TestAccount } from "./db";
+import { waitForMail } from "./mail";
 
 // Every test gets its own account and its own client address: sign-in throttling counts
-// failures per IP, and Stratus reads the client IP from X-Forwarded-For (TRUSTED_PROXY_HOPS=0),
-// so tests never throttle each other. The address is only a header value; no traffic goes there.
+// failures per IP, and the e2e server trusts one proxy (TRUSTED_PROXY_HOPS=1 in
+// playwright.config.ts), which the tests play by sending X-Forwarded-For, so tests never throttle
+// each other. The address is only a header value; no traffic goes there.
 function randomTestNetIp(): string {
   const n = () => Math.floor(Math.random() * 254) + 1;
   return `198.18.${n()}.${n()}`;
@@ -57,4 +59,34 @@ export async function attemptSignIn(page: Page, email: string, password: string)
   return page.request.post("/api/auth/callback/credentials", {
     form: { csrfToken, email, password, json: "true" },
   });
+}
+
+/**
+ * Signs up through the form and confirms the address with the link from the mail the e2e mail
+ * sink received, as a new user would. Leaves `page` on the confirmation page, signed out.
+ */
+export async function signUpAndVerify(
+  page: Page,
+  account: { name: string; email: string; password: string },
+  typedEmail = account.email,
+) {
+  await page.goto("/signup");
+  await page.getByLabel("Name").fill(account.name);
+  await page.getByLabel("Email").fill(typedEmail);
+  await page.getByLabel("Password").fill(account.password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(
+    page.getByText(`Check your e-mail: we sent a message to ${account.email}.`),
+  ).toBeVisible();
+  const link = await verificationLink(account.email);
+  await page.goto(link);
+  await expect(page.getByText("Address confirmed")).toBeVisible();
+}
+
+/** The verification link in the newest confirmation mail to `email`. */
+export async function verificationLink(email: string): Promise<string> {
+  const mail = await waitForMail(email, "verify-email?token=");
+  const link = /https?:\/\/\S+\/verify-email\?token=[A-Za-z0-9_-]{43}/.exec(mail)?.[0];
+  if (!link) throw new Error(`no verification link in the mail to ${email}`);
+  return link;
 }

@@ -37,9 +37,13 @@ export async function multipartExists(key: string, uploadId: string): Promise<bo
 
 export type UploadRow = { id: string; storageKey: string; s3UploadId: string | null };
 
+// Pending uploads (a completed single PUT keeps a row, reserving nothing, until its URLs expire).
 export async function uploadRows(ownerId: string): Promise<UploadRow[]> {
   return withConnection((c) =>
-    c.query("SELECT id, storageKey, s3UploadId FROM `Upload` WHERE ownerId = ?", [ownerId]),
+    c.query(
+      "SELECT id, storageKey, s3UploadId FROM `Upload` WHERE ownerId = ? AND completedAt IS NULL",
+      [ownerId],
+    ),
   );
 }
 

@@ -141,6 +141,19 @@ describe("pulse-consume", () => {
         scoreSum: 0,
       },
     ]);
+    // Per minute and language: the German post is counted (unscored) under "de".
+    const languages = () =>
+      db.pulseLanguageCount.findMany({
+        where: { trackerId: tracker.id },
+        orderBy: [{ minute: "asc" }, { language: "asc" }],
+        select: { minute: true, language: true, count: true, unscored: true, positive: true },
+      });
+    const languagesBefore = await languages();
+    expect(languagesBefore).toEqual([
+      { minute: new Date(T0), language: "en", count: 3, unscored: 0, positive: 2 },
+      { minute: new Date(T0 + 60_000), language: "de", count: 1, unscored: 1, positive: 0 },
+      { minute: new Date(T0 + 60_000), language: "en", count: 1, unscored: 0, positive: 0 },
+    ]);
     const tags = await db.pulseTermCount.findMany({
       where: { trackerId: tracker.id, kind: "hashtag" },
       orderBy: [{ minute: "asc" }, { term: "asc" }],
@@ -168,6 +181,7 @@ describe("pulse-consume", () => {
     const [, second] = await runs(2);
     expect(second).toMatchObject({ status: "completed", output: { stored: 0, duplicates: 6 } });
     expect(await aggregates(tracker.id)).toEqual(before);
+    expect(await languages()).toEqual(languagesBefore);
     expect(await db.pulsePost.count({ where: { trackerId: tracker.id } })).toBe(5);
 
     // An overlapping batch counts only its new post.
@@ -210,5 +224,51 @@ describe("pulse-consume", () => {
     const [, , gone] = await runs(3);
     expect(gone).toMatchObject({ status: "completed", output: { stored: 0, trackerGone: true } });
     expect(await db.pulsePost.count({ where: { trackerId: wink.id } })).toBe(0);
+  });
+
+  it("reads each post's language from its text and scores it with the model, or says unscored", async () => {
+    const rig = await startAppExecutor(inngest, [pulseConsume], keys);
+    cleanups.push(rig.stop);
+    const sender = testClient(keys, rig.eventPort, "stratus");
+    const tracker = await newTracker("model");
+    const posts = [
+      // Tagged Japanese by the app, written in English.
+      {
+        ...post("m1", "I love the new climate plan, wonderful news", T0, "ja"),
+        langs: ["ja", "en"],
+      },
+      post("m2", "O plano do clima é horrível, que vergonha", T0 + 1_000),
+      post("m3", "気候変動の対策はとても大切です。", T0 + 2_000, "en"),
+      post("m4", "😡😡😢", T0 + 3_000),
+    ];
+    await sender.send(pulsePostsReceived.create({ trackerId: tracker.id, posts }));
+    const [run] = await runs(1);
+    expect(run).toMatchObject({ status: "completed", output: { stored: 4 } });
+    const rows = await db.pulsePost.findMany({
+      where: { trackerId: tracker.id },
+      orderBy: { postedAt: "asc" },
+      select: { language: true, label: true, confidence: true, lang: true },
+    });
+    expect(rows.map((r) => [r.language, r.label])).toEqual([
+      ["en", "positive"],
+      ["pt", "negative"],
+      ["ja", "unscored"],
+      ["und", "negative"],
+    ]);
+    expect(rows[0]!.lang).toBe("ja"); // the platform's tag is kept as received
+    expect(rows[0]!.confidence).toBeGreaterThan(0.5);
+    expect(rows[2]!.confidence).toBeNull();
+    const counts = await db.pulseLanguageCount.findMany({
+      where: { trackerId: tracker.id },
+      orderBy: { language: "asc" },
+      select: { language: true, count: true, unscored: true, confidenceSum: true },
+    });
+    expect(counts.map((c) => [c.language, c.count, c.unscored])).toEqual([
+      ["en", 1, 0],
+      ["ja", 1, 1],
+      ["pt", 1, 0],
+      ["und", 1, 0],
+    ]);
+    expect(counts[0]!.confidenceSum).toBeCloseTo(rows[0]!.confidence!, 6);
   });
 });

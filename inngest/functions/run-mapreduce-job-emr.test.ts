@@ -145,6 +145,30 @@ describe("run-mapreduce-job on EMR", () => {
     expect(JSON.parse(job!.emr!)).toMatchObject({ stepId: step.id, transient: true });
   });
 
+  it("refuses uploaded programs on the cluster's shared role, with the reason", async () => {
+    const input = await putImage(alice, "d.tsv", readFileSync(fixture("docs.tsv")), "text/plain");
+    const program = (name: string) =>
+      putImage(alice, name, readFileSync(fixture("programs", name)), "text/x-python");
+    const mapper = await program("wc_mapper.py");
+    const reducer = await program("wc_reducer.py");
+    const before = await db.job.count({ where: { ownerId: alice } });
+    const r = await recipeFromInput(alice, {
+      kind: "user",
+      inputs: [input.id],
+      mapper: mapper.id,
+      reducer: reducer.id,
+      combiner: "none",
+      target: "emr",
+    });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.errors.target).toEqual([
+        "Uploaded programs do not run on Amazon EMR on this server: its cluster runs every user's programs with one role that can read all users' job files. Run this job on this server, where each task has a sandbox of its own.",
+      ]);
+    }
+    expect(await db.job.count({ where: { ownerId: alice } })).toBe(before);
+  });
+
   it("fails with EMR's reason when the step fails", async () => {
     const input = await putImage(alice, "d.tsv", readFileSync(fixture("docs.tsv")), "text/plain");
     standIn.planNextStep([

@@ -11,9 +11,15 @@ import {
   testKeys,
 } from "@/lib/executor/testing/harness";
 import { putImage, readObject, waitForJob } from "@/lib/images/testing/fixtures";
-import { markJobCancelled } from "@/lib/jobs/jobs";
+import { createJob, markJobCancelled } from "@/lib/jobs/jobs";
 import { runWithRequestId } from "@/lib/log/context";
 import { expected, fixture } from "@/lib/mapreduce/test-helpers";
+import { session } from "@/lib/auth/testing/session-stub";
+import { trashItems } from "@/lib/drive/trash";
+import { GET as zipRoute } from "@/app/api/drive/zip/route";
+
+// The e-mailed link is the Drive's signed-in zip route: a stand-in session signs users in.
+vi.mock("@/lib/auth/session", () => import("@/lib/auth/testing/session-stub"));
 
 // Jobs through the real local executor, the real store and a loopback SMTP server: the Drive
 // files in, part files and an e-mailed link out.
@@ -170,13 +176,31 @@ describe("run-mapreduce-job", () => {
     const body = bodyOf(mail.raw);
     expect(mail.to).toEqual([(await db.user.findUniqueOrThrow({ where: { id: alice } })).email]);
     expect(body).toContain("finished");
-    const link = /https?:\/\/\S+X-Amz-Expires=604800\S*/.exec(body)?.[0];
+    // No bearer link (issue 14, item 12): the mail points into the app, which wants the owner's
+    // session and serves only live files.
+    expect(body).not.toMatch(/X-Amz-/);
+    const link = /https?:\/\/\S+\/api\/drive\/zip\?files=\S+/.exec(body)?.[0];
     expect(link).toBeDefined();
-    const res = await fetch(link!);
+    const outputIds = job!.outputs!.map((o) => o.fileId);
+    expect(new URL(link!).searchParams.get("files")).toBe(outputIds.join(","));
+    const follow = async (user: string | null) => {
+      session.user = user ? { id: user } : null;
+      try {
+        return await zipRoute(new Request(link!));
+      } finally {
+        session.user = null;
+      }
+    };
+    expect((await follow(null)).status).toBe(401);
+    expect((await follow(bob)).status).toBe(404);
+    const res = await follow(alice);
     expect(res.status).toBe(200);
     const zip = Buffer.from(await res.arrayBuffer());
     expect(zip.subarray(0, 2).toString()).toBe("PK");
     expect(zip.includes(Buffer.from("part-00001"))).toBe(true);
+    // A trashed result is no longer served through the mailed link.
+    await trashItems(alice, [{ kind: "file", id: outputIds[0]! }]);
+    expect((await follow(alice)).status).toBe(404);
   });
 
   it("gives the same output for the textbook's Python programs as for the built-in", async () => {
@@ -258,6 +282,26 @@ describe("run-mapreduce-job", () => {
     }
     expect(existsSync(jobDirOf(jobId))).toBe(false);
     expect((await db.job.findUniqueOrThrow({ where: { id: jobId } })).status).toBe("cancelled");
+  });
+
+  it("refuses a user's fourth active job, naming the limit, recording nothing", async () => {
+    const carol = await makeUser();
+    try {
+      const input = await putFixture(carol, "docs.tsv", "docs.tsv");
+      const r = await recipeFromInput(carol, { kind: "word-count", inputs: [input.id] });
+      if (!r.ok) throw new Error("form refused");
+      // Three jobs waiting in the queue (recorded, never sent).
+      for (let i = 0; i < 3; i++) await createJob(carol, "mapreduce");
+      const refused = await startMapReduceJob(carol, r.recipe);
+      expect(refused).toEqual({
+        ok: false,
+        message:
+          "You already have 3 MapReduce jobs queued or running (the limit is 3 per user). Wait for one to finish, or cancel one.",
+      });
+      expect(await db.job.count({ where: { ownerId: carol } })).toBe(3);
+    } finally {
+      await removeUsers(carol);
+    }
   });
 
   it("fails clearly when an input went to the trash after the job was submitted", async () => {

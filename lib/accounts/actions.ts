@@ -1,27 +1,38 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { requestClientIp } from "@/lib/auth/request-ip";
 import {
   changeNameSchema,
   changePasswordSchema,
   deleteAccountSchema,
   signUpSchema,
 } from "@/lib/auth/schemas";
+import { currentSessionToken } from "@/lib/auth/session";
+import { signOutEverywhere } from "@/lib/auth/session-claims";
+import { renewSession, sessionCookieName, sessionCookieOptions } from "@/lib/auth/session-cookie";
+import { describeSignInError, throttledError } from "@/lib/auth/throttle-message";
 import type { FormState } from "@/lib/forms";
 import { formFields, publicAction, userAction } from "@/lib/server/action";
-import { changePassword, createAccount, deleteAccount, updateName } from "./accounts";
+import { changePassword, deleteAccount, signUp, updateName } from "./accounts";
+import { resendVerification } from "./email-verification";
+
+const throttled = (retryAt: Date) => describeSignInError(throttledError(retryAt));
+const noInput = z.unknown();
 
 export const signUpAction = publicAction(
   { schema: signUpSchema, input: formFields, invalid: "Please correct the fields below." },
   async (input): Promise<FormState> => {
-    const result = await createAccount(input);
+    const result = await signUp(input, await requestClientIp());
     if (!result.ok) {
-      return {
-        errors: { email: ["An account with this email already exists. Log in instead?"] },
-        message: "Could not create the account.",
-      };
+      const minutes = Math.max(1, Math.ceil((result.retryAt.getTime() - Date.now()) / 60_000));
+      return { message: `Too many sign-ups from your network. Try again in ${minutes} minutes.` };
     }
-    return { ok: true, message: "Account created." };
+    // The same answer whether or not the address already had an account.
+    return { ok: true, message: `Check your e-mail: we sent a message to ${input.email}.` };
   },
 );
 
@@ -37,14 +48,52 @@ export const changeNameAction = userAction(
 export const changePasswordAction = userAction(
   { schema: changePasswordSchema, input: formFields, invalid: "Password not changed." },
   async (input, user): Promise<FormState> => {
-    const result = await changePassword(user.id, input.currentPassword, input.newPassword);
+    const result = await changePassword(
+      user.id,
+      input.currentPassword,
+      input.newPassword,
+      await requestClientIp(),
+    );
     if (!result.ok) {
+      if (result.reason === "throttled") return { message: throttled(result.retryAt) };
       return {
         errors: { currentPassword: ["The current password is incorrect"] },
         message: "Password not changed.",
       };
     }
-    return { ok: true, message: "Password changed." };
+    // Every other session ended with the version bump; this device carries on under the new one.
+    const token = await currentSessionToken();
+    const renewed = token && (await renewSession({ ...token, sv: result.sessionVersion }));
+    if (renewed) {
+      const jar = await cookies();
+      jar.set(sessionCookieName(), renewed.value, sessionCookieOptions(renewed.maxAge));
+    }
+    return { ok: true, message: "Password changed. You were signed out everywhere else." };
+  },
+);
+
+export const signOutEverywhereAction = userAction(
+  { schema: noInput },
+  async (_input, user): Promise<FormState> => {
+    await signOutEverywhere(user.id);
+    (await cookies()).delete(sessionCookieName());
+    redirect("/login");
+  },
+);
+
+export const resendVerificationAction = userAction(
+  { schema: noInput },
+  async (_input, user): Promise<FormState> => {
+    const result = await resendVerification(user.id);
+    if (!result.ok) {
+      return {
+        message:
+          result.reason === "verified"
+            ? "Your address is already confirmed."
+            : "A link was sent less than a minute ago. Check your inbox and spam folder.",
+      };
+    }
+    return { ok: true, message: `A new link is on its way to ${user.email}.` };
   },
 );
 
@@ -57,8 +106,9 @@ export const deleteAccountAction = userAction(
         message: "Account not deleted.",
       };
     }
-    const result = await deleteAccount(user.id, input.password);
+    const result = await deleteAccount(user.id, input.password, await requestClientIp());
     if (!result.ok) {
+      if (result.reason === "throttled") return { message: throttled(result.retryAt) };
       return {
         errors: { password: ["The password is incorrect"] },
         message: "Account not deleted.",

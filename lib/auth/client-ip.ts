@@ -1,6 +1,8 @@
 // X-Forwarded-For is a list that each proxy appends to; only entries added by proxies we run
-// can be trusted. With TRUSTED_PROXY_HOPS=n the client is the n-th entry from the right (n=0:
-// the rightmost, which is what a direct connection gets from Next's server).
+// can be trusted. Stratus's own server appends the socket's address last (forwarded-for.ts:
+// Next by itself does not when the client sent the header). With TRUSTED_PROXY_HOPS=n the client
+// is the n-th entry left of that: n=0, no proxy, the socket; n=1, one proxy on loopback (nginx,
+// which overwrites the header with $remote_addr), the address nginx saw. README, "Client addresses".
 export function clientIp(
   headers: Headers | Record<string, string | string[] | undefined>,
   trustedHops: number,

@@ -1,4 +1,5 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { db } from "@/lib/db/client";
@@ -6,6 +7,7 @@ import { serverEnv } from "@/lib/env";
 import { clientIp } from "./client-ip";
 import { burnPasswordCheck, verifyPassword } from "./password";
 import { logInSchema } from "./schemas";
+import { revokeSession, SESSION_LIFETIME } from "./session-claims";
 import { throttledError } from "./throttle-message";
 import { checkThrottle, recordAttempt } from "./throttle";
 
@@ -19,7 +21,8 @@ export function authOptions(): NextAuthOptions {
 
 const build = (): NextAuthOptions => ({
   secret: serverEnv().NEXTAUTH_SECRET,
-  session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+  // Idle lifetime; renewed while used, capped at SESSION_LIFETIME.absoluteMs (session-claims.ts).
+  session: { strategy: "jwt", maxAge: SESSION_LIFETIME.idleSeconds },
   pages: { signIn: "/login" },
   providers: [
     CredentialsProvider({
@@ -42,14 +45,31 @@ const build = (): NextAuthOptions => ({
         if (user) ok = await verifyPassword(user.passwordHash, password);
         else await burnPasswordCheck(password);
         await recordAttempt(email, ip, ok);
-        return ok && user ? { id: user.id, email: user.email, name: user.name } : null;
+        return ok && user
+          ? { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion }
+          : null;
       },
     }),
   ],
   callbacks: {
+    jwt({ token, user }) {
+      // Only at sign-in does `user` come: the claims that make this token revocable.
+      if (user) {
+        token.sv = user.sessionVersion ?? 0;
+        token.sid = randomUUID();
+        token.authAt = Date.now();
+      }
+      return token;
+    },
     session({ session, token }) {
       if (token.sub) session.user.id = token.sub;
       return session;
+    },
+  },
+  events: {
+    // Signing out revokes the token it was given, not just the cookie in this browser.
+    async signOut({ token }) {
+      if (token) await revokeSession(token);
     },
   },
 });

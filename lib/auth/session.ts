@@ -1,24 +1,25 @@
 import "server-only";
-import { getServerSession } from "next-auth";
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { connection } from "next/server";
 import { cache } from "react";
-import { db } from "@/lib/db/client";
-import { authOptions } from "./options";
+import { sessionUser } from "./session-claims";
+import { decodeSession, sessionCookieName } from "./session-cookie";
 
-// The JWT says who signed in; the database says whether that account still exists
-// (a deleted account's token must stop working everywhere at once).
+// The JWT says who signed in and under which session; the database says whether that session
+// still counts: the account exists, its session version is the token's (a password change or
+// "sign out everywhere" ends older tokens), and this session was not signed out.
 export const currentUser = cache(async () => {
   // Who is asking is only known at request time: never prerender a page that asks.
   await connection();
-  const session = await getServerSession(authOptions());
-  const id = session?.user?.id;
-  if (!id) return null;
-  return db.user.findUnique({
-    where: { id },
-    select: { id: true, email: true, name: true, createdAt: true },
-  });
+  const token = await decodeSession((await cookies()).get(sessionCookieName())?.value);
+  return token ? sessionUser(token) : null;
 });
+
+/** The signed-in session's claims (for actions that re-issue or revoke it). */
+export async function currentSessionToken() {
+  return decodeSession((await cookies()).get(sessionCookieName())?.value);
+}
 
 export type CurrentUser = NonNullable<Awaited<ReturnType<typeof currentUser>>>;
 

@@ -43,7 +43,7 @@ describe("deleting an account's Drive", () => {
       const theirs = await makeFile(stayer, "not-yours.txt");
 
       // Nested folders too: deleting the user row must not trip over the folder tree.
-      expect(await deleteAccount(userId, "password-one-1")).toEqual({ ok: true });
+      expect(await deleteAccount(userId, "password-one-1", "203.0.113.71")).toEqual({ ok: true });
 
       expect(await headObject(inB.storageKey)).toBeNull();
       expect(await headObject(trashed.storageKey)).toBeNull();

@@ -100,6 +100,31 @@ describe("moveItems", () => {
     expect(await moveItems(owner, [folder(c.id)], a.id)).toMatchObject({ ok: true });
   });
 
+  it("lets only one of two concurrent moves A→B and B→A through: no folder leaves the tree", async () => {
+    for (let round = 0; round < 8; round++) {
+      const a = await makeFolder(owner, `Swap A ${round}`);
+      const b = await makeFolder(owner, `Swap B ${round}`);
+      const results = await Promise.all([
+        moveItems(owner, [folder(a.id)], b.id),
+        moveItems(owner, [folder(b.id)], a.id),
+      ]);
+      expect(
+        results.filter((r) => r.ok),
+        `round ${round}`,
+      ).toHaveLength(1);
+      expect(results.find((r) => !r.ok)).toMatchObject({ reason: "cycle" });
+      // Both still reachable from the root: one at the root, the other inside it.
+      const parents = await db.folder.findMany({
+        where: { id: { in: [a.id, b.id] } },
+        select: { parentId: true },
+      });
+      expect(
+        parents.filter((p) => p.parentId === null),
+        `round ${round}`,
+      ).toHaveLength(1);
+    }
+  });
+
   it("ignores other owners' items and folders", async () => {
     const mine = await makeFolder(owner, "Owner's");
     const f = await makeFile(owner, "private.txt", mine.id, { object: false });

@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db/client";
 import { availableName, availableNameIn } from "./names";
+import { lockOwnerForQuota } from "./quota";
 import type { ItemRef } from "./schemas";
 import { folderChain } from "./tree";
 
@@ -62,6 +63,30 @@ export async function renameItem(
   return { ok: true, message: `Renamed to “${name}”.` };
 }
 
+class MoveRefused extends Error {
+  constructor(readonly result: OrganiseResult & { ok: false }) {
+    super(result.message);
+  }
+}
+
+// A missing or trashed target, or a folder moved into itself or one of its own subfolders.
+function moveRefusal(
+  items: readonly LiveItem[],
+  targetId: string | null,
+  targetChain: readonly { id: string; trashed: boolean }[],
+): (OrganiseResult & { ok: false }) | null {
+  if (targetId !== null && (targetChain.length === 0 || targetChain.some((c) => c.trashed)))
+    return { ok: false, reason: "not-found", message: "The destination folder no longer exists." };
+  const inside = items.find((i) => i.kind === "folder" && targetChain.some((c) => c.id === i.id));
+  if (inside)
+    return {
+      ok: false,
+      reason: "cycle",
+      message: `“${inside.name}” cannot be moved into itself or one of its subfolders.`,
+    };
+  return null;
+}
+
 /**
  * Moves live items into `targetId` (null = the root). All or nothing: a missing item, a missing
  * target, or a folder moved into itself or one of its own subfolders refuses the whole move.
@@ -72,44 +97,42 @@ export async function moveItems(
   refs: readonly ItemRef[],
   targetId: string | null,
 ): Promise<OrganiseResult> {
-  const targetChain = await folderChain(ownerId, targetId);
-  if (targetId !== null && (targetChain.length === 0 || targetChain.some((c) => c.trashed))) {
-    return {
-      ok: false,
-      reason: "not-found",
-      message: "The destination folder no longer exists.",
-    };
-  }
   const items: LiveItem[] = [];
   for (const ref of refs) {
     const item = await findLive(ownerId, ref);
     if (!item) return { ok: false, reason: "not-found", message: GONE };
-    if (item.kind === "folder" && targetChain.some((c) => c.id === item.id)) {
-      return {
-        ok: false,
-        reason: "cycle",
-        message: `“${item.name}” cannot be moved into itself or one of its subfolders.`,
-      };
-    }
     items.push(item);
   }
 
   const renamed: string[] = [];
   let moved = 0;
-  await db.$transaction(async (tx) => {
-    for (const item of items) {
-      if (item.parentId === targetId) continue;
-      const name = await availableNameIn(tx, ownerId, targetId, item.name, exclude(item));
-      if (name !== item.name) renamed.push(`“${item.name}” is now “${name}”`);
-      // trashedAt: null re-checks liveness inside the transaction (a concurrent trash wins).
-      const where = { id: item.id, ownerId, trashedAt: null };
-      const { count } =
-        item.kind === "file"
-          ? await tx.file.updateMany({ where, data: { folderId: targetId, name } })
-          : await tx.folder.updateMany({ where, data: { parentId: targetId, name } });
-      moved += count;
-    }
-  });
+  let targetChain: Awaited<ReturnType<typeof folderChain>> = [];
+  try {
+    await db.$transaction(async (tx) => {
+      // The owner's lock first (before any read takes the snapshot), then the target's chain:
+      // two moves A→B and B→A at once each passed a cycle check made before the other
+      // committed, and both folders left the tree while still counting against the quota.
+      await lockOwnerForQuota(tx, ownerId);
+      targetChain = await folderChain(ownerId, targetId, tx);
+      const refusal = moveRefusal(items, targetId, targetChain);
+      if (refusal) throw new MoveRefused(refusal);
+      for (const item of items) {
+        if (item.parentId === targetId) continue;
+        const name = await availableNameIn(tx, ownerId, targetId, item.name, exclude(item));
+        if (name !== item.name) renamed.push(`“${item.name}” is now “${name}”`);
+        // trashedAt: null re-checks liveness inside the transaction (a concurrent trash wins).
+        const where = { id: item.id, ownerId, trashedAt: null };
+        const { count } =
+          item.kind === "file"
+            ? await tx.file.updateMany({ where, data: { folderId: targetId, name } })
+            : await tx.folder.updateMany({ where, data: { parentId: targetId, name } });
+        moved += count;
+      }
+    });
+  } catch (error) {
+    if (error instanceof MoveRefused) return error.result;
+    throw error;
+  }
 
   const where = targetId === null ? "My Drive" : `“${targetChain.at(-1)?.name ?? ""}”`;
   const what = moved === 1 ? "1 item" : `${moved} items`;

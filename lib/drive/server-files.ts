@@ -23,11 +23,19 @@ export type ServerFile = {
 /** The error to throw when the file does not fit: the caller words it for its feature. */
 export type QuotaErrorFor = (name: string, size: number, bytesLeft: number) => Error;
 
+type Tx = Parameters<Parameters<typeof db.$transaction>[0]>[0];
+
+/**
+ * `recordWith` runs in the transaction that creates the file row: a caller's bookkeeping commits
+ * with the file or not at all (a crash in between leaves neither), and if it throws (say, another
+ * run already recorded the same file) the file is not created and the stored bytes are removed.
+ */
 export async function storeServerFile(
   ownerId: string,
   folderId: string,
   file: ServerFile,
   quotaError: QuotaErrorFor,
+  recordWith?: (tx: Tx, created: { id: string; name: string }) => Promise<void>,
 ): Promise<{ id: string; name: string }> {
   const { size, contentType } = file;
   const before = await usageWithin(db, ownerId);
@@ -41,10 +49,12 @@ export async function storeServerFile(
       await lockOwnerForQuota(tx, ownerId);
       const usage = await usageWithin(tx, ownerId);
       if (bytesLeft(usage) < size) throw quotaError(name, size, bytesLeft(usage));
-      return tx.file.create({
+      const created = await tx.file.create({
         data: { ownerId, folderId, name, size: BigInt(size), contentType, storageKey: key },
         select: { id: true, name: true },
       });
+      await recordWith?.(tx, created);
+      return created;
     }, QUOTA_TX);
   } catch (err) {
     await deleteObject(key).catch(() => undefined);

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { POST as shareDownload } from "@/app/api/share/[token]/download/route";
 import { db } from "@/lib/db/client";
 import { deleteSeededUsers, seedFile, seedUser } from "./drive-test-seed";
+import { sharedFileResponse } from "./share-download";
 import {
   consumeShareDownload,
   createShareLink,
@@ -148,7 +149,12 @@ describe("visiting and downloading", () => {
 
     const result = await consumeShareDownload(link.token, { ip: "203.0.113.1" });
     if (!result.ok) throw new Error(result.reason);
-    const got = await fetchDownload(result.url);
+    const res = await sharedFileResponse(result.file);
+    const got = {
+      status: res.status,
+      text: await res.text(),
+      disposition: res.headers.get("content-disposition"),
+    };
     expect(got.status).toBe(200);
     expect(got.text).toBe("the bytes");
     expect(got.disposition).toMatch(/^attachment; filename="report \(final\)\.txt"/);
@@ -183,7 +189,8 @@ describe("visiting and downloading", () => {
     // A forged or tampered cookie opens nothing.
     const forged = cookieJar({
       ...unlocked.cookie,
-      value: unlocked.cookie.value.replace(/.$/, "A"),
+      // Another last character (one that already was "A" would forge nothing).
+      value: unlocked.cookie.value.replace(/.$/, (c) => (c === "A" ? "B" : "A")),
     });
     expect((await visitorView(link.token, forged)).status).toBe("locked");
     expect((await consumeShareDownload(link.token, { cookie: jar, ip: "203.0.113.2" })).ok).toBe(
@@ -419,10 +426,10 @@ describe("POST /api/share/[token]/download", () => {
     expect((await shareRequest(link.token)).status).toBe(401);
     expect((await shareRequest(link.token, { password: "wrong-pw" })).status).toBe(403);
     const ok = await shareRequest(link.token, { password: "route-pw" });
-    expect(ok.status).toBe(303);
+    expect(ok.status).toBe(200);
     expect(ok.headers.get("cache-control")).toContain("no-store");
-    const got = await fetchDownload(ok.headers.get("location") ?? "");
-    expect(got.text).toBe("via the route");
+    expect(ok.headers.get("content-disposition")).toMatch(/^attachment;/);
+    expect(await ok.text()).toBe("via the route");
 
     const again = await shareRequest(link.token, { password: "route-pw" });
     expect(again.status).toBe(410);
@@ -442,6 +449,66 @@ describe("POST /api/share/[token]/download", () => {
     const unlocked = await unlockShare(link.token, "cookie-pw", "203.0.113.40");
     if (!unlocked.ok || !unlocked.cookie) throw new Error("expected a cookie");
     const cookie = `other=1; ${unlocked.cookie.name}=${unlocked.cookie.value}`;
-    expect((await shareRequest(link.token, { cookie })).status).toBe(303);
+    expect((await shareRequest(link.token, { cookie })).status).toBe(200);
+  });
+});
+
+// Issue 14, item 11: whatever a download hands out must stop working when the link does.
+describe("reusing a share download", () => {
+  // The bytes of a download, and whatever URL it handed out (before the fix: a presigned GET).
+  async function download(token: string, password?: string) {
+    const res = await shareRequest(token, { password });
+    const handedOut = res.headers.get("location");
+    const text = handedOut ? (await fetchDownload(handedOut)).text : await res.text();
+    return { status: handedOut ? 200 : res.status, text, handedOut };
+  }
+
+  it("is refused at once after the link is revoked", async () => {
+    const { owner, file } = await ownerWithFile("revocable bytes");
+    const link = await newLink(owner.id, file.id);
+    const first = await download(link.token);
+    expect(first).toMatchObject({ status: 200, text: "revocable bytes" });
+    expect(await revokeShareLink(owner.id, link.id)).toEqual({ ok: true });
+    if (first.handedOut) expect((await fetchDownload(first.handedOut)).status).not.toBe(200);
+    expect((await shareRequest(link.token)).status).toBe(410);
+    expect(first.handedOut).toBeNull();
+  });
+
+  it("counts every use of a link limited to one download", async () => {
+    const { owner, file } = await ownerWithFile("once only");
+    const link = await newLink(owner.id, file.id, { password: "limit-pw", maxDownloads: 1 });
+    const first = await download(link.token, "limit-pw");
+    expect(first).toMatchObject({ status: 200, text: "once only" });
+    if (first.handedOut) expect((await fetchDownload(first.handedOut)).status).not.toBe(200);
+    expect((await shareRequest(link.token, { password: "limit-pw" })).status).toBe(410);
+    expect(first.handedOut).toBeNull();
+  });
+});
+
+describe("attack: rotating client addresses for more share-password guesses (issue 14 item 2)", () => {
+  it("locks the link after SHARE_LOCK.maxFailures wrong passwords in an hour, whatever the address", async () => {
+    const { owner, file } = await ownerWithFile();
+    const link = await newLink(owner.id, file.id, { password: "right-password-1" });
+    for (let i = 0; i < 20; i++) {
+      const r = await unlockShare(link.token, `guess-${i}`, `198.51.100.${i + 1}`);
+      expect(r.ok).toBe(false);
+    }
+    // A fresh address with the right password is refused while the link is locked.
+    const r = await unlockShare(link.token, "right-password-1", "198.51.100.200");
+    expect(r).toMatchObject({ ok: false, reason: "throttled" });
+    // And the owner sees the lock in the share dialog.
+    const [view] = (await listShareLinks(owner.id, file.id)) ?? [];
+    expect(view).toMatchObject({ lockedUntil: expect.any(String) });
+
+    // A new password lifts the lock.
+    const update = updateShareLinkSchema.parse({
+      linkId: link.id,
+      passwordMode: "set",
+      password: "new-password-2",
+    });
+    expect(await updateShareLink(owner.id, update)).toMatchObject({ ok: true });
+    expect(await unlockShare(link.token, "new-password-2", "198.51.100.201")).toMatchObject({
+      ok: true,
+    });
   });
 });

@@ -3,17 +3,23 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { db } from "@/lib/db/client";
 import { serverEnv } from "@/lib/env";
-import { presignGet } from "@/lib/storage/presign";
 import type { CreateShareLinkInput, UpdateShareLinkInput } from "./share-schemas";
 import { isFuture } from "./share-schemas";
 import { shareLinkState, type ShareLinkState, type ShareLinkView } from "./share-types";
 
 export const SHARE_THROTTLE = { windowMs: 15 * 60 * 1000, maxFailures: 10 } as const;
+// Per link, whatever the client address (which a client behind a misconfigured proxy, or with
+// many addresses, can vary): after this many wrong passwords within the hour the link refuses
+// every password for an hour, and its owner sees "Locked until …" in the share dialog. Changing
+// the password lifts the lock. At 20 guesses an hour even a 6-character password holds for years.
+export const SHARE_LOCK = {
+  windowMs: 60 * 60 * 1000,
+  maxFailures: 20,
+  lockMs: 60 * 60 * 1000,
+} as const;
 // Long enough to read the page and click Download, short enough that a cookie left on a shared
 // computer soon stops opening the file.
 export const UNLOCK_TTL_SECONDS = 30 * 60;
-// The browser follows the redirect at once; nobody should be able to pass the URL around.
-const DOWNLOAD_URL_TTL_SECONDS = 60;
 
 export function newShareToken(): string {
   return randomBytes(32).toString("base64url");
@@ -29,6 +35,7 @@ const viewSelect = {
   maxDownloads: true,
   downloadCount: true,
   revokedAt: true,
+  lockedUntil: true,
   createdAt: true,
 } as const;
 
@@ -39,6 +46,7 @@ type ViewRow = {
   maxDownloads: number | null;
   downloadCount: number;
   revokedAt: Date | null;
+  lockedUntil: Date | null;
   createdAt: Date;
 };
 
@@ -52,6 +60,7 @@ function toView(row: ViewRow, hasPassword: boolean, now: Date): ShareLinkView {
     maxDownloads: row.maxDownloads,
     downloadCount: row.downloadCount,
     revokedAt: row.revokedAt?.toISOString() ?? null,
+    lockedUntil: row.lockedUntil && row.lockedUntil > now ? row.lockedUntil.toISOString() : null,
     createdAt: row.createdAt.toISOString(),
   };
 }
@@ -135,8 +144,17 @@ export async function updateShareLink(
         : await hashPassword(password.set);
   const { count } = await db.shareLink.updateMany({
     where: { id: input.linkId, ownerId, revokedAt: null },
-    data: { expiresAt: input.expiresAt, maxDownloads: input.maxDownloads, passwordHash },
+    data: {
+      expiresAt: input.expiresAt,
+      maxDownloads: input.maxDownloads,
+      passwordHash,
+      // A new password (or none) makes the guesses so far worthless: the lock lifts.
+      ...(passwordHash === undefined ? {} : { lockedUntil: null }),
+    },
   });
+  if (count > 0 && passwordHash !== undefined) {
+    await db.shareAttempt.deleteMany({ where: { shareLinkId: input.linkId } });
+  }
   if (count === 0) return { ok: false, reason: "revoked" };
   const row = await db.shareLink.findFirstOrThrow({
     where: { id: input.linkId, ownerId },
@@ -178,6 +196,7 @@ type VisitorLink = {
   maxDownloads: number | null;
   downloadCount: number;
   revokedAt: Date | null;
+  lockedUntil: Date | null;
   file: { name: string; size: bigint; contentType: string; storageKey: string };
 };
 
@@ -283,12 +302,15 @@ async function throttledUntil(linkId: string, ip: string, now: Date): Promise<Da
 }
 
 async function checkPassword(
-  link: { id: string; passwordHash: string },
+  link: { id: string; passwordHash: string; lockedUntil: Date | null },
   password: string,
   ip: string,
   now: Date,
 ): Promise<PasswordCheck> {
   // Checked before argon2 runs, so a blocked client costs us no hashing either.
+  if (link.lockedUntil && link.lockedUntil > now) {
+    return { ok: false, reason: "throttled", retryAt: link.lockedUntil };
+  }
   const retryAt = await throttledUntil(link.id, ip, now);
   if (retryAt) return { ok: false, reason: "throttled", retryAt };
   if (await verifyPassword(link.passwordHash, password)) {
@@ -296,12 +318,19 @@ async function checkPassword(
     return { ok: true };
   }
   await db.shareAttempt.create({ data: { shareLinkId: link.id, ip, createdAt: now } });
+  const lockSince = new Date(now.getTime() - SHARE_LOCK.windowMs);
+  const failures = await db.shareAttempt.count({
+    where: { shareLinkId: link.id, createdAt: { gt: lockSince } },
+  });
+  if (failures >= SHARE_LOCK.maxFailures) {
+    await db.shareLink.update({
+      where: { id: link.id },
+      data: { lockedUntil: new Date(now.getTime() + SHARE_LOCK.lockMs) },
+    });
+  }
   // Old failures serve no purpose; trimmed here so the table stays small.
   await db.shareAttempt.deleteMany({
-    where: {
-      shareLinkId: link.id,
-      createdAt: { lt: new Date(now.getTime() - SHARE_THROTTLE.windowMs) },
-    },
+    where: { shareLinkId: link.id, createdAt: { lt: lockSince } },
   });
   return { ok: false, reason: "wrong-password" };
 }
@@ -324,7 +353,12 @@ export async function unlockShare(
   if (state !== "active") return { ok: false, reason: state };
   if (link.passwordHash === null) return { ok: true, cookie: null };
   const protectedLink = { id: link.id, passwordHash: link.passwordHash };
-  const check = await checkPassword(protectedLink, password, ip, now);
+  const check = await checkPassword(
+    { ...protectedLink, lockedUntil: link.lockedUntil },
+    password,
+    ip,
+    now,
+  );
   if (!check.ok) return check;
   const expiresMs = now.getTime() + UNLOCK_TTL_SECONDS * 1000;
   return {
@@ -338,7 +372,7 @@ export async function unlockShare(
 }
 
 export type ShareDownloadResult =
-  | { ok: true; url: string }
+  | { ok: true; file: SharedFile }
   | {
       ok: false;
       reason:
@@ -346,8 +380,12 @@ export type ShareDownloadResult =
     }
   | { ok: false; reason: "throttled"; retryAt: Date };
 
+export type SharedFile = { name: string; size: bigint; contentType: string; storageKey: string };
+
 /**
- * Counts one download and returns a short-lived presigned URL for it. The count and every
+ * Counts one download and returns the file to stream (sharedFileResponse, share-download.ts).
+ * Never a presigned URL: one can be reused by anyone it reaches until it expires, past the link's
+ * download limit and after its revocation. The count and every
  * condition are checked in one UPDATE, so N concurrent requests on a link limited to N downloads
  * all succeed and the N+1st fails, however they interleave.
  */
@@ -366,7 +404,12 @@ export async function consumeShareDownload(
     const cookie = access.cookie?.(unlockCookieName(link.id));
     if (!validUnlockCookie(protectedLink, cookie, now)) {
       if (access.password === undefined) return { ok: false, reason: "password-required" };
-      const check = await checkPassword(protectedLink, access.password, access.ip, now);
+      const check = await checkPassword(
+        { ...protectedLink, lockedUntil: link.lockedUntil },
+        access.password,
+        access.ip,
+        now,
+      );
       if (!check.ok) return check;
     }
   }
@@ -388,11 +431,6 @@ export async function consumeShareDownload(
     return { ok: false, reason: after === "active" ? "limit-reached" : after };
   }
 
-  const signed = await presignGet(link.ownerId, {
-    key: link.file.storageKey,
-    filename: link.file.name,
-    disposition: "attachment",
-    expiresIn: DOWNLOAD_URL_TTL_SECONDS,
-  });
-  return { ok: true, url: signed.url };
+  const { name, size, contentType, storageKey } = link.file;
+  return { ok: true, file: { name, size, contentType, storageKey } };
 }

@@ -11,6 +11,8 @@ export type ShareLinkView = {
   maxDownloads: number | null;
   downloadCount: number;
   revokedAt: string | null;
+  // Set while too many wrong passwords have locked the link (lib/drive/share-links.ts SHARE_LOCK).
+  lockedUntil: string | null;
   createdAt: string;
 };
 

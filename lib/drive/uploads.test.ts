@@ -125,8 +125,43 @@ describe("single presigned PUT", () => {
     const row = await db.file.findUniqueOrThrow({ where: { id: file.id } });
     expect(row.ownerId).toBe(alice);
     expect(await headObject(row.storageKey)).toMatchObject({ size: 1234 });
-    expect(await uploadRow(start.uploadId)).toBeNull();
+    // The row stays, reserving nothing, until the PUT URLs for its staging key have expired.
+    expect(await uploadRow(start.uploadId)).toMatchObject({
+      completedAt: expect.any(Date),
+      size: BigInt(0),
+    });
     expect(await getUsage(alice)).toMatchObject({ usedBytes: 1234, reservedBytes: 0 });
+  });
+
+  it("a PUT with the URL after completion cannot change the file's bytes", async () => {
+    const alice = await newUser();
+    const data = body(4096);
+    const start = await startUpload(alice, {
+      name: "contract.pdf",
+      size: 4096,
+      contentType: "application/pdf",
+    });
+    if (start.mode !== "single") throw new Error("expected a single PUT");
+    expect((await put(start.url, data, start.headers)).status).toBe(200);
+    const { file } = await completeUpload(alice, start.uploadId);
+    const row = await db.file.findUniqueOrThrow({ where: { id: file.id } });
+
+    // The uploader swaps the bytes after the file was checked or shared.
+    const forged = body(4096);
+    expect((await put(start.url, forged, start.headers)).status).toBe(200);
+    const stored = await getRange(row.storageKey, 4096);
+    expect(Buffer.from(stored ?? []).equals(Buffer.from(data))).toBe(true);
+    expect((await db.file.findUniqueOrThrow({ where: { id: file.id } })).storageKey).toBe(
+      row.storageKey,
+    );
+    // No new URL for it either, and completing again finds nothing.
+    expect((await rejection(uploadStatus(alice, start.uploadId))).status).toBe(404);
+    expect((await rejection(completeUpload(alice, start.uploadId))).status).toBe(404);
+    // What the late PUT stored counts nowhere and goes when the URLs have expired.
+    expect(await getUsage(alice)).toMatchObject({ usedBytes: 4096, reservedBytes: 0 });
+    await abortExpiredUploads(new Date(Date.now() + 24 * 3_600_000));
+    expect(await uploadRow(start.uploadId)).toBeNull();
+    expect(await objectsOf(alice)).toEqual([row.storageKey]);
   });
 
   it("names a second file with the same name 'name (1).ext', in the target folder", async () => {
@@ -231,6 +266,26 @@ describe("multipart", () => {
     const stored = await getRange(row.storageKey, size);
     expect(Buffer.from(stored ?? []).equals(Buffer.from(data))).toBe(true);
     expect(await uploadRow(start.uploadId)).toBeNull();
+  });
+
+  it("a part URL used after completion cannot change the file's bytes, nor complete it again", async () => {
+    const alice = await newUser();
+    const size = driveConfig().DRIVE_PART_SIZE_BYTES + 100;
+    const data = body(size);
+    const start = await startUpload(alice, { name: "scan.tiff", size, contentType: "image/tiff" });
+    if (start.mode !== "multipart") throw new Error("expected multipart");
+    const { urls } = await partUrls(alice, start.uploadId, { partNumbers: [1, 2] });
+    const parts = await sendParts(alice, start.uploadId, data, start.partSize, [1, 2]);
+    const { file } = await completeUpload(alice, start.uploadId, { parts });
+    const row = await db.file.findUniqueOrThrow({ where: { id: file.id } });
+
+    const forged = body(start.partSize);
+    const res = await put(urls[0]!.url, forged, {});
+    expect(res.status).toBe(404);
+    expect(await res.text()).toMatch(/NoSuchUpload/);
+    const stored = await getRange(row.storageKey, size);
+    expect(Buffer.from(stored ?? []).equals(Buffer.from(data))).toBe(true);
+    expect((await rejection(completeUpload(alice, start.uploadId, { parts }))).status).toBe(404);
   });
 
   it("refuses part numbers beyond the plan and stale ETags", async () => {

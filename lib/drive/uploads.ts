@@ -14,7 +14,8 @@ import {
   listUploadedParts,
   planParts,
 } from "@/lib/storage/multipart";
-import { deleteObject, headObject } from "@/lib/storage/objects";
+import { storageConfig } from "@/lib/storage/config";
+import { copyObject, deleteObject, headObject } from "@/lib/storage/objects";
 import { MAX_PUT_SIZE, presignPut, presignUploadPart } from "@/lib/storage/presign";
 import { driveConfig } from "./config";
 import { availableName } from "./names";
@@ -83,7 +84,7 @@ export function parseUploadId(uploadId: string): string {
 
 async function findUpload(ownerId: string, uploadId: string): Promise<Upload> {
   parseUploadId(uploadId);
-  const upload = await db.upload.findFirst({ where: { id: uploadId, ownerId } });
+  const upload = await db.upload.findFirst({ where: { id: uploadId, ownerId, completedAt: null } });
   if (!upload) throw notFound();
   return upload;
 }
@@ -92,7 +93,7 @@ async function findUpload(ownerId: string, uploadId: string): Promise<Upload> {
 async function touch(upload: Upload, now: Date): Promise<Date> {
   const expiresAt = new Date(now.getTime() + ttlMs());
   await db.upload.updateMany({
-    where: { id: upload.id, ownerId: upload.ownerId },
+    where: { id: upload.id, ownerId: upload.ownerId, completedAt: null },
     data: { expiresAt },
   });
   return expiresAt;
@@ -322,7 +323,20 @@ export async function completeUpload(
   }
 
   const size = Number(upload.size);
-  const head = await headObject(upload.storageKey);
+  // A presigned single PUT stays valid until it expires, completed or not: had the File kept that
+  // key, its uploader could swap the bytes of a file already shared or checked. The bytes are
+  // copied to a key no URL ever named, and only that copy is checked and kept. (A multipart
+  // upload needs no copy: once completed, S3 refuses every part URL of its upload id.)
+  const single = !(upload.s3UploadId && upload.partSize);
+  const storageKey = single ? newObjectKey(ownerId) : upload.storageKey;
+  if (single) {
+    if (!(await headObject(upload.storageKey))) {
+      throw new UploadError(409, "The file has not reached the storage server yet. Send it again.");
+    }
+    await copyObject(upload.storageKey, storageKey);
+  }
+  const dropCopy = () => (single ? deleteObject(storageKey) : Promise.resolve());
+  const head = await headObject(storageKey);
   if (!head) {
     throw new UploadError(409, "The file has not reached the storage server yet. Send it again.");
   }
@@ -333,6 +347,7 @@ export async function completeUpload(
         ? `it was stored as ${head.contentType ?? "no type"} but ${upload.contentType} was announced`
         : null;
   if (problem) {
+    await dropCopy();
     await discard(upload);
     throw new UploadError(422, `“${upload.name}” was not saved: ${problem}.`);
   }
@@ -341,12 +356,21 @@ export async function completeUpload(
   // disappearing into the trash with it.
   const folderId = await liveFolderId(ownerId, upload.folderId);
   const name = await availableName(ownerId, folderId, upload.name);
+  // Every PUT URL for the staging key was signed before this point and expires within the TTL.
+  const lastUrlExpiry = new Date(now.getTime() + (storageConfig().presignTtlSeconds + 60) * 1000);
   const outcome = await db.$transaction(async (tx) => {
     await lockOwnerForQuota(tx, ownerId);
     const usage = await usageWithin(tx, ownerId, { excludeUploadId: upload.id });
     if (!fits(usage, size)) return { ok: false as const, usage };
-    // Deleting the row is the claim: a concurrent abort or second complete finds nothing.
-    const claimedRow = await tx.upload.deleteMany({ where: { id: upload.id, ownerId } });
+    // Claiming the row (deleting it, or for a single PUT marking it completed, reserving nothing)
+    // is the claim: a concurrent abort or second complete finds nothing.
+    const where = { id: upload.id, ownerId, completedAt: null };
+    const claimedRow = single
+      ? await tx.upload.updateMany({
+          where,
+          data: { completedAt: now, size: BigInt(0), expiresAt: lastUrlExpiry },
+        })
+      : await tx.upload.deleteMany({ where });
     if (claimedRow.count === 0) return { ok: false as const, usage: null };
     const file = await tx.file.create({
       data: {
@@ -355,16 +379,19 @@ export async function completeUpload(
         name,
         size: BigInt(size),
         contentType: upload.contentType,
-        storageKey: upload.storageKey,
+        storageKey,
       },
     });
     return { ok: true as const, file };
   }, QUOTA_TX);
   if (!outcome.ok) {
+    await dropCopy();
     if (outcome.usage === null) throw notFound();
     await discard(upload);
     throw new UploadError(422, quotaMessage(upload.name, size, outcome.usage));
   }
+  // The staging object goes now; one a late PUT stores goes with the row at its expiry.
+  if (single) await deleteObject(upload.storageKey);
   return { file: toDriveFile(outcome.file) };
 }
 

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -59,5 +59,17 @@ describe("deliverEmail", () => {
         { from: "x <x@y.z>", outboxDir: "/nonexistent" },
       ),
     ).rejects.toThrow();
+  });
+});
+
+describe("attack: reading another user's mail from the outbox (issue 14 item 14)", () => {
+  it("writes outbox mails readable by the server's user only", async () => {
+    const dir = path.join(await mkdtemp(path.join(os.tmpdir(), "stratus-outbox-")), "outbox");
+    cleanups.push(() => rm(path.dirname(dir), { recursive: true, force: true }));
+    vi.spyOn(console, "log").mockImplementation(() => {});
+    const result = await deliverEmail(message, { from: "x <x@y.z>", outboxDir: dir });
+    if (result.via !== "outbox") throw new Error("expected the outbox");
+    expect((await stat(result.path)).mode & 0o777).toBe(0o600);
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
+import { chmod, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import nodemailer from "nodemailer";
 import { logger } from "@/lib/log/logger";
@@ -18,7 +18,9 @@ export async function deliverEmail(
   input: EmailMessage,
   config: EmailConfig = emailConfig(),
 ): Promise<Delivery> {
-  const message = EmailMessage.parse(input);
+  // `purpose` is for send-email's recipient check, not a header.
+  const message: Omit<EmailMessage, "purpose"> = EmailMessage.parse(input);
+  delete (message as EmailMessage).purpose;
   const mail = { from: config.from, ...message };
   if (config.smtpUrl) {
     const transport = nodemailer.createTransport(config.smtpUrl);
@@ -35,12 +37,14 @@ export async function deliverEmail(
     newline: "unix",
   });
   const info = await transport.sendMail(mail);
-  await mkdir(config.outboxDir, { recursive: true });
+  // Mails carry links that sign-ups and jobs depend on: readable by the server's user only.
+  await mkdir(config.outboxDir, { recursive: true, mode: 0o700 });
+  await chmod(config.outboxDir, 0o700);
   const file = path.join(
     config.outboxDir,
     `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomUUID().slice(0, 8)}.eml`,
   );
-  await writeFile(file, info.message as Buffer);
+  await writeFile(file, info.message as Buffer, { mode: 0o600 });
   logger.info("email: no SMTP_URL, wrote the message to the outbox", {
     subject: message.subject,
     to: message.to,

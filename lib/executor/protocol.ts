@@ -104,14 +104,19 @@ export async function callFunction(input: CallInput): Promise<CallResult> {
       retryAfter: null,
     };
   }
+  // The SDK signs every answer to a signed call. Only a signed answer can finish a step or a run
+  // or stop its retries; anything else (a proxy's 502, a forged reply) is a retriable error.
   const signature = response.headers.get("x-inngest-signature");
-  if (signature && !verifySignature(signature, text, input.signingKey)) {
+  const signed = signature !== null && verifySignature(signature, text, input.signingKey);
+  if (!signed && (signature !== null || response.status === 200 || response.status === 206)) {
     return {
       kind: "error",
       retriable: true,
       error: {
         name: "SignatureError",
-        message: "the serve endpoint's response signature does not match the signing key",
+        message: signature
+          ? "the serve endpoint's response signature does not match the signing key"
+          : "the serve endpoint's response is not signed",
       },
       retryAfter: null,
     };
@@ -146,7 +151,7 @@ export async function callFunction(input: CallInput): Promise<CallResult> {
       retryAfter: null,
     };
   }
-  const noRetry = response.headers.get("x-inngest-no-retry") === "true";
+  const noRetry = signed && response.headers.get("x-inngest-no-retry") === "true";
   return {
     kind: "error",
     retriable: !noRetry,

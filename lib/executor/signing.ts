@@ -4,7 +4,10 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 // signing key's text minus its `signkey-<env>-` prefix. The SDK rejects signatures older than five
 // minutes, so every request is signed when sent, never ahead of time.
 
-const MAX_SKEW_SECONDS = 5 * 60;
+export const MAX_SKEW_SECONDS = 5 * 60;
+
+// What a serve endpoint answers (401) to a signed call it already received (replay-guard.ts).
+export const REPLAYED_MESSAGE = "This signed request was already received.";
 
 function hmac(signingKey: string, body: string, timestamp: string): string {
   const key = signingKey.replace(/^signkey-\w+-/, "");

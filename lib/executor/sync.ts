@@ -2,7 +2,7 @@ import { canonicalJson } from "./canonical-json";
 import { parseCron, nextCronTime } from "./cron";
 import { transaction, type Db } from "./db";
 import { SyncError, SyncResponse, toFunctionDef, type FunctionDef } from "./functions";
-import { signatureHeader, verifySignature } from "./signing";
+import { REPLAYED_MESSAGE, signatureHeader, verifySignature } from "./signing";
 import { forgetFunctions } from "./store";
 
 // Registers an app's functions the way Inngest does for a self-hosted server: the in-band sync
@@ -15,22 +15,28 @@ export async function fetchFunctions(
   const body = canonicalJson({ url: serveUrl });
   let response: Response;
   let text: string;
-  try {
-    response = await fetch(serveUrl, {
-      method: "PUT",
-      headers: {
-        "content-type": "application/json",
-        "x-inngest-sync-kind": "in_band",
-        "x-inngest-signature": signatureHeader(body, signingKey),
-      },
-      body,
-      signal: AbortSignal.timeout(15_000),
-    });
-    text = await response.text();
-  } catch (error) {
-    throw new SyncError(
-      `cannot reach the serve endpoint ${serveUrl}: ${error instanceof Error ? error.message : String(error)}`,
-    );
+  for (let attempt = 0; ; attempt++) {
+    try {
+      response = await fetch(serveUrl, {
+        method: "PUT",
+        headers: {
+          "content-type": "application/json",
+          "x-inngest-sync-kind": "in_band",
+          "x-inngest-signature": signatureHeader(body, signingKey),
+        },
+        body,
+        signal: AbortSignal.timeout(15_000),
+      });
+      text = await response.text();
+    } catch (error) {
+      throw new SyncError(
+        `cannot reach the serve endpoint ${serveUrl}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    // Another worker synced the same URL within the same second: the same signature, which the
+    // endpoint accepts once (replay-guard.ts). The next second signs differently.
+    if (response.status !== 401 || !text.includes(REPLAYED_MESSAGE) || attempt >= 3) break;
+    await new Promise((r) => setTimeout(r, 1_050 - (Date.now() % 1_000)));
   }
   if (response.status === 401) {
     throw new SyncError(
@@ -42,10 +48,11 @@ export async function fetchFunctions(
       `in-band sync with ${serveUrl} failed (HTTP ${response.status}): ${text.slice(0, 300)}`,
     );
   }
+  // Only a response signed with the key is believed: anything on the way could answer otherwise.
   const signature = response.headers.get("x-inngest-signature");
-  if (signature && !verifySignature(signature, text, signingKey)) {
+  if (!signature || !verifySignature(signature, text, signingKey)) {
     throw new SyncError(
-      `the sync response from ${serveUrl} has a signature that does not match the signing key`,
+      `the sync response from ${serveUrl} is ${signature ? "signed with another key" : "not signed"}`,
     );
   }
   const parsed = SyncResponse.safeParse(JSON.parse(text));

@@ -44,6 +44,37 @@ describe("the start-up environment check", () => {
     expect(environmentProblems("web", { ...keyless, INNGEST_DEV: "1" })).toEqual([]);
   });
 
+  it("refuses INNGEST_DEV in production, for the web server and the worker", () => {
+    for (const role of ["web", "worker"] as const) {
+      for (const dev of ["1", "true", "http://inngest:8288"]) {
+        const problems = environmentProblems(role, {
+          ...valid,
+          NODE_ENV: "production",
+          INNGEST_DEV: dev,
+        });
+        expect(problems).toEqual([
+          expect.stringMatching(/^INNGEST_DEV: must not be set when NODE_ENV=production/),
+        ]);
+        expect(() =>
+          assertEnvironment(role, { ...valid, NODE_ENV: "production", INNGEST_DEV: dev }),
+        ).toThrow(/INNGEST_DEV/);
+      }
+      expect(
+        environmentProblems(role, { ...valid, NODE_ENV: "production", INNGEST_DEV: "0" }),
+      ).toEqual([]);
+      expect(
+        environmentProblems(role, { ...valid, NODE_ENV: "development", INNGEST_DEV: "1" }),
+      ).toEqual([]);
+    }
+  });
+
+  it("refuses PULSE_ALLOW_LOOPBACK_HOSTS in production", () => {
+    const env = { ...valid, NODE_ENV: "production", PULSE_ALLOW_LOOPBACK_HOSTS: "1" };
+    expect(environmentProblems("web", env)).toEqual([
+      expect.stringMatching(/^PULSE_ALLOW_LOOPBACK_HOSTS: must not be set/),
+    ]);
+  });
+
   it("checks the worker's own settings, not the session secret", () => {
     const env: Env = { ...valid, NEXTAUTH_SECRET: undefined };
     expect(environmentProblems("worker", env)).toEqual([]);

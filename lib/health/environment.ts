@@ -41,6 +41,23 @@ function inngestWeb(env: Env): string[] {
   return problems;
 }
 
+// Test settings that open a hole, refused in production. INNGEST_DEV puts the SDK in dev mode, where it checks no signatures: anyone who can reach a serve
+// endpoint could run any function (send any mail, empty anyone's trash). Only "0"/"false" (the
+// SDK's spelling of cloud mode) may stay set in production.
+function testSettingsInProduction(env: Env): string[] {
+  const value = env.INNGEST_DEV?.trim().toLowerCase();
+  const problems: string[] = [];
+  if (env.NODE_ENV !== "production") return problems;
+  if (value && value !== "0" && value !== "false")
+    problems.push(
+      "INNGEST_DEV: must not be set when NODE_ENV=production (dev mode skips the signature check on every function call)",
+    );
+  // Lets user-supplied URLs reach loopback (lib/net): for tests and local stand-ins only.
+  if (env.PULSE_ALLOW_LOOPBACK_HOSTS)
+    problems.push("PULSE_ALLOW_LOOPBACK_HOSTS: must not be set when NODE_ENV=production");
+  return problems;
+}
+
 // The listener reads trackers and stores cursors in the database, and sends the posts as events.
 function listener(env: Env): string[] {
   const database = serverEnvSchema.pick({ DATABASE_URL: true }).safeParse(env);
@@ -96,6 +113,7 @@ export function environmentProblems(role: Role, env: Env = process.env): string[
     problems.push(...attempt(() => driveConfig()));
     problems.push(...attempt(() => imageConfig()));
   }
+  problems.push(...testSettingsInProduction(env));
   if (role === "web") problems.push(...inngestWeb(env));
   if (role === "worker") problems.push(...attempt(() => workerConfig(env as NodeJS.ProcessEnv)));
   if (role === "listener") problems.push(...listener(env));

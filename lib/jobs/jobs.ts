@@ -109,3 +109,8 @@ export async function findActiveJob(ownerId: string, kind: string) {
     select: jobSelect,
   });
 }
+
+/** How many of the owner's jobs of this kind are queued or running (per-user fair share). */
+export async function countActiveJobs(ownerId: string, kind: string): Promise<number> {
+  return db.job.count({ where: { ownerId, kind: JobKind.parse(kind), status: ACTIVE } });
+}

@@ -1,16 +1,18 @@
 import "server-only";
-import { ownedFile } from "@/lib/drive/access";
 import { db } from "@/lib/db/client";
+import { downloadHref, zipHref } from "@/lib/drive/hrefs";
 import type { EmailMessage } from "@/lib/email/schemas";
 import { formatBytes } from "@/lib/format/numbers";
 import { serverEnv } from "@/lib/env";
-import { presignGet } from "@/lib/storage/presign";
 import { getMapReduceJobForRun } from "./store";
 
-// The e-mail a job's owner gets when it ends: a download link that works for 7 days (the longest
-// a SigV4 presigned URL can live) without signing in, or why the job failed.
-
-export const LINK_TTL_SECONDS = 7 * 24 * 3600;
+// The e-mail a job's owner gets when it ends: links into the app, or why the job failed.
+//
+// No bearer links: a presigned URL in a mail works for anyone who gets the mail, for 7 days, even
+// after the file was trashed or the password changed. Like GitHub's and Google Takeout's
+// notifications, the mail points into the app instead — the results' download (the Drive's zip
+// or file route) and the job's page — which needs the owner's session and serves only files still
+// live in their Drive.
 
 function appUrl(path: string): string {
   const base = serverEnv().NEXTAUTH_URL ?? "http://localhost:3000";
@@ -21,32 +23,18 @@ async function owner(ownerId: string) {
   return db.user.findUnique({ where: { id: ownerId }, select: { email: true, name: true } });
 }
 
-async function downloadLink(ownerId: string, jobId: string) {
-  const job = await getMapReduceJobForRun(jobId);
-  const outputs = job?.outputs ?? [];
-  if (job?.zipKey) {
-    return presignGet(ownerId, {
-      key: job.zipKey,
-      filename: `${job.recipe.name} results.zip`,
-      expiresIn: LINK_TTL_SECONDS,
-    });
-  }
-  const first = outputs[0];
+/** The signed-in download of a job's outputs: the one file, or all of them as one zip. */
+export function resultsDownloadPath(fileIds: readonly string[]): string | null {
+  const [first] = fileIds;
   if (!first) return null;
-  const file = await ownedFile(ownerId, first.fileId);
-  if (!file) return null;
-  return presignGet(ownerId, {
-    key: file.storageKey,
-    filename: file.name,
-    expiresIn: LINK_TTL_SECONDS,
-  });
+  return fileIds.length === 1 ? downloadHref(first) : zipHref(fileIds, []);
 }
 
 export async function successEmail(ownerId: string, jobId: string): Promise<EmailMessage | null> {
   const [user, job] = await Promise.all([owner(ownerId), getMapReduceJobForRun(jobId)]);
   if (!user || !job) return null;
-  const link = await downloadLink(ownerId, jobId);
   const outputs = job.outputs ?? [];
+  const download = resultsDownloadPath(outputs.map((o) => o.fileId));
   const bytes = outputs.reduce((n, o) => n + o.bytes, 0);
   const records = outputs.reduce((n, o) => n + o.records, 0);
   const files = outputs.length === 1 ? "1 file" : `${outputs.length} files (zipped)`;
@@ -55,8 +43,8 @@ export async function successEmail(ownerId: string, jobId: string): Promise<Emai
     "",
     `Your MapReduce job “${job.recipe.name}” finished: ${records.toLocaleString("en")} records, ${formatBytes(bytes)} in ${files}.`,
     "",
-    link
-      ? `Download the results (the link works until ${link.expiresAt.toUTCString()}):\n${link.url}`
+    download
+      ? `Download the results (sign in to Stratus first):\n${appUrl(download)}`
       : "The results are in your Drive.",
     "",
     `The job's page, with its counters and logs: ${appUrl(`/mapreduce/${jobId}`)}`,

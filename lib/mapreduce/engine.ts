@@ -8,8 +8,9 @@
 //   work/       intermediate files (map output, sort spills); removeIntermediate() deletes them
 //   output/     part-00000 … : the result, for the caller to upload
 //   logs/       <task>.attempt-<n>.log: the stderr of uploaded programs (first MiB)
-import { rm } from "node:fs/promises";
+import { readdir, rm, stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
+import { join } from "node:path";
 import type { Counters } from "./counters";
 import {
   isBuiltin,
@@ -42,7 +43,14 @@ export interface EngineOptions {
   memoryBudgetBytes?: number;
   /** Overrides of the sandbox limits; cpuSeconds defaults to the job's per-task timeout. */
   sandbox?: Partial<SandboxLimits>;
+  /**
+   * Bytes all of a job's tasks may leave on the worker's disk together (map outputs and part
+   * files): each attempt may write what is left of it when it starts.
+   */
+  jobOutputBytes?: number;
 }
+
+export const DEFAULT_JOB_OUTPUT_BYTES = 16 * 1024 * 1024 * 1024;
 
 export const DEFAULT_MEMORY_BUDGET = 512 * 1024 * 1024;
 
@@ -129,13 +137,52 @@ function runtimeFor(spec: TaskSpec, engine: EngineOptions): TaskRuntime {
   };
 }
 
+/** Bytes of the files under `dir`, subdirectories included (0 when it does not exist). */
+async function bytesUnder(dir: string): Promise<number> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  let total = 0;
+  for (const e of entries) {
+    if (!e.isFile()) continue;
+    total += (await stat(join(e.parentPath, e.name)).catch(() => null))?.size ?? 0;
+  }
+  return total;
+}
+
+/**
+ * The runtime of one attempt under the job's output limit: what the job's tasks left on disk so
+ * far is subtracted, and the attempt may write the rest — checked while it streams (the mapper's
+ * stdout count, RLIMIT_FSIZE of reducers and combiners), not after the disk is full.
+ */
+async function underJobOutputLimit(
+  runtime: TaskRuntime,
+  spec: TaskSpec,
+  engine: EngineOptions,
+): Promise<TaskRuntime> {
+  const limit = engine.jobOutputBytes ?? DEFAULT_JOB_OUTPUT_BYTES;
+  const p = jobPaths(spec.jobDir);
+  const used = (await bytesUnder(p.work)) + (await bytesUnder(p.output));
+  const left = Math.max(0, limit - used);
+  const l = runtime.limits;
+  if (left >= l.outputBytes && left >= l.fileSizeBytes) return runtime;
+  return {
+    ...runtime,
+    limits: {
+      ...l,
+      outputBytes: Math.min(l.outputBytes, left),
+      fileSizeBytes: Math.max(1, Math.min(l.fileSizeBytes, left)),
+      jobOutputBytes: limit,
+    },
+  };
+}
+
 async function runTask(spec: TaskSpec, ctx: TaskContext): Promise<AttemptResult & TaskResult> {
   const engine = ctx.engine ?? {};
-  const runtime = runtimeFor(spec, engine);
+  const baseRuntime = runtimeFor(spec, engine);
   const pool = taskPool(engine.concurrency ?? availableParallelism());
   const attempt = ctx.attempt ?? 0;
   const started = Date.now();
   try {
+    const runtime = await underJobOutputLimit(baseRuntime, spec, engine);
     const result = await pool.run(
       { spec, attempt, runtime },
       {

@@ -156,19 +156,30 @@ describe("streaming contract helpers", () => {
       { mapreduce_task_id: "t" },
       DEFAULT_SANDBOX_LIMITS,
       { uid: 999, gid: 998 },
+      {
+        cgroups: ["/sys/fs/cgroup/pids/x/t-1", "/sys/fs/cgroup/memory/x/t-1"],
+        seccompFd: 4,
+        nproc: 64,
+        usr: ["/usr/bin", "/usr/lib/python3"],
+      },
       { bin: "/opt/node-v20/bin/node", prefix: "/opt/node-v20" },
     );
     const joined = argv.join(" ");
-    expect(argv.slice(0, 5)).toEqual([
-      "/usr/bin/setpriv",
-      "--reuid=999",
-      "--regid=998",
-      "--clear-groups",
-      "--",
-    ]);
+    // The launcher joins the task's cgroups, keeps the program's descriptor and the filter's.
+    expect(argv.slice(0, 2)).toEqual(["/usr/bin/python3", "-I"]);
+    expect(argv[2]).toMatch(/\/lib\/mapreduce\/sandbox-launch\.py$/);
+    expect(joined).toContain(
+      "--cgroup /sys/fs/cgroup/pids/x/t-1 --cgroup /sys/fs/cgroup/memory/x/t-1 --keep 3 --seccomp-fd 4 -- " +
+        "/usr/bin/setpriv --reuid=999 --regid=998 --clear-groups -- ",
+    );
     expect(joined).toContain(
       "/usr/bin/prlimit --as=1073741824 --cpu=600:602 --nproc=64 --nofile=64",
     );
+    // Only the interpreters' trees of /usr.
+    expect(joined).toContain(
+      "--ro-bind /usr/bin /usr/bin --ro-bind /usr/lib/python3 /usr/lib/python3 --symlink",
+    );
+    expect(joined).not.toContain("--ro-bind /usr /usr");
     expect(joined).toContain(
       "/usr/bin/bwrap --unshare-all --unshare-user --disable-userns --die-with-parent --new-session",
     );
@@ -177,7 +188,7 @@ describe("streaming contract helpers", () => {
     expect(joined).toContain("--remount-ro / --remount-ro /dev");
     expect(joined).toContain("--clearenv --setenv PATH /usr/bin:/bin:/opt/node-v20/bin");
     expect(joined).toContain(
-      "--setenv mapreduce_task_id t --cap-drop ALL -- /opt/node-v20/bin/node /job/m.js",
+      "--setenv mapreduce_task_id t --cap-drop ALL --seccomp 4 -- /opt/node-v20/bin/node /job/m.js",
     );
   });
 

@@ -1,8 +1,12 @@
 // The sandbox for uploaded mapper, combiner and reducer programs (see docs/mapreduce.md):
-// bubblewrap with every namespace unshared, read-only /usr and programs, a private tmpfs /tmp, no
-// capabilities, a clean environment, under prlimit, as a dedicated non-root uid — RLIMIT_NPROC
-// does not apply to root, so a fork bomb launched as root would pass. Programs are handed to bwrap as open file descriptors and copied into the sandbox,
-// so the job directory itself stays private (0700) to the worker.
+// bubblewrap with every namespace unshared, only the
+// interpreters' trees of /usr bound read-only, a private tmpfs /tmp, no capabilities, a clean
+// environment, a seccomp filter, under prlimit, as a non-root uid, in a cgroup of its own
+// (task-cgroup.ts) that bounds the task's processes and memory together — or, where no cgroup
+// can be made, as a uid of its own (sandbox-uids.ts) so RLIMIT_NPROC counts per task.
+// sandbox-launch.py joins the cgroup, closes inherited descriptors and builds the seccomp filter
+// before anything of the user runs. Programs are handed to bwrap as open file descriptors and
+// copied into the sandbox, so the job directory itself stays private (0700) to the worker.
 import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
 import {
   closeSync,
@@ -15,14 +19,25 @@ import {
 } from "node:fs";
 import { constants as osConstants } from "node:os";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { acquireSandboxUid, releaseSandboxUid } from "./sandbox-uids";
+import {
+  createTaskCgroup,
+  killTaskProcesses,
+  removeTaskCgroup,
+  taskOomKills,
+  type TaskCgroup,
+} from "./task-cgroup";
 import { formatBytes } from "../format/numbers";
 
 export interface SandboxLimits {
   /** RLIMIT_AS: address space of each process. */
   memoryBytes: number;
+  /** Memory of all of a task's processes together (its cgroup's limit). */
+  taskMemoryBytes: number;
   /** RLIMIT_CPU of each process, in seconds. */
   cpuSeconds: number;
-  /** RLIMIT_NPROC: processes and threads of the sandbox uid. */
+  /** Processes and threads of one task (its cgroup's pids.max, or RLIMIT_NPROC of its own uid). */
   processes: number;
   /** RLIMIT_NOFILE. */
   openFiles: number;
@@ -32,10 +47,23 @@ export interface SandboxLimits {
   tmpBytes: number;
   /** The most bytes a mapper may write to stdout (the engine counts them). */
   outputBytes: number;
+  /**
+   * Set when what is left of the job's output limit (engine.ts) is below the per-task limits:
+   * outputBytes and fileSizeBytes then are that rest, and messages name the job's limit.
+   */
+  jobOutputBytes?: number;
+}
+
+/** "(the limit per task)", or the job's limit when that is what stopped the task. */
+export function outputLimitNote(limits: SandboxLimits): string {
+  return limits.jobOutputBytes === undefined
+    ? "(the limit per task)"
+    : `(what was left of the job's ${formatBytes(limits.jobOutputBytes)} output limit)`;
 }
 
 export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
   memoryBytes: 1024 * 1024 * 1024,
+  taskMemoryBytes: 1024 * 1024 * 1024,
   cpuSeconds: 600,
   processes: 64,
   openFiles: 64,
@@ -72,15 +100,44 @@ export function sandboxIdentity(): SandboxIdentity {
 }
 
 const TOOLS = ["/usr/bin/bwrap", "/usr/bin/prlimit", "/usr/bin/setpriv", "/usr/bin/python3"];
+/** Debian's python3-seccomp: the launcher builds the seccomp filter with libseccomp. */
+const SECCOMP_MODULE = /^seccomp\.cpython-.*\.so$/;
 
 /** Throws a clear error when the sandbox cannot run on this host. */
 export function checkSandboxTools(): void {
   const missing = TOOLS.filter((t) => !existsSync(t));
+  const dist = "/usr/lib/python3/dist-packages";
+  if (!existsSync(dist) || !readdirSync(dist).some((f) => SECCOMP_MODULE.test(f))) {
+    missing.push("python3-seccomp");
+  }
   if (missing.length > 0) {
     throw new Error(
-      `Uploaded programs cannot run: ${missing.join(", ")} missing. Install them with \`npm run up\` (Debian packages bubblewrap, util-linux, python3).`,
+      `Uploaded programs cannot run: ${missing.join(", ")} missing. Install them with \`npm run up\` (Debian packages bubblewrap, util-linux, python3, python3-seccomp).`,
     );
   }
+}
+
+/** The launcher every sandboxed program starts through (run as the worker, before setpriv). */
+export function launcherPath(): string {
+  const here = new URL("./sandbox-launch.py", import.meta.url);
+  if (here.protocol === "file:" && existsSync(fileURLToPath(here))) return fileURLToPath(here);
+  // Bundled (e.g. by Next): the source tree.
+  return join(process.cwd(), "lib", "mapreduce", "sandbox-launch.py");
+}
+
+/**
+ * The parts of /usr the interpreters need: binaries, shared libraries and Python's standard
+ * library. The rest (/usr/local, /usr/share, /usr/include, other packages' data) stays out.
+ */
+export function usrBinds(): string[] {
+  const lib = existsSync("/usr/lib") ? readdirSync("/usr/lib") : [];
+  return [
+    "/usr/bin",
+    "/usr/lib64",
+    ...lib
+      .filter((d) => /-linux-gnu[a-z0-9_]*$/.test(d) || /^python3(\.\d+)?$/.test(d))
+      .map((d) => `/usr/lib/${d}`),
+  ].filter((d) => existsSync(d));
 }
 
 /**
@@ -111,6 +168,18 @@ export interface JobFile {
   mode: number;
 }
 
+/** What the launcher sets up before the sandbox: the task's cgroups, descriptors, seccomp. */
+export interface LaunchSetup {
+  /** cgroup directories the program joins (empty: none could be made). */
+  cgroups: string[];
+  /** The descriptor slot bwrap reads the seccomp filter from. */
+  seccompFd: number;
+  /** RLIMIT_NPROC: the task's own limit when it runs as a uid of its own, else a backstop. */
+  nproc: number;
+  /** The binds of /usr (usrBinds()). */
+  usr: string[];
+}
+
 /** The argv of the sandbox around a program, given the /job files it receives from descriptors. */
 export function sandboxArgv(
   command: SandboxedCommand,
@@ -118,6 +187,7 @@ export function sandboxArgv(
   env: Record<string, string>,
   limits: SandboxLimits,
   identity: SandboxIdentity,
+  setup: LaunchSetup,
   node = nodeInstall(),
 ): string[] {
   const program = `/job/${command.file}`;
@@ -148,11 +218,19 @@ export function sandboxArgv(
         ]
       : [];
   return [
+    "/usr/bin/python3",
+    "-I",
+    launcherPath(),
+    ...setup.cgroups.flatMap((d) => ["--cgroup", d]),
+    ...jobFiles.flatMap((f) => ["--keep", String(f.fd)]),
+    "--seccomp-fd",
+    String(setup.seccompFd),
+    "--",
     ...launch,
     "/usr/bin/prlimit",
     `--as=${limits.memoryBytes}`,
     `--cpu=${cpu}:${cpu + 2}`,
-    `--nproc=${limits.processes}`,
+    `--nproc=${setup.nproc}`,
     `--nofile=${limits.openFiles}`,
     `--fsize=${limits.fileSizeBytes}`,
     "--core=0",
@@ -167,9 +245,7 @@ export function sandboxArgv(
     String(INSIDE_ID),
     "--gid",
     String(INSIDE_ID),
-    "--ro-bind",
-    "/usr",
-    "/usr",
+    ...setup.usr.flatMap((d) => ["--ro-bind", d, d]),
     "--symlink",
     "usr/bin",
     "/bin",
@@ -208,6 +284,8 @@ export function sandboxArgv(
     ...Object.entries(baseEnv).flatMap(([k, v]) => ["--setenv", k, v]),
     "--cap-drop",
     "ALL",
+    "--seccomp",
+    String(setup.seccompFd),
     "--",
     ...run,
   ];
@@ -217,8 +295,56 @@ export function sandboxArgv(
 const MAX_JOB_FILES = 32;
 
 /**
+ * With a task cgroup, RLIMIT_NPROC of the shared sandbox uid is only a backstop against a
+ * runaway worker: the cgroup's pids.max is what bounds a task.
+ */
+const NPROC_BACKSTOP = 4096;
+
+/** What the worker must clean up after a sandboxed program, and what happened to it. */
+export interface SandboxHandle {
+  cgroup: TaskCgroup | null;
+  /** The pool uid the program ran as (no cgroup could be made), or null. */
+  uid: number | null;
+  /** Processes of the task the kernel killed for going over the task's memory limit. */
+  oomKills: number;
+}
+
+const handles = new WeakMap<ChildProcess, SandboxHandle>();
+
+/** The cgroup and uid of a sandboxed program (for the pool to clean up a killed attempt). */
+export function sandboxHandle(child: ChildProcess): SandboxHandle | undefined {
+  return handles.get(child);
+}
+
+/** Kills what is left of a sandboxed program and frees its cgroup and uid. Idempotent. */
+export function releaseSandbox(handle: SandboxHandle): void {
+  if (handle.cgroup) {
+    handle.oomKills = Math.max(handle.oomKills, taskOomKills(handle.cgroup));
+    removeTaskCgroup(handle.cgroup);
+  }
+  if (handle.uid !== null) releaseSandboxUid(handle.uid);
+}
+
+/**
+ * cgroup v1 kills one process when the task goes over its memory limit, and the rest of the task
+ * would go on without it (a parent waiting for the killed child, say): the whole task is killed
+ * as soon as the kernel reports a kill. (v2 does this itself: memory.oom.group.)
+ */
+function watchMemory(handle: SandboxHandle): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    const kills = taskOomKills(handle.cgroup!);
+    if (kills === 0) return;
+    handle.oomKills = kills;
+    killTaskProcesses(handle.cgroup!);
+  }, 200);
+  timer.unref();
+  return timer;
+}
+
+/**
  * Starts a program in the sandbox. The caller owns the returned process (kill it with SIGKILL:
- * bwrap's --die-with-parent and the pid namespace take everything inside down with it).
+ * bwrap's --die-with-parent and the pid namespace take everything inside down with it; the
+ * task's cgroup is emptied and removed when it exits).
  */
 export function spawnSandboxed(opts: {
   command: SandboxedCommand;
@@ -233,24 +359,77 @@ export function spawnSandboxed(opts: {
     .sort()
     .slice(0, MAX_JOB_FILES);
   if (!names.includes(opts.command.file)) names.unshift(opts.command.file);
-  // libuv opens with O_CLOEXEC: only the stdio slots below reach the child.
+  // libuv opens with O_CLOEXEC: only the stdio slots below reach the child (and the launcher
+  // closes whatever the worker itself inherited without that flag).
   const fds = names.map((name) => openSync(join(opts.command.programDir, name), "r"));
+  const handle: SandboxHandle = { cgroup: null, uid: null, oomKills: 0 };
   try {
     const jobFiles = names.map((name, i) => ({
       fd: opts.stdio.length + i,
       name,
       mode: fstatSync(fds[i]!).mode,
     }));
-    const argv = sandboxArgv(opts.command, jobFiles, opts.env, opts.limits, opts.identity);
-    return spawn(argv[0]!, argv.slice(1), {
+    const root = opts.identity.uid !== null;
+    handle.cgroup = root
+      ? createTaskCgroup({
+          // bwrap's two processes come on top of the program's.
+          processes: opts.limits.processes + 2,
+          memoryBytes: opts.limits.taskMemoryBytes,
+        })
+      : null;
+    let identity = opts.identity;
+    if (root && !handle.cgroup) {
+      handle.uid = acquireSandboxUid();
+      if (handle.uid !== null) identity = { uid: handle.uid, gid: opts.identity.gid };
+    }
+    const argv = sandboxArgv(opts.command, jobFiles, opts.env, opts.limits, identity, {
+      cgroups: handle.cgroup?.dirs ?? [],
+      seccompFd: opts.stdio.length + jobFiles.length,
+      nproc: handle.cgroup ? NPROC_BACKSTOP : opts.limits.processes,
+      usr: usrBinds(),
+    });
+    const child = spawn(argv[0]!, argv.slice(1), {
       stdio: [...opts.stdio, ...fds] as StdioOptions,
       // Nothing of the worker's environment reaches the sandbox (bwrap --clearenv), and the
       // launchers need none of it either.
       env: {} as NodeJS.ProcessEnv,
     });
+    handles.set(child, handle);
+    const watch = handle.cgroup?.memory ? watchMemory(handle) : null;
+    const release = () => {
+      if (watch) clearInterval(watch);
+      releaseSandbox(handle);
+    };
+    child.once("exit", release);
+    child.once("error", release);
+    return child;
+  } catch (error) {
+    releaseSandbox(handle);
+    throw error;
   } finally {
     for (const fd of fds) closeSync(fd);
   }
+}
+
+/**
+ * Why a sandboxed program failed, or null when it succeeded: a task whose processes the kernel
+ * killed for its memory limit fails even when the program itself exited 0 (its output would
+ * miss what the killed process had to say).
+ */
+export function sandboxFailure(
+  role: string,
+  child: ChildProcess,
+  exit: { code: number | null; signal: NodeJS.Signals | null },
+  stderrTail: string,
+  limits: SandboxLimits,
+): string | null {
+  const handle = handles.get(child);
+  if (handle?.cgroup) releaseSandbox(handle);
+  if (handle && handle.oomKills > 0) {
+    return `${role} was stopped: the task's processes used more than ${formatBytes(limits.taskMemoryBytes)} of memory together (the limit per task)`;
+  }
+  if (exit.code === 0) return null;
+  return explainSandboxFailure(role, exit, stderrTail, limits);
 }
 
 /**
@@ -270,7 +449,7 @@ export function explainSandboxFailure(
     signal === "SIGXCPU"
       ? `${role} was stopped after using ${limits.cpuSeconds} s of CPU time (the limit per task)`
       : signal === "SIGXFSZ"
-        ? `${role} wrote a file larger than ${formatBytes(limits.fileSizeBytes)} (the limit per task)`
+        ? `${role} wrote a file larger than ${formatBytes(limits.fileSizeBytes)} ${outputLimitNote(limits)}`
         : signal
           ? `${role} was killed by ${signal}`
           : `${role} exited with status ${exit.code}`;

@@ -1,6 +1,7 @@
 // Job definitions that the form, the Inngest function and the engine share. Everything here is
 // plain JSON so that plans and task specs can travel through Inngest step outputs.
 import { z } from "zod";
+import { userRegexError } from "./user-regex";
 
 export const COMBINER_MODES = ["none", "reducer", "upload"] as const;
 export type CombinerMode = (typeof COMBINER_MODES)[number];
@@ -33,14 +34,8 @@ export const RegexSource = z
   .min(1, "Enter a regular expression.")
   .max(1000, "A regular expression is at most 1000 characters.")
   .superRefine((source, ctx) => {
-    try {
-      new RegExp(source, "gu");
-    } catch (error) {
-      ctx.addIssue({
-        code: "custom",
-        message: `Not a valid regular expression: ${(error as Error).message}`,
-      });
-    }
+    const message = userRegexError(source);
+    if (message) ctx.addIssue({ code: "custom", message });
   });
 
 export const WordCountJob = z.object({ kind: z.literal("word-count") });
@@ -119,7 +114,9 @@ export const JobOptions = z.object({
     .number({ error: "Enter a timeout in seconds." })
     .int("The timeout is a whole number of seconds.")
     .min(1, "The timeout is at least 1 second.")
-    .max(24 * 3600, "The timeout is at most 24 hours.")
+    // A task holds a slot of the shared worker while it runs: one user's slow tasks must not
+    // keep others' jobs waiting for a day.
+    .max(3600, "The timeout is at most 1 hour (3600 seconds).")
     .default(600),
 });
 export type JobOptions = z.infer<typeof JobOptions>;

@@ -3,7 +3,7 @@ import { inngest } from "@/lib/events/client";
 import { mapReduceRequested } from "@/lib/events/events";
 import { liveFiles } from "@/lib/drive/access";
 import { fieldErrors } from "@/lib/forms";
-import { failJob } from "@/lib/jobs/jobs";
+import { countActiveJobs, failJob } from "@/lib/jobs/jobs";
 import { logger } from "@/lib/log/logger";
 import { emrConfig } from "./emr/config";
 import { EMR_SUPPORTED_BUILTINS } from "./emr/step";
@@ -16,7 +16,7 @@ import {
 } from "./form-schemas";
 import type { FileRef, JobRecipe, StoredInput } from "./records";
 import { ProgramName } from "./schemas";
-import { createMapReduceJob } from "./store";
+import { createMapReduceJob, MAPREDUCE_KIND } from "./store";
 
 // Submitting a job: the form's fields checked, every file checked to be a live file of the owner,
 // then the job recorded and its event sent. Nothing is recorded when anything is wrong.
@@ -102,8 +102,14 @@ export async function recipeFromInput(
       for (const m of v ?? []) add(k as NewJobFields, m);
 
   if (form.target === "emr") {
-    if (!emrConfig()) add("target", "Amazon EMR is not configured on this server.");
-    else if (form.kind !== "user" && !EMR_SUPPORTED_BUILTINS.includes(form.kind)) {
+    const emr = emrConfig();
+    if (!emr) add("target", "Amazon EMR is not configured on this server.");
+    else if (form.kind === "user" && emr.uploadedPrograms !== "allow") {
+      add(
+        "target",
+        "Uploaded programs do not run on Amazon EMR on this server: its cluster runs every user's programs with one role that can read all users' job files. Run this job on this server, where each task has a sandbox of its own.",
+      );
+    } else if (form.kind !== "user" && !EMR_SUPPORTED_BUILTINS.includes(form.kind)) {
       add(
         "target",
         `EMR runs word count, inverted index and uploaded programs; run this job on this server.`,
@@ -126,8 +132,26 @@ export async function recipeFromInput(
   };
 }
 
+/**
+ * Jobs of one user queued or running at once: the worker's task slots are shared by every user,
+ * and one user's queue of jobs must not keep everyone else's waiting.
+ * STRATUS_LIMIT_MAPREDUCE_JOBS_PER_USER overrides it.
+ */
+export function activeJobsPerUser(): number {
+  const raw = Number(process.env.STRATUS_LIMIT_MAPREDUCE_JOBS_PER_USER);
+  return Number.isInteger(raw) && raw > 0 ? raw : 3;
+}
+
 /** Records the job and sends its event; a worker that cannot be reached fails the job at once. */
 export async function startMapReduceJob(ownerId: string, recipe: JobRecipe): Promise<NewJobState> {
+  const limit = activeJobsPerUser();
+  const active = await countActiveJobs(ownerId, MAPREDUCE_KIND);
+  if (active >= limit) {
+    return {
+      ok: false,
+      message: `You already have ${active} MapReduce jobs queued or running (the limit is ${limit} per user). Wait for one to finish, or cancel one.`,
+    };
+  }
   const jobId = await createMapReduceJob(ownerId, recipe);
   try {
     await inngest.send(mapReduceRequested.create({ jobId, ownerId }));

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Counters } from "./counters";
+import { releaseSandbox, type SandboxHandle } from "./sandbox";
 import { attemptPaths, type AttemptRequest, type AttemptResult } from "./task-runner";
 import type { ThreadMessage } from "./task-thread";
 
@@ -99,6 +100,7 @@ class TaskPool {
     const w = await this.acquire(opts.signal);
     w.ref();
     const pids = new Set<number>();
+    const sandboxes = new Map<number, SandboxHandle>();
     try {
       return await new Promise<AttemptResult>((resolve, reject) => {
         let settled = false;
@@ -118,14 +120,20 @@ class TaskPool {
                 // already gone
               }
             }
+            // Whatever the program forked lives on in its cgroup (or under its uid).
+            for (const handle of sandboxes.values()) releaseSandbox(handle);
             this.discard(w);
           }
           fn();
         };
         const onMessage = (m: ThreadMessage) => {
-          if (m.type === "spawned") pids.add(m.pid);
-          else if (m.type === "exited") pids.delete(m.pid);
-          else if (m.type === "progress") opts.onProgress?.(m.counters, m.status);
+          if (m.type === "spawned") {
+            pids.add(m.pid);
+            if (m.sandbox) sandboxes.set(m.pid, m.sandbox);
+          } else if (m.type === "exited") {
+            pids.delete(m.pid);
+            sandboxes.delete(m.pid);
+          } else if (m.type === "progress") opts.onProgress?.(m.counters, m.status);
           else if (m.type === "done") settle(() => resolve(m.result), true);
           else if (m.type === "failed") {
             const reason = m.internal ? "internal" : "failed";

@@ -19,7 +19,8 @@ import {
   type TaskSpec,
 } from "./plan";
 import {
-  explainSandboxFailure,
+  outputLimitNote,
+  sandboxFailure,
   spawnSandboxed,
   type SandboxIdentity,
   type SandboxLimits,
@@ -373,16 +374,12 @@ async function runProgramMap(
   direct?.close();
   if (tooMuch) {
     throw new AttemptError(
-      `The mapper wrote more than ${formatBytes(limits.outputBytes)} of output (the limit per task).`,
+      `The mapper wrote more than ${formatBytes(limits.outputBytes)} of output ${outputLimitNote(limits)}.`,
       stderr.tail(),
     );
   }
-  if (exit.code !== 0) {
-    throw new AttemptError(
-      explainSandboxFailure("The mapper", exit, stderr.tail(), limits),
-      stderr.tail(),
-    );
-  }
+  const failure = sandboxFailure("The mapper", child, exit, stderr.tail(), limits);
+  if (failure) throw new AttemptError(failure, stderr.tail());
   addCounter(counters, FRAMEWORK, C.mapInputRecords, inputLines);
   addCounter(counters, FRAMEWORK, C.mapInputBytes, spec.end - spec.start);
   addCounter(
@@ -491,12 +488,8 @@ async function runCombiner(
   child.stderr!.on("data", (c: Buffer) => stderr.push(c));
   const [sortExit, exit] = await Promise.all([waitExit(sorted), waitExit(child)]);
   stderr.end();
-  if (exit.code !== 0) {
-    throw new AttemptError(
-      explainSandboxFailure("The combiner", exit, stderr.tail(), req.runtime.limits),
-      stderr.tail(),
-    );
-  }
+  const failure = sandboxFailure("The combiner", child, exit, stderr.tail(), req.runtime.limits);
+  if (failure) throw new AttemptError(failure, stderr.tail());
   checkSort(sortExit, sortErr(), true);
   const counted = countLines(outPath, true);
   await rename(outPath, file);
@@ -619,12 +612,8 @@ async function runReduce(
     const exit = await waitExit(child);
     const sExit = await sortExit;
     stderr.end();
-    if (exit.code !== 0) {
-      throw new AttemptError(
-        explainSandboxFailure("The reducer", exit, stderr.tail(), req.runtime.limits),
-        stderr.tail(),
-      );
-    }
+    const failure = sandboxFailure("The reducer", child, exit, stderr.tail(), req.runtime.limits);
+    if (failure) throw new AttemptError(failure, stderr.tail());
     checkSort(sExit, sortErr(), true);
     const { lines, bytes } = countLines(paths.partTmp);
     result = {

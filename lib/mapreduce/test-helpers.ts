@@ -11,7 +11,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { JobResult } from "./testing/run-job-locally";
+import { runJobLocally, type JobResult } from "./testing/run-job-locally";
 import { partitionOfKey } from "./partition";
 import { SANDBOX_USER } from "./sandbox";
 
@@ -120,4 +120,66 @@ export function sandboxUid(): number | null {
     .split("\n")
     .find((l) => l.startsWith(`${SANDBOX_USER}:`));
   return line ? Number(line.split(":")[2]) : null;
+}
+
+/**
+ * User A runs a mapper that forks as many sleeping children as it may; once they are there,
+ * user B runs the textbook Python word count beside it. Before per-task isolation, A's children
+ * used up RLIMIT_NPROC of the one sandbox uid and B's tasks failed to start. A is then cancelled.
+ */
+export async function forkAndSleepBesideAnotherJob() {
+  const uid = sandboxUid();
+  const a = makeJobDir([{ name: "input.txt", content: "x\n" }], ["hostile/fork_and_sleep.py"]);
+  const abort = new AbortController();
+  const jobA = runJobLocally(
+    {
+      jobId: "user-a",
+      job: { kind: "user", mapper: "fork_and_sleep.py", reducer: null, combiner: null },
+      options: { combiner: "none", taskTimeoutSeconds: 300 },
+      inputs: a.inputs,
+    },
+    a.dir,
+    { signal: abort.signal, maxAttempts: 1 },
+  ).catch((e: unknown) => e);
+  const sandboxed = () =>
+    liveProcesses().filter(
+      (p) =>
+        p.uid !== 0 && p.cmdline.includes("fork_and_sleep.py") && (uid === null || p.uid >= uid),
+    ).length;
+  // Waits on A's state (its children all forked), not on a duration; A never ends by itself.
+  let aProcesses = 0;
+  let last = -1;
+  for (let stable = 0; stable < 10;) {
+    await new Promise((r) => setTimeout(r, 100));
+    aProcesses = sandboxed();
+    stable = aProcesses > 0 && aProcesses === last ? stable + 1 : 0;
+    last = aProcesses;
+  }
+  const docs = { name: "docs.tsv", fixture: "docs.tsv" };
+  const b = makeJobDir([docs], ["wc_mapper.py", "wc_reducer.py"]);
+  const bResult = await runJobLocally(
+    {
+      jobId: "user-b",
+      job: { kind: "user", mapper: "wc_mapper.py", reducer: "wc_reducer.py", combiner: null },
+      options: { reducers: 2, combiner: "reducer" },
+      inputs: b.inputs,
+    },
+    b.dir,
+    { maxAttempts: 1 },
+  );
+  const w = makeJobDir([docs]);
+  const builtin = await runJobLocally(
+    { jobId: "builtin", job: { kind: "word-count" }, options: { reducers: 2 }, inputs: w.inputs },
+    w.dir,
+  );
+  abort.abort();
+  const aError = await jobA;
+  for (let i = 0; i < 100 && sandboxed() > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  return {
+    aProcesses,
+    aLeft: sandboxed(),
+    aError,
+    bOutput: partTexts(bResult),
+    builtinOutput: partTexts(builtin),
+  };
 }

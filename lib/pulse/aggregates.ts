@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db/client";
 import { sqlTime } from "./sql-time";
-import type { MinuteRow, TermRow } from "./view-types";
+import type { LanguageRow, MinuteRow, TermRow } from "./view-types";
 
 // Reads of the per-minute aggregates and term counts. Callers have checked ownership
 // (trackers.ownsTracker); these take a tracker id that is known to be the user's.
@@ -64,6 +64,35 @@ export async function topTerms(
     WHERE trackerId = ${trackerId} AND kind = ${kind} AND minute >= ${sqlTime(fromMs)}
     GROUP BY term ORDER BY n DESC, term ASC LIMIT ${limit}`;
   return rows.map((r) => ({ term: r.term, count: Number(r.n) }));
+}
+
+/** Per language over the range, most posts first. */
+export async function languagesFrom(trackerId: string, fromMs: number): Promise<LanguageRow[]> {
+  const rows = await db.pulseLanguageCount.groupBy({
+    by: ["language"],
+    where: { trackerId, minute: { gte: new Date(fromMs) } },
+    _sum: {
+      count: true,
+      positive: true,
+      negative: true,
+      neutral: true,
+      unscored: true,
+      scoreSum: true,
+      confidenceSum: true,
+    },
+  });
+  return rows
+    .map(({ language, _sum: s }) => ({
+      language,
+      count: s.count ?? 0,
+      positive: s.positive ?? 0,
+      negative: s.negative ?? 0,
+      neutral: s.neutral ?? 0,
+      unscored: s.unscored ?? 0,
+      scoreSum: s.scoreSum ?? 0,
+      confidenceSum: s.confidenceSum ?? 0,
+    }))
+    .sort((a, b) => b.count - a.count || (a.language < b.language ? -1 : 1));
 }
 
 export async function termsChangedSince(trackerId: string, sinceMs: number): Promise<boolean> {

@@ -79,7 +79,7 @@ export async function storeBatch(
   if (!tracker) return { stored: 0, duplicates: posts.length, trackerGone: true };
   const scorer: ScorerName = (SCORERS as readonly string[]).includes(tracker.scorer)
     ? (tracker.scorer as ScorerName)
-    : "wink";
+    : "model";
   const scored: { post: ScoredPost; key: string; minute: number }[] = posts.map((p) => ({
     post: scorePost(p, scorer),
     key: postKey(p.id),
@@ -99,6 +99,7 @@ export async function storeBatch(
           text: post.text.slice(0, 10_000),
           author: post.author?.slice(0, 255) ?? null,
           lang: post.lang?.slice(0, 35) ?? null,
+          language: post.language.slice(0, 8),
           url: post.url && post.url.length <= 2048 ? post.url : null,
           postedAt: Number.isFinite(Date.parse(post.createdAt))
             ? new Date(post.createdAt)
@@ -107,6 +108,7 @@ export async function storeBatch(
           receivedAt,
           score: post.score,
           label: post.label,
+          confidence: post.confidence,
           hashtags: spaced(post.hashtags),
           terms: spaced(post.terms),
           ingest,
@@ -114,11 +116,20 @@ export async function storeBatch(
       });
       const fresh = await tx.pulsePost.findMany({
         where: { trackerId, ingest, sourcePostId: { in: [...new Set(scored.map((s) => s.key))] } },
-        select: { label: true, score: true, minute: true, hashtags: true, terms: true },
+        select: {
+          label: true,
+          score: true,
+          confidence: true,
+          language: true,
+          minute: true,
+          hashtags: true,
+          terms: true,
+        },
       });
       if (fresh.length === 0) return { stored: 0, duplicates: posts.length };
 
       const perMinute = new Map<number, Counts>();
+      const perLanguage = new Map<string, Counts & { confidenceSum: number }>(); // "minute|lang"
       const termCounts = new Map<string, Map<string, number>>(); // "minute|kind" → term → n
       for (const row of fresh) {
         const minute = row.minute.getTime();
@@ -130,6 +141,17 @@ export async function storeBatch(
         else if (row.label === "neutral") c.neutral += 1;
         else c.unscored += 1;
         c.scoreSum += row.score ?? 0;
+        const languageKey = `${minute}|${row.language}`;
+        const l = perLanguage.get(languageKey) ?? { ...emptyCounts(), confidenceSum: 0 };
+        perLanguage.set(languageKey, l);
+        l.count += 1;
+        l[
+          row.label === "positive" || row.label === "negative" || row.label === "neutral"
+            ? row.label
+            : "unscored"
+        ] += 1;
+        l.scoreSum += row.score ?? 0;
+        l.confidenceSum += row.confidence ?? 0;
         for (const [kind, text] of [
           ["hashtag", row.hashtags],
           ["term", row.terms],
@@ -165,6 +187,24 @@ export async function storeBatch(
           )}
           ON DUPLICATE KEY UPDATE count = count + VALUES(count), updatedAt = VALUES(updatedAt)`;
       }
+      const languageRows = [...perLanguage.entries()]
+        .map(([key, c]) => {
+          const [minute, language] = key.split("|") as [string, string];
+          return { minute: Number(minute), language, c };
+        })
+        .sort((a, b) => a.minute - b.minute || (a.language < b.language ? -1 : 1));
+      await tx.$executeRaw`
+        INSERT INTO PulseLanguageCount (trackerId, minute, language, count, positive, negative, neutral, unscored, scoreSum, confidenceSum, updatedAt)
+        VALUES ${Prisma.join(
+          languageRows.map(
+            ({ minute, language, c }) =>
+              Prisma.sql`(${trackerId}, ${sqlTime(minute)}, ${language}, ${c.count}, ${c.positive}, ${c.negative}, ${c.neutral}, ${c.unscored}, ${c.scoreSum}, ${c.confidenceSum}, ${updatedAt})`,
+          ),
+        )}
+        ON DUPLICATE KEY UPDATE count = count + VALUES(count), positive = positive + VALUES(positive),
+          negative = negative + VALUES(negative), neutral = neutral + VALUES(neutral),
+          unscored = unscored + VALUES(unscored), scoreSum = scoreSum + VALUES(scoreSum),
+          confidenceSum = confidenceSum + VALUES(confidenceSum), updatedAt = VALUES(updatedAt)`;
       // Sorted keys: concurrent batches of one tracker lock the same rows in the same order. The
       // minute's aggregate row is the one every batch of the minute updates, so it goes last: its
       // lock is held only until the commit.

@@ -14,6 +14,7 @@ export const IncomingPostSchema = z.object({
   createdAt: z.iso.datetime({ offset: true }),
   author: z.string().max(255).optional(),
   lang: z.string().max(35).optional(),
+  langs: z.array(z.string().max(35)).max(8).optional(),
   url: z.string().max(2048).optional(),
 });
 

@@ -22,6 +22,8 @@ export type LiveStreamOptions = {
   cursor: number;
   /** The request's signal: the client going away ends the loop. */
   signal: AbortSignal;
+  /** Called once the stream has ended, however it ended (frees the user's stream slot). */
+  onEnd?: () => void;
 };
 
 /**
@@ -58,9 +60,11 @@ export function liveStream(options: LiveStreamOptions): ReadableStream<Uint8Arra
   return new ReadableStream<Uint8Array>({
     cancel() {
       closed = true;
+      options.onEnd?.();
     },
     async start(controller) {
       const close = () => {
+        options.onEnd?.();
         if (closed) return;
         closed = true;
         try {

@@ -1,5 +1,11 @@
 import "server-only";
-import { minutesChangedSince, minutesFrom, topTerms, termsChangedSince } from "./aggregates";
+import {
+  languagesFrom,
+  minutesChangedSince,
+  minutesFrom,
+  topTerms,
+  termsChangedSince,
+} from "./aggregates";
 import { listPosts, postsStoredSince } from "./posts";
 import type { RangeKey } from "./schemas";
 import { window } from "./series";
@@ -20,13 +26,14 @@ export function rangeStart(range: RangeKey, now: number): number {
 export async function snapshot(trackerId: string, range: RangeKey): Promise<Snapshot> {
   const at = Date.now();
   const { start: from, previousStart: previousFrom } = window(range, at);
-  const [minutes, hashtags, terms, posts] = await Promise.all([
+  const [minutes, hashtags, terms, languages, posts] = await Promise.all([
     minutesFrom(trackerId, previousFrom),
     topTerms(trackerId, "hashtag", from),
     topTerms(trackerId, "term", from),
+    languagesFrom(trackerId, from),
     listPosts(trackerId, { limit: 50 }),
   ]);
-  return { at, minutes, hashtags, terms, posts };
+  return { at, minutes, hashtags, terms, languages, posts };
 }
 
 // Top lists sum term counts over the whole range, which is heavy for long ranges: they are
@@ -55,9 +62,11 @@ export async function delta(
   const out: LiveDelta = { cursor: now, minutes, posts };
   if (termsChanged) {
     const from = rangeStart(range, now);
-    [out.hashtags, out.terms] = await Promise.all([
+    // Language counts change with every batch, as term counts do: refreshed on the same beat.
+    [out.hashtags, out.terms, out.languages] = await Promise.all([
       topTerms(trackerId, "hashtag", from),
       topTerms(trackerId, "term", from),
+      languagesFrom(trackerId, from),
     ]);
   }
   return out;

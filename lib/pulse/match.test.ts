@@ -61,15 +61,21 @@ describe("compileMatcher", () => {
     expect(m(post("#climatechange"))).toBe(false);
   });
 
-  it("filters by language: primary tag matches regional variants; posts without one do not", () => {
+  it("filters by the language read from the text, tags only as a hint", () => {
     const m = compileMatcher(q({ keywords: ["hello"], languages: ["en", "pt-BR"] }));
     expect(m(post("hello", "en"))).toBe(true);
     expect(m(post("hello", "en-GB"))).toBe(true);
     expect(m(post("hello", "EN_us"))).toBe(true);
-    expect(m(post("hello", "pt-BR"))).toBe(true);
-    expect(m(post("hello", "pt"))).toBe(false);
+    // Too short to tell: the tag decides ("pt-BR" wanted: any Portuguese, the text has no region).
+    expect(m(post("hello", "pt"))).toBe(true);
     expect(m(post("hello", "de"))).toBe(false);
-    expect(m(post("hello"))).toBe(false);
+    // Long enough to tell: the text decides, whatever the tag says or whether there is one.
+    expect(m(post("hello, this is a post written in plain English words"))).toBe(true);
+    expect(m(post("hello, this is a post written in plain English words", "de"))).toBe(true);
+    expect(m({ ...post("hello, dies ist ein Beitrag auf Deutsch geschrieben", "en") })).toBe(false);
+    expect(
+      m({ ...post("hello! isto é um texto escrito em português", "ja"), langs: ["ja", "pt"] }),
+    ).toBe(true);
     const any = compileMatcher(q({ keywords: ["hello"] }));
     expect(any(post("hello", "de"))).toBe(true);
     expect(any(post("hello"))).toBe(true);

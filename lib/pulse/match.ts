@@ -1,3 +1,4 @@
+import { detectLanguage, languageHints } from "./language/detect";
 import { extractHashtags } from "./sentiment/terms";
 import type { IncomingPost, TrackerQuery } from "./types";
 
@@ -6,7 +7,8 @@ import type { IncomingPost, TrackerQuery } from "./types";
 // matches across any whitespace) or any of the hashtags, and is in one of the languages.
 // "#tag" in the keywords means the hashtag. A keyword also matches inside a hashtag written the
 // same way ("climate" matches "#climate" but not "#climatechange").
-// With a language list, posts without a language do not match; "en" matches "en-GB".
+// With a language list, the post's language is read from its text (platform tags only as a
+// hint, see language/detect.ts), after the cheaper keyword test; "en" matches "en-GB".
 // A query with neither keywords nor hashtags matches nothing rather than the whole firehose.
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -42,16 +44,15 @@ export function compileMatcher(query: TrackerQuery): (post: IncomingPost) => boo
     .filter(Boolean);
   if (!keywordRe && tags.size === 0) return () => false;
 
-  const langOk = (lang: string | undefined) => {
+  const langOk = (post: IncomingPost) => {
     if (langs.length === 0) return true;
-    if (!lang) return false;
-    const l = lang.trim().toLowerCase().replace("_", "-");
-    return langs.some((want) => l === want || l.startsWith(`${want}-`));
+    const l = detectLanguage(post.text, languageHints(post.langs ?? [post.lang]));
+    return langs.some((want) => l === want || want.startsWith(`${l}-`));
   };
-  return (post) => {
-    if (!langOk(post.lang)) return false;
+  const contentOk = (post: IncomingPost) => {
     if (keywordRe?.test(post.text)) return true;
     if (tags.size === 0 || (!post.text.includes("#") && !post.text.includes("＃"))) return false;
     return extractHashtags(post.text).some((t) => tags.has(t));
   };
+  return (post) => contentOk(post) && langOk(post);
 }

@@ -14,9 +14,11 @@ const select = {
   author: true,
   url: true,
   lang: true,
+  language: true,
   postedAt: true,
   score: true,
   label: true,
+  confidence: true,
   hashtags: true,
   terms: true,
 } as const;
@@ -33,9 +35,11 @@ export function toPostView(row: Row): PostView {
     author: row.author,
     url: row.url,
     lang: row.lang,
+    language: row.language,
     postedAt: row.postedAt.getTime(),
     score: row.score,
     label: row.label as SentimentLabel,
+    confidence: row.confidence,
     hashtags: words(row.hashtags),
     terms: words(row.terms),
   };
@@ -48,6 +52,7 @@ export function postWhere(trackerId: string, q: Partial<PostQuery>): Prisma.Puls
     // Stored space-delimited with spaces around, so " tag " matches whole tags only.
     ...(q.hashtag ? { hashtags: { contains: ` ${q.hashtag} ` } } : {}),
     ...(q.term ? { terms: { contains: ` ${q.term} ` } } : {}),
+    ...(q.language ? { language: q.language } : {}),
     ...(q.before ? { id: { lt: BigInt(q.before) } } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import { domainNameProblem, PUBLIC_URL_MESSAGE } from "@/lib/net/host-name";
 import { z } from "zod";
 import { SCORERS, SOURCE_KINDS, type ScorerName, type SourceKind } from "./types";
 
@@ -80,6 +81,8 @@ export const trackerFormSchema = z
     mastodonInstance: optionalText(255).pipe(
       z
         .url({ protocol: /^https$/, error: "Use the instance's https:// address" })
+        // The listener connects to it and sends the token: a public domain only (SSRF).
+        .refine((u) => !domainNameProblem(new URL(u).hostname), PUBLIC_URL_MESSAGE)
         .transform((u) => new URL(u).origin)
         .optional(),
     ),
@@ -163,6 +166,12 @@ export const postQuerySchema = z.object({
   label: z.enum(LABELS).optional(),
   hashtag: hashtag.optional(),
   term: z.string().trim().toLowerCase().min(1).max(100).optional(),
+  language: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z]{2,3}$/, "A language is a two- or three-letter code.")
+    .optional(),
   before: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

@@ -36,6 +36,40 @@ function form(fields: Record<string, string | string[]>) {
 const base = { name: "Climate", keywords: "climate, global warming", scorer: "wink" };
 
 describe("tracker form", () => {
+  it("refuses a Mastodon instance on a loopback, private, link-local or internal address", () => {
+    for (const instance of [
+      "https://127.0.0.1:8443",
+      "https://127.1",
+      "https://0x7f000001",
+      "https://10.0.0.8",
+      "https://169.254.169.254",
+      "https://[::1]",
+      "https://[fd00:ec2::254]",
+      "https://localhost:3000",
+      "https://metadata.google.internal",
+      "https://intranet",
+    ]) {
+      const fd = new FormData();
+      for (const [k, v] of Object.entries({ ...base, hashtags: "x", mastodonInstance: instance }))
+        fd.append(k, v);
+      fd.append("sources", "mastodon");
+      const r = trackerFormSchema.safeParse(trackerFormObject(fd));
+      expect(r.success, instance).toBe(false);
+      expect(
+        r.error?.issues.find((i) => i.path[0] === "mastodonInstance")?.message,
+        instance,
+      ).toMatch(/public address.*IP addresses, localhost and internal names are not allowed/);
+    }
+    expect(
+      form({
+        ...base,
+        hashtags: "x",
+        sources: ["mastodon"],
+        mastodonInstance: "https://mastodon.social/",
+      }).mastodonInstance,
+    ).toBe("https://mastodon.social");
+  });
+
   it("splits lists, normalises hashtags and languages, and insists on what sources need", () => {
     const v = form({
       ...base,

@@ -18,7 +18,14 @@ import { SCORERS, SOURCE_KINDS, type ScorerName, type SourceKind } from "./types
 // encrypted on the way in and never selected for the browser; the form learns only whether one is
 // stored ("saved, leave blank to keep").
 
-export const REPLAY_EXTENSIONS = [".ndjson", ".jsonl", ".csv"] as const;
+export const REPLAY_EXTENSIONS = [
+  ".ndjson",
+  ".jsonl",
+  ".csv",
+  ".ndjson.gz",
+  ".jsonl.gz",
+  ".csv.gz",
+] as const;
 
 const select = {
   id: true,
@@ -73,7 +80,7 @@ function toDto(row: Row, replayFileName: string | null): TrackerDto {
     ),
     scorer: (SCORERS as readonly string[]).includes(row.scorer)
       ? (row.scorer as ScorerName)
-      : "wink",
+      : "model",
     status: row.status === "active" ? "active" : "paused",
     mastodonInstance: row.mastodonInstance,
     hasMastodonToken: row.mastodonTokenEnc !== null,
@@ -152,7 +159,7 @@ async function checkReplayFile(ownerId: string, input: TrackerFormInput) {
   if (!file) return "That file is not in your Drive any more. Pick another.";
   const lower = file.name.toLowerCase();
   if (!REPLAY_EXTENSIONS.some((ext) => lower.endsWith(ext)))
-    return "Replay plays NDJSON (.ndjson, .jsonl) or CSV files.";
+    return "Replay plays NDJSON (.ndjson, .jsonl) or CSV files, or the same gzipped (.gz).";
   return null;
 }
 

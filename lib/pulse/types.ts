@@ -4,7 +4,9 @@
 export const SOURCE_KINDS = ["jetstream", "mastodon", "x", "replay"] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
-export const SCORERS = ["wink", "afinn"] as const;
+// "model": the trained classifier (lib/pulse/sentiment/model), the default; the two lexicons stay
+// for trackers that want a transparent word list.
+export const SCORERS = ["model", "wink", "afinn"] as const;
 export type ScorerName = (typeof SCORERS)[number];
 
 // What a tracker looks for. Keywords match on word boundaries, case-insensitively; hashtags match
@@ -24,15 +26,19 @@ export type IncomingPost = {
   text: string;
   createdAt: string; // ISO 8601
   author?: string;
+  // The platform's language tag(s), a hint only: the language is read from the text (language.ts).
   lang?: string;
+  langs?: string[]; // every tag, when the platform gives several (Bluesky: ["ja", "en"])
   url?: string;
 };
 
 export type SentimentLabel = "positive" | "negative" | "neutral" | "unscored";
 
 export type ScoredPost = IncomingPost & {
-  score: number | null; // null when unscored (non-English)
+  language: string; // ISO 639-1 from the text (tags as a hint), "und" when nothing tells
+  score: number | null; // null when unscored (a language the scorer does not know)
   label: SentimentLabel;
+  confidence: number | null; // the model's probability of its label; null for lexicons
   hashtags: string[]; // lower-case, without '#'
   terms: string[]; // lower-case, stop words removed
 };

@@ -14,16 +14,30 @@ export type MinuteRow = {
 
 export type TermRow = { term: string; count: number };
 
+/** One language over the dashboard's range (PulseLanguageCount summed). */
+export type LanguageRow = {
+  language: string;
+  count: number;
+  positive: number;
+  negative: number;
+  neutral: number;
+  unscored: number;
+  scoreSum: number;
+  confidenceSum: number;
+};
+
 export type PostView = {
   id: string;
   source: SourceKind;
   text: string;
   author: string | null;
   url: string | null;
-  lang: string | null;
+  lang: string | null; // the platform's tag, as received
+  language: string; // read from the text (ISO 639-1), "und" when nothing tells
   postedAt: number;
   score: number | null;
   label: SentimentLabel;
+  confidence: number | null; // the model's probability of its label
   hashtags: string[];
   terms: string[];
 };
@@ -33,6 +47,7 @@ export type Snapshot = {
   minutes: MinuteRow[];
   hashtags: TermRow[];
   terms: TermRow[];
+  languages: LanguageRow[];
   posts: PostView[];
 };
 
@@ -42,5 +57,6 @@ export type LiveDelta = {
   minutes: MinuteRow[];
   hashtags?: TermRow[];
   terms?: TermRow[];
+  languages?: LanguageRow[];
   posts: PostView[];
 };

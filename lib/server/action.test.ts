@@ -1,6 +1,7 @@
 import { redirect } from "next/navigation";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
+import { captureStderr } from "@/lib/log/testing/capture-stderr";
 import { session } from "@/lib/auth/testing/session-stub";
 import { HttpError, UserFacingError } from "./errors";
 import { firstIssue, formFields, publicAction, userAction } from "./action";
@@ -8,17 +9,9 @@ import { firstIssue, formFields, publicAction, userAction } from "./action";
 // The action front door itself, with stand-in bodies: what every server action gets.
 vi.mock("@/lib/auth/session", () => import("@/lib/auth/testing/session-stub"));
 
-let stderr: string[] = [];
+const stderr = captureStderr();
 beforeEach(() => {
   session.user = { id: "user-1" };
-  stderr = [];
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    stderr.push(String(chunk));
-    return true;
-  });
-});
-afterEach(() => {
-  vi.restoreAllMocks();
 });
 
 const schema = z.object({ name: z.string().trim().min(1, "Name it") });
@@ -79,7 +72,7 @@ describe("userAction", () => {
       message: "Not saved.",
       errors: { name: ["Taken"] },
     });
-    expect(stderr).toEqual([]);
+    expect(stderr.lines).toEqual([]);
   });
 
   it("hides an unknown error behind a generic message with the request id, and logs it", async () => {
@@ -93,7 +86,7 @@ describe("userAction", () => {
     );
     expect(answer.message).not.toMatch(/secret|Duplicate/);
     const requestId = /Request id: (\w+)/.exec(answer.message ?? "")?.[1];
-    const line = JSON.parse(stderr.join("")) as Record<string, unknown>;
+    const line = stderr.json();
     expect(line).toMatchObject({
       level: "error",
       msg: "action failed",

@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
+import { captureStderr } from "@/lib/log/testing/capture-stderr";
 import { UploadError } from "@/lib/drive/uploads";
 import { ImageInputError } from "@/lib/images/errors";
 import { ApplyError } from "@/lib/images/results";
@@ -9,17 +10,7 @@ import { PlanError } from "@/lib/mapreduce/plan";
 import { runWithRequestId } from "@/lib/log/context";
 import { HttpError, isUserFacing, UserFacingError, userMessage } from "./errors";
 
-let stderr: string[] = [];
-beforeEach(() => {
-  stderr = [];
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    stderr.push(String(chunk));
-    return true;
-  });
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+const stderr = captureStderr();
 
 describe("the one rule for messages users read", () => {
   it("covers every expected failure, each named UserFacingError", () => {
@@ -40,7 +31,7 @@ describe("the one rule for messages users read", () => {
       expect(isUserFacing(serialized), error.constructor.name).toBe(true);
       expect(userMessage(serialized)).toBe(error.message);
     }
-    expect(stderr).toEqual([]);
+    expect(stderr.lines).toEqual([]);
   });
 
   it("shows anything else as the generic sentence with the request id, logged in full", () => {
@@ -48,7 +39,7 @@ describe("the one rule for messages users read", () => {
       userMessage(new Error("ER_LOCK_DEADLOCK on `Job` (secret detail)"), "The job failed."),
     );
     expect(message).toBe("The job failed. (Request id: req-job-00000001.)");
-    const line = JSON.parse(stderr.join("")) as Record<string, unknown>;
+    const line = stderr.json();
     expect(line).toMatchObject({
       level: "error",
       requestId: "req-job-00000001",

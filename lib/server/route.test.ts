@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
+import { captureStderr } from "@/lib/log/testing/capture-stderr";
 import { session } from "@/lib/auth/testing/session-stub";
 import { HttpError, UserFacingError } from "./errors";
 import { publicRoute, readJson, withUser } from "./route";
@@ -7,17 +8,9 @@ import { publicRoute, readJson, withUser } from "./route";
 // The route front door itself, with a stand-in handler: what every app/api route gets.
 vi.mock("@/lib/auth/session", () => import("@/lib/auth/testing/session-stub"));
 
-let stderr: string[] = [];
+const stderr = captureStderr();
 beforeEach(() => {
   session.user = { id: "user-1" };
-  stderr = [];
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    stderr.push(String(chunk));
-    return true;
-  });
-});
-afterEach(() => {
-  vi.restoreAllMocks();
 });
 
 const echo = withUser(async ({ request, user }) => {
@@ -137,7 +130,7 @@ describe("withUser", () => {
     const res = await route(new Request("http://stratus.test/api/x"));
     expect(res.status).toBe(422);
     expect(await res.json()).toEqual({ message: "Your Drive is full." });
-    expect(stderr).toEqual([]);
+    expect(stderr.lines).toEqual([]);
   });
 
   it("hides an unknown error behind a generic message with the request id, and logs it", async () => {
@@ -157,7 +150,7 @@ describe("withUser", () => {
       "The storage server could not be reached. (Request id: req-route-0001.)",
     );
     expect(body.message).not.toMatch(/ECONNREFUSED|hunter2/);
-    const line = JSON.parse(stderr.join("")) as Record<string, unknown>;
+    const line = stderr.json();
     expect(line).toMatchObject({
       level: "error",
       msg: "route failed",

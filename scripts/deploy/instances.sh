@@ -31,10 +31,13 @@ start_instance() {
   echo "--- $(date -u +%FT%TZ) starting on :$port" >>"$LOGS/web-$i.log"
   # STRATUS_INSTANCE names the server in its JSON logs and in /api/health. Loopback only: clients
   # come through nginx. The pid file holds the server's own pid (a crash test kills exactly it).
+  # One proxy (nginx, which overwrites X-Forwarded-For with the address it saw) is in front:
+  # TRUSTED_PROXY_HOPS=1 (README, "Client addresses").
+  service_user_prefix
   (
     cd "$ROOT" || exit 1
-    STRATUS_INSTANCE="web-$i" nohup ./node_modules/.bin/next start -H 127.0.0.1 -p "$port" \
-      >>"$LOGS/web-$i.log" 2>&1 &
+    STRATUS_INSTANCE="web-$i" TRUSTED_PROXY_HOPS=1 nohup "${AS_SERVICE[@]}" \
+      ./node_modules/.bin/next start -H 127.0.0.1 -p "$port" >>"$LOGS/web-$i.log" 2>&1 &
     echo $! >"$pidfile"
   )
 }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { DeleteAccount } from "@/components/profile/delete-account";
 import { NameForm } from "@/components/profile/name-form";
 import { PasswordForm } from "@/components/profile/password-form";
+import { SignOutEverywhere } from "@/components/profile/sign-out-everywhere";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { requireUser } from "@/lib/auth/session";
 
@@ -39,6 +40,18 @@ export default async function ProfilePage() {
         </CardHeader>
         <CardContent>
           <PasswordForm />
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>Sessions</CardTitle>
+          <CardDescription>
+            Signed in on a computer you no longer use, or lost a device? End every session, this one
+            included. Changing your password does it too, except for this session.
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <SignOutEverywhere />
         </CardContent>
       </Card>
       <Card className="border-destructive/40">

@@ -1,37 +1,23 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { NextRequest } from "next/server";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { canonicalJson } from "@/lib/executor/canonical-json";
 import { signatureHeader } from "@/lib/executor/signing";
+import { firstCallBody } from "@/lib/executor/testing/call-body";
 
 // The Next.js serve endpoint Inngest Cloud calls. It runs in cloud mode: without a valid
 // signature it runs nothing.
 const signingKey = `signkey-test-${randomBytes(32).toString("hex")}`;
 vi.stubEnv("INNGEST_SIGNING_KEY", signingKey);
 vi.stubEnv("INNGEST_DEV", "");
+vi.stubEnv("INNGEST_EXECUTOR", "external");
 const { GET, POST } = await import("./route");
 const { functions } = await import("@/inngest");
 afterAll(() => vi.unstubAllEnvs());
 
 const url = "http://app.test/api/inngest?fnId=stratus-empty-trash&stepId=step";
-const body = canonicalJson({
-  event: {
-    name: "stratus/drive.trash.empty",
-    data: { jobId: "nosuchjob", ownerId: `nobody${randomUUID().slice(0, 8)}` },
-    id: randomUUID(),
-    ts: Date.now(),
-  },
-  events: [],
-  steps: {},
-  ctx: {
-    run_id: randomUUID(),
-    attempt: 0,
-    max_attempts: 4,
-    disable_immediate_execution: false,
-    use_api: false,
-    stack: { stack: [], current: 0 },
-  },
-  version: 2,
+const body = firstCallBody({
+  name: "stratus/drive.trash.empty",
+  data: { jobId: "nosuchjob", ownerId: `nobody${randomUUID().slice(0, 8)}` },
 });
 const call = (headers: Record<string, string>) =>
   POST(

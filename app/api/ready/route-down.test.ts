@@ -11,12 +11,24 @@ describe("GET /api/ready with storage down", () => {
     // on a busy machine; this test is about storage.
     const { db } = await import("@/lib/db/client");
     await db.$queryRaw`SELECT 1`;
-    const res = await GET(new Request("http://app.test/api/ready"));
+    process.env.READY_DETAILS_TOKEN = "ready-details-token-for-the-test-0123456789";
+    const res = await GET(
+      new Request("http://localhost/api/ready", {
+        headers: { "x-ready-token": "ready-details-token-for-the-test-0123456789" },
+      }),
+    );
     expect(res.status).toBe(503);
     const body = await res.json();
     expect(body.status).toBe("down");
     expect(body.checks.database.ok).toBe(true);
     expect(body.checks.storage.ok).toBe(false);
     expect(body.checks.storage.error).toMatch(/unreachable/i);
+  });
+
+  it("tells a caller without the token only that it is down", async () => {
+    const { GET } = await import("./route");
+    const res = await GET(new Request("http://localhost/api/ready"));
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ status: "down" });
   });
 });

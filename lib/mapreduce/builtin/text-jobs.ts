@@ -3,6 +3,7 @@ import { closeSync, openSync, readSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { addCounter, C, FRAMEWORK } from "../counters";
 import { FNV_OFFSET, FNV_PRIME } from "../partition";
+import { compileUserRegex, userRegexMatches } from "../user-regex";
 import type {
   BuiltinMapContext,
   BuiltinMapper,
@@ -78,19 +79,14 @@ export function grepMapper(
   ctx: BuiltinMapContext,
   params: { pattern: string; ignoreCase: boolean },
 ): BuiltinMapper {
-  const re = new RegExp(params.pattern, params.ignoreCase ? "giu" : "gu");
+  // Linear time whatever the pattern (user-regex.ts).
+  const re = compileUserRegex(params.pattern, params.ignoreCase);
   return countingMapper(ctx, (buf, start, end, emit) => {
     if (end > start && buf[end - 1] === 13) end--;
     const text = buf.toString("utf8", start, end);
-    re.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(text)) !== null) {
-      if (m[0].length === 0) {
-        re.lastIndex++;
-        continue;
-      }
+    for (const match of userRegexMatches(re, text)) {
       // Keys are written as bytes: UTF-8 encode, then hold as latin1.
-      emit(Buffer.from(m[0].replaceAll("\t", " "), "utf8").toString("latin1"));
+      emit(Buffer.from(match.replaceAll("\t", " "), "utf8").toString("latin1"));
     }
   });
 }

@@ -85,6 +85,14 @@ const schema = z
         .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "EMR_STEP_ROLE_ARN is not an IAM role ARN")
         .optional(),
     ),
+    /**
+     * Whether uploaded programs may run on EMR. Every step's programs run with the same role (the
+     * instance role, or EMR_STEP_ROLE_ARN), which reads and writes all of EMR_S3_PREFIX: one
+     * user's mapper could read another user's inputs or plant files in another job's output. So
+     * "refuse" (the default) unless that role serves one tenant only (a single-user deployment):
+     * then "allow". Built-in jobs run Stratus's own scripts and are not affected.
+     */
+    EMR_UPLOADED_PROGRAMS: z.preprocess(blank, z.enum(["refuse", "allow"]).default("refuse")),
     /** Another EMR API endpoint (http(s) URL): the loopback stand-in in tests. Unset: AWS's. */
     EMR_ENDPOINT: z.preprocess(
       blank,
@@ -111,6 +119,8 @@ export interface EmrConfig {
   serviceRole: string;
   logUri: string;
   stepRoleArn: string | undefined;
+  /** "allow" only where the cluster's role serves one tenant (EMR_UPLOADED_PROGRAMS). */
+  uploadedPrograms: "refuse" | "allow";
   endpoint: string | undefined;
   credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
 }
@@ -134,6 +144,7 @@ export function emrConfigFromEnv(env: Record<string, string | undefined>): EmrCo
     serviceRole: e.EMR_SERVICE_ROLE,
     logUri: `${e.EMR_LOG_URI ?? `${e.EMR_S3_PREFIX}/logs`}/`,
     stepRoleArn: e.EMR_STEP_ROLE_ARN,
+    uploadedPrograms: e.EMR_UPLOADED_PROGRAMS,
     endpoint: e.EMR_ENDPOINT,
     credentials:
       e.EMR_ACCESS_KEY_ID && e.EMR_SECRET_ACCESS_KEY

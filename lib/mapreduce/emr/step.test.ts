@@ -269,6 +269,7 @@ describe("emrConfigFromEnv", () => {
       serviceRole: "EMR_DefaultRole",
       logUri: "s3://b-1/emr/logs/",
       stepRoleArn: undefined,
+      uploadedPrograms: "refuse",
       endpoint: undefined,
       credentials: undefined,
     });

@@ -23,6 +23,8 @@ const keys = testKeys();
 vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
 vi.stubEnv("INNGEST_EVENT_KEY", keys.eventKey);
 vi.stubEnv("PULSE_SECRET_KEY", randomBytes(32).toString("base64"));
+// The Mastodon stand-in listens on loopback (lib/net refuses it otherwise).
+vi.stubEnv("PULSE_ALLOW_LOOPBACK_HOSTS", "1");
 const { inngest } = await import("@/lib/events/client");
 const { pulseConsume } = await import("@/inngest/functions/pulse-consume");
 

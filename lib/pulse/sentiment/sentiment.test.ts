@@ -59,6 +59,48 @@ describe("winkScore", () => {
   });
 });
 
+describe("lexicon faults fixed", () => {
+  it("negation reaches the rest of the clause, not just the next word", () => {
+    for (const score of [winkScore, afinnScore]) {
+      expect(score("not at all good")).toBeLessThan(0);
+      expect(score("I do not think this is good")).toBeLessThan(0);
+      expect(score("never been so happy")).toBeLessThan(0);
+      // …and stops at the clause's end.
+      expect(score("not today. great day")).toBe(score("great day"));
+      expect(score("I don't know, but it is great")).toBeGreaterThan(0);
+    }
+  });
+
+  it("intensifiers and dampeners change strength, never the sign", () => {
+    // "super" (+3 in AFINN) used to count as a word of its own and turn "super sad" positive.
+    expect(winkScore("super sad")).toBeLessThan(winkScore("sad"));
+    expect(winkScore("super sad")).toBeLessThan(0);
+    expect(winkScore("super good")).toBeGreaterThan(winkScore("good"));
+    for (const w of ["slightly", "barely", "hardly", "kinda"]) {
+      expect(winkScore(`${w} good`)).toBeGreaterThan(0);
+      expect(winkScore(`${w} good`)).toBeLessThan(winkScore("good"));
+      expect(winkScore(`${w} bad`)).toBeLessThan(0);
+      expect(winkScore(`${w} bad`)).toBeGreaterThan(winkScore("bad"));
+    }
+    // One-point words used to be left alone by dampeners; now they are weakened too.
+    expect(winkScore("slightly interested")).toBeLessThan(winkScore("interested"));
+    expect(winkScore("slightly interested")).toBeGreaterThan(0);
+  });
+
+  it("reads the emoticons wink's tokenizer used to split or miss", () => {
+    for (const sad of ["=(", ":'(", "=[", "</3", "D:", ";("])
+      expect(winkScore(`see you tomorrow ${sad}`), sad).toBeLessThan(0);
+    for (const happy of ["=)", "=]", "=D", "xD", "XD", ":')"])
+      expect(winkScore(`see you tomorrow ${happy}`), happy).toBeGreaterThan(0);
+    expect(winkScore("a=(b+c)")).toBe(0);
+  });
+
+  it("keeps emoji out of the AFINN option, as documented", () => {
+    for (const e of ["😀", "😂", "😍", "😡", "😢"]) expect(afinnScore(`${e} ${e}`), e).toBe(0);
+    expect(afinnScore("good 😡")).toBe(3);
+  });
+});
+
 describe("afinnScore (the baseline)", () => {
   it("is plain AFINN: words, negation, hashtags; no emoji and no intensifiers", () => {
     expect(afinnScore("good")).toBe(3);
@@ -87,14 +129,40 @@ describe("scorePost", () => {
     expect(scorePost(post("it is tuesday"), "wink")).toMatchObject({ label: "neutral", score: 0 });
   });
 
-  it("scores English and language-less posts, and leaves the rest unscored", () => {
+  it("reads the language from the text; lexicons score English only, the rest unscored", () => {
     expect(scorePost(post("great", "en"), "wink").score).toBe(3);
     expect(scorePost(post("great", "en-GB"), "wink").score).toBe(3);
     expect(scorePost(post("great", "EN_us"), "afinn").score).toBe(3);
-    expect(scorePost(post("great"), "wink").score).toBe(3);
-    const german = scorePost(post("great #Super", "de"), "wink");
-    expect(german).toMatchObject({ score: null, label: "unscored", hashtags: ["super"] });
-    expect(scorePost(post("great", "eng"), "wink").label).toBe("unscored");
+    // Too short to tell and untagged: "und", scored with the English (shared) weights.
+    expect(scorePost(post("great"), "wink")).toMatchObject({ language: "und", score: 3 });
+    // A German post is unscored by the lexicons whatever its tag says.
+    const german = scorePost(post("Das ist wirklich ein großartiger Tag #Super", "en"), "wink");
+    expect(german).toMatchObject({ language: "de", score: null, label: "unscored" });
+    expect(german.hashtags).toEqual(["super"]);
+    // An English post tagged with the app's UI language is still English.
+    expect(scorePost(post("What a wonderful day with my friends", "ja"), "wink")).toMatchObject({
+      language: "en",
+      label: "positive",
+    });
+  });
+
+  it("scores with the model in its languages, with a confidence, and says unscored elsewhere", () => {
+    const es = scorePost(post("Me encanta este día, qué felicidad"), "model");
+    expect(es).toMatchObject({ language: "es", label: "positive" });
+    expect(es.score).toBeGreaterThan(0);
+    expect(es.confidence).toBeGreaterThan(0.5);
+    expect(es.confidence).toBeLessThanOrEqual(1);
+    const en = scorePost(post("This is the worst service ever, I hate it"), "model");
+    expect(en).toMatchObject({ language: "en", label: "negative" });
+    expect(en.score).toBeLessThan(0);
+    const ja = scorePost(post("今日はとても良い天気ですね。散歩に行きましょう。", "en"), "model");
+    expect(ja).toMatchObject({ language: "ja", score: null, label: "unscored", confidence: null });
+    // Emoji only: no language ("und"), scored with the shared (English) weights.
+    expect(scorePost(post("😍😍🎉"), "model")).toMatchObject({
+      language: "und",
+      label: "positive",
+    });
+    expect(scorePost(post("great", "en"), "wink").confidence).toBeNull();
   });
 
   it("keeps the post's own fields and adds hashtags and terms", () => {

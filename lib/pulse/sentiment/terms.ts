@@ -14,9 +14,13 @@ const MAX_TAG = 64;
 const MAX_TERM = 40;
 const MAX_PER_POST = 50;
 
+// Most posts have no link: skip the URL regex, the costliest step, for them.
+const withoutUrls = (text: string) => (/http|www\./i.test(text) ? text.replace(URL, " ") : text);
+
 export function extractHashtags(text: string): string[] {
   const found = new Set<string>();
-  for (const m of text.replace(URL, " ").matchAll(HASHTAG)) {
+  if (!text.includes("#") && !text.includes("＃")) return [];
+  for (const m of withoutUrls(text).matchAll(HASHTAG)) {
     const tag = m[1]!.toLowerCase();
     if (tag.length <= MAX_TAG) found.add(tag);
     if (found.size >= MAX_PER_POST) break;
@@ -26,11 +30,10 @@ export function extractHashtags(text: string): string[] {
 
 export function extractTerms(text: string): { hashtags: string[]; terms: string[] } {
   const hashtags = extractHashtags(text);
-  const rest = text
-    .replace(URL, " ")
-    .replace(MENTION, " ")
-    .replace(HASHTAG, " ")
-    .replace(/[’‘`]/g, "'");
+  let rest = withoutUrls(text);
+  if (rest.includes("@")) rest = rest.replace(MENTION, " ");
+  if (rest.includes("#") || rest.includes("＃")) rest = rest.replace(HASHTAG, " ");
+  rest = rest.replace(/[’‘`]/g, "'");
   const terms = new Set<string>();
   for (const m of rest.matchAll(WORD)) {
     // "people's" counts as "people"; "don't" becomes "don", a stop word.

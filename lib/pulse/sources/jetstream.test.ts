@@ -55,6 +55,21 @@ describe("parseJetstreamPost", () => {
     });
   });
 
+  it("keeps every language tag as a hint", () => {
+    const post = parseJetstreamPost({
+      did: "did:plc:abc",
+      time_us: 1725911162329308,
+      kind: "commit",
+      commit: {
+        operation: "create",
+        collection: "app.bsky.feed.post",
+        rkey: "k",
+        record: { text: "こんにちは", langs: ["ja", "en", 3] },
+      },
+    });
+    expect(post).toMatchObject({ lang: "ja", langs: ["ja", "en"] });
+  });
+
   it("falls back to time_us for a missing or future createdAt", () => {
     const base = {
       did: "did:plc:abc",

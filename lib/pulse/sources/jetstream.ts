@@ -1,7 +1,8 @@
 import WebSocket from "ws";
 import type { IncomingPost } from "../types";
-import { backoffDelay, sleep, type BackoffPolicy } from "./backoff";
+import type { BackoffPolicy } from "./backoff";
 import { isoTime } from "./ids";
+import { createReconnectingSource, keepAlive, type Connection } from "./reconnect";
 import type { Source, SourceOptions } from "./types";
 
 // Bluesky Jetstream (https://github.com/bluesky-social/jetstream): one WebSocket carrying every
@@ -41,7 +42,11 @@ export function parseJetstreamPost(event: CommitEvent): IncomingPost | null {
   if (typeof text !== "string") return null;
   const timeUs = typeof event.time_us === "number" ? event.time_us : Date.now() * 1000;
   const langs = c.record?.langs;
-  const lang = Array.isArray(langs) && typeof langs[0] === "string" ? langs[0] : undefined;
+  // Every tag is a hint (["ja", "en"]): the language itself is read from the text.
+  const tags = Array.isArray(langs)
+    ? langs.filter((l): l is string => typeof l === "string").slice(0, 8)
+    : [];
+  const lang = tags[0];
   return {
     source: "jetstream",
     id: `at://${event.did}/${POST_COLLECTION}/${c.rkey}`,
@@ -49,6 +54,7 @@ export function parseJetstreamPost(event: CommitEvent): IncomingPost | null {
     createdAt: isoTime(c.record?.createdAt, new Date(Math.floor(timeUs / 1000))),
     author: event.did,
     ...(lang ? { lang } : {}),
+    ...(tags.length > 1 ? { langs: tags } : {}),
     url: `https://bsky.app/profile/${event.did}/post/${c.rkey}`,
   };
 }
@@ -60,32 +66,28 @@ export function jetstreamUrl(base: string, cursor: number | undefined): string {
   return url.toString();
 }
 
+// Jetstream messages are single commit events of a few KiB; anything near this is not one.
+const MAX_MESSAGE_BYTES = 1024 * 1024;
+
 export function createJetstreamSource(options: JetstreamOptions): Source {
   const policy = options.backoff ?? { baseMs: 500, maxMs: 30_000 };
   const pingMs = options.pingMs ?? 20_000;
   const log = options.log ?? (() => {});
-  const stopper = new AbortController();
   // The last time_us handed on: the resume point, and the line under which a replay after a
   // reconnect is a duplicate.
   let last = options.cursor && /^\d+$/.test(options.cursor) ? Number(options.cursor) : undefined;
-  let socket: WebSocket | undefined;
-  let loop: Promise<void> | undefined;
 
-  function connectOnce(): Promise<boolean> {
+  function connectOnce(connection: Connection): Promise<boolean> {
     return new Promise((resolve) => {
       let gotMessage = false;
-      let alive = true;
-      const ws = new WebSocket(jetstreamUrl(options.url, last), { perMessageDeflate: false });
-      socket = ws;
-      const ping = setInterval(() => {
-        if (!alive) return ws.terminate();
-        alive = false;
-        ws.ping();
-      }, pingMs);
+      const ws = new WebSocket(jetstreamUrl(options.url, last), {
+        perMessageDeflate: false,
+        maxPayload: MAX_MESSAGE_BYTES,
+      });
+      connection.use(ws);
+      keepAlive(ws, pingMs);
       ws.on("open", () => options.onStatus?.({ state: "open" }));
-      ws.on("pong", () => (alive = true));
       ws.on("message", (data) => {
-        alive = true;
         gotMessage = true;
         let event: CommitEvent;
         try {
@@ -102,40 +104,11 @@ export function createJetstreamSource(options: JetstreamOptions): Source {
       });
       ws.on("error", (error) => log(`jetstream: ${error.message}`));
       ws.on("close", (code) => {
-        clearInterval(ping);
-        if (!stopper.signal.aborted) log(`jetstream: connection closed (${code})`);
+        if (!connection.stopped) log(`jetstream: connection closed (${code})`);
         resolve(gotMessage);
       });
     });
   }
 
-  async function run() {
-    let attempt = 0;
-    while (!stopper.signal.aborted) {
-      options.onStatus?.({ state: "connecting", attempt });
-      const progressed = await connectOnce();
-      if (stopper.signal.aborted) break;
-      // A connection that delivered something was healthy: start the backoff over.
-      attempt = progressed ? 0 : attempt + 1;
-      const ms = backoffDelay(attempt, policy);
-      options.onStatus?.({ state: "waiting", ms, reason: "reconnect" });
-      await sleep(ms, stopper.signal);
-    }
-    options.onStatus?.({ state: "stopped" });
-  }
-
-  return {
-    kind: "jetstream",
-    start() {
-      loop ??= run();
-    },
-    async stop() {
-      stopper.abort();
-      socket?.close();
-      // A server that never answers the close handshake must not hold us up.
-      const killer = setTimeout(() => socket?.terminate(), 2_000);
-      await loop;
-      clearTimeout(killer);
-    },
-  };
+  return createReconnectingSource("jetstream", options, policy, connectOnce);
 }

@@ -1,9 +1,16 @@
-import { afterEach, describe, expect, it } from "vitest";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { WebSocketServer } from "ws";
+import { UnsafeUrlError } from "@/lib/net/safe-dial";
 import { createMastodonSource, htmlToText, parseMastodonStatus } from "./mastodon";
 import { startMastodonStandIn, type MastodonStandIn } from "./testing/mastodon-stand-in";
 import { until } from "./testing/wait";
 import type { SourceEvent } from "./types";
 import type { TrackerQuery } from "../types";
+
+// The stand-ins listen on loopback, which only this setting lets the source reach.
+vi.stubEnv("PULSE_ALLOW_LOOPBACK_HOSTS", "1");
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -124,5 +131,110 @@ describe("Mastodon source against the stand-in", () => {
     await until("the catch-up", () => posts().length === 3);
     await new Promise((r) => setTimeout(r, 100));
     expect(posts().map((p) => p.id)).toEqual(old.slice(2).map((x) => x.uri));
+  });
+});
+
+// A hostile instance (issue 14, item 5): it names a streaming server elsewhere, redirects its API
+// to another host, or sends a message larger than any status. `elsewhere` is the other host: it
+// must never see a request, let alone the token.
+async function hostile(behaviour: {
+  streaming?: (other: number) => string;
+  redirect?: boolean;
+  huge?: boolean;
+}) {
+  const seen = { elsewhere: 0, upgrades: [] as string[], requests: [] as string[] };
+  const other = http.createServer((_req, res) => res.writeHead(404).end());
+  other.on("connection", () => seen.elsewhere++);
+  await new Promise<void>((r) => other.listen(0, "127.0.0.1", r));
+  const otherPort = (other.address() as AddressInfo).port;
+  const server = http.createServer((req, res) => {
+    seen.requests.push(req.url ?? "");
+    if (req.url === "/api/v2/instance") {
+      if (behaviour.redirect)
+        return res
+          .writeHead(302, { location: `http://127.0.0.1:${otherPort}/api/v2/instance` })
+          .end();
+      const streaming = behaviour.streaming?.(otherPort);
+      return res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ configuration: { urls: { streaming } } }));
+    }
+    res.writeHead(200, { "content-type": "application/json" }).end("[]");
+  });
+  const wss = new WebSocketServer({ server });
+  wss.on("connection", (ws, req) => {
+    seen.upgrades.push(req.headers.authorization ?? "");
+    if (behaviour.huge) ws.send(JSON.stringify({ event: "update", payload: "x".repeat(1 << 20) }));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as AddressInfo).port;
+  cleanups.push(async () => {
+    for (const c of wss.clients) c.terminate();
+    await new Promise<void>((r) => wss.close(() => r()));
+    await new Promise<void>((r) => server.close(() => r()));
+    await new Promise<void>((r) => other.close(() => r()));
+  });
+  return { url: `http://localhost:${port}`, port, seen };
+}
+
+function start(instance: string, token = "bearer-secret") {
+  const logs: string[] = [];
+  const events: SourceEvent[] = [];
+  const source = createMastodonSource({
+    instance,
+    token,
+    query: { keywords: [], hashtags: ["rust"], languages: [] },
+    onEvent: (e) => events.push(e),
+    log: (l) => logs.push(l),
+    backoff: { baseMs: 20, maxMs: 100 },
+  });
+  source.start();
+  cleanups.push(() => source.stop());
+  return { logs, events };
+}
+
+describe("Mastodon source against a hostile instance", () => {
+  it("refuses loopback, private, link-local and metadata instances without the test setting", async () => {
+    const h = await hostile({});
+    vi.stubEnv("PULSE_ALLOW_LOOPBACK_HOSTS", "");
+    try {
+      for (const instance of [
+        `https://127.0.0.1:${h.port}`,
+        `http://127.0.0.1:${h.port}`,
+        `https://localhost:${h.port}`,
+        `https://[::1]:${h.port}`,
+        "https://10.0.0.8",
+        "https://169.254.169.254",
+      ])
+        expect(() => start(instance), instance).toThrow(UnsafeUrlError);
+    } finally {
+      vi.stubEnv("PULSE_ALLOW_LOOPBACK_HOSTS", "1");
+    }
+    expect(h.seen.requests).toEqual([]);
+    expect(h.seen.upgrades).toEqual([]);
+  });
+
+  it("sends the token only to a streaming URL on the instance's own host", async () => {
+    const h = await hostile({ streaming: (other) => `ws://127.0.0.1:${other}` });
+    const { logs } = start(h.url);
+    await until("the stream on the instance itself", () => h.seen.upgrades.length >= 1);
+    expect(h.seen.upgrades[0]).toBe("Bearer bearer-secret");
+    expect(logs.some((l) => l.includes("ignored the streaming URL"))).toBe(true);
+    expect(h.seen.elsewhere).toBe(0);
+  });
+
+  it("does not follow its API to another host", async () => {
+    const h = await hostile({ redirect: true });
+    start(h.url);
+    await until("the stream on the instance itself", () => h.seen.upgrades.length >= 1);
+    expect(h.seen.elsewhere).toBe(0);
+  });
+
+  it("closes a stream that sends a message larger than any status, and reconnects", async () => {
+    const h = await hostile({ huge: true });
+    const { logs, events } = start(h.url);
+    await until("a reconnect", () => h.seen.upgrades.length >= 2);
+    expect(logs.some((l) => /max payload|1009|too big/i.test(l))).toBe(true);
+    expect(events).toEqual([]);
   });
 });

@@ -1,8 +1,10 @@
-import WebSocket from "ws";
+import type { AddressPolicy } from "@/lib/net/address-policy";
+import { assertDialable, safeGet, safeWebSocket } from "@/lib/net/safe-dial";
 import { normalizeHashtag } from "../match";
 import type { IncomingPost, TrackerQuery } from "../types";
-import { backoffDelay, sleep, type BackoffPolicy } from "./backoff";
+import type { BackoffPolicy } from "./backoff";
 import { compareNumericIds, isNumericId, isoTime } from "./ids";
+import { createReconnectingSource, keepAlive, type Connection } from "./reconnect";
 import type { Source, SourceOptions } from "./types";
 
 // Mastodon streaming (https://docs.joinmastodon.org/methods/streaming/): one WebSocket per tracker
@@ -11,6 +13,13 @@ import type { Source, SourceOptions } from "./types";
 // listener matches locally). Needs a user token (public streams require one since 4.2).
 // Streaming has no cursor, so after every (re)connect the adapter pages the REST timelines from
 // the last status id it handed on (`min_id`) to fill the gap.
+//
+// The instance is a URL a user typed: every request and the WebSocket go through lib/net's guarded
+// dial (public addresses only, checked at connect time; bounded bodies and messages; deadlines),
+// and the streaming URL the instance names must be wss: on the instance's own host or a subdomain
+// of it (mastodon.social streams from streaming.mastodon.social) — the bearer token goes nowhere
+// else. PULSE_ALLOW_LOOPBACK_HOSTS=1 lets tests and local development reach loopback stand-ins
+// (over plain http/ws); never set it in production.
 
 export type MastodonOptions = SourceOptions & {
   instance: string; // https://host
@@ -21,6 +30,30 @@ export type MastodonOptions = SourceOptions & {
   // Pages of 40 fetched per timeline after a reconnect.
   backfillPages?: number;
 };
+
+// A timeline page of 40 statuses is ~100 KiB; a streamed status a few KiB.
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
+const MAX_MESSAGE_BYTES = 512 * 1024;
+const REQUEST_TIMEOUT_MS = 15_000;
+
+export function mastodonDialPolicy(env: NodeJS.ProcessEnv = process.env): AddressPolicy {
+  return { allowLoopback: env.PULSE_ALLOW_LOOPBACK_HOSTS === "1" };
+}
+
+/** Where the token may be sent for streaming: the URL the instance named, or null if it may not. */
+export function acceptedStreamingUrl(instance: URL, named: string): URL | null {
+  let url: URL;
+  try {
+    url = new URL(named);
+  } catch {
+    return null;
+  }
+  const wanted = instance.protocol === "https:" ? "wss:" : "ws:";
+  const host = instance.hostname.toLowerCase();
+  const sameSite = url.hostname === host || url.hostname.endsWith(`.${host}`);
+  if (url.protocol !== wanted || !sameSite || url.username || url.password) return null;
+  return url;
+}
 
 type Status = {
   id?: unknown;
@@ -87,18 +120,19 @@ export function createMastodonSource(options: MastodonOptions): Source {
   const pingMs = options.pingMs ?? 30_000;
   const pages = options.backfillPages ?? 10;
   const log = options.log ?? (() => {});
-  const instance = options.instance.replace(/\/+$/, "");
+  const dial = mastodonDialPolicy();
+  const instanceUrl = new URL(options.instance);
+  // Refused here, the listener reports the tracker as refused instead of retrying forever.
+  assertDialable(instanceUrl, dial.allowLoopback ? ["https:", "http:"] : ["https:"], dial);
+  const instance = instanceUrl.origin;
   const tags = [...new Set(options.query.hashtags.map(normalizeHashtag).filter(Boolean))];
   for (const k of options.query.keywords)
     if (/^#\S+$/.test(k.trim())) tags.push(normalizeHashtag(k));
   const wantsPublic = options.query.keywords.some((k) => k.trim() && !/^#\S+$/.test(k.trim()));
-  const stopper = new AbortController();
   const headers = { Authorization: `Bearer ${options.token}` };
   let cursor = isNumericId(options.cursor) ? options.cursor : undefined;
   // Ids handed on lately: the stream and the catch-up overlap.
   const seen = new Set<unknown>();
-  let socket: WebSocket | undefined;
-  let loop: Promise<void> | undefined;
   let catchingUp = false;
   let newest: string | undefined; // the newest id handed on while catching up
 
@@ -127,27 +161,39 @@ export function createMastodonSource(options: MastodonOptions): Source {
     newest = undefined;
   }
 
-  async function api(path: string): Promise<unknown> {
-    const res = await fetch(`${instance}${path}`, { headers, signal: stopper.signal });
-    if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
-    return res.json();
+  async function api(path: string, signal: AbortSignal): Promise<unknown> {
+    const res = await safeGet(`${instance}${path}`, {
+      ...dial,
+      headers,
+      signal,
+      maxBytes: MAX_BODY_BYTES,
+      timeoutMs: REQUEST_TIMEOUT_MS,
+    });
+    if (res.status < 200 || res.status >= 300) throw new Error(`${path}: HTTP ${res.status}`);
+    return JSON.parse(res.text);
   }
 
-  async function streamingBase(): Promise<string> {
+  async function streamingBase(signal: AbortSignal): Promise<string> {
+    const fallback = instance.replace(/^http/, "ws");
     try {
-      const info = (await api("/api/v2/instance")) as {
+      const info = (await api("/api/v2/instance", signal)) as {
         configuration?: { urls?: { streaming?: unknown } };
       };
-      const s = info.configuration?.urls?.streaming;
-      if (typeof s === "string" && /^wss?:\/\//.test(s)) return s.replace(/\/+$/, "");
+      const named = info.configuration?.urls?.streaming;
+      if (typeof named !== "string") return fallback;
+      const accepted = acceptedStreamingUrl(instanceUrl, named);
+      if (accepted) return accepted.href.replace(/\/+$/, "");
+      log(
+        `mastodon: ignored the streaming URL ${named.slice(0, 200)}: not wss: on the instance's host`,
+      );
     } catch (error) {
-      if (stopper.signal.aborted) throw error;
+      if (signal.aborted) throw error;
     }
-    return instance.replace(/^http/, "ws");
+    return fallback;
   }
 
   // Pages each timeline forward from the cursor; ascending within and across pages.
-  async function catchUp() {
+  async function catchUp(signal: AbortSignal) {
     if (!cursor) return;
     const start = cursor;
     const found: Status[] = [];
@@ -158,7 +204,7 @@ export function createMastodonSource(options: MastodonOptions): Source {
     for (const path of timelines) {
       let min = start;
       for (let page = 0; page < pages; page++) {
-        const list = (await api(`${path}?min_id=${min}&limit=40`)) as Status[];
+        const list = (await api(`${path}?min_id=${min}&limit=40`, signal)) as Status[];
         if (!Array.isArray(list) || list.length === 0) break;
         found.push(...list);
         const ids = list
@@ -175,17 +221,17 @@ export function createMastodonSource(options: MastodonOptions): Source {
     for (const s of found) deliver(s);
   }
 
-  function connectOnce(base: string): Promise<boolean> {
+  async function connectOnce(connection: Connection): Promise<boolean> {
+    const base = await streamingBase(connection.signal);
     return new Promise((resolve) => {
       let progressed = false;
-      let alive = true;
-      const ws = new WebSocket(`${base}/api/v1/streaming`, { headers, perMessageDeflate: false });
-      socket = ws;
-      const ping = setInterval(() => {
-        if (!alive) return ws.terminate();
-        alive = false;
-        ws.ping();
-      }, pingMs);
+      const ws = safeWebSocket(`${base}/api/v1/streaming`, {
+        ...dial,
+        headers,
+        maxPayload: MAX_MESSAGE_BYTES,
+      });
+      connection.use(ws);
+      keepAlive(ws, pingMs);
       const streamed: Status[] = [];
       ws.on("open", () => {
         for (const tag of tags)
@@ -193,7 +239,7 @@ export function createMastodonSource(options: MastodonOptions): Source {
         if (wantsPublic) ws.send(JSON.stringify({ type: "subscribe", stream: "public" }));
         options.onStatus?.({ state: "open" });
         catchingUp = true;
-        catchUp()
+        catchUp(connection.signal)
           .then(() => {
             caughtUp();
             // What streamed in meanwhile, now that the gap is filled.
@@ -205,9 +251,7 @@ export function createMastodonSource(options: MastodonOptions): Source {
             ws.terminate();
           });
       });
-      ws.on("pong", () => (alive = true));
       ws.on("message", (data) => {
-        alive = true;
         let message: { event?: unknown; payload?: unknown };
         try {
           message = JSON.parse(data.toString()) as typeof message;
@@ -231,7 +275,6 @@ export function createMastodonSource(options: MastodonOptions): Source {
       });
       ws.on("error", (error) => log(`mastodon: ${error.message}`));
       ws.on("close", () => {
-        clearInterval(ping);
         // An unfinished catch-up moves no cursor: the next one starts from the same place.
         catchingUp = false;
         newest = undefined;
@@ -242,36 +285,5 @@ export function createMastodonSource(options: MastodonOptions): Source {
     });
   }
 
-  async function run() {
-    let attempt = 0;
-    while (!stopper.signal.aborted) {
-      options.onStatus?.({ state: "connecting", attempt });
-      let progressed = false;
-      try {
-        progressed = await connectOnce(await streamingBase());
-      } catch (error) {
-        if (!stopper.signal.aborted) log(`mastodon: ${(error as Error).message}`);
-      }
-      if (stopper.signal.aborted) break;
-      attempt = progressed ? 0 : attempt + 1;
-      const ms = backoffDelay(attempt, policy);
-      options.onStatus?.({ state: "waiting", ms, reason: "reconnect" });
-      await sleep(ms, stopper.signal);
-    }
-    options.onStatus?.({ state: "stopped" });
-  }
-
-  return {
-    kind: "mastodon",
-    start() {
-      loop ??= run();
-    },
-    async stop() {
-      stopper.abort();
-      socket?.close();
-      const killer = setTimeout(() => socket?.terminate(), 2_000);
-      await loop;
-      clearTimeout(killer);
-    },
-  };
+  return createReconnectingSource("mastodon", options, policy, connectOnce);
 }

@@ -1,4 +1,4 @@
-import { ArrowLeft, SearchX } from "lucide-react";
+import { ArrowLeft, MailWarning, SearchX } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { JobDetail } from "@/components/mapreduce/job-detail";
@@ -24,6 +24,15 @@ export default async function JobPage({ params }: PageProps<"/mapreduce/[jobId]"
           </Link>
         </Button>
       </div>
+      {job && !user.emailVerifiedAt && (
+        <p
+          className="flex items-center gap-2 rounded-md border border-amber-500/40 bg-amber-500/10 px-3 py-2 text-sm"
+          data-testid="job-mail-skipped"
+        >
+          <MailWarning className="size-4 shrink-0" aria-hidden />
+          No e-mail is sent when this job ends: confirm your address first (see the banner above).
+        </p>
+      )}
       {job ? (
         <JobDetail initial={await toMapReduceView(job)} />
       ) : (

@@ -5,6 +5,7 @@ import { HttpError } from "@/lib/server/errors";
 import { firstIssueMessage, NO_STORE, readQuery, withUser } from "@/lib/server/route";
 import { contentDisposition } from "@/lib/storage/content-disposition";
 import { formatBytes } from "@/lib/format/numbers";
+import { userSlots } from "@/lib/limits/user-slots";
 
 export const dynamic = "force-dynamic";
 
@@ -28,7 +29,16 @@ export const GET = withUser(
       throw new HttpError(404, "Some of these items do not exist or are in the trash.");
     }
     const { plan } = result;
-    return new Response(zipStream(plan, request.signal), {
+    // Every byte of a zip passes through this server: one user may run only a few at once.
+    const slot = userSlots("zip-downloads").acquire(user.id);
+    if (!slot.ok) throw new HttpError(429, slot.message);
+    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+    // The place is freed when the zip is sent, fails or the browser goes away.
+    void zipStream(plan, request.signal)
+      .pipeTo(writable)
+      .catch(() => undefined)
+      .finally(slot.release);
+    return new Response(readable, {
       headers: {
         "content-type": "application/zip",
         "content-length": String(zipLength(plan)),

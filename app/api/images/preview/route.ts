@@ -1,4 +1,5 @@
 import { renderPreview } from "@/lib/images/preview";
+import { userSlots } from "@/lib/limits/user-slots";
 import { PREVIEW_FAILED, previewResponse } from "@/lib/images/preview-response";
 import { firstIssue, PreviewRequest } from "@/lib/images/preview-schemas";
 import { HttpError } from "@/lib/server/errors";
@@ -12,8 +13,15 @@ export const POST = withUser(
   async ({ request, user }) => {
     const input = await readJson(request, PreviewRequest, firstIssue);
     if (request.signal.aborted) throw new HttpError(499, "A newer preview replaced this one.");
-    const outcome = await renderPreview(user.id, input, { signal: request.signal });
-    return previewResponse(outcome, request, 300);
+    // Rendering is CPU work of this server: one user may have only a few in flight.
+    const slot = userSlots("image-previews").acquire(user.id);
+    if (!slot.ok) throw new HttpError(429, slot.message);
+    try {
+      const outcome = await renderPreview(user.id, input, { signal: request.signal });
+      return previewResponse(outcome, request, 300);
+    } finally {
+      slot.release();
+    }
   },
   { failure: PREVIEW_FAILED },
 );

@@ -110,6 +110,39 @@ describe("Pulse routes", () => {
     expect(text2).toContain('"count":3');
   });
 
+  it("bounds the live streams of one user, naming the limit, and not another user's", async () => {
+    const a = await newTracker();
+    const b = await newTracker();
+    const controller = new AbortController();
+    const open = (trackerId: string) =>
+      stream(
+        new Request(`http://app.test/api/pulse/${trackerId}/stream?range=15m`, {
+          signal: controller.signal,
+        }),
+        ctx(trackerId),
+      );
+    session.user = { id: a.ownerId };
+    const held = [];
+    for (let i = 0; i < 8; i++) held.push(await open(a.trackerId));
+    expect(held.map((r) => r.status)).toEqual(Array(8).fill(200));
+    const refused = await open(a.trackerId);
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toEqual({
+      message:
+        "You already have 8 live dashboards open (the limit is 8 per user). Close a Pulse dashboard in another tab or window.",
+    });
+    session.user = { id: b.ownerId };
+    const other = await open(b.trackerId);
+    expect(other.status).toBe(200);
+    // Closing one frees its place.
+    await held[0]!.body!.cancel();
+    session.user = { id: a.ownerId };
+    const again = await open(a.trackerId);
+    expect(again.status).toBe(200);
+    controller.abort();
+    for (const r of [...held.slice(1), other, again]) await r.body!.cancel();
+  });
+
   it("exports posts and aggregates as CSV and filters posts by hashtag", async () => {
     const { ownerId, trackerId } = await newTracker();
     session.user = { id: ownerId };

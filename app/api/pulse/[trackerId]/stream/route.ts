@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { HttpError } from "@/lib/server/errors";
+import { userSlots } from "@/lib/limits/user-slots";
 import { liveStreamResponse } from "@/lib/pulse/live-stream";
 import { rangeSchema } from "@/lib/pulse/schemas";
 import { assertOwnsTracker } from "@/lib/pulse/trackers";
@@ -22,11 +24,15 @@ async function liveStream({ request, user, params }: UserRouteArgs<{ trackerId: 
   const query = readQuery(request, querySchema, "Bad stream parameters.");
   const resumed = lastEventId.safeParse(request.headers.get("last-event-id") ?? undefined);
   const cursor = resumed.success ? resumed.data : (query.since ?? Date.now());
+  // Each stream polls the database every second: one user may hold only a few.
+  const slot = userSlots("pulse-streams").acquire(user.id);
+  if (!slot.ok) throw new HttpError(429, slot.message);
   return liveStreamResponse({
     ownerId: user.id,
     trackerId,
     range: query.range,
     cursor,
     signal: request.signal,
+    onEnd: slot.release,
   });
 }

@@ -1,6 +1,7 @@
 import { clientIp } from "@/lib/auth/client-ip";
 import { serverEnv } from "@/lib/env";
 import { DOWNLOAD_FAILED } from "@/lib/drive/downloads";
+import { sharedFileResponse } from "@/lib/drive/share-download";
 import { consumeShareDownload, type ShareDownloadResult } from "@/lib/drive/share-links";
 import { shareRefusal } from "@/lib/drive/share-messages";
 import { SHARE_PASSWORD_MAX, shareTokenSchema } from "@/lib/drive/share-schemas";
@@ -68,7 +69,7 @@ export const POST = publicRoute<{ token: string }>(
       password: await formPassword(request),
       ip: clientIp(request.headers, serverEnv().TRUSTED_PROXY_HOPS),
     });
-    if (result.ok) return redirectTo(result.url, 303);
+    if (result.ok) return sharedFileResponse(result.file, request.signal);
     if (fromPage) return redirectTo(`/s/${parsed.data}`, 303);
     return refusal(result);
   },

@@ -1,0 +1,10 @@
+import { inngest } from "@/lib/events/client";
+import { archiveAll } from "@/lib/pulse/archive";
+
+// The raw-post archive (lib/pulse/archive.ts), every 15 minutes: each tracker's closed hours go to
+// its owner's Drive as .ndjson.gz. An archived hour is recorded with its file, so reruns and
+// retries add nothing; one run catches up on every hour missed while the worker was down.
+export const pulseArchive = inngest.createFunction(
+  { id: "pulse-archive", retries: 3, triggers: [{ cron: "*/15 * * * *" }] },
+  async ({ step }) => step.run("archive", () => archiveAll()),
+);
