@@ -1,10 +1,13 @@
-# syntax=docker/dockerfile:1.7
 # Stratus container images, from one multi-stage build (README, "Deployment"):
 #   docker build --target app    -t stratus-app .     Next.js standalone server, :3000
-#   docker build --target worker -t stratus-worker .  job worker (npm run worker) and migrations
+#   docker build --target worker -t stratus-worker .  job worker, Pulse listener, migrations and
+#                                                      the local S3 store, compiled to JavaScript
 # Both run as the non-root user `stratus`; every setting comes from the environment.
+# NODE_IMAGE picks the base: the public node image by default; `npm run containers` passes the one
+# it made locally from Debian and the npm registry (scripts/deploy/containers.sh), as nothing can
+# be pulled there. No `# syntax=` line: BuildKit would fetch that frontend from a registry.
 
-ARG NODE_IMAGE=node:20.19-bookworm-slim
+ARG NODE_IMAGE=node:20.20.2-bookworm-slim
 
 # --- dependencies: cached until package-lock.json changes -----------------------------------
 FROM ${NODE_IMAGE} AS deps
@@ -12,9 +15,13 @@ WORKDIR /app
 ENV NEXT_TELEMETRY_DISABLED=1
 COPY package.json package-lock.json ./
 # The lock pins everything; install scripts are not needed (sharp and argon2 ship prebuilt).
-RUN npm ci --no-audit --no-fund --ignore-scripts
+# Behind a TLS-inspecting proxy, pass its CA bundle as a build secret (never stored in a layer):
+#   docker build --secret id=ca_certs,src=/etc/ssl/certs/ca-certificates.crt …
+RUN --mount=type=secret,id=ca_certs \
+  if [ -s /run/secrets/ca_certs ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/ca_certs; fi \
+  && npm ci --no-audit --no-fund --ignore-scripts
 
-# --- build: Prisma client and the standalone Next.js server ---------------------------------
+# --- build: Prisma client and the standalone Next.js server --------------------------------
 FROM deps AS build
 COPY . .
 # `prisma generate` wants a schema-engine path even though it never runs it (scripts/lib.sh).
@@ -22,48 +29,83 @@ COPY . .
 RUN PRISMA_SCHEMA_ENGINE_BINARY=/app/package.json npx prisma generate \
   && NEXT_OUTPUT=standalone npx next build
 
-# --- app: the web server, one of many behind a load balancer --------------------------------
-FROM ${NODE_IMAGE} AS app
+# --- worker-build: the worker's processes compiled to JavaScript ---------------------------
+# Only what they import (lib, inngest, scripts), so a change to a page rebuilds no worker.
+FROM deps AS worker-build
+COPY tsconfig.json prisma.config.ts ./
+COPY prisma ./prisma
+COPY lib ./lib
+COPY inngest ./inngest
+COPY scripts ./scripts
+RUN PRISMA_SCHEMA_ENGINE_BINARY=/app/package.json npx prisma generate \
+  && node scripts/deploy/bundle-worker.mjs
+
+# --- runtime: what both images share --------------------------------------------------------
+FROM ${NODE_IMAGE} AS runtime
 WORKDIR /app
-ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 PORT=3000 HOSTNAME=0.0.0.0
-RUN groupadd --system --gid 1001 stratus \
+ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1
+# Nothing installs packages at run time: npm, npx, corepack and yarn go.
+RUN rm -rf /usr/local/lib/node_modules /usr/local/bin/npm /usr/local/bin/npx \
+     /usr/local/bin/corepack /usr/local/bin/yarn /usr/local/bin/yarnpkg /opt/yarn* \
+  && groupadd --system --gid 1001 stratus \
   && useradd --system --uid 1001 --gid stratus --home-dir /app --shell /usr/sbin/nologin stratus
+# Health checks with bash alone (no Node start per check): http-ok PORT PATH [BELOW].
+COPY scripts/deploy/images/http-ok.sh /usr/local/bin/http-ok
+
+# --- app: the web server, one of many behind a load balancer --------------------------------
+FROM runtime AS app
+ENV PORT=3000 HOSTNAME=0.0.0.0
 # server.js plus the traced node_modules it needs; static assets are not traced, so copy them.
-COPY --from=build --chown=stratus:stratus /app/.next/standalone ./
-COPY --from=build --chown=stratus:stratus /app/.next/static ./.next/static
+# Owned by root: the server writes nothing but .next/cache.
+COPY --from=build /app/.next/standalone ./
+COPY --from=build /app/.next/static ./.next/static
+# The outbox (mails when no SMTP_URL is set) is a volume shared with the worker.
+RUN mkdir -p .next/cache /var/lib/stratus/outbox \
+  && chown stratus:stratus .next/cache /var/lib/stratus/outbox
+ENV EMAIL_OUTBOX_DIR=/var/lib/stratus/outbox
 USER stratus
 EXPOSE 3000
 # Liveness only (/api/health checks no dependency); orchestrators route by /api/ready.
-HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+HEALTHCHECK --interval=15s --timeout=10s --start-period=60s --retries=3 \
+  CMD ["bash", "-c", "http-ok \"${PORT:-3000}\" /api/health"]
 # SIGTERM: stop accepting, finish requests in flight, exit (SHUTDOWN_TIMEOUT_MS bounds it).
 STOPSIGNAL SIGTERM
 CMD ["node", "server.js"]
 
 # --- worker: background functions, MapReduce's sandbox, migrations --------------------------
-FROM ${NODE_IMAGE} AS worker
-WORKDIR /app
-ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 WORKER_HOST=0.0.0.0
+FROM runtime AS worker
 # MapReduce runs uploaded programs in bubblewrap under prlimit as a dedicated user (scripts/lib.sh);
-# bubblewrap needs user namespaces, which the container runtime must allow (README).
+# bubblewrap needs user namespaces, which the container runtime must allow (README). GNU sort
+# (coreutils) and prlimit/setpriv (util-linux) are in every Debian image.
 RUN apt-get update \
-  && apt-get install -y --no-install-recommends bubblewrap util-linux python3 python3-seccomp \
-  && rm -rf /var/lib/apt/lists/* \
-  && groupadd --system --gid 1001 stratus \
-  && useradd --system --uid 1001 --gid stratus --home-dir /app --shell /usr/sbin/nologin stratus \
+  && apt-get install -y --no-install-recommends bubblewrap python3 python3-seccomp \
+  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
+RUN test -x /usr/bin/python3 && test -x /usr/bin/bwrap && test -x /usr/bin/prlimit \
   && useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin \
-     --user-group stratus-sandbox
-# The worker runs TypeScript through tsx (a dev dependency), so it keeps the full install.
-COPY --from=build --chown=stratus:stratus /app/node_modules ./node_modules
-COPY --from=build --chown=stratus:stratus /app/package.json /app/tsconfig.json ./
-COPY --from=build --chown=stratus:stratus /app/inngest ./inngest
-COPY --from=build --chown=stratus:stratus /app/lib ./lib
-COPY --from=build --chown=stratus:stratus /app/prisma ./prisma
-COPY --from=build --chown=stratus:stratus /app/scripts ./scripts
+     --user-group stratus-sandbox \
+  && mkdir -p /app/.data/s3 /var/lib/stratus/mapreduce /var/lib/stratus/outbox \
+  && chown stratus:stratus /app/.data /app/.data/s3 /var/lib/stratus/mapreduce /var/lib/stratus/outbox
+# Compiled processes (scripts/deploy/bundle-worker.mjs) and the native packages they load.
+COPY --from=worker-build /app/dist/worker ./dist
+COPY --from=deps /app/node_modules/sharp ./node_modules/sharp
+COPY --from=deps /app/node_modules/@img ./node_modules/@img
+COPY --from=deps /app/node_modules/@node-rs ./node_modules/@node-rs
+COPY --from=deps /app/node_modules/detect-libc ./node_modules/detect-libc
+COPY --from=deps /app/node_modules/semver ./node_modules/semver
+COPY --from=worker-build /app/prisma/migrations ./prisma/migrations
+# Pulse's sentiment model, read from the working directory (lib/pulse/sentiment/model/model.ts).
+COPY --from=worker-build /app/lib/pulse/sentiment/model/model.json /app/lib/pulse/sentiment/model/weights.bin ./lib/pulse/sentiment/model/
+COPY --from=worker-build /app/package.json ./package.json
+ENV WORKER_HOST=127.0.0.1 MAPREDUCE_WORK_DIR=/var/lib/stratus/mapreduce \
+  EMAIL_OUTBOX_DIR=/var/lib/stratus/outbox
 USER stratus
 EXPOSE 3288 8288
-HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
-  CMD ["node", "-e", "const u=process.env.INNGEST_EXECUTOR==='external'?'http://127.0.0.1:'+(process.env.WORKER_SERVE_PORT||3288)+'/api/inngest':'http://127.0.0.1:'+(process.env.EXECUTOR_EVENT_PORT||8288)+'/health';fetch(u).then(r=>process.exit(r.status<500?0:1),()=>process.exit(1))"]
+# The executor's event API; with INNGEST_EXECUTOR=external, the function endpoint.
+HEALTHCHECK --interval=15s --timeout=10s --start-period=60s --retries=3 \
+  CMD ["bash", "-c", "if [ \"$INNGEST_EXECUTOR\" = external ]; then http-ok \"${WORKER_SERVE_PORT:-3288}\" /api/inngest 500; else http-ok \"${EXECUTOR_EVENT_PORT:-8288}\" /health; fi"]
 STOPSIGNAL SIGTERM
-# `docker run stratus-worker node --import tsx scripts/migrate.ts` applies the migrations.
-CMD ["node", "--conditions=react-server", "--import", "tsx", "scripts/worker.ts"]
+# Other commands of this image:
+#   node dist/migrate.mjs                                  applies prisma/migrations
+#   node dist/listener.mjs                                 Pulse's listener
+#   node --openssl-legacy-provider dist/s3-server.mjs      the local S3 store (data in .data/s3)
+CMD ["node", "dist/worker.mjs"]

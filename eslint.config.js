@@ -75,6 +75,8 @@ const config = [
       ".next-*/**",
       ".data/**",
       "lib/generated/**",
+      // The worker bundle (scripts/deploy/bundle-worker.mjs), compiled for the container image.
+      "dist/**",
       "test-results/**",
       "playwright-report/**",
       "next-env.d.ts",

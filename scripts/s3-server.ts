@@ -8,9 +8,14 @@ import { spawn } from "node:child_process";
 import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+// Static imports (typed below), so the container image's bundle (scripts/deploy/bundle-worker.mjs)
+// carries s3rver and no node_modules.
+import S3rverModule from "@20minutes/s3rver";
+import S3ErrorModule from "@20minutes/s3rver/lib/models/error";
+import AccountModule from "@20minutes/s3rver/lib/models/account";
+import FilesystemStoreModule from "@20minutes/s3rver/lib/stores/filesystem";
 
 // s3rver is CommonJS without type declarations; these are the few parts used here.
 type Ctx = {
@@ -53,13 +58,12 @@ type FilesystemStoreMethods = {
   ): Promise<{ size: number; md5: string }>;
 };
 
-const require = createRequire(import.meta.url);
-const S3rver = require("@20minutes/s3rver") as new (options: S3rverOptions) => S3rverInstance;
-const S3Error = require("@20minutes/s3rver/lib/models/error") as S3ErrorCtor;
-const { DUMMY_ACCOUNT } = require("@20minutes/s3rver/lib/models/account") as {
+const S3rver = S3rverModule as new (options: S3rverOptions) => S3rverInstance;
+const S3Error = S3ErrorModule as S3ErrorCtor;
+const { DUMMY_ACCOUNT } = AccountModule as {
   DUMMY_ACCOUNT: Account;
 };
-const FilesystemStore = require("@20minutes/s3rver/lib/stores/filesystem") as {
+const FilesystemStore = FilesystemStoreModule as {
   prototype: FilesystemStoreMethods;
 };
 

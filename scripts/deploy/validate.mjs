@@ -55,6 +55,8 @@ const models = {
   "autoscaling/v2/HorizontalPodAutoscaler": () =>
     load("kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler"),
   "networking.k8s.io/v1/Ingress": () => load("kubernetes-models/networking.k8s.io/v1/Ingress"),
+  "networking.k8s.io/v1/NetworkPolicy": () =>
+    load("kubernetes-models/networking.k8s.io/v1/NetworkPolicy"),
 };
 const dir = path.join(root, "scripts/deploy/k8s");
 for (const name of readdirSync(dir)

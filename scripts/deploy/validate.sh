@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks the deployment files as far as a machine without a container engine or a cluster can:
 #   - docker-compose.yml: `docker-compose config` (Debian's docker-compose, no engine needed) and
-#     the Compose specification's JSON schema;
+#     the Compose specification's JSON schema (npm run test:containers runs it for real);
 #   - scripts/deploy/k8s/*.yaml: each object against the Kubernetes API schemas (kubernetes-models);
 #   - the nginx template (rendered for 3 servers) and the compose nginx config: `nginx -t`.
 # The checkers install into .data/deploy-tools (not the project's dependencies).
@@ -24,7 +24,8 @@ log "schemas: docker-compose.yml and scripts/deploy/k8s/*.yaml"
 NODE_PATH="$TOOLS/node_modules" node "$ROOT/scripts/deploy/validate.mjs" || status=1
 
 # Placeholder secrets: `config` only interpolates them.
-export MYSQL_PASSWORD=x MYSQL_ROOT_PASSWORD=x MINIO_ROOT_PASSWORD=x NEXTAUTH_SECRET=x PULSE_SECRET_KEY=x
+export STRATUS_DB_PASSWORD=x NEXTAUTH_SECRET=x S3_SECRET_ACCESS_KEY=x INNGEST_SIGNING_KEY=x \
+  INNGEST_EVENT_KEY=x PULSE_SECRET_KEY=x
 if command -v docker-compose >/dev/null 2>&1; then
   log "docker-compose config ($(docker-compose version --short 2>/dev/null))"
   docker-compose -f docker-compose.yml config -q && log "  docker-compose.yml: ok" || status=1
@@ -44,14 +45,13 @@ if command -v nginx >/dev/null 2>&1; then
     NGINX_CONF="$tmp/run/nginx.conf"
     render_nginx_conf 3
   ) && log "  nginx.conf.template: ok" || status=1
-  # Debian 12's nginx (1.22) predates `resolve` in upstreams (1.27.3) and has no Docker DNS:
-  # check the rest of the compose configuration with those two swapped for local stand-ins.
-  log "nginx -t on scripts/deploy/nginx-compose.conf (without 'resolve', app → 127.0.0.1)"
-  sed -e 's/ resolve / /' -e 's/server app:3000/server 127.0.0.1:3001/' -e 's/^  resolver .*$//' \
-    -e "s|^error_log .*|error_log $tmp/error.log warn;\npid $tmp/nginx.pid;|" \
+  # The compose template as the stratus-nginx image renders it, its paths moved into $tmp.
+  log "nginx -t on scripts/deploy/nginx-compose.conf (rendered for 3 servers)"
+  sed -e 's/@LISTEN@/127.0.0.1:18080/' \
+    -e 's/^@UPSTREAMS@$/    server 127.0.0.1:18081;\n    server 127.0.0.1:18082;\n    server 127.0.0.1:18083;/' \
+    -e "s|/tmp/nginx/|$tmp/|" -e "s|^error_log .*|error_log $tmp/error.log warn;|" \
     -e "s|access_log /dev/stdout|access_log $tmp/access.log|" \
     scripts/deploy/nginx-compose.conf >"$tmp/compose.conf"
-  # Temp paths default to /var/lib/nginx, which Debian's package creates.
   nginx -t -q -c "$tmp/compose.conf" && log "  nginx-compose.conf: ok" || status=1
   rm -rf "$tmp"
 fi

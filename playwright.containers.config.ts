@@ -1,0 +1,24 @@
+import { defineConfig } from "@playwright/test";
+import { chromium } from "./e2e/support/chromium";
+
+// The container smoke test (npm run test:containers): a stack that scripts/deploy/test-containers.sh
+// has already started, reached through its nginx. No web servers of its own.
+const baseURL = `http://localhost:${Number(process.env.STRATUS_HTTP_PORT ?? 18080)}`;
+
+export default defineConfig({
+  testDir: "e2e/containers",
+  testMatch: "**/*.smoke.ts",
+  workers: 1,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  timeout: 900_000,
+  expect: { timeout: 15_000 },
+  reporter: [["list"], ["json", { outputFile: ".data/test-reports/containers-playwright.json" }]],
+  outputDir: ".data/test-results-containers",
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+  projects: [chromium],
+});
