@@ -3,10 +3,17 @@ import { db } from "@/lib/db/client";
 import { newObjectKey } from "@/lib/storage/keys";
 import { cleanUp, putDirect, testUserId } from "@/lib/storage/test-helpers";
 
+/** A user whose address is confirmed (Stratus mails nothing but account mail to others). */
 export async function makeUser(): Promise<string> {
   const id = testUserId();
   await db.user.create({
-    data: { id, email: `${id}@drive.test`, name: "Drive Tester", passwordHash: "unused" },
+    data: {
+      id,
+      email: `${id}@drive.test`,
+      name: "Drive Tester",
+      passwordHash: "unused",
+      emailVerifiedAt: new Date(),
+    },
   });
   return id;
 }
