@@ -116,8 +116,17 @@ test("a replay tracker fills the dashboard live; hashtags filter; CSV exports", 
   ]);
   expect(posts.suggestedFilename()).toBe("pulse-Energy-posts-1h.csv");
   const postLines = csvRows(readFileSync(await posts.path(), "utf8"));
-  expect(postLines[0]).toBe("id,source,posted_at_utc,author,lang,label,score,hashtags,text,url");
+  expect(postLines[0]).toBe(
+    "id,source,posted_at_utc,author,lang,language,label,score,confidence,hashtags,text,url",
+  );
   expect(postLines).toHaveLength(ROWS + 1);
+  // The replay file's own ids, every one of them.
+  expect(
+    postLines
+      .slice(1)
+      .map((l) => l.split(",")[0])
+      .sort(),
+  ).toEqual(Array.from({ length: ROWS }, (_, i) => `post-${i}`).sort());
   expect(postLines.filter((l) => l.includes(",positive,"))).toHaveLength(ROWS / 3);
   expect(postLines.some((l) => l.includes(",2025-01-01T12:00:00.000Z,"))).toBe(true);
 

@@ -18,14 +18,19 @@ export const AGGREGATE_HEADER = [
   "unscored",
   "mean_score",
 ];
+// `id` is the platform's own post id (Bluesky's at:// URI, Mastodon's status id, the replay
+// file's id), so rows can be matched back to the source; `lang` is the platform's tag as received
+// and `language` what Stratus read from the text.
 export const POST_HEADER = [
   "id",
   "source",
   "posted_at_utc",
   "author",
   "lang",
+  "language",
   "label",
   "score",
+  "confidence",
   "hashtags",
   "text",
   "url",
@@ -59,18 +64,20 @@ export async function* postsCsv(trackerId: string, fromMs: number): AsyncGenerat
       },
       orderBy: { id: "desc" },
       take: PAGE,
-      select: postSelect,
+      select: { ...postSelect, sourcePostId: true },
     });
     for (const row of rows) {
       const p = toPostView(row);
       yield csvLine([
-        p.id,
+        row.sourcePostId,
         p.source,
         new Date(p.postedAt).toISOString(),
         p.author,
         p.lang,
+        p.language,
         p.label,
         p.score,
+        p.confidence,
         p.hashtags.map((h) => `#${h}`).join(" "),
         p.text,
         p.url,

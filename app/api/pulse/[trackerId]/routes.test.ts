@@ -158,6 +158,17 @@ describe("Pulse routes", () => {
     const lines = (await res.text()).trim().split("\r\n");
     expect(lines).toHaveLength(3);
     expect(lines.some((l) => l.includes(`"'=cmd() solar, with a comma #sun"`))).toBe(true);
+    // The platform's post ids, not Stratus's row numbers (issue 17, bug 2), and each post's language.
+    expect(lines[0]).toBe(
+      "id,source,posted_at_utc,author,lang,language,label,score,confidence,hashtags,text,url",
+    );
+    expect(
+      lines
+        .slice(1)
+        .map((l) => l.split(",")[0])
+        .sort(),
+    ).toEqual(["a", "b"]);
+    for (const l of lines.slice(1)) expect(l.split(",")[5]).toMatch(/^([a-z]{2}|und)$/);
 
     const agg = await exportCsv(
       new Request(`http://app.test/api/pulse/${trackerId}/export?kind=aggregates&range=15m`),
