@@ -16,13 +16,16 @@ export function StudioUpload() {
   const router = useRouter();
   const { manager, snapshot } = useUploader();
   const waitingFor = useRef<string | null>(null);
-  useRefreshOnUpload();
+  // Set once the editor is being opened: no listing refresh may interrupt that navigation.
+  const opening = useRef(false);
+  useRefreshOnUpload(() => opening.current || waitingFor.current !== null);
 
   useEffect(() => {
     const id = waitingFor.current;
     if (!id) return;
     const item = snapshot.items.find((i) => i.id === id);
     if (item?.phase === "done" && item.file) {
+      opening.current = true;
       waitingFor.current = null;
       router.push(`/images/${item.file.id}`);
     } else if (!item || item.phase === "failed" || item.phase === "cancelled") {

@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useEffect, useSyncExternalStore } from "react";
+import { useEffect, useRef, useSyncExternalStore } from "react";
 import type { DriveFile } from "@/lib/drive/types";
 import { localResumeStore } from "@/lib/drive/upload-client/resume-store";
 import { xhrTransport } from "@/lib/drive/upload-client/transport";
@@ -51,9 +51,17 @@ export function useUploader(): { manager: UploadManager; snapshot: UploaderSnaps
   return { manager: m, snapshot };
 }
 
-/** Refreshes the server-rendered folder listing whenever a file finishes uploading. */
-export function useRefreshOnUpload(): void {
+/**
+ * Refreshes the server-rendered folder listing whenever a file finishes uploading, unless `skip()`
+ * says the page is leaving: a refresh that lands while a navigation is pending re-renders the
+ * current page and can cancel the navigation (Image Studio opening the image it just uploaded).
+ */
+export function useRefreshOnUpload(skip?: () => boolean): void {
   const router = useRouter();
+  const skipRef = useRef(skip);
+  useEffect(() => {
+    skipRef.current = skip;
+  });
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | null = null;
     // A burst of small files finishing together needs one refresh, not one each.
@@ -61,6 +69,7 @@ export function useRefreshOnUpload(): void {
       if (timer) return;
       timer = setTimeout(() => {
         timer = null;
+        if (skipRef.current?.()) return;
         router.refresh();
       }, 150);
     };
