@@ -149,6 +149,10 @@ test("searches the whole drive and sorts the list", async ({ page, signedIn }) =
     "report-small.txt",
   ]);
   await page.getByRole("link", { name: "Clear search" }).click();
+  // The search results have the same headers: wait for the folder itself before sorting it, or a
+  // slow navigation leaves the sort link of the results page under the click.
+  await expect(page.getByRole("heading", { name: /^Results for/ })).toHaveCount(0);
+  await expect(row(page, "photo.png")).toBeVisible();
 
   const header = (name: string) => page.getByRole("columnheader", { name: new RegExp(`^${name}`) });
   await expect(header("Name")).toHaveAttribute("aria-sort", "ascending");
