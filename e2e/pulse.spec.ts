@@ -51,7 +51,8 @@ test("a replay tracker fills the dashboard live; hashtags filter; CSV exports", 
   });
 
   await page.goto("/pulse");
-  await expect(page.getByRole("heading", { name: "No trackers yet" })).toBeVisible();
+  // Not "No trackers yet": the signed-in fixture user may already hold another spec's tracker.
+  await expect(page.getByRole("heading", { name: "Pulse", exact: true })).toBeVisible();
   await page.getByRole("link", { name: "New tracker" }).click();
   await page.getByLabel("Name").fill("Energy");
   await page.getByLabel("Keywords").fill("energy");
