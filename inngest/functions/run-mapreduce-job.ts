@@ -36,8 +36,10 @@ export const runMapReduceJob = inngest.createFunction(
   {
     id: "run-mapreduce-job",
     retries: 2, // MAX_TASK_ATTEMPTS - 1: each retry of a task step is its next attempt
-    // Jobs at once across the workers; each job already uses every core of its worker.
-    concurrency: { limit: 2 },
+    // Jobs at once across the workers. Each user has at most 3 active jobs (submit.ts) and at most
+    // half a worker's task slots (task-pool.ts), so one user's jobs cannot keep another's from
+    // starting: a job beyond this limit waits for any job to finish, whoever's it is.
+    concurrency: { limit: 8 },
     triggers: [mapReduceRequested],
     cancelOn: [{ event: jobCancelRequested, match: "data.jobId" }],
     onFailure: async ({ event, error, step }) => {
@@ -95,8 +97,10 @@ export const runMapReduceJob = inngest.createFunction(
       });
       if (!prepared.ok) return fail(prepared.cause);
 
-      // Tasks go in waves of one per core: each step is one task attempt, never waiting for a
-      // core inside its request.
+      // Tasks go in waves of as many as one user may run at once on a worker (one per core, at
+      // most the per-user task slots): each step is one task attempt. With several jobs at once,
+      // a step may wait inside its request for a slot; the pool hands slots out round-robin
+      // between users, and the task shows why it waits.
       const runPhase = async (taskIds: string[]) => {
         const results: TaskStepResult[] = [];
         for (let i = 0; i < taskIds.length; i += prepared.parallel) {
@@ -104,7 +108,7 @@ export const runMapReduceJob = inngest.createFunction(
           const out = await Promise.all(
             wave.map((taskId) =>
               step.run(`task-${taskId}`, () =>
-                runTaskStep(jobId, taskId, attempt, MAX_TASK_ATTEMPTS),
+                runTaskStep(jobId, taskId, attempt, MAX_TASK_ATTEMPTS, ownerId),
               ),
             ),
           );

@@ -8,6 +8,9 @@ import { blank, parseEnv } from "@/lib/parse-env";
 // read at each use, as the values are cheap to parse and tests set them per file. Amazon EMR's own
 // cluster settings are in ./emr/config.ts.
 
+/** 16 GiB: what one job may write (lib/mapreduce/engine.ts checks it while tasks stream). */
+export const DEFAULT_JOB_OUTPUT_BYTES = 16 * 1024 * 1024 * 1024;
+
 const positiveInt = z.coerce.number().int().positive();
 
 const schema = z.object({
@@ -15,6 +18,9 @@ const schema = z.object({
   MAPREDUCE_WORK_DIR: z.preprocess(blank, z.string().optional()),
   // Tasks of a phase that run at once on a worker; default one per core.
   MAPREDUCE_PARALLEL_TASKS: z.preprocess(blank, positiveInt.max(1024).optional()),
+  // Bytes one job may leave on the worker's disk (map output, part files), and the most an EMR
+  // step's collected part files may hold together.
+  MAPREDUCE_JOB_OUTPUT_BYTES: z.preprocess(blank, positiveInt.optional()),
   // Tests only: a smaller map split, to get many tasks out of a small input.
   MAPREDUCE_CHUNK_BYTES: z.preprocess(blank, positiveInt.optional()),
   // Seconds between two DescribeStep calls while an EMR step runs.
@@ -29,6 +35,7 @@ const schema = z.object({
 export type MapReduceConfig = {
   workDir: string;
   parallelTasks: number;
+  jobOutputBytes: number;
   /** Undefined: the planner sizes splits from the input (16–64 MiB). */
   chunkBytes: number | undefined;
   emrPollSeconds: number;
@@ -42,6 +49,7 @@ export function mapReduceConfig(
   return {
     workDir: e.MAPREDUCE_WORK_DIR ?? join(process.cwd(), ".data", "mapreduce"),
     parallelTasks: e.MAPREDUCE_PARALLEL_TASKS ?? availableParallelism(),
+    jobOutputBytes: e.MAPREDUCE_JOB_OUTPUT_BYTES ?? DEFAULT_JOB_OUTPUT_BYTES,
     chunkBytes: e.MAPREDUCE_CHUNK_BYTES,
     emrPollSeconds: e.EMR_POLL_SECONDS,
     emrS3Endpoint: e.EMR_S3_ENDPOINT,

@@ -11,6 +11,7 @@
 import { readdir, rm, stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
+import { DEFAULT_JOB_OUTPUT_BYTES } from "./config";
 import type { Counters } from "./counters";
 import {
   isBuiltin,
@@ -27,12 +28,13 @@ import {
   type SandboxIdentity,
   type SandboxLimits,
 } from "./sandbox";
-import { AttemptFailure, taskPool } from "./task-pool";
+import { AttemptFailure, taskPool, type SlotWait } from "./task-pool";
 import type { AttemptResult, PartitionStat, TaskRuntime } from "./task-runner";
 
 export type { PartitionStat } from "./task-runner";
 
-export { CancelledError } from "./task-pool";
+export { CancelledError, taskSlotsPerUser } from "./task-pool";
+export type { SlotWait } from "./task-pool";
 export { planJob, PlanError } from "./plan";
 export type { JobPlan, MapTaskSpec, ReduceTaskSpec, PlanOptions } from "./plan";
 
@@ -50,7 +52,7 @@ export interface EngineOptions {
   jobOutputBytes?: number;
 }
 
-export const DEFAULT_JOB_OUTPUT_BYTES = 16 * 1024 * 1024 * 1024;
+export { DEFAULT_JOB_OUTPUT_BYTES } from "./config";
 
 export const DEFAULT_MEMORY_BUDGET = 512 * 1024 * 1024;
 
@@ -67,6 +69,12 @@ export interface TaskContext {
   /** Which attempt this is (0 first): names its log file and Hadoop's attempt id. */
   attempt?: number;
   onProgress?: (p: TaskProgress) => void;
+  /** The job's owner: a user's tasks share a bounded number of the worker's slots (task-pool.ts). */
+  owner?: string;
+  /** The task waits for a slot: why, in words the owner can read. */
+  onWait?: (wait: SlotWait) => void;
+  /** The task got its slot (awaited before it starts). */
+  onStart?: () => Promise<void>;
 }
 
 export interface TaskResult {
@@ -180,18 +188,23 @@ async function runTask(spec: TaskSpec, ctx: TaskContext): Promise<AttemptResult 
   const baseRuntime = runtimeFor(spec, engine);
   const pool = taskPool(engine.concurrency ?? availableParallelism());
   const attempt = ctx.attempt ?? 0;
-  const started = Date.now();
+  let started = Date.now();
   try {
-    const runtime = await underJobOutputLimit(baseRuntime, spec, engine);
-    const result = await pool.run(
-      { spec, attempt, runtime },
-      {
-        signal: ctx.signal,
-        timeoutMs: spec.options.taskTimeoutSeconds * 1000,
-        onProgress: (counters, status) =>
-          ctx.onProgress?.({ taskId: spec.taskId, attempt, counters, status }),
+    const req = { spec, attempt, runtime: baseRuntime };
+    const result = await pool.run(req, {
+      signal: ctx.signal,
+      owner: ctx.owner,
+      onWait: ctx.onWait,
+      // What the job's other tasks left on disk is measured once this one has its slot.
+      onStart: async () => {
+        req.runtime = await underJobOutputLimit(baseRuntime, spec, engine);
+        await ctx.onStart?.();
+        started = Date.now();
       },
-    );
+      timeoutMs: spec.options.taskTimeoutSeconds * 1000,
+      onProgress: (counters, status) =>
+        ctx.onProgress?.({ taskId: spec.taskId, attempt, counters, status }),
+    });
     return {
       ...result,
       taskId: spec.taskId,

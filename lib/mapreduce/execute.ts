@@ -16,9 +16,11 @@ import {
   warmEngine,
   runReduceTask,
   TaskFailedError,
+  taskSlotsPerUser,
   type JobPlan,
   type MapTaskResult,
   type ReduceTaskResult,
+  type SlotWait,
 } from "./engine";
 import {
   countLines,
@@ -42,6 +44,7 @@ import {
   taskCounts,
   taskProgress,
   taskStarted,
+  taskWaiting,
 } from "./store";
 import { UserFacingError } from "@/lib/server/errors";
 
@@ -70,9 +73,18 @@ function chunkBytes(): number | undefined {
   return mapReduceConfig().chunkBytes;
 }
 
-/** How many tasks of a phase run at once on this worker: one per core. */
+/** How many tasks run at once on this worker, all jobs together: one per core. */
 export function stepParallelism(): number {
   return mapReduceConfig().parallelTasks;
+}
+
+/**
+ * How many tasks of one job are started together: the worker's slots, but no more than one user
+ * may hold (a job alone then never waits on its own owner's limit).
+ */
+export function jobParallelism(): number {
+  const slots = stepParallelism();
+  return Math.min(slots, taskSlotsPerUser(slots));
 }
 
 async function download(key: string, to: string) {
@@ -164,7 +176,7 @@ export async function prepareJob(jobId: string, ownerId: string): Promise<Prepar
   return {
     mapTasks: plan.mapTasks.map((t) => t.taskId),
     reduceTasks: plan.reduceTasks.map((t) => t.taskId),
-    parallel: stepParallelism(),
+    parallel: jobParallelism(),
   };
 }
 
@@ -196,18 +208,29 @@ function watchCancel(jobId: string) {
  * the reduce phase up to 95%, storing the results the rest.
  */
 export async function reportPhase(jobId: string): Promise<void> {
-  const { map, reduce } = await taskCounts(jobId);
+  const { map, reduce, waiting } = await taskCounts(jobId);
+  // Tasks held back by the fair share are not an error: the phase line says why they wait.
+  const limit = /the limit is (\d+) per user/.exec(waiting.why ?? "")?.[1];
+  const held =
+    waiting.count === 0
+      ? ""
+      : limit
+        ? `, ${waiting.count} waiting (limit: ${limit} task slot${limit === "1" ? "" : "s"} per user)`
+        : `, ${waiting.count} waiting for a free slot`;
   if (map.done < map.total || reduce.total === 0) {
     const progress =
       map.total === 0 ? 0 : Math.floor((map.done / map.total) * (reduce.total ? 60 : 95));
-    await reportProgress(jobId, { phase: `Map: ${map.done} of ${map.total} tasks`, progress });
+    await reportProgress(jobId, {
+      phase: `Map: ${map.done} of ${map.total} tasks${held}`,
+      progress,
+    });
     return;
   }
   const progress = 60 + Math.floor((reduce.done / Math.max(1, reduce.total)) * 35);
   const phase =
-    reduce.done === 0 && reduce.running === 0
+    reduce.done === 0 && reduce.running === 0 && waiting.count === 0
       ? "Shuffle"
-      : `Reduce: ${reduce.done} of ${reduce.total} tasks`;
+      : `Reduce: ${reduce.done} of ${reduce.total} tasks${held}`;
   await reportProgress(jobId, { phase, progress });
 }
 
@@ -226,19 +249,32 @@ export async function runTaskStep(
   taskId: string,
   attempt: number,
   maxAttempts: number,
+  ownerId?: string,
 ): Promise<TaskStepResult> {
   const plan = await readPlan(jobId);
   const spec =
     plan.mapTasks.find((t) => t.taskId === taskId) ??
     plan.reduceTasks.find((t) => t.taskId === taskId);
   if (!spec) throw new Error(`job ${jobId} has no task ${taskId}`);
-  await taskStarted(jobId, taskId, attempt);
-  await reportPhase(jobId);
+  const owner = ownerId ?? (await getMapReduceJobForRun(jobId))?.ownerId;
   const watch = watchCancel(jobId);
   let lastWrite = 0;
+  // The waiting note is written before the start (a slot can come free at once).
+  let waitNote: Promise<unknown> = Promise.resolve();
   const ctx = {
     signal: watch.signal,
-    engine: { concurrency: stepParallelism() },
+    engine: { concurrency: stepParallelism(), jobOutputBytes: mapReduceConfig().jobOutputBytes },
+    owner,
+    onWait: (wait: SlotWait) => {
+      waitNote = taskWaiting(jobId, taskId, attempt, wait.message)
+        .then(() => reportPhase(jobId))
+        .catch(() => undefined);
+    },
+    onStart: async () => {
+      await waitNote;
+      await taskStarted(jobId, taskId, attempt);
+      await reportPhase(jobId);
+    },
     onProgress: (p: { counters: Counters; status: string | null }) => {
       const now = Date.now();
       if (now - lastWrite < PROGRESS_EVERY_MS) return;

@@ -197,12 +197,31 @@ export async function recordPlan(
   ]);
 }
 
+/** The prefix of a waiting task's status line: what taskCounts counts as waiting. */
+export const WAITING_STATUS = "Waiting for a task slot";
+
+/** The task waits for a slot on the worker (pending, the reason in its status line). */
+export async function taskWaiting(jobId: string, taskId: string, attempt: number, why: string) {
+  await db.mapReduceTask.updateMany({
+    where: { jobId, taskId, state: { in: ["pending", "failed"] } },
+    data: {
+      state: "pending",
+      attempts: attempt + 1,
+      status: why.startsWith(WAITING_STATUS) ? why.slice(0, 255) : WAITING_STATUS,
+      startedAt: null,
+      finishedAt: null,
+      error: null,
+    },
+  });
+}
+
 export async function taskStarted(jobId: string, taskId: string, attempt: number) {
   await db.mapReduceTask.updateMany({
     where: { jobId, taskId, state: { in: ["pending", "running", "failed"] } },
     data: {
       state: "running",
       attempts: attempt + 1,
+      status: null,
       startedAt: new Date(),
       finishedAt: null,
       error: null,
@@ -257,11 +276,17 @@ export async function cancelOpenTasks(jobId: string) {
 }
 
 export async function taskCounts(jobId: string) {
-  const groups = await db.mapReduceTask.groupBy({
-    by: ["kind", "state"],
-    where: { jobId },
-    _count: { _all: true },
-  });
+  const [groups, waiting] = await Promise.all([
+    db.mapReduceTask.groupBy({
+      by: ["kind", "state"],
+      where: { jobId },
+      _count: { _all: true },
+    }),
+    db.mapReduceTask.findMany({
+      where: { jobId, state: "pending", status: { startsWith: WAITING_STATUS } },
+      select: { status: true },
+    }),
+  ]);
   const count = (kind: string, state?: string) =>
     groups
       .filter((g) => g.kind === kind && (state === undefined || g.state === state))
@@ -273,6 +298,8 @@ export async function taskCounts(jobId: string) {
       running: count("reduce", "running"),
       total: count("reduce"),
     },
+    /** Tasks waiting for a slot, and the last reason one gave. */
+    waiting: { count: waiting.length, why: waiting.at(-1)?.status ?? null },
   };
 }
 

@@ -38,16 +38,74 @@ function entryPath(): string {
 
 export interface RunAttemptOptions {
   signal?: AbortSignal;
+  /** The user whose job this is: their tasks share taskSlotsPerUser slots. */
+  owner?: string;
+  /** The task has to wait for a slot (called once, before it does). */
+  onWait?: (wait: SlotWait) => void;
+  /** The task got its slot and is about to start (awaited; a throw gives the slot back). */
+  onStart?: () => Promise<void>;
   timeoutMs: number;
   onProgress?: (counters: Counters, status: string | null) => void;
 }
 
+/**
+ * Task slots one user may hold at once on this worker: STRATUS_LIMIT_MAPREDUCE_TASKS_PER_USER, or
+ * half the pool (rounded up), so that another user always finds a slot while one user's jobs run.
+ */
+export function taskSlotsPerUser(poolSize: number): number {
+  const raw = Number(process.env.STRATUS_LIMIT_MAPREDUCE_TASKS_PER_USER);
+  if (Number.isInteger(raw) && raw > 0) return raw;
+  return Math.max(1, Math.ceil(poolSize / 2));
+}
+
+/** Why a task waits for a slot: what the job's progress shows. */
+export type SlotWait =
+  | { reason: "user-limit"; held: number; limit: number; message: string }
+  | { reason: "pool-full"; size: number; message: string };
+
+type Waiter = { owner: string; take: (w: Worker) => void };
+
+/** Tasks of the engine's own callers (tests, benches) that name no user: never capped. */
+const NO_OWNER = "";
+
 class TaskPool {
   private idle: Worker[] = [];
   private count = 0;
-  private waiting: ((w: Worker) => void)[] = [];
+  /** Waiting tasks by owner, each owner's in arrival order. */
+  private waiting = new Map<string, Waiter[]>();
+  /** Owners with waiting tasks, in turn: the next slot goes to the first one under its limit. */
+  private turns: string[] = [];
+  /** Threads each owner holds now. */
+  private held = new Map<string, number>();
 
   constructor(public size: number) {}
+
+  get perUser(): number {
+    return taskSlotsPerUser(this.size);
+  }
+
+  /** Slots `owner` holds on this worker now. */
+  slotsHeld(owner: string): number {
+    return this.held.get(owner) ?? 0;
+  }
+
+  /** Tasks waiting for a slot on this worker, by owner. */
+  waitingCount(owner?: string): number {
+    if (owner !== undefined) return this.waiting.get(owner)?.length ?? 0;
+    let n = 0;
+    for (const q of this.waiting.values()) n += q.length;
+    return n;
+  }
+
+  private underLimit(owner: string): boolean {
+    return owner === NO_OWNER || this.slotsHeld(owner) < this.perUser;
+  }
+
+  private hold(owner: string, delta: number) {
+    const n = this.slotsHeld(owner) + delta;
+    if (n > 0) this.held.set(owner, n);
+    else this.held.delete(owner);
+  }
 
   private spawnWorker(): Worker {
     const w = new Worker(entryPath(), { stdout: false, stderr: false });
@@ -57,47 +115,127 @@ class TaskPool {
     return w;
   }
 
-  private acquire(signal?: AbortSignal): Promise<Worker> {
+  private freeThread(): Worker | null {
     const w = this.idle.pop();
-    if (w) return Promise.resolve(w);
-    if (this.count < this.size) return Promise.resolve(this.spawnWorker());
+    if (w) return w;
+    return this.count < this.size ? this.spawnWorker() : null;
+  }
+
+  private hasFreeThread(): boolean {
+    return this.idle.length > 0 || this.count < this.size;
+  }
+
+  /**
+   * Hands free threads to waiting tasks, round-robin between owners: the first owner in turn that
+   * is under its limit gets one and goes to the back of the line. A user with many queued tasks
+   * therefore gets no more than one slot in turn while another user waits.
+   */
+  private dispatch(): void {
+    while (this.hasFreeThread()) {
+      const i = this.turns.findIndex((owner) => this.underLimit(owner));
+      if (i === -1) return;
+      const owner = this.turns[i]!;
+      const queue = this.waiting.get(owner)!;
+      const waiter = queue.shift()!;
+      this.turns.splice(i, 1);
+      if (queue.length > 0) this.turns.push(owner);
+      else this.waiting.delete(owner);
+      this.hold(owner, 1);
+      waiter.take(this.freeThread()!);
+    }
+  }
+
+  private acquire(
+    owner: string,
+    signal: AbortSignal | undefined,
+    onWait: ((wait: SlotWait) => void) | undefined,
+  ): Promise<Worker> {
+    // Nobody else may be waiting for a slot this task could take (else it queues behind them).
+    if (this.underLimit(owner) && this.hasFreeThread() && this.waitingCount(owner) === 0) {
+      const queuedAhead = this.turns.some((o) => o !== owner && this.underLimit(o));
+      if (!queuedAhead) {
+        this.hold(owner, 1);
+        return Promise.resolve(this.freeThread()!);
+      }
+    }
     return new Promise((resolve, reject) => {
-      const take = (worker: Worker) => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve(worker);
+      const waiter: Waiter = {
+        owner,
+        take: (worker) => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve(worker);
+        },
       };
       const onAbort = () => {
-        this.waiting = this.waiting.filter((t) => t !== take);
+        const queue = this.waiting.get(owner) ?? [];
+        const left = queue.filter((w) => w !== waiter);
+        if (left.length > 0) this.waiting.set(owner, left);
+        else {
+          this.waiting.delete(owner);
+          this.turns = this.turns.filter((o) => o !== owner);
+        }
         reject(new CancelledError());
       };
       signal?.addEventListener("abort", onAbort, { once: true });
-      this.waiting.push(take);
+      const queue = this.waiting.get(owner);
+      if (queue) queue.push(waiter);
+      else {
+        this.waiting.set(owner, [waiter]);
+        this.turns.push(owner);
+      }
+      if (onWait) {
+        const held = this.slotsHeld(owner);
+        const limit = this.perUser;
+        onWait(
+          owner !== NO_OWNER && held >= limit
+            ? {
+                reason: "user-limit",
+                held,
+                limit,
+                message: `Waiting for a task slot: your jobs already run ${held} task${held === 1 ? "" : "s"} on this worker (the limit is ${limit} per user).`,
+              }
+            : {
+                reason: "pool-full",
+                size: this.size,
+                message: `Waiting for a task slot: the worker runs ${this.size} task${this.size === 1 ? "" : "s"} at once, shared fairly between users.`,
+              },
+        );
+      }
     });
   }
 
-  private release(w: Worker): void {
+  private release(owner: string, w: Worker): void {
     w.unref();
-    const next = this.waiting.shift();
-    if (next) next(w);
-    else this.idle.push(w);
+    this.hold(owner, -1);
+    this.idle.push(w);
+    this.dispatch();
   }
 
-  private discard(w: Worker): void {
+  private discard(owner: string, w: Worker): void {
     this.count--;
+    this.hold(owner, -1);
     void w.terminate();
     // A waiter gets a fresh thread in the dead one's place.
-    const next = this.waiting.shift();
-    if (next) next(this.spawnWorker());
+    this.dispatch();
   }
 
   /** Starts threads ahead of the first task. */
   warm(n = this.size): void {
     while (this.count < Math.min(n, this.size)) this.idle.push(this.spawnWorker());
+    this.dispatch();
   }
 
   async run(req: AttemptRequest, opts: RunAttemptOptions): Promise<AttemptResult> {
     if (opts.signal?.aborted) throw new CancelledError();
-    const w = await this.acquire(opts.signal);
+    const owner = opts.owner ?? NO_OWNER;
+    const w = await this.acquire(owner, opts.signal, opts.onWait);
+    try {
+      if (opts.signal?.aborted) throw new CancelledError();
+      await opts.onStart?.();
+    } catch (error) {
+      this.release(owner, w);
+      throw error;
+    }
     w.ref();
     const pids = new Set<number>();
     const sandboxes = new Map<number, SandboxHandle>();
@@ -111,7 +249,7 @@ class TaskPool {
           opts.signal?.removeEventListener("abort", onAbort);
           w.off("message", onMessage);
           w.off("exit", onExit);
-          if (healthy) this.release(w);
+          if (healthy) this.release(owner, w);
           else {
             for (const pid of pids) {
               try {
@@ -122,7 +260,7 @@ class TaskPool {
             }
             // Whatever the program forked lives on in its cgroup (or under its uid).
             for (const handle of sandboxes.values()) releaseSandbox(handle);
-            this.discard(w);
+            this.discard(owner, w);
           }
           fn();
         };

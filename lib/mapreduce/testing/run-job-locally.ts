@@ -167,6 +167,9 @@ export async function runJobLocally(
     engine: ctx.engine,
     signal,
     attempt,
+    owner: ctx.owner,
+    onWait: ctx.onWait,
+    onStart: ctx.onStart,
     onProgress: (p) => {
       running.set(spec.taskId, p.counters);
       ctx.onProgress?.(p);
