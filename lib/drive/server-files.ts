@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db/client";
 import { newObjectKey } from "@/lib/storage/keys";
-import { deleteObject } from "@/lib/storage/objects";
+import { deleteObject, deleteObjects } from "@/lib/storage/objects";
 import { availableName } from "./names";
 import { bytesLeft, lockOwnerForQuota, usageWithin } from "./quota";
 
@@ -60,4 +60,31 @@ export async function storeServerFile(
     await deleteObject(key).catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * Undoes what a server run stored before it failed (a MapReduce job whose results did not all
+ * fit): the owner's files of `fileIds` go with their bytes, and `folderId` too when nothing is
+ * left in it, so the Drive is as it was before the run.
+ */
+export async function discardServerFiles(
+  ownerId: string,
+  fileIds: readonly string[],
+  folderId?: string,
+): Promise<void> {
+  const rows = await db.file.findMany({
+    where: { ownerId, id: { in: [...fileIds] } },
+    select: { id: true, storageKey: true },
+  });
+  if (rows.length > 0) {
+    await db.file.deleteMany({ where: { ownerId, id: { in: rows.map((r) => r.id) } } });
+    await deleteObjects(rows.map((r) => r.storageKey)).catch(() => undefined);
+  }
+  if (!folderId) return;
+  const [files, folders] = await Promise.all([
+    db.file.count({ where: { ownerId, folderId } }),
+    db.folder.count({ where: { ownerId, parentId: folderId } }),
+  ]);
+  if (files === 0 && folders === 0)
+    await db.folder.deleteMany({ where: { ownerId, id: folderId } });
 }

@@ -23,12 +23,13 @@ import {
   type SlotWait,
 } from "./engine";
 import {
+  checkResultsFit,
   countLines,
+  discardResults,
   OutputError,
   outputFolder,
   readHead,
   storeOutputFile,
-  storeZip,
 } from "./outputs";
 import { jobPaths } from "./plan";
 import type { PartitionTotals, StoredOutput } from "./records";
@@ -346,11 +347,13 @@ export async function recordShuffle(
 export type FinishedJob = {
   outputs: StoredOutput[];
   outputFolderId: string;
-  zipKey: string | null;
   records: number;
 };
 
-/** Stores the part files in the owner's Drive (and a zip of several), then the job's totals. */
+/**
+ * Stores the part files in the owner's Drive, all of them or none (a job whose results do not fit
+ * in the quota fails saying so), then the job's totals.
+ */
 export async function storeResults(jobId: string, ownerId: string): Promise<FinishedJob> {
   const job = await getMapReduceJobForRun(jobId);
   if (!job || job.ownerId !== ownerId) throw new JobRunError("This job no longer exists.");
@@ -368,37 +371,43 @@ export async function storeResults(jobId: string, ownerId: string): Promise<Fini
     const c = task?.counters?.["Map-Reduce Framework"];
     return (job.reduceTotal > 0 ? c?.["Reduce output records"] : c?.["Map output records"]) ?? 0;
   };
+  if (names.length === 0) throw new OutputError("The job produced no output files.");
+  const parts = names.map((name) => ({ name, path: join(outputDir, name) }));
+  // All or nothing: nothing is stored unless every part fits in the owner's quota.
+  await checkResultsFit(ownerId, jobId, job.recipe.name, parts);
   const folderId = await outputFolder(ownerId, jobId, job.recipe.name);
   const outputs: StoredOutput[] = [];
-  for (const name of names) {
-    outputs.push(
-      await storeOutputFile(ownerId, folderId, {
-        name,
-        path: join(outputDir, name),
-        records: job.tasks.length > 0 ? recordsOf(name) : await countLines(join(outputDir, name)),
-      }),
-    );
+  try {
+    for (const part of parts) {
+      outputs.push(
+        await storeOutputFile(ownerId, folderId, {
+          ...part,
+          records: job.tasks.length > 0 ? recordsOf(part.name) : await countLines(part.path),
+        }),
+      );
+    }
+  } catch (error) {
+    // Another upload took the room meanwhile: the Drive is left as it was before the job.
+    if (error instanceof OutputError) {
+      await discardResults(
+        ownerId,
+        outputs.map((o) => o.fileId),
+        folderId,
+      );
+    }
+    throw error;
   }
-  if (outputs.length === 0) throw new OutputError("The job produced no output files.");
-  const zipKey =
-    outputs.length > 1
-      ? await storeZip(
-          ownerId,
-          join(dir, "results.zip"),
-          names.map((name) => ({ name, path: join(outputDir, name) })),
-        )
-      : null;
   await recordOutputs(jobId, {
     counters,
     outputFolderId: folderId,
     outputs,
-    zipKey,
+    // No zip is stored any more (outputs.ts); older jobs' keys are still removed with them.
+    zipKey: null,
     reduceFinished: job.reduceTotal > 0,
   });
   return {
     outputs,
     outputFolderId: folderId,
-    zipKey,
     records: outputs.reduce((n, o) => n + o.records, 0),
   };
 }
