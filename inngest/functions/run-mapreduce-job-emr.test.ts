@@ -1,10 +1,10 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db/client";
-import { fileRow, makeUser, removeUsers } from "@/lib/drive/test-helpers";
+import { countFileRows, fileRow, makeUser, removeUsers } from "@/lib/drive/test-helpers";
 import { startAppExecutor } from "@/lib/executor/testing/app-rig";
 import { freePort, resetExecutorTables, testKeys } from "@/lib/executor/testing/harness";
 import { putImage, readObject, waitForJob } from "@/lib/images/testing/fixtures";
@@ -44,6 +44,8 @@ const { cleanUpMapReduceJob } = await import("./clean-up-mapreduce-job");
 const { recipeFromInput, startMapReduceJob } = await import("@/lib/mapreduce/submit");
 const { getMapReduceJob } = await import("@/lib/mapreduce/store");
 const { cancelJob } = await import("@/lib/jobs/cancel");
+const { jobDirOf } = await import("@/lib/mapreduce/execute");
+const { partFileOf } = await import("@/lib/mapreduce/emr/run-steps");
 
 let rig: Awaited<ReturnType<typeof startAppExecutor>>;
 let alice = "";
@@ -143,6 +145,98 @@ describe("run-mapreduce-job on EMR", () => {
     const file = await fileRow(job!.outputs![0]!.fileId);
     expect((await readObject(file.storageKey)).toString("latin1")).toBe(expected("word-count.txt"));
     expect(JSON.parse(job!.emr!)).toMatchObject({ stepId: step.id, transient: true });
+  });
+
+  it("names a key a part file only when it is one of the job's, directly under its output", () => {
+    const out = "emr/jobs/j1/output/";
+    expect(partFileOf(out, `${out}part-00000`, 2)).toBe("part-00000");
+    expect(partFileOf(out, `${out}part-00001`, 2)).toBe("part-00001");
+    expect(partFileOf(out, `${out}part-00002`, 2)).toBeNull(); // more parts than reducers
+    expect(partFileOf(out, `${out}part-00007`, null)).toBe("part-00007"); // map-only
+    for (const key of [
+      `${out}../../j2/output/part-00000`,
+      `${out}part-00000/../../../j2/part-00000`,
+      `${out}../part-00000`,
+      `${out}sub/part-00000`,
+      `${out}part-00000.tmp`,
+      `${out}part-0000`,
+      `${out}_SUCCESS`,
+      "emr/jobs/j1x/output/part-00000",
+      "emr/jobs/j2/output/part-00000",
+    ]) {
+      expect(partFileOf(out, key, 2), key).toBeNull();
+    }
+    // A prefix without its slash would take j10's keys for j1's.
+    expect(partFileOf("emr/jobs/j1", "emr/jobs/j10/output/part-00000", null)).toBeNull();
+  });
+
+  it("collects only this job's own part files: planted keys are left alone", async () => {
+    const input = await putImage(alice, "p.tsv", readFileSync(fixture("docs.tsv")), "text/plain");
+    standIn.planNextStep([{ state: "PENDING" }, { state: "RUNNING" }, { state: "COMPLETED" }]);
+    const jobId = await submit({
+      kind: "word-count",
+      inputs: [input.id],
+      target: "emr",
+      reducers: "1",
+    });
+    const step = await submittedStep(jobId);
+    const out = keyOf(`${prefix}/jobs/${jobId}/output/`);
+    await playCluster(step);
+    // What a mapper on the shared role could write: more parts than the job has reducers, keys
+    // that climb out of the prefix (on the way to the local store "../" is resolved, so
+    // these land beside the output prefix), parts under another job's prefix, a subfolder,
+    // and Hadoop's marker.
+    const planted = "planted\t999999\n";
+    await putDirect(`${out}part-00001`, planted, "text/plain");
+    await putDirect(`${out}part-00000/../../other/part-00000`, planted, "text/plain");
+    await putDirect(`${out}../../${jobId}x/output/part-00000`, planted, "text/plain");
+    await putDirect(`${out}sub/part-00002`, planted, "text/plain");
+    await putDirect(
+      keyOf(`${prefix}/jobs/${jobId}-other/output/part-00003`),
+      planted,
+      "text/plain",
+    );
+    await putDirect(`${out}_SUCCESS`, "", "text/plain");
+
+    const done = await waitForJob(jobId, 60_000);
+    expect(done.error).toBeNull();
+    expect(done.status).toBe("succeeded");
+    const job = await getMapReduceJob(alice, jobId);
+    expect(job!.outputs!.map((o) => o.name)).toEqual(["part-00000"]);
+    const file = await fileRow(job!.outputs![0]!.fileId);
+    expect((await readObject(file.storageKey)).toString("latin1")).toBe(expected("word-count.txt"));
+  });
+
+  it("fails, saving nothing, when the step's part files are larger than one job may write", async () => {
+    process.env.MAPREDUCE_JOB_OUTPUT_BYTES = "4096";
+    try {
+      const input = await putImage(alice, "o.tsv", readFileSync(fixture("docs.tsv")), "text/plain");
+      standIn.planNextStep([{ state: "PENDING" }, { state: "RUNNING" }, { state: "COMPLETED" }]);
+      const jobId = await submit({
+        kind: "word-count",
+        inputs: [input.id],
+        target: "emr",
+        reducers: "2",
+      });
+      const step = await submittedStep(jobId);
+      await playCluster(step);
+      // A second part, as big as the limit: together they are over it.
+      await putDirect(
+        `${keyOf(`${prefix}/jobs/${jobId}/output/`)}part-00001`,
+        "x".repeat(4096),
+        "text/plain",
+      );
+      const filesBefore = await countFileRows({ ownerId: alice });
+      const done = await waitForJob(jobId, 60_000);
+      expect(done.status).toBe("failed");
+      expect(done.error).toMatch(
+        /^The EMR step's results are larger than 4 KB \(4\.\d+ KB\), the most one job may produce\. Nothing was saved\.$/,
+      );
+      expect(await countFileRows({ ownerId: alice })).toBe(filesBefore);
+      expect(existsSync(jobDirOf(jobId))).toBe(false);
+    } finally {
+      delete process.env.MAPREDUCE_JOB_OUTPUT_BYTES;
+    }
   });
 
   it("refuses uploaded programs on the cluster's shared role, with the reason", async () => {

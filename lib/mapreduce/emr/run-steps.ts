@@ -3,12 +3,14 @@ import { liveFile } from "@/lib/drive/access";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { Readable } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { GetStepTools } from "inngest";
 import type { inngest } from "@/lib/events/client";
+import { formatBytes } from "@/lib/format/numbers";
 import { reportProgress } from "@/lib/jobs/jobs";
+import { logger } from "@/lib/log/logger";
 import { isUserFacing } from "@/lib/server/errors";
 import { createStorageClient } from "@/lib/storage/client";
 import { getObjectStream } from "@/lib/storage/objects";
@@ -129,30 +131,98 @@ async function copyDriveFile(
   await putStream(config, uri, Readable.fromWeb(object.body as never), file.size);
 }
 
-/** Downloads the step's part files into the job directory's output folder. */
+/** Hadoop's part files: part-00000 … (one per reducer, or per map task of a map-only job). */
+const PART_FILE = /^part-(\d{5})$/;
+
+/**
+ * The local file name of a listed key when it is one of the job's part files: directly under the
+ * job's output prefix, named part-NNNNN, NNNNN below the job's reducers (null: a map-only job's
+ * count is the cluster's). Anything else (a "../" key, a subfolder, an extra part) is null.
+ */
+export function partFileOf(prefix: string, key: string, expectedParts: number | null) {
+  if (!prefix.endsWith("/") || !key.startsWith(prefix)) return null;
+  const name = key.slice(prefix.length);
+  const index = PART_FILE.exec(name)?.[1];
+  if (index === undefined) return null;
+  if (expectedParts !== null && Number(index) >= expectedParts) return null;
+  return name;
+}
+
+/**
+ * Downloads the step's part files into the job directory's output folder. The cluster's role can
+ * write anywhere under EMR_S3_PREFIX, so what is there is checked: only keys under this job's own
+ * output prefix named like a part file of this job (no more parts than it has reducers) are
+ * taken; anything else is left alone and logged. Together they may hold no more than one job may
+ * write locally (MAPREDUCE_JOB_OUTPUT_BYTES), checked on the listing and again while streaming.
+ */
 async function collectOutput(jobId: string): Promise<number> {
   const config = configOrFail();
+  const job = await getMapReduceJobForRun(jobId);
+  if (!job) throw new JobRunError("This job no longer exists.");
+  const programs = emrPrograms(job.recipe.spec, job.recipe.options);
+  // Map-only jobs have one part per map task, a number only the cluster knows.
+  const expectedParts = programs.reducer === null ? null : job.recipe.options.reducers;
+  const limit = mapReduceConfig().jobOutputBytes;
+  const tooBig = (bytes: number) =>
+    new JobRunError(
+      `The EMR step's results are larger than ${formatBytes(limit)} (${bytes > limit ? formatBytes(bytes) : "more"}), the most one job may produce. Nothing was saved.`,
+    );
   const { bucket, key: prefix } = splitUri(emrJobUris(config, jobId).output);
   const out = jobPaths(jobDirOf(jobId)).output;
   await rm(jobDirOf(jobId), { recursive: true, force: true });
   await mkdir(out, { recursive: true, mode: 0o700 });
   const s3 = emrS3(config);
+  const parts: { key: string; name: string }[] = [];
+  const ignored: string[] = [];
+  let listed = 0;
   let token: string | undefined;
-  let parts = 0;
   do {
     const page = await s3.send(
       new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
     );
     for (const object of page.Contents ?? []) {
-      const name = object.Key?.slice(prefix.length) ?? "";
-      if (!/^part-\d{5}$/.test(name)) continue;
-      const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.Key }));
-      await pipeline(got.Body as Readable, createWriteStream(join(out, name), { mode: 0o600 }));
-      parts++;
+      const key = object.Key ?? "";
+      const name = partFileOf(prefix, key, expectedParts);
+      if (name === null) {
+        // Hadoop's _SUCCESS, or something this job's step did not write.
+        if (key !== `${prefix}_SUCCESS`) ignored.push(key);
+        continue;
+      }
+      listed += object.Size ?? 0;
+      if (listed > limit) throw tooBig(listed);
+      parts.push({ key, name });
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
-  return parts;
+  if (ignored.length > 0) {
+    logger.warn("mapreduce: EMR output keys ignored", {
+      jobId,
+      keys: ignored.slice(0, 20),
+      count: ignored.length,
+    });
+  }
+  let written = 0;
+  try {
+    for (const part of parts) {
+      const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: part.key }));
+      // An object replaced after the listing is held to the same bound.
+      const count = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          written += chunk.length;
+          done(written > limit ? tooBig(written) : null, chunk);
+        },
+      });
+      await pipeline(
+        got.Body as Readable,
+        count,
+        createWriteStream(join(out, part.name), { mode: 0o600 }),
+      );
+    }
+  } catch (error) {
+    await rm(out, { recursive: true, force: true });
+    throw error;
+  }
+  return parts.length;
 }
 
 const POLL_SECONDS = () => mapReduceConfig().emrPollSeconds;
@@ -197,11 +267,19 @@ export async function runOnEmr({
       : "";
     return { status: "failed", cause: `${status.failure?.reason ?? "The EMR step failed."}${log}` };
   }
-  const parts = await step.run("emr-collect", async () => {
+  const collected = await step.run("emr-collect", async () => {
     await reportProgress(jobId, { phase: "EMR: reading the results", progress: 95 });
-    return collectOutput(jobId);
+    try {
+      return { ok: true as const, parts: await collectOutput(jobId) };
+    } catch (error) {
+      if (isUserFacing(error)) return { ok: false as const, cause: error.message };
+      throw error;
+    }
   });
-  if (parts === 0) return { status: "failed", cause: "The EMR step finished without part files." };
+  if (!collected.ok) return { status: "failed", cause: collected.cause };
+  if (collected.parts === 0) {
+    return { status: "failed", cause: "The EMR step finished without part files." };
+  }
   return { status: "succeeded" };
 }
 
