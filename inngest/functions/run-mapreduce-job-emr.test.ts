@@ -10,7 +10,7 @@ import { freePort, resetExecutorTables, testKeys } from "@/lib/executor/testing/
 import { putImage, readObject, waitForJob } from "@/lib/images/testing/fixtures";
 import { EmrStandIn, type StandInStep } from "@/lib/mapreduce/emr/testing/emr-stand-in";
 import { expected, fixture } from "@/lib/mapreduce/test-helpers";
-import { deletePrefix } from "@/lib/storage/objects";
+import { deletePrefix, listPrefix } from "@/lib/storage/objects";
 import { putDirect } from "@/lib/storage/test-helpers";
 
 // A job with target EMR through the real executor: the function stages the programs and the
@@ -145,6 +145,10 @@ describe("run-mapreduce-job on EMR", () => {
     const file = await fileRow(job!.outputs![0]!.fileId);
     expect((await readObject(file.storageKey)).toString("latin1")).toBe(expected("word-count.txt"));
     expect(JSON.parse(job!.emr!)).toMatchObject({ stepId: step.id, transient: true });
+    // The staged copies (outside the owner's quota) and the step's output are gone.
+    const left: string[] = [];
+    for await (const o of listPrefix(keyOf(`${prefix}/jobs/${jobId}/`))) left.push(o.key);
+    expect(left).toEqual([]);
   });
 
   it("names a key a part file only when it is one of the job's, directly under its output", () => {
@@ -298,5 +302,16 @@ describe("run-mapreduce-job on EMR", () => {
     }
     expect(standIn.step(step.id)?.cancelled).toBe(true);
     expect(standIn.calls.map((c) => c.operation)).toContain("TerminateJobFlows");
+    // Then the staged copies go (the clean-up function removes them after the cancel).
+    const staged = async () => {
+      const left: string[] = [];
+      for await (const o of listPrefix(keyOf(`${prefix}/jobs/${jobId}/`))) left.push(o.key);
+      return left;
+    };
+    const goneBy = Date.now() + 20_000;
+    while ((await staged()).length > 0 && Date.now() < goneBy) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await staged()).toEqual([]);
   });
 });

@@ -13,7 +13,7 @@ import {
 } from "@/lib/mapreduce/execute";
 import { MapReduceRunEvent } from "@/lib/mapreduce/event-schemas";
 import { getMapReduceJobForRun } from "@/lib/mapreduce/store";
-import { runOnEmr } from "@/lib/mapreduce/emr/run-steps";
+import { removeEmrJobFiles, runOnEmr } from "@/lib/mapreduce/emr/run-steps";
 import { isUserFacing, userMessage } from "@/lib/server/errors";
 
 // A MapReduce job on the local engine: prepare (download, plan), the map tasks as parallel steps,
@@ -49,6 +49,8 @@ export const runMapReduceJob = inngest.createFunction(
       const cause = userMessage(error, SERVER_PROBLEM);
       const failed = await step.run("fail", async () => {
         await cleanUpJob(jobId);
+        // An EMR job's staged copies, when the run failed before removing them itself.
+        await removeEmrJobFiles(jobId).catch(() => 0);
         return failJob(jobId, cause);
       });
       if (!failed) return;

@@ -5,7 +5,12 @@ import { mkdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+} from "@aws-sdk/client-s3";
 import type { GetStepTools } from "inngest";
 import type { inngest } from "@/lib/events/client";
 import { formatBytes } from "@/lib/format/numbers";
@@ -230,8 +235,42 @@ const POLL_SECONDS = () => mapReduceConfig().emrPollSeconds;
 export type EmrOutcome =
   { status: "succeeded" } | { status: "cancelled" } | { status: "failed"; cause: string };
 
+/**
+ * Deletes the job's files under EMR_S3_PREFIX (staged programs and inputs, the step's output):
+ * copies of Drive files outside the owner's quota, kept no longer than the job runs.
+ */
+export async function removeEmrJobFiles(jobId: string): Promise<number> {
+  const config = emrConfig();
+  if (!config) return 0;
+  const { bucket, key: prefix } = splitUri(`${config.s3Prefix}/jobs/${jobId}/`);
+  const s3 = emrS3(config);
+  let removed = 0;
+  for (;;) {
+    // Deleted keys leave the listing, so the first page is always the next one.
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1000 }),
+    );
+    const keys = (page.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));
+    if (keys.length === 0) return removed;
+    await s3.send(
+      new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys, Quiet: true } }),
+    );
+    removed += keys.length;
+  }
+}
+
 /** The EMR part of the job's function; on success the part files are in the job directory. */
-export async function runOnEmr({
+export async function runOnEmr(args: {
+  step: Step;
+  jobId: string;
+  ownerId: string;
+}): Promise<EmrOutcome> {
+  const outcome = await submitPollCollect(args);
+  await args.step.run("emr-clean-up", () => removeEmrJobFiles(args.jobId));
+  return outcome;
+}
+
+async function submitPollCollect({
   step,
   jobId,
   ownerId,
@@ -283,12 +322,19 @@ export async function runOnEmr({
   return { status: "succeeded" };
 }
 
-/** From the cancel handler: stops the job's EMR step (and its transient cluster) if it has one. */
+/**
+ * From the cancel handler: stops the job's EMR step (and its transient cluster) if it has one,
+ * then removes the job's files (the run was stopped before its own clean-up step).
+ */
 export async function cancelEmrJob(jobId: string): Promise<boolean> {
   const config = emrConfig();
   const job = await getMapReduceJobForRun(jobId);
-  if (!config || !job?.emr) return false;
-  const submission = JSON.parse(job.emr) as EmrSubmission;
-  const r = await cancelEmrStep(createEmrClient(config), submission);
-  return r.cancelled;
+  if (!config || !job) return false;
+  let cancelled = false;
+  if (job.emr) {
+    const submission = JSON.parse(job.emr) as EmrSubmission;
+    cancelled = (await cancelEmrStep(createEmrClient(config), submission)).cancelled;
+  }
+  await removeEmrJobFiles(jobId);
+  return cancelled;
 }
