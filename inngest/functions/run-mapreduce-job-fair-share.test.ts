@@ -20,6 +20,8 @@ vi.stubEnv("INNGEST_BASE_URL", `http://127.0.0.1:${eventPort}`);
 vi.stubEnv("MAPREDUCE_CHUNK_BYTES", "64");
 vi.stubEnv("MAPREDUCE_PARALLEL_TASKS", "4");
 vi.stubEnv("STRATUS_LIMIT_MAPREDUCE_TASKS_PER_USER", "2");
+// Waiting steps hand back every 2 s and ask again in a new step (in production every 5 min).
+vi.stubEnv("MAPREDUCE_SLOT_WAIT_SECONDS", "2");
 vi.stubEnv("MAPREDUCE_WORK_DIR", `/tmp/stratus-mr-fair-${process.pid}`);
 const { inngest } = await import("@/lib/events/client");
 const { runMapReduceJob } = await import("./run-mapreduce-job");
@@ -117,6 +119,13 @@ describe("run-mapreduce-job: task slots per user", () => {
     const aTasks = await tasksOf(alice, aJobs);
     expect(aTasks.filter((t) => t.state === "running")).toHaveLength(2);
     expect(aTasks.filter((t) => t.state === "succeeded")).toHaveLength(0);
+    // A waiting step hands back within MAPREDUCE_SLOT_WAIT_SECONDS and asks again in a new one…
+    await until("a waiting task to ask again", async () =>
+      (await db.execStep.count({ where: { name: { contains: "-ask-" } } })) > 0 ? true : null,
+    );
+    // …still on its first attempt.
+    expect(aTasks.filter((t) => t.attempts > 1)).toEqual([]);
+    expect(aTasks.filter((t) => t.state === "failed")).toEqual([]);
 
     for (const id of aJobs) expect(await cancelJob(alice, id)).toBe(true);
     await until("A's tasks to stop", async () =>

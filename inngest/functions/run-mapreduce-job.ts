@@ -103,17 +103,24 @@ export const runMapReduceJob = inngest.createFunction(
       // most the per-user task slots): each step is one task attempt. With several jobs at once,
       // a step may wait inside its request for a slot; the pool hands slots out round-robin
       // between users, and the task shows why it waits.
+      // One task: a step per attempt; a step that found no free slot in time hands back (its
+      // request must end) and the task asks again in a new step, keeping its attempt count.
+      const runTask = async (taskId: string): Promise<TaskStepResult> => {
+        let before = 0;
+        for (let ask = 0; ; ask++) {
+          const r = await step.run(ask === 0 ? `task-${taskId}` : `task-${taskId}-ask-${ask}`, () =>
+            runTaskStep(jobId, taskId, before + attempt, MAX_TASK_ATTEMPTS, ownerId),
+          );
+          if (!("waiting" in r)) return r;
+          before = r.attempt;
+        }
+      };
+
       const runPhase = async (taskIds: string[]) => {
         const results: TaskStepResult[] = [];
         for (let i = 0; i < taskIds.length; i += prepared.parallel) {
           const wave = taskIds.slice(i, i + prepared.parallel);
-          const out = await Promise.all(
-            wave.map((taskId) =>
-              step.run(`task-${taskId}`, () =>
-                runTaskStep(jobId, taskId, attempt, MAX_TASK_ATTEMPTS, ownerId),
-              ),
-            ),
-          );
+          const out = await Promise.all(wave.map(runTask));
           results.push(...out);
           if (out.some((r) => !r.ok)) break;
         }

@@ -21,6 +21,9 @@ const schema = z.object({
   // Bytes one job may leave on the worker's disk (map output, part files), and the most an EMR
   // step's collected part files may hold together.
   MAPREDUCE_JOB_OUTPUT_BYTES: z.preprocess(blank, positiveInt.optional()),
+  // Seconds a task step waits for a task slot before it hands back and asks again (a new step),
+  // so no step request outlives the executor's request timeout while it waits its turn.
+  MAPREDUCE_SLOT_WAIT_SECONDS: z.preprocess(blank, positiveInt.max(3600).default(300)),
   // Tests only: a smaller map split, to get many tasks out of a small input.
   MAPREDUCE_CHUNK_BYTES: z.preprocess(blank, positiveInt.optional()),
   // Seconds between two DescribeStep calls while an EMR step runs.
@@ -36,6 +39,7 @@ export type MapReduceConfig = {
   workDir: string;
   parallelTasks: number;
   jobOutputBytes: number;
+  slotWaitSeconds: number;
   /** Undefined: the planner sizes splits from the input (16–64 MiB). */
   chunkBytes: number | undefined;
   emrPollSeconds: number;
@@ -50,6 +54,7 @@ export function mapReduceConfig(
     workDir: e.MAPREDUCE_WORK_DIR ?? join(process.cwd(), ".data", "mapreduce"),
     parallelTasks: e.MAPREDUCE_PARALLEL_TASKS ?? availableParallelism(),
     jobOutputBytes: e.MAPREDUCE_JOB_OUTPUT_BYTES ?? DEFAULT_JOB_OUTPUT_BYTES,
+    slotWaitSeconds: e.MAPREDUCE_SLOT_WAIT_SECONDS,
     chunkBytes: e.MAPREDUCE_CHUNK_BYTES,
     emrPollSeconds: e.EMR_POLL_SECONDS,
     emrS3Endpoint: e.EMR_S3_ENDPOINT,

@@ -33,7 +33,7 @@ import type { AttemptResult, PartitionStat, TaskRuntime } from "./task-runner";
 
 export type { PartitionStat } from "./task-runner";
 
-export { CancelledError, taskSlotsPerUser } from "./task-pool";
+export { CancelledError, SlotWaitTimeout, taskSlotsPerUser } from "./task-pool";
 export type { SlotWait } from "./task-pool";
 export { planJob, PlanError } from "./plan";
 export type { JobPlan, MapTaskSpec, ReduceTaskSpec, PlanOptions } from "./plan";
@@ -75,6 +75,8 @@ export interface TaskContext {
   onWait?: (wait: SlotWait) => void;
   /** The task got its slot (awaited before it starts). */
   onStart?: () => Promise<void>;
+  /** Stop waiting for a slot after this long: SlotWaitTimeout, nothing ran. */
+  maxWaitMs?: number;
 }
 
 export interface TaskResult {
@@ -195,6 +197,7 @@ async function runTask(spec: TaskSpec, ctx: TaskContext): Promise<AttemptResult 
       signal: ctx.signal,
       owner: ctx.owner,
       onWait: ctx.onWait,
+      maxWaitMs: ctx.maxWaitMs,
       // What the job's other tasks left on disk is measured once this one has its slot.
       onStart: async () => {
         req.runtime = await underJobOutputLimit(baseRuntime, spec, engine);

@@ -15,6 +15,7 @@ import {
   runMapTask,
   warmEngine,
   runReduceTask,
+  SlotWaitTimeout,
   TaskFailedError,
   taskSlotsPerUser,
   type JobPlan,
@@ -240,6 +241,9 @@ export type TaskStepResult =
   | { ok: false; cancelled: true }
   | { ok: false; cancelled: false; taskId: string; reason: string; stderrTail: string };
 
+/** No slot came free within MAPREDUCE_SLOT_WAIT_SECONDS: run the step again (a new one). */
+export type TaskStepWaiting = { waiting: true; attempt: number };
+
 /**
  * One attempt of one task, as one step. A failed attempt throws so the step is retried (each
  * retry is the next attempt); the last failed attempt returns the failure instead, so the job
@@ -251,7 +255,7 @@ export async function runTaskStep(
   attempt: number,
   maxAttempts: number,
   ownerId?: string,
-): Promise<TaskStepResult> {
+): Promise<TaskStepResult | TaskStepWaiting> {
   const plan = await readPlan(jobId);
   const spec =
     plan.mapTasks.find((t) => t.taskId === taskId) ??
@@ -266,6 +270,7 @@ export async function runTaskStep(
     signal: watch.signal,
     engine: { concurrency: stepParallelism(), jobOutputBytes: mapReduceConfig().jobOutputBytes },
     owner,
+    maxWaitMs: mapReduceConfig().slotWaitSeconds * 1000,
     onWait: (wait: SlotWait) => {
       waitNote = taskWaiting(jobId, taskId, attempt, wait.message)
         .then(() => reportPhase(jobId))
@@ -299,6 +304,11 @@ export async function runTaskStep(
       r.kind === "map" ? r.partitions.map((p) => [p.bytes, p.records]) : [];
     return { ok: true, partitions };
   } catch (error) {
+    // Still in the queue (the task shows why): the function asks again with a new step.
+    if (error instanceof SlotWaitTimeout && !watch.signal.aborted) {
+      await waitNote;
+      return { waiting: true, attempt };
+    }
     if (error instanceof CancelledError || watch.signal.aborted) {
       await taskFinished(jobId, taskId, { state: "cancelled" });
       return { ok: false, cancelled: true };

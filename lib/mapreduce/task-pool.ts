@@ -22,6 +22,14 @@ export class AttemptFailure extends Error {
   }
 }
 
+/** No slot came free within the wait the caller allowed; nothing ran. */
+export class SlotWaitTimeout extends Error {
+  constructor(readonly waitedMs: number) {
+    super(`No task slot came free within ${Math.round(waitedMs / 1000)} s.`);
+    this.name = "SlotWaitTimeout";
+  }
+}
+
 export class CancelledError extends Error {
   constructor() {
     super("The job was cancelled.");
@@ -42,6 +50,8 @@ export interface RunAttemptOptions {
   owner?: string;
   /** The task has to wait for a slot (called once, before it does). */
   onWait?: (wait: SlotWait) => void;
+  /** Give up waiting for a slot after this long (SlotWaitTimeout): the caller asks again later. */
+  maxWaitMs?: number;
   /** The task got its slot and is about to start (awaited; a throw gives the slot back). */
   onStart?: () => Promise<void>;
   timeoutMs: number;
@@ -149,6 +159,7 @@ class TaskPool {
     owner: string,
     signal: AbortSignal | undefined,
     onWait: ((wait: SlotWait) => void) | undefined,
+    maxWaitMs: number | undefined,
   ): Promise<Worker> {
     // Nobody else may be waiting for a slot this task could take (else it queues behind them).
     if (this.underLimit(owner) && this.hasFreeThread() && this.waitingCount(owner) === 0) {
@@ -163,10 +174,13 @@ class TaskPool {
         owner,
         take: (worker) => {
           signal?.removeEventListener("abort", onAbort);
+          clearTimeout(timer);
           resolve(worker);
         },
       };
-      const onAbort = () => {
+      const leave = (error: Error) => {
+        signal?.removeEventListener("abort", onAbort);
+        clearTimeout(timer);
         const queue = this.waiting.get(owner) ?? [];
         const left = queue.filter((w) => w !== waiter);
         if (left.length > 0) this.waiting.set(owner, left);
@@ -174,8 +188,13 @@ class TaskPool {
           this.waiting.delete(owner);
           this.turns = this.turns.filter((o) => o !== owner);
         }
-        reject(new CancelledError());
+        reject(error);
       };
+      const onAbort = () => leave(new CancelledError());
+      const timer =
+        maxWaitMs === undefined
+          ? undefined
+          : setTimeout(() => leave(new SlotWaitTimeout(maxWaitMs)), maxWaitMs);
       signal?.addEventListener("abort", onAbort, { once: true });
       const queue = this.waiting.get(owner);
       if (queue) queue.push(waiter);
@@ -228,7 +247,7 @@ class TaskPool {
   async run(req: AttemptRequest, opts: RunAttemptOptions): Promise<AttemptResult> {
     if (opts.signal?.aborted) throw new CancelledError();
     const owner = opts.owner ?? NO_OWNER;
-    const w = await this.acquire(owner, opts.signal, opts.onWait);
+    const w = await this.acquire(owner, opts.signal, opts.onWait, opts.maxWaitMs);
     try {
       if (opts.signal?.aborted) throw new CancelledError();
       await opts.onStart?.();
