@@ -416,13 +416,14 @@ describe("uploaded programs", () => {
     const abortedAt = Date.now();
     const error = await outcome;
     expect(error).toBeInstanceOf(CancelledError);
-    expect(Date.now() - abortedAt).toBeLessThan(3000);
+    // Promptly, not at the task timeout (minutes): a cap generous enough for a loaded machine.
+    expect(Date.now() - abortedAt).toBeLessThan(30_000);
     expect(existsSync(join(dir, "work"))).toBe(false);
     expect(existsSync(join(dir, "output"))).toBe(false);
     if (process.getuid?.() === 0) {
       // No sandboxed process survives (the user exists only for the sandbox).
       const uid = sandboxUid();
-      expect(liveProcesses().filter((p) => p.uid === uid)).toEqual([]);
+      expect(liveProcesses().filter((p) => p.ours && p.uid === uid)).toEqual([]);
     }
   });
 });

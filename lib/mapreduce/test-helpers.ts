@@ -96,22 +96,50 @@ export function checkParts(result: JobResult): void {
 
 export const expected = (name: string) => readFileSync(fixture("expected", name), "latin1");
 
-/** Live processes (not zombies) from /proc: pid, real uid and command line. */
-export function liveProcesses(): { pid: number; uid: number; cmdline: string }[] {
-  const out: { pid: number; uid: number; cmdline: string }[] = [];
+export interface LiveProcess {
+  pid: number;
+  uid: number;
+  cmdline: string;
+  /** Started by this test process: in one of its task cgroups, or its descendant. */
+  ours: boolean;
+}
+
+/**
+ * Live processes (not zombies) from /proc: pid, real uid, command line and whether this test
+ * process started them. Tests count only their own: another Stratus on the same machine runs
+ * its users' programs as the same sandbox uid, and its processes are not this test's business.
+ */
+export function liveProcesses(): LiveProcess[] {
+  const rows: (Omit<LiveProcess, "ours"> & { ppid: number; inOurCgroup: boolean })[] = [];
+  // Task cgroups are named after the worker process that made them (lib/mapreduce/task-cgroup.ts).
+  const ourCgroup = `/stratus-mr-${process.pid}-`;
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const status = readFileSync(`/proc/${entry}/status`, "utf8");
       if (/^State:\s+Z/m.test(status)) continue;
       const uid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]);
+      const ppid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]);
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8").replaceAll("\0", " ").trim();
-      out.push({ pid: Number(entry), uid, cmdline });
+      const inOurCgroup = readFileSync(`/proc/${entry}/cgroup`, "utf8").includes(ourCgroup);
+      rows.push({ pid: Number(entry), uid, cmdline, ppid, inOurCgroup });
     } catch {
       // the process ended meanwhile
     }
   }
-  return out;
+  const parent = new Map(rows.map((r) => [r.pid, r.ppid]));
+  const descends = (pid: number) => {
+    for (let p: number | undefined = pid, hops = 0; p && hops < 64; p = parent.get(p), hops++) {
+      if (p === process.pid) return true;
+    }
+    return false;
+  };
+  return rows.map(({ pid, uid, cmdline, inOurCgroup }) => ({
+    pid,
+    uid,
+    cmdline,
+    ours: inOurCgroup || descends(pid),
+  }));
 }
 
 /** The uid of the sandbox user, or null when it does not exist. */
@@ -144,7 +172,10 @@ export async function forkAndSleepBesideAnotherJob() {
   const sandboxed = () =>
     liveProcesses().filter(
       (p) =>
-        p.uid !== 0 && p.cmdline.includes("fork_and_sleep.py") && (uid === null || p.uid >= uid),
+        p.ours &&
+        p.uid !== 0 &&
+        p.cmdline.includes("fork_and_sleep.py") &&
+        (uid === null || p.uid >= uid),
     ).length;
   // Waits on A's state (its children all forked), not on a duration; A never ends by itself.
   let aProcesses = 0;
