@@ -6,7 +6,8 @@
 import { cancelJob } from "@/lib/jobs/cancel";
 import type { MapReduceView } from "@/lib/mapreduce/view-types";
 import { recipeFromInput, startMapReduceJob } from "@/lib/mapreduce/submit";
-import { errorText, isAbort, type Session, sleep, Tally } from "./http";
+import { getJob } from "@/lib/jobs/jobs";
+import { errorText, isAbort, type Session, sleep, Tally, within } from "./http";
 
 export type AttackFiles = {
   /** Uploaded mapper: forks as many sleeping children as it may, then sleeps. */
@@ -49,10 +50,15 @@ export type Attack = {
   stop: () => Promise<AttackReport>;
 };
 
+/** The job page's view, or null when the page does not answer (a stalled server) in 10 s. */
 async function jobView(a: Session, jobId: string): Promise<MapReduceView | null> {
-  const res = await a.fetch(`/api/mapreduce/${jobId}`);
-  if (!res.ok) return null;
-  return ((await res.json()) as { view: MapReduceView }).view;
+  try {
+    const res = await within(10_000, a.fetch(`/api/mapreduce/${jobId}`));
+    if (!res.ok) return null;
+    return ((await within(10_000, res.json())) as { view: MapReduceView }).view;
+  } catch {
+    return null;
+  }
 }
 
 export function startAttack(a: Session, files: AttackFiles): Attack {
@@ -215,7 +221,10 @@ export function startAttack(a: Session, files: AttackFiles): Attack {
         (previewsAnswered > 0 || previewN >= ATTACK.previewsInFlight);
       if (jobsInEffect && httpInEffect) return "in effect";
       if (Date.now() > deadline) {
-        const waiting = views.map((v, i) => `${started[i]!.name}: ${v?.job.status ?? "refused"}`);
+        const waiting = views.map(
+          (v, i) =>
+            `${started[i]!.name}: ${started[i]!.jobId ? (v?.job.status ?? "job page not answering") : "refused"}`,
+        );
         return `not all in effect after 60 s (${waiting.join(", ")})`;
       }
       await sleep(500);
@@ -231,11 +240,11 @@ export function startAttack(a: Session, files: AttackFiles): Attack {
         report.jobs.push({ ...job, status: "refused", error: null });
         continue;
       }
-      // What A saw on the job page when the round ended: a job that failed on its own says why.
-      const before = await jobView(a, job.jobId);
-      const status = before?.job.status ?? "unknown";
-      const taskError = before?.tasks.find((t) => t.error)?.error ?? null;
-      const error = before?.job.error ?? taskError;
+      // What A's job page said when the round ended (read from the database: the page itself
+      // may be too slow to answer under the attack); a job that failed on its own says why.
+      const row = await getJob(a.account.id, job.jobId);
+      const status = row?.status ?? "unknown";
+      const error = row?.error ?? null;
       if (status === "failed") messages.add(`job failed (${job.name}): ${error}`);
       report.jobs.push({ ...job, status, error });
       if (status === "queued" || status === "running") await cancelJob(a.account.id, job.jobId);

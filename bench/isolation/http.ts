@@ -57,3 +57,21 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const isAbort = (error: unknown) =>
   error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError");
+
+export class TimedOut extends Error {
+  constructor(readonly ms: number) {
+    super(`no answer within ${Math.round(ms / 1000)} s`);
+  }
+}
+
+/**
+ * The promise, or TimedOut after `ms`: a stalled server must not stall the bench. (The request
+ * itself is left to finish or fail on its own.)
+ */
+export function within<T>(ms: number, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimedOut(ms)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -6,9 +6,12 @@ import { cancelJob } from "@/lib/jobs/cancel";
 import type { MapReduceView } from "@/lib/mapreduce/view-types";
 import { recipeFromInput, startMapReduceJob } from "@/lib/mapreduce/submit";
 import { signIn } from "../scale/stack";
-import { errorText, type Session, sleep } from "./http";
+import { getJob } from "@/lib/jobs/jobs";
+import { errorText, type Session, sleep, TimedOut, within } from "./http";
 
 export type ProbeFiles = { words: string; photo: string };
+
+export type Measure = "previewMs" | "pageMs" | "signInMs";
 
 export type RoundResult = {
   /** Submit → succeeded, from the job's own timestamps; null when it did not succeed in time. */
@@ -20,6 +23,8 @@ export type RoundResult = {
   /** B's requests that did not get what they asked for, with why. */
   failures: string[];
   requests: number;
+  /** Requests that got no answer within the cap (counted at the cap in the figures). */
+  timeouts: Record<Measure, number>;
 };
 
 let previewN = 0;
@@ -40,8 +45,8 @@ async function preview(b: Session, files: ProbeFiles): Promise<string | null> {
       { id: "s1", kind: "saturation", value: 1.2 },
     ],
   });
-  const body = await res.arrayBuffer();
-  if (!res.ok || body.byteLength === 0) return `preview ${res.status}`;
+  if (!res.ok) return `preview ${res.status}: ${await errorText(res)}`;
+  if ((await res.arrayBuffer()).byteLength === 0) return "preview: empty image";
   return null;
 }
 
@@ -62,46 +67,62 @@ async function submitWordCount(b: Session, files: ProbeFiles) {
   return startMapReduceJob(b.account.id, checked.recipe);
 }
 
+function outcomeOf(job: {
+  status: string;
+  error: string | null;
+  createdAt: string | Date;
+  finishedAt: string | Date | null;
+}): { ms: number | null; outcome: string } | null {
+  if (job.status === "succeeded" && job.finishedAt) {
+    return {
+      ms: new Date(job.finishedAt).getTime() - new Date(job.createdAt).getTime(),
+      outcome: "succeeded",
+    };
+  }
+  if (job.status === "failed" || job.status === "cancelled")
+    return { ms: null, outcome: `${job.status}: ${job.error ?? "no reason given"}` };
+  return null;
+}
+
+/** Follows the job on its page (GET /api/mapreduce/[jobId], as the page polls) until it ends. */
 async function followJob(
   b: Session,
   jobId: string,
   deadline: number,
 ): Promise<{ ms: number | null; outcome: string }> {
-  for (;;) {
-    const res = await b.fetch(`/api/mapreduce/${jobId}`);
-    if (res.ok) {
-      const { view } = (await res.json()) as { view: MapReduceView };
-      const { job } = view;
-      if (job.status === "succeeded") {
-        if (view.outputs.length === 0) return { ms: null, outcome: "succeeded without output" };
-        const ms = Date.parse(job.finishedAt!) - Date.parse(job.createdAt);
-        return { ms, outcome: "succeeded" };
-      }
-      if (job.status === "failed" || job.status === "cancelled") {
-        const taskError = view.tasks.find((t) => t.error)?.error;
-        return { ms: null, outcome: `${job.status}: ${job.error ?? taskError ?? "no reason"}` };
-      }
-      if (Date.now() > deadline) {
-        await cancelJob(b.account.id, jobId);
-        return { ms: null, outcome: `still ${job.status} after the cap (cancelled)` };
-      }
-    } else if (Date.now() > deadline) {
-      return { ms: null, outcome: `job page ${res.status}: ${await errorText(res)}` };
+  while (Date.now() < deadline) {
+    try {
+      const res = await within(10_000, b.fetch(`/api/mapreduce/${jobId}`));
+      if (res.ok) {
+        const { view } = (await within(10_000, res.json())) as { view: MapReduceView };
+        const ended = outcomeOf(view.job);
+        if (ended?.outcome === "succeeded" && view.outputs.length === 0)
+          return { ms: null, outcome: "succeeded without output" };
+        if (ended) return ended;
+      } else await res.arrayBuffer();
+    } catch {
+      // The page did not answer in time: B's page loads will say so; the job is read below.
     }
     await sleep(250);
   }
+  // The cap: whatever the job's page would say now, from the database.
+  const row = await getJob(b.account.id, jobId);
+  const ended = row && outcomeOf(row);
+  if (ended) return ended;
+  await cancelJob(b.account.id, jobId);
+  return { ms: null, outcome: `still ${row?.status ?? "unknown"} after the cap (cancelled)` };
 }
 
 /**
  * One round of B's work. The job runs while B previews, loads /drive and signs in `samples`
- * times (a sign-in every third sample); the round ends when the job has ended (or after
- * `jobCapMs`) and every sample was taken.
+ * times (a sign-in every third sample). Each request may take `requestCapMs`; one that takes
+ * longer counts as failed, at `requestCapMs` in the figures (a lower bound). No new sample starts
+ * after `roundCapMs`; the round ends when the job has ended (or after `roundCapMs`).
  */
 export async function runRound(
   b: Session,
   files: ProbeFiles,
-  samples: number,
-  jobCapMs: number,
+  opts: { samples: number; roundCapMs: number; requestCapMs: number },
 ): Promise<RoundResult> {
   const result: RoundResult = {
     jobMs: null,
@@ -111,27 +132,34 @@ export async function runRound(
     signInMs: [],
     failures: [],
     requests: 0,
+    timeouts: { previewMs: 0, pageMs: 0, signInMs: 0 },
   };
   const fail = (what: string) => result.failures.push(what);
+  const deadline = Date.now() + opts.roundCapMs;
   const submitted = await submitWordCount(b, files);
   const job =
     submitted.ok && submitted.jobId
-      ? followJob(b, submitted.jobId, Date.now() + jobCapMs)
+      ? followJob(b, submitted.jobId, deadline)
       : Promise.resolve({ ms: null, outcome: `refused: ${submitted.message}` });
 
-  const attempt = async (what: string, fn: () => Promise<string | null>, into: number[]) => {
+  const attempt = async (what: string, fn: () => Promise<string | null>, measure: Measure) => {
+    const into = result[measure];
     result.requests++;
     try {
-      const { ms, value } = await timed(fn);
+      const { ms, value } = await timed(() => within(opts.requestCapMs, fn()));
       if (value) fail(value);
       else into.push(ms);
     } catch (error) {
+      if (error instanceof TimedOut) {
+        result.timeouts[measure]++;
+        into.push(opts.requestCapMs);
+      }
       fail(`${what}: ${(error as Error).message}`);
     }
   };
-  for (let i = 0; i < samples; i++) {
-    await attempt("preview", () => preview(b, files), result.previewMs);
-    await attempt("/drive", () => page(b), result.pageMs);
+  for (let i = 0; i < opts.samples && Date.now() < deadline; i++) {
+    await attempt("preview", () => preview(b, files), "previewMs");
+    await attempt("/drive", () => page(b), "pageMs");
     if (i % 3 === 0) {
       await attempt(
         "sign-in",
@@ -139,7 +167,7 @@ export async function runRound(
           b.cookie = await signIn(b.account.email, b.account.password, b.baseUrl);
           return null;
         },
-        result.signInMs,
+        "signInMs",
       );
     }
   }
