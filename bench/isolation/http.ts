@@ -32,7 +32,12 @@ export class Session {
 
 /** The message of a JSON error body ({ message }), else the start of the body. */
 export async function errorText(res: Response): Promise<string> {
-  const text = await res.text().catch(() => "");
+  let text: string;
+  try {
+    text = await within(10_000, res.text());
+  } catch {
+    return `${res.statusText} (its body never came)`;
+  }
   try {
     const body = JSON.parse(text) as { message?: unknown };
     if (typeof body.message === "string") return body.message;
@@ -46,7 +51,10 @@ export async function errorText(res: Response): Promise<string> {
 export class Tally {
   readonly counts = new Map<string, number>();
   add(message: string) {
-    this.counts.set(message, (this.counts.get(message) ?? 0) + 1);
+    // The first line: a job's error goes on with its program's stderr.
+    const [first = "", ...rest] = message.split("\n");
+    const key = rest.length ? `${first} …` : first;
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
   }
   lines(): string[] {
     return [...this.counts].map(([m, n]) => `${n}× ${m}`);

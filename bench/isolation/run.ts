@@ -350,7 +350,7 @@ try {
       `  round ${i + 1}: previews ${r.previews.ok} rendered / ${r.previews.refused} refused / ${r.previews.failed} failed; ` +
         `streams ${r.streams.open} open / ${r.streams.refused} refused (of ${ATTACK.streams}); ` +
         `zips ${r.zips.completed} complete, ${r.zips.mib} MiB sent, ${r.zips.refused} refused; ` +
-        `jobs ${r.jobs.map((j) => `${j.name}: ${j.status}${j.error ? ` (${j.error})` : ""}`).join("; ")}`,
+        `jobs ${r.jobs.map((j) => `${j.name}: ${j.status}`).join(", ")}`,
     );
   }
   const limited =
