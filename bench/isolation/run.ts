@@ -115,7 +115,7 @@ try {
   const { startAttack, memoryHogProgram, ATTACK } = await import("./attacks");
   const { runRound } = await import("./probes");
   type Measure = import("./probes").Measure;
-  const { Session, Tally } = await import("./http");
+  const { Session, Tally, within } = await import("./http");
   type AttackReport = Awaited<ReturnType<ReturnType<typeof startAttack>["stop"]>>;
   type RoundResult = Awaited<ReturnType<typeof runRound>>;
 
@@ -207,18 +207,28 @@ try {
   const b = await Session.open(stack.baseUrl, accountB);
 
   // --- quiet: no job of A's left and the bench's servers idle -------------------------------------
+  /** Quiet: no job of A's left, the bench's servers idle, the app answering at once. */
   async function quiet(capMs: number): Promise<string> {
     const started = Date.now();
     const busy = () => stack!.servers.reduce((sum, s) => sum + treeCpuSeconds(s.pid), 0);
+    const answers = async () => {
+      try {
+        const res = await within(1_000, fetch(`${stack!.baseUrl}/api/health`));
+        return res.ok;
+      } catch {
+        return false;
+      }
+    };
     for (;;) {
       const jobs = await countActiveJobs(accountA.id, "mapreduce");
       const before = busy();
       await new Promise((r) => setTimeout(r, 2_000));
       const cores = (busy() - before) / 2;
+      const up = await answers();
       const waited = ((Date.now() - started) / 1000).toFixed(0);
-      if (jobs === 0 && cores < 0.3) return `quiet after ${waited} s`;
+      if (jobs === 0 && cores < 0.3 && up) return `quiet after ${waited} s`;
       if (Date.now() - started > capMs)
-        return `NOT quiet after ${waited} s (${jobs} of A's jobs active, servers using ${cores.toFixed(1)} cores)`;
+        return `NOT quiet after ${waited} s (${jobs} of A's jobs active, servers using ${cores.toFixed(1)} cores, app ${up ? "answering" : "not answering in 1 s"})`;
     }
   }
 
