@@ -22,7 +22,8 @@ export function pidFromFile(path: string): number | null {
   }
 }
 
-function children(pid: number): number[] {
+/** The direct children of a process (all its threads' children). */
+export function children(pid: number): number[] {
   const out: number[] = [];
   let tasks: string[] = [];
   try {
