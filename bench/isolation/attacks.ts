@@ -4,10 +4,9 @@
 // actions call (submitJobAction → recipeFromInput + startMapReduceJob, cancelJobAction →
 // cancelJob), as user A, since server actions are awkward to call from outside a browser.
 import { cancelJob } from "@/lib/jobs/cancel";
-import type { MapReduceView } from "@/lib/mapreduce/view-types";
 import { recipeFromInput, startMapReduceJob } from "@/lib/mapreduce/submit";
 import { getJob } from "@/lib/jobs/jobs";
-import { errorText, isAbort, type Session, sleep, Tally, within } from "./http";
+import { errorText, isAbort, type Session, sleep, Tally } from "./http";
 
 export type AttackFiles = {
   /** Uploaded mapper: forks as many sleeping children as it may, then sleeps. */
@@ -49,17 +48,6 @@ export type Attack = {
   ready: Promise<string>;
   stop: () => Promise<AttackReport>;
 };
-
-/** The job page's view, or null when the page does not answer (a stalled server) in 10 s. */
-async function jobView(a: Session, jobId: string): Promise<MapReduceView | null> {
-  try {
-    const res = await within(10_000, a.fetch(`/api/mapreduce/${jobId}`));
-    if (!res.ok) return null;
-    return ((await within(10_000, res.json())) as { view: MapReduceView }).view;
-  } catch {
-    return null;
-  }
-}
 
 export function startAttack(a: Session, files: AttackFiles): Attack {
   const messages = new Tally();
@@ -111,7 +99,6 @@ export function startAttack(a: Session, files: AttackFiles): Attack {
 
   // --- ten worst-case previews kept in flight ----------------------------------------------
   let previewN = 0;
-  let previewsAnswered = 0;
   const previewLoop = async () => {
     while (!signal.aborted) {
       // A different size each time: the preview cache never answers for the server.
@@ -133,7 +120,6 @@ export function startAttack(a: Session, files: AttackFiles): Attack {
           { fileId: files.tinyPng, chain },
           signal,
         );
-        previewsAnswered++;
         if (res.ok) {
           await res.arrayBuffer();
           report.previews.ok++;
@@ -202,30 +188,30 @@ export function startAttack(a: Session, files: AttackFiles): Attack {
   };
   const zips = Array.from({ length: ATTACK.zips }, zipLoop);
 
-  // In effect: every job running a task (or already over), every stream answered, the previews
-  // and a zip under way. Capped: an attack the app holds back (a queued job) is in effect too.
+  // In effect: every job started (or already over), every stream answered, a zip under way. Capped: an attack the app holds back (a queued job) is in effect too.
   const ready = (async () => {
     const deadline = Date.now() + 60_000;
     const started = await jobs;
     for (;;) {
-      const views = await Promise.all(
-        started.map((j) => (j.jobId ? jobView(a, j.jobId) : Promise.resolve(null))),
+      // The jobs' state from the database: the job page may be what the attack stalls.
+      const rows = await Promise.all(
+        started.map((j) => (j.jobId ? getJob(a.account.id, j.jobId) : Promise.resolve(null))),
       );
-      const jobsInEffect = views.every(
-        (v) =>
-          !v || v.map.running > 0 || ["succeeded", "failed", "cancelled"].includes(v.job.status),
+      const jobsInEffect = rows.every(
+        (row, i) => !started[i]!.jobId || (row && row.status !== "queued"),
       );
+      // (The previews are in effect once sent: the server holds them or answers.)
       const httpInEffect =
-        streamsAnswered === ATTACK.streams &&
-        (zipBytes > 0 || report.zips.refused > 0) &&
-        (previewsAnswered > 0 || previewN >= ATTACK.previewsInFlight);
+        streamsAnswered === ATTACK.streams && (zipBytes > 0 || report.zips.refused > 0);
       if (jobsInEffect && httpInEffect) return "in effect";
       if (Date.now() > deadline) {
-        const waiting = views.map(
-          (v, i) =>
-            `${started[i]!.name}: ${started[i]!.jobId ? (v?.job.status ?? "job page not answering") : "refused"}`,
+        const jobStates = rows.map(
+          (row, i) => `${started[i]!.name}: ${started[i]!.jobId ? row?.status : "refused"}`,
         );
-        return `not all in effect after 60 s (${waiting.join(", ")})`;
+        return (
+          `not all in effect after 60 s (${jobStates.join(", ")}; ` +
+          `${streamsAnswered}/${ATTACK.streams} streams answered, ${Math.round(zipBytes / 2 ** 20)} MiB of zip)`
+        );
       }
       await sleep(500);
     }

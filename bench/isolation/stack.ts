@@ -21,7 +21,13 @@ export type Stack = {
   /** The worker's event API (what the app's Inngest client sends to). */
   eventUrl: string;
   keys: { signingKey: string; eventKey: string };
+  /** The worker and the app server as they run now. */
   servers: Server[];
+  /**
+   * Stops the app server and starts a fresh one on the same port: after an attack that outlived
+   * its round, the next round alone must not measure the leftovers.
+   */
+  restartApp: () => Promise<void>;
   stop: () => Promise<void>;
 };
 
@@ -49,9 +55,10 @@ function start(
   args: string[],
   env: NodeJS.ProcessEnv,
   logDir: string,
+  append = false,
 ): { server: Server; child: ChildProcess } {
   const logFile = join(logDir, `isobench-${name}.log`);
-  const fd = openSync(logFile, "w");
+  const fd = openSync(logFile, append ? "a" : "w");
   const child = spawn(command, args, { env, detached: true, stdio: ["ignore", fd, fd] });
   closeSync(fd);
   if (!child.pid) throw new Error(`${name} did not start`);
@@ -125,15 +132,27 @@ export async function startStack(opts: {
     NEXT_TELEMETRY_DISABLED: "1",
   };
   delete common.INNGEST_DEV;
-  const children: ChildProcess[] = [];
-  const servers: Server[] = [];
+  let worker: ReturnType<typeof start> | undefined;
+  let app: ReturnType<typeof start> | undefined;
   const stop = async () => {
     // The app first (it sends to the worker), then the worker: it finishes or hands back its runs.
-    for (const child of [...children].reverse()) await stopGroup(child, 15_000);
+    if (app) await stopGroup(app.child, 15_000);
+    if (worker) await stopGroup(worker.child, 15_000);
+  };
+  const startApp = async (append: boolean) => {
+    app = start(
+      "app",
+      join(process.cwd(), "node_modules/.bin/next"),
+      ["start", "-H", "127.0.0.1", "-p", String(appPort)],
+      { ...common, NODE_ENV: "production", NEXT_DIST_DIR: opts.distDir },
+      opts.logDir,
+      append,
+    );
+    await waitFor(`${baseUrl}/api/ready`, app.server, 180_000);
   };
   try {
     // The worker first: the app reports ready only once a worker heartbeats.
-    const worker = start(
+    worker = start(
       "worker",
       process.execPath,
       ["--conditions=react-server", "--import", "tsx", "scripts/worker.ts"],
@@ -145,22 +164,23 @@ export async function startStack(opts: {
       },
       opts.logDir,
     );
-    children.push(worker.child);
-    servers.push(worker.server);
     await waitFor(`${eventUrl}/health`, worker.server, 180_000);
-    const app = start(
-      "app",
-      join(process.cwd(), "node_modules/.bin/next"),
-      ["start", "-H", "127.0.0.1", "-p", String(appPort)],
-      { ...common, NODE_ENV: "production", NEXT_DIST_DIR: opts.distDir },
-      opts.logDir,
-    );
-    children.push(app.child);
-    servers.push(app.server);
-    await waitFor(`${baseUrl}/api/ready`, app.server, 180_000);
+    await startApp(false);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { baseUrl, eventUrl, keys, servers, stop };
+  return {
+    baseUrl,
+    eventUrl,
+    keys,
+    get servers() {
+      return [worker!.server, app!.server];
+    },
+    restartApp: async () => {
+      await stopGroup(app!.child, 15_000);
+      await startApp(true);
+    },
+    stop,
+  };
 }
