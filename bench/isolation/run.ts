@@ -17,8 +17,9 @@
 // failed, default 90; no new sample starts after it either), ISO_REQUEST_CAP_S (a request of B's
 // without an answer after it counts as failed, at the cap, default 30), ISO_QUIET_CAP_S (how long
 // to wait for the servers to be quiet after an attack before restarting the app, default 60),
-// ISO_ZIP_MIB (size of A's zip, default 1024), ISO_HOG_CHILDREN / ISO_HOG_MIB (the memory hog: default 16 children × 256 MiB — 4 GiB if nothing stops it, which
-// this 24 GiB machine survives), ISO_DIST_DIR (the build, default .next-bench).
+// ISO_ZIP_MIB (size of A's zip, default 1024), ISO_HOG_CHILDREN / ISO_HOG_MIB (the memory hog:
+// default 16 children × 256 MiB — 4 GiB if nothing stops it, which this 24 GiB machine survives),
+// ISO_DIST_DIR (the build, default .next-bench).
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
