@@ -90,15 +90,20 @@ async function followJob(
   jobId: string,
   deadline: number,
 ): Promise<{ ms: number | null; outcome: string }> {
+  let emptySince: number | null = null;
   while (Date.now() < deadline) {
     try {
       const res = await within(10_000, b.fetch(`/api/mapreduce/${jobId}`));
       if (res.ok) {
         const { view } = (await within(10_000, res.json())) as { view: MapReduceView };
         const ended = outcomeOf(view.job);
-        if (ended?.outcome === "succeeded" && view.outputs.length === 0)
-          return { ms: null, outcome: "succeeded without output" };
-        if (ended) return ended;
+        if (ended?.outcome === "succeeded" && view.outputs.length === 0) {
+          // The page may read the job's row and its outputs a moment apart, just as the job
+          // ends: a succeeded job without outputs is only wrong if it stays so.
+          emptySince ??= Date.now();
+          if (Date.now() - emptySince > 5_000)
+            return { ms: null, outcome: "succeeded without output" };
+        } else if (ended) return ended;
       } else await res.arrayBuffer();
     } catch {
       // The page did not answer in time: B's page loads will say so; the job is read below.
