@@ -28,6 +28,7 @@ import { createInterface } from "node:readline";
 import { warmEngine } from "@/lib/mapreduce/engine";
 import { runJobLocally, type JobResult } from "@/lib/mapreduce/testing/run-job-locally";
 import type { JobOptions, JobSpec } from "@/lib/mapreduce/schemas";
+import { children } from "../isolation/host";
 import { buildCorpus, type Corpus } from "./corpus";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -40,25 +41,6 @@ const PIPELINE = "pipeline: cat → python3 mapper → LC_ALL=C sort -S 1G → p
 const CLEAN_ENV = { PATH: "/usr/bin:/bin", LANG: "C.UTF-8" } as unknown as NodeJS.ProcessEnv;
 
 // --- memory of a process tree -------------------------------------------------------------
-
-function children(pid: number): number[] {
-  const out: number[] = [];
-  let tasks: string[] = [];
-  try {
-    tasks = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return out;
-  }
-  for (const t of tasks) {
-    try {
-      const list = readFileSync(`/proc/${pid}/task/${t}/children`, "utf8").trim();
-      if (list) out.push(...list.split(/\s+/).map(Number));
-    } catch {
-      // gone
-    }
-  }
-  return out;
-}
 
 function treeRss(root: number): number {
   let total = 0;

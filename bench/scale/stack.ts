@@ -89,14 +89,14 @@ export async function dbQuery<T>(sql: string, params: unknown[]): Promise<T[]> {
 }
 
 /** Signs in through next-auth's credentials endpoint, as the login form does; the session cookie. */
-export async function signIn(email: string, password: string): Promise<string> {
-  const csrfRes = await fetch(`${BASE_URL}/api/auth/csrf`);
+export async function signIn(email: string, password: string, baseUrl = BASE_URL): Promise<string> {
+  const csrfRes = await fetch(`${baseUrl}/api/auth/csrf`);
   const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
   const csrfCookie = csrfRes.headers
     .getSetCookie()
     .map((c) => c.split(";")[0])
     .join("; ");
-  const res = await fetch(`${BASE_URL}/api/auth/callback/credentials`, {
+  const res = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
     method: "POST",
     redirect: "manual",
     headers: { "content-type": "application/x-www-form-urlencoded", cookie: csrfCookie },
