@@ -135,6 +135,11 @@ export class RenderPool {
     for (const m of this.members.splice(0)) m.child.kill("SIGKILL");
   }
 
+  /** The render processes' ids (tests). */
+  get pids(): number[] {
+    return this.members.flatMap((m) => (m.child.pid === undefined ? [] : [m.child.pid]));
+  }
+
   /** Render processes alive now. */
   get processes(): number {
     return this.members.length;
