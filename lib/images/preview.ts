@@ -12,7 +12,7 @@ import { imageConfig, imageLimits, type ImageLimits } from "./config";
 import { ImageInputError, isSharpTimeout, mebibytes } from "./errors";
 import { decodeError, inspect, readAll } from "./input";
 import { ByteLru } from "./lru";
-import { renderChain, type RawImage, type SharpFactory } from "./pipeline";
+import { renderChain, type RawImage, type RenderResult, type SharpFactory } from "./pipeline";
 import { killedAfterTimeout, renderPool } from "./render-pool";
 
 // The editor's live preview and its filter thumbnails: the chain rendered on a downscaled copy
@@ -28,7 +28,7 @@ import { killedAfterTimeout, renderPool } from "./render-pool";
 export const PREVIEW_LONG_SIDE = 1024;
 export const THUMBNAIL_LONG_SIDE = 160;
 
-const PREVIEW_OUTPUT: OutputOptions = { format: "webp", quality: 80, keepMetadata: false };
+export const PREVIEW_OUTPUT: OutputOptions = { format: "webp", quality: 80, keepMetadata: false };
 const THUMBNAIL_OUTPUT: OutputOptions = { format: "webp", quality: 70, keepMetadata: false };
 
 export const NOT_AN_IMAGE = "This file does not exist, is in the trash or is not an image.";
@@ -235,6 +235,69 @@ function failure(err: unknown): PreviewOutcome {
   throw err;
 }
 
+/**
+ * The chain on a preview copy (`scale` of the original), in the render pool, within the pixel
+ * budget for copies of `longSide` and within the preview's timeout. Exported for the bench.
+ */
+export async function renderOnCopy(
+  ownerId: string,
+  src: { image: RawImage; scale: number },
+  chain: Chain,
+  opts: {
+    signal?: AbortSignal;
+    limits: ImageLimits;
+    longSide: number;
+    output: OutputOptions;
+    loadWatermark?: (fileId: string) => Promise<Buffer>;
+    stats?: PreviewOptions["stats"];
+  },
+): Promise<RenderResult & { scale: number }> {
+  const seconds = imageConfig().IMAGE_PREVIEW_TIMEOUT_SECONDS;
+  const tooSlow = previewTooSlow(seconds);
+  const make = renderPool().sharp({
+    userId: ownerId,
+    signal: opts.signal,
+    // sharp's timeout stops a pipeline from inside; this is for one that does not stop.
+    killAfterMs: (seconds + 10) * 1000,
+    killed: killedAfterTimeout(tooSlow),
+  });
+  const budget = pixelBudgetFor(opts.longSide);
+  const { raw } = src.image;
+  const plan = planWithinBudget(
+    { width: raw.width, height: raw.height },
+    src.image.orientation ?? 1,
+    chain,
+    src.scale,
+    budget,
+  );
+  let image = src.image;
+  if (plan.size.width !== raw.width || plan.size.height !== raw.height) {
+    // The chain would pass the budget at this scale: render all of it smaller.
+    const smaller = await make(image.data, { raw })
+      .resize(plan.size.width, plan.size.height, { fit: "fill" })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    image = {
+      data: smaller.data,
+      raw: { ...raw, width: smaller.info.width, height: smaller.info.height },
+      orientation: image.orientation,
+    };
+  }
+  opts.signal?.throwIfAborted();
+  const out = await renderChain(image, chain, opts.output, {
+    scale: plan.scale,
+    signal: opts.signal,
+    limits: opts.limits,
+    loadWatermark: opts.loadWatermark,
+    fastEncode: true,
+    sharp: make,
+    pixelBudget: budget,
+    timeout: { seconds, message: tooSlow },
+    stats: opts.stats,
+  });
+  return { ...out, scale: plan.scale };
+}
+
 async function render(
   ownerId: string,
   fileId: string,
@@ -258,57 +321,19 @@ async function render(
     if (hit) return { ok: true, ...hit, contentType: "image/webp", cached: true };
 
     const pool = renderPool();
-    const seconds = imageConfig().IMAGE_PREVIEW_TIMEOUT_SECONDS;
-    const tooSlow = previewTooSlow(seconds);
     // The copy is shared by every request that wants it: it is not cancelled with this one.
     const src = await source(file, opts.longSide, limits, pool.sharp({ userId: ownerId }));
     opts.signal?.throwIfAborted();
-    const make = pool.sharp({
-      userId: ownerId,
-      signal: opts.signal,
-      // sharp's timeout stops a pipeline from inside; this is for one that does not stop.
-      killAfterMs: (seconds + 10) * 1000,
-      killed: killedAfterTimeout(tooSlow),
-    });
-    const budget = pixelBudgetFor(opts.longSide);
-    const { raw } = src.image;
-    const plan = planWithinBudget(
-      { width: raw.width, height: raw.height },
-      src.image.orientation ?? 1,
-      chain,
-      src.scale,
-      budget,
-    );
-    let image = src.image;
-    if (plan.size.width !== raw.width || plan.size.height !== raw.height) {
-      // The chain would pass the budget at this scale: render all of it smaller.
-      const smaller = await make(image.data, { raw })
-        .resize(plan.size.width, plan.size.height, { fit: "fill" })
-        .raw()
-        .toBuffer({ resolveWithObject: true });
-      image = {
-        data: smaller.data,
-        raw: { ...raw, width: smaller.info.width, height: smaller.info.height },
-        orientation: image.orientation,
-      };
-    }
-    opts.signal?.throwIfAborted();
-    const out = await renderChain(image, chain, opts.output, {
-      scale: plan.scale,
-      signal: opts.signal,
+    const out = await renderOnCopy(ownerId, src, chain, {
+      ...opts,
       limits,
       loadWatermark: marks.load,
-      fastEncode: true,
-      sharp: make,
-      pixelBudget: budget,
-      timeout: { seconds, message: tooSlow },
-      stats: opts.stats,
     });
     const rendered: Rendered = {
       data: out.data,
       width: out.info.width,
       height: out.info.height,
-      scale: plan.scale,
+      scale: out.scale,
       etag: `"${key}"`,
     };
     previewCaches().results.set(key, rendered);

@@ -73,7 +73,7 @@ const abortError = () => {
 /** Where the render process's script is: the project root is the working directory in dev, in
  * tests and in Next's standalone server (which changes to its own folder). */
 export function renderProcessPath(): string {
-  return join(process.cwd(), "lib", "images", "render-process.mjs");
+  return join(/* turbopackIgnore: true */ process.cwd(), "lib", "images", "render-process.mjs");
 }
 
 export class RenderPool {
@@ -167,7 +167,8 @@ export class RenderPool {
   }
 
   private spawn(): Member {
-    const child = fork(this.opts.entry ?? renderProcessPath(), [], {
+    // Not a module of the build: Turbopack must not try to resolve (or bundle) the script.
+    const child = fork(/* turbopackIgnore: true */ this.opts.entry ?? renderProcessPath(), [], {
       serialization: "advanced",
       // No inspector or loader flags of a dev server, and none of the server's secrets.
       execArgv: [],
