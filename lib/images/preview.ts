@@ -322,7 +322,17 @@ async function render(
 
     const pool = renderPool();
     // The copy is shared by every request that wants it: it is not cancelled with this one.
-    const src = await source(file, opts.longSide, limits, pool.sharp({ userId: ownerId }));
+    const seconds = imageConfig().IMAGE_PREVIEW_TIMEOUT_SECONDS;
+    const src = await source(
+      file,
+      opts.longSide,
+      limits,
+      pool.sharp({
+        userId: ownerId,
+        killAfterMs: (seconds + 10) * 1000,
+        killed: killedAfterTimeout(previewTooSlow(seconds)),
+      }),
+    );
     opts.signal?.throwIfAborted();
     const out = await renderOnCopy(ownerId, src, chain, {
       ...opts,

@@ -179,6 +179,10 @@ export class RenderPool {
       },
       stdio: ["ignore", "ignore", "inherit", "ipc"],
     });
+    // An idle process keeps nobody waiting: only a pipeline in flight holds the event loop
+    // (its IPC channel is ref'd while it runs).
+    child.unref();
+    child.channel?.unref();
     const member: Member = { child, task: null };
     this.members.push(member);
     try {
