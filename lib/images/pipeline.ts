@@ -437,17 +437,22 @@ class Runner {
   private async run(s: Sharp): Promise<{ data: Buffer; info: OutputInfo }> {
     if (this.opts.stats) this.opts.stats.pipelines += 1;
     const timeout = this.opts.timeout;
+    const began = performance.now();
+    let seconds = 0;
     if (timeout) {
       // Whole seconds, at least one: sharp's unit; 0 would mean no timeout at all.
-      const left = Math.ceil((this.deadline - performance.now()) / 1000);
-      if (left <= 0) throw new ImageInputError("too-slow", timeout.message);
-      s.timeout({ seconds: Math.min(3600, left) });
+      seconds = Math.min(3600, Math.ceil((this.deadline - began) / 1000));
+      if (seconds <= 0) throw new ImageInputError("too-slow", timeout.message);
+      s.timeout({ seconds });
     }
     let out: { data: Buffer; info: OutputInfo };
     try {
       out = await s.toBuffer({ resolveWithObject: true });
     } catch (err) {
-      if (timeout && isSharpTimeout(err)) {
+      // libvips stops a timed-out pipeline by killing its image; sharp then says "timeout: n%
+      // complete", or — when the kill's warning comes first — that a warning was an error.
+      const timedOut = isSharpTimeout(err) || performance.now() - began >= seconds * 1000;
+      if (timeout && timedOut) {
         throw new ImageInputError("too-slow", timeout.message, { cause: err });
       }
       // Only the pipeline that decodes the user's file can fail because of the file.

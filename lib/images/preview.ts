@@ -112,6 +112,7 @@ async function downscale(
 ): Promise<Omit<Source, "key">> {
   const meta = await inspect(bytes, limits);
   const seconds = imageConfig().IMAGE_PREVIEW_TIMEOUT_SECONDS;
+  const began = performance.now();
   let out;
   try {
     // No autoOrient: the chain's own autoOrient step decides, as it does at full size.
@@ -121,7 +122,7 @@ async function downscale(
       .timeout({ seconds })
       .toBuffer({ resolveWithObject: true });
   } catch (err) {
-    if (isSharpTimeout(err)) {
+    if (isSharpTimeout(err) || performance.now() - began >= seconds * 1000) {
       throw new ImageInputError("too-slow", previewTooSlow(seconds), { cause: err });
     }
     throw decodeError(err);
