@@ -2,6 +2,7 @@ import { getPriority } from "node:os";
 import { afterAll, describe, expect, it } from "vitest";
 import sharp from "sharp";
 import { HttpError } from "@/lib/server/errors";
+import { applyTimeout } from "./apply";
 import { defaultStep } from "./catalog";
 import { ChainStep } from "./chain";
 import { ImageInputError } from "./errors";
@@ -158,5 +159,36 @@ describe("the render pool", () => {
     );
     await expect(out).rejects.toBeInstanceOf(ImageInputError);
     await expect(out).rejects.toMatchObject({ reason: "too-slow", message, status: 422 });
+  });
+
+  it("stops a full-size Apply at its timeout too, with the Apply's message", async () => {
+    expect(applyTimeout().message).toMatch(/^Applying the chain took more than 15 minutes/);
+    const chain = [
+      ChainStep.parse(
+        defaultStep("resize", {
+          width: 9990,
+          height: 9990,
+          fit: "fill",
+          withoutEnlargement: false,
+        } as never),
+      ),
+      ChainStep.parse(defaultStep("blur", { sigma: 100 } as never)),
+    ];
+    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: "#888" } })
+      .png()
+      .toBuffer();
+    // In this process, as the worker runs Apply: no render pool, sharp itself.
+    const out = renderChain(
+      png,
+      chain,
+      { format: "png", quality: 80, keepMetadata: false },
+      {
+        timeout: { ...applyTimeout(), seconds: 1 },
+      },
+    );
+    await expect(out).rejects.toMatchObject({
+      reason: "too-slow",
+      message: applyTimeout().message,
+    });
   });
 });
