@@ -15,6 +15,10 @@ const nextConfig = {
       "./lib/pulse/sentiment/model/model.json",
       "./lib/pulse/language/eld-small.bin.gz",
     ],
+    // Image Studio's render processes (lib/images/render-pool.ts) run this script with `node`;
+    // the sharp it imports is traced already, as the routes import it too.
+    "/api/images/preview": ["./lib/images/render-process.mjs"],
+    "/api/images/thumbnails": ["./lib/images/render-process.mjs"],
   },
   // MapReduce lived at /jobs before it was named after itself everywhere: old links and
   // bookmarks (and the e-mails already sent) still land on the same page.

@@ -9,6 +9,7 @@ import { logger } from "@/lib/log/logger";
 import { firstIssue, userAction, type ActionFailure } from "@/lib/server/action";
 import { applyBatchSchema, applySchema, fileIdSchema, librarySearchSchema } from "./action-schemas";
 import { createBatch, MAX_BATCH_IMAGES, resolveSelection } from "./batch";
+import { withinImageJobLimit } from "./job-limit";
 import { IMAGE_APPLY_KIND } from "./job-schemas";
 import { getImage, listImages, type LibraryPage } from "./library";
 import { presetIdSchema, renamePresetSchema, savePresetSchema } from "./preset-schemas";
@@ -45,7 +46,11 @@ export const applyChainAction = userAction(
     for (const step of chain) {
       if (step.kind === "imageWatermark" && step.enabled) await ownedImage(user.id, step.fileId);
     }
-    const job = await createJob(user.id, IMAGE_APPLY_KIND);
+    const reserved = await withinImageJobLimit(user.id, (tx) =>
+      createJob(user.id, IMAGE_APPLY_KIND, tx),
+    );
+    if (!reserved.ok) return reserved;
+    const { job } = reserved;
     return startedOrFailed(job.id, () =>
       inngest.send(
         imageApplyRequested.create({ jobId: job.id, userId: user.id, fileId, chain, output }),
@@ -84,7 +89,9 @@ export const applyBatchAction = userAction(
         message: `The selection holds more than ${MAX_BATCH_IMAGES} images. Select fewer at a time.`,
       };
     }
-    const job = await createBatch(user.id, images);
+    const reserved = await withinImageJobLimit(user.id, (tx) => createBatch(user.id, images, tx));
+    if (!reserved.ok) return reserved;
+    const { job } = reserved;
     const started = await startedOrFailed(job.id, () =>
       inngest.send(
         imageBatchRequested.create({

@@ -1,7 +1,7 @@
 import "server-only";
 import { failJob, reportProgress, startJob, succeedJob } from "@/lib/jobs/jobs";
 import type { Chain, OutputOptions } from "./chain";
-import { imageLimits } from "./config";
+import { imageConfig, imageLimits } from "./config";
 import { renderChain } from "./pipeline";
 import { UserFacingError } from "@/lib/server/errors";
 import {
@@ -43,6 +43,7 @@ export async function processImage(input: {
   const rendered = await renderChain(stream, input.chain, input.output, {
     loadWatermark: (watermarkId: string) => readImage(input.ownerId, watermarkId),
     limits: imageLimits(),
+    timeout: applyTimeout(),
   });
   if (!(await phase("Saving"))) return null;
   const folderId = input.folderId ?? (await studioFolder(input.ownerId));
@@ -58,6 +59,16 @@ export async function processImage(input: {
     name: saved.name,
     width: rendered.info.width,
     height: rendered.info.height,
+  };
+}
+
+/** sharp's timeout for a full-size render: generous, but a chain cannot hold a worker forever. */
+export function applyTimeout(): { seconds: number; message: string } {
+  const seconds = imageConfig().IMAGE_APPLY_TIMEOUT_SECONDS;
+  const took = seconds % 60 === 0 ? `${seconds / 60} minutes` : `${seconds} seconds`;
+  return {
+    seconds,
+    message: `Applying the chain took more than ${took} and was stopped. Your original is unchanged; try fewer heavy steps (a large resize, blur or rotation) or a smaller size.`,
   };
 }
 

@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db/client";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { listLiveFiles, liveFiles, liveFolder } from "@/lib/drive/access";
 import type { ItemRef } from "@/lib/drive/schemas";
 import { subtreeFolderIds } from "@/lib/drive/tree";
@@ -69,9 +70,13 @@ export async function resolveSelection(
 }
 
 /** Creates the job and its items; the caller sends the event. */
-export async function createBatch(ownerId: string, images: readonly ImageFile[]) {
-  const job = await createJob(ownerId, IMAGE_BATCH_KIND);
-  await db.imageBatchItem.createMany({
+export async function createBatch(
+  ownerId: string,
+  images: readonly ImageFile[],
+  client: Prisma.TransactionClient | typeof db = db,
+) {
+  const job = await createJob(ownerId, IMAGE_BATCH_KIND, client);
+  await client.imageBatchItem.createMany({
     data: images.map((img, position) => ({
       jobId: job.id,
       position,

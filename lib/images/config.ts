@@ -27,6 +27,13 @@ const schema = z.object({
     .int()
     .min(0)
     .default(64 * MiB),
+  // sharp's timeout for a whole preview (every pipeline of it), and for a full-size Apply: a
+  // generous cap there, as a 100-megapixel chain of heavy steps takes minutes on a busy worker.
+  IMAGE_PREVIEW_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(20),
+  IMAGE_APPLY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(900),
+  // Render processes of one web server for previews and thumbnails (render-pool.ts): how many
+  // pipelines run at once in this server. 0: one per core.
+  IMAGE_PREVIEW_PROCESSES: z.coerce.number().int().min(0).max(64).default(0),
 });
 
 export type ImageConfig = z.infer<typeof schema>;

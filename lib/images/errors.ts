@@ -10,7 +10,8 @@ export type ImageInputReason =
   | "too-many-pixels" // over IMAGE_MAX_PIXELS
   | "too-many-bytes" // over IMAGE_MAX_BYTES
   | "result-too-large" // the chain would make an image over IMAGE_MAX_PIXELS
-  | "watermark"; // the image watermark is missing or unreadable
+  | "watermark" // the image watermark is missing or unreadable
+  | "too-slow"; // sharp's timeout ran out (a preview's, or a full-size apply's generous one)
 
 export class ImageInputError extends UserFacingError {
   readonly reason: ImageInputReason;
@@ -32,6 +33,11 @@ export class ImageInputError extends UserFacingError {
 
 export function isImageInputError(err: unknown): err is ImageInputError {
   return err instanceof ImageInputError;
+}
+
+/** sharp's own error when a pipeline's timeout() ran out: "timeout: 12% complete". */
+export function isSharpTimeout(err: unknown): boolean {
+  return err instanceof Error && /^timeout: \d+% complete/.test(err.message);
 }
 
 export function megapixels(pixels: number): string {

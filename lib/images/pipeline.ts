@@ -1,9 +1,9 @@
 import "server-only";
 import { Readable } from "node:stream";
-import sharp, { type OutputInfo, type Sharp } from "sharp";
+import sharp, { type OutputInfo, type Sharp, type SharpInput, type SharpOptions } from "sharp";
 import type { Chain, ChainStep, OutputOptions } from "./chain";
 import { imageLimits, type ImageLimits } from "./config";
-import { ImageInputError, megapixels } from "./errors";
+import { ImageInputError, isSharpTimeout, megapixels } from "./errors";
 import { decodeError, inspect, readAll, tooManyPixels } from "./input";
 import {
   applyOp,
@@ -54,9 +54,28 @@ export type RenderOptions = {
   scale?: number;
   /** Quicker, slightly larger encoding: previews, which are shown once and thrown away. */
   fastEncode?: boolean;
-  /** Filled in with how many sharp pipelines the chain took (for tests and the bench). */
-  stats?: { pipelines: number };
+  /** Filled in with how many sharp pipelines the chain took and the largest image it made. */
+  stats?: { pipelines: number; peakPixels?: number };
+  /**
+   * Makes the sharp pipelines: sharp itself by default; the preview's render processes
+   * (render-pool.ts) run them away from the web server.
+   */
+  sharp?: SharpFactory;
+  /**
+   * A hard bound on every image the chain makes (the preview's pixel budget, budget.ts). The
+   * preview plans its scale so this never trips; if it does, the planner is wrong: an internal
+   * error, not a message for the user.
+   */
+  pixelBudget?: number;
+  /**
+   * sharp's timeout, for the whole chain: each pipeline gets what is left of it. When it runs
+   * out the render stops with an ImageInputError ("too-slow") carrying `message`.
+   */
+  timeout?: { seconds: number; message: string };
 };
+
+/** sharp's constructor, as far as renderChain uses it. */
+export type SharpFactory = (input?: SharpInput, options?: SharpOptions) => Sharp;
 
 export type RenderInfo = { width: number; height: number; format: string; size: number };
 export type RenderResult = { data: Buffer; info: RenderInfo };
@@ -226,7 +245,7 @@ async function addStep(
     }
     case "imageWatermark": {
       const size = await r.exactSize();
-      const overlay = await imageOverlay(size, step, opts.loadWatermark, limits);
+      const overlay = await imageOverlay(size, step, opts.loadWatermark, limits, opts.sharp);
       return r.push({ t: "composite", overlays: [overlay] });
     }
   }
@@ -242,6 +261,8 @@ class Runner {
   private oriented = false;
   private readonly keepIcc: boolean;
   private readonly keepOther: boolean;
+  private readonly make: SharpFactory;
+  private readonly deadline: number;
 
   constructor(
     private readonly original: Original,
@@ -250,6 +271,8 @@ class Runner {
     private readonly opts: RenderOptions,
   ) {
     if (opts.stats) opts.stats.pipelines = 0;
+    this.make = opts.sharp ?? sharp;
+    this.deadline = performance.now() + (opts.timeout?.seconds ?? 0) * 1000;
     this.src = original;
     this.size = original.kind === "encoded" ? original.size : original;
     this.size = { width: this.size.width, height: this.size.height };
@@ -322,6 +345,7 @@ class Runner {
       default:
         break;
     }
+    this.checkBudget(this.size);
     // An estimate, so 2% of slack: the limit is there to stop a resize to 16k × 16k, not rounding.
     const pixels = this.size.width * this.size.height;
     if (pixels > this.limits.maxPixels * 1.02) {
@@ -387,13 +411,13 @@ class Runner {
   private open(): Sharp {
     const src = this.src;
     if (src.kind === "encoded") {
-      const s = sharp(src.data, { limitInputPixels: this.limits.maxPixels, failOn: "error" });
+      const s = this.make(src.data, { limitInputPixels: this.limits.maxPixels, failOn: "error" });
       // With a profile to keep, pixels stay in the image's own colour space all the way (no
       // conversion in and out of sRGB) and the profile goes back on at the end.
       return this.keepIcc ? s.keepIccProfile() : s;
     }
     const { width, height, channels } = src;
-    return sharp(src.data, {
+    return this.make(src.data, {
       raw: { width, height, channels: channels as 1 | 2 | 3 | 4 },
       // Sizes between pipelines are checked by track(); the input limit was for the original.
       limitInputPixels: false,
@@ -412,11 +436,42 @@ class Runner {
 
   private async run(s: Sharp): Promise<{ data: Buffer; info: OutputInfo }> {
     if (this.opts.stats) this.opts.stats.pipelines += 1;
+    const timeout = this.opts.timeout;
+    const began = performance.now();
+    let seconds = 0;
+    if (timeout) {
+      // Whole seconds, at least one: sharp's unit; 0 would mean no timeout at all.
+      seconds = Math.min(3600, Math.ceil((this.deadline - began) / 1000));
+      if (seconds <= 0) throw new ImageInputError("too-slow", timeout.message);
+      s.timeout({ seconds });
+    }
+    let out: { data: Buffer; info: OutputInfo };
     try {
-      return await s.toBuffer({ resolveWithObject: true });
+      out = await s.toBuffer({ resolveWithObject: true });
     } catch (err) {
+      // libvips stops a timed-out pipeline by killing its image; sharp then says "timeout: n%
+      // complete", or — when the kill's warning comes first — that a warning was an error.
+      const timedOut = isSharpTimeout(err) || performance.now() - began >= seconds * 1000;
+      if (timeout && timedOut) {
+        throw new ImageInputError("too-slow", timeout.message, { cause: err });
+      }
       // Only the pipeline that decodes the user's file can fail because of the file.
       throw this.readsOriginal && this.original.kind === "encoded" ? decodeError(err) : err;
+    }
+    this.checkBudget({ width: out.info.width, height: out.info.height });
+    return out;
+  }
+
+  private checkBudget(size: Size): void {
+    const pixels = size.width * size.height;
+    if (this.opts.stats) {
+      this.opts.stats.peakPixels = Math.max(this.opts.stats.peakPixels ?? 0, pixels);
+    }
+    // Estimates (rotations, rounding): 2% of slack, as for the limit on results.
+    if (this.opts.pixelBudget !== undefined && pixels > this.opts.pixelBudget * 1.02) {
+      throw new Error(
+        `renderChain: a ${size.width} × ${size.height} image is over the pixel budget of ${this.opts.pixelBudget}`,
+      );
     }
   }
 
@@ -446,8 +501,11 @@ class Runner {
       // metadata comes back by drawing the result over a stand-in decoded from the original
       // (which carries it): the stand-in's pixels are replaced entirely.
       let raw = await this.materialise();
-      if (this.output.format === "jpeg" && raw.channels === 4) raw = await flattenRaw(raw);
-      s = sharp(this.original.data, { limitInputPixels: this.limits.maxPixels, failOn: "error" })
+      if (this.output.format === "jpeg" && raw.channels === 4) raw = await this.flattenRaw(raw);
+      s = this.make(this.original.data, {
+        limitInputPixels: this.limits.maxPixels,
+        failOn: "error",
+      })
         .resize(raw.width, raw.height, { fit: "fill", kernel: "nearest" })
         .composite([
           {
@@ -474,6 +532,15 @@ class Runner {
         size: data.length,
       },
     };
+  }
+
+  private async flattenRaw(raw: { kind: "raw" } & Raw): Promise<{ kind: "raw" } & Raw> {
+    const { data, info } = await this.run(
+      this.make(raw.data, { raw: { width: raw.width, height: raw.height, channels: 4 } })
+        .flatten({ background: "#ffffff" })
+        .raw(),
+    );
+    return { kind: "raw", data, width: info.width, height: info.height, channels: info.channels };
   }
 
   private keepMetadata(s: Sharp): void {
@@ -514,14 +581,4 @@ function toColour(raw: Raw): Raw {
     if (alpha) out[o++] = raw.data[i + 1] ?? 255;
   }
   return { data: out, width: raw.width, height: raw.height, channels: alpha ? 4 : 3 };
-}
-
-async function flattenRaw(raw: { kind: "raw" } & Raw): Promise<{ kind: "raw" } & Raw> {
-  const { data, info } = await sharp(raw.data, {
-    raw: { width: raw.width, height: raw.height, channels: 4 },
-  })
-    .flatten({ background: "#ffffff" })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return { kind: "raw", data, width: info.width, height: info.height, channels: info.channels };
 }

@@ -6,7 +6,15 @@ import { newObjectKey } from "@/lib/storage/keys";
 import { putDirect } from "@/lib/storage/test-helpers";
 import { defaultStep } from "./catalog";
 import { ChainStep, type Chain } from "./chain";
-import { clearPreviewCaches, renderPreview, renderThumbnail, type PreviewOutcome } from "./preview";
+import { userSlots } from "@/lib/limits/user-slots";
+import { pixelBudgetFor } from "./budget";
+import {
+  clearPreviewCaches,
+  PREVIEW_LONG_SIDE,
+  renderPreview,
+  renderThumbnail,
+  type PreviewOutcome,
+} from "./preview";
 import { firstIssue, PreviewRequest, ThumbnailRequest } from "./preview-schemas";
 
 // The preview path as the route runs it, against the real database and object store: owner-
@@ -197,6 +205,78 @@ describe("renderPreview", () => {
       { signal: controller.signal },
     );
     expect(out).toMatchObject({ ok: false, status: 499 });
+  });
+});
+
+describe("the preview's pixel budget (issue 15)", () => {
+  const budget = pixelBudgetFor(PREVIEW_LONG_SIDE);
+
+  it("renders the attack — a 64 × 64 PNG, resized to 9990 × 9990, blurred σ 100 — within the budget", async () => {
+    const tiny = await sharp({
+      create: { width: 64, height: 64, channels: 3, background: "#3366cc" },
+    })
+      .png()
+      .toBuffer();
+    const file = await driveFile(alice, "tiny.png", tiny, "image/png");
+    const chain: Chain = [
+      step("resize", { width: 9990, height: 9990, fit: "fill", withoutEnlargement: false }),
+      step("blur", { sigma: 100 }),
+    ];
+    const stats = { pipelines: 0, peakPixels: 0 };
+    const out = ok(await renderPreview(alice, { fileId: file.id, chain }, { stats }));
+    // Unbounded, this was 99.8 megapixels of blur (106 s of a web server's CPU).
+    const meta = await sharp(out.data).metadata();
+    expect(meta.width).toBe(out.width);
+    expect(meta.height).toBe(out.height);
+    expect(out.width).toBe(out.height);
+    expect(out.width * out.height).toBeLessThanOrEqual(budget);
+    expect(out.width).toBeGreaterThan(PREVIEW_LONG_SIDE / 2);
+    expect(stats.peakPixels).toBeGreaterThan(0);
+    expect(stats.peakPixels).toBeLessThanOrEqual(budget);
+    // The scale says how much smaller than the full-size result (9990 px wide) this is.
+    expect(out.width / out.scale).toBeGreaterThan(9990 * 0.97);
+    expect(out.width / out.scale).toBeLessThan(9990 * 1.03);
+  });
+
+  it("bounds a chain whose image on the way would pass the budget, though its output would not", async () => {
+    // The 1600 × 1200 photo blown up 5 × and cropped to its middle tenth: at the preview's
+    // scale (0.64) that is a 5120 × 3840 image on the way to a 512 × 384 output.
+    const chain: Chain = [
+      step("resize", { width: 8000, height: 6000, fit: "fill", withoutEnlargement: false }),
+      step("crop", { left: 0.45, top: 0.45, width: 0.1, height: 0.1 }),
+    ];
+    const stats = { pipelines: 0, peakPixels: 0 };
+    const out = ok(await renderPreview(alice, { fileId: image.id, chain }, { stats }));
+    expect(stats.peakPixels).toBeLessThanOrEqual(budget);
+    expect(out.scale).toBeLessThan(0.64 * Math.sqrt(budget / (5120 * 3840)) * 1.01);
+    // Still the same picture: the crop of an 8000 × 6000 result, at the preview's scale.
+    expect(out.width / out.height).toBeCloseTo(800 / 600, 1);
+    expect(out.width / out.scale).toBeGreaterThan(800 * 0.97);
+    expect(out.width / out.scale).toBeLessThan(800 * 1.03);
+  });
+
+  it("keeps an ordinary chain at the copy's full scale", async () => {
+    const out = ok(
+      await renderPreview(alice, { fileId: image.id, chain: [step("rotate", { angle: 30 })] }),
+    );
+    expect(out.scale).toBeCloseTo(0.64, 5);
+  });
+});
+
+describe("previews in flight per user", () => {
+  it("names the limit of 4 in the message of a user over it, and leaves others alone", () => {
+    const slots = userSlots("image-previews");
+    const held = Array.from({ length: 4 }, () => slots.acquire(alice));
+    const fifth = slots.acquire(alice);
+    expect(fifth).toEqual({
+      ok: false,
+      message:
+        "You already have 4 image previews rendering (the limit is 4 per user). Wait for a preview to finish.",
+    });
+    const other = slots.acquire(bob);
+    expect(other.ok).toBe(true);
+    for (const slot of [...held, other]) if (slot.ok) slot.release();
+    expect(slots.inUse(alice)).toBe(0);
   });
 });
 

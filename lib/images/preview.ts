@@ -2,31 +2,40 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import sharp from "sharp";
 import { liveFile, type LiveFile } from "@/lib/drive/access";
 import { baseContentType } from "@/lib/drive/preview-kind";
 import { getObjectStream } from "@/lib/storage/objects";
+import { pixelBudgetFor, planWithinBudget } from "./budget";
 import { defaultStep } from "./catalog";
 import type { Chain, OutputOptions, StepKind } from "./chain";
 import { imageConfig, imageLimits, type ImageLimits } from "./config";
-import { ImageInputError, mebibytes } from "./errors";
+import { ImageInputError, isSharpTimeout, mebibytes } from "./errors";
 import { decodeError, inspect, readAll } from "./input";
 import { ByteLru } from "./lru";
-import { renderChain, type RawImage } from "./pipeline";
+import { renderChain, type RawImage, type RenderResult, type SharpFactory } from "./pipeline";
+import { killedAfterTimeout, renderPool } from "./render-pool";
 
 // The editor's live preview and its filter thumbnails: the chain rendered on a downscaled copy
 // of the owner's image. Two caches, both in this process's memory and bounded by bytes: the
 // downscaled copies (raw pixels, so a render skips decoding) and the rendered images, keyed by
 // the file's stored version and the chain's canonical form.
+//
+// Every pixel is made in the server's render processes (render-pool.ts), never on the server's
+// own threads, and within a pixel budget (budget.ts): whatever the chain says, no image of a
+// preview — on the way or at the end — is larger than twice the copy's square, and the whole
+// render has sharp's timeout (IMAGE_PREVIEW_TIMEOUT_SECONDS).
 
 export const PREVIEW_LONG_SIDE = 1024;
 export const THUMBNAIL_LONG_SIDE = 160;
 
-const PREVIEW_OUTPUT: OutputOptions = { format: "webp", quality: 80, keepMetadata: false };
+export const PREVIEW_OUTPUT: OutputOptions = { format: "webp", quality: 80, keepMetadata: false };
 const THUMBNAIL_OUTPUT: OutputOptions = { format: "webp", quality: 70, keepMetadata: false };
 
 export const NOT_AN_IMAGE = "This file does not exist, is in the trash or is not an image.";
 const WATERMARK_GONE = "The watermark image is no longer in your Drive. Pick another one.";
+
+export const previewTooSlow = (seconds: number) =>
+  `This preview took more than ${seconds} seconds to render and was stopped. Remove or soften a heavy step (a large resize, blur or rotation) and try again.`;
 
 export type Preview = {
   data: Buffer;
@@ -41,6 +50,13 @@ export type Preview = {
 
 export type PreviewOutcome =
   ({ ok: true } & Preview) | { ok: false; status: 404 | 413 | 422 | 499; message: string };
+
+export type PreviewOptions = {
+  signal?: AbortSignal;
+  limits?: Partial<ImageLimits>;
+  /** Filled in with the chain's sharp pipelines and the largest image made (tests, the bench). */
+  stats?: { pipelines: number; peakPixels?: number };
+};
 
 type Source = { image: RawImage; scale: number; key: string };
 type Rendered = Omit<Preview, "cached" | "contentType">;
@@ -92,16 +108,23 @@ async function downscale(
   bytes: Buffer,
   longSide: number,
   limits: ImageLimits,
+  make: SharpFactory,
 ): Promise<Omit<Source, "key">> {
   const meta = await inspect(bytes, limits);
+  const seconds = imageConfig().IMAGE_PREVIEW_TIMEOUT_SECONDS;
+  const began = performance.now();
   let out;
   try {
     // No autoOrient: the chain's own autoOrient step decides, as it does at full size.
-    out = await sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: "error" })
+    out = await make(bytes, { limitInputPixels: limits.maxPixels, failOn: "error" })
       .resize(longSide, longSide, { fit: "inside", withoutEnlargement: true })
       .raw()
+      .timeout({ seconds })
       .toBuffer({ resolveWithObject: true });
   } catch (err) {
+    if (isSharpTimeout(err) || performance.now() - began >= seconds * 1000) {
+      throw new ImageInputError("too-slow", previewTooSlow(seconds), { cause: err });
+    }
     throw decodeError(err);
   }
   const { width, height, channels } = out.info;
@@ -120,7 +143,12 @@ async function downscale(
  * requests ask at the same moment (the editor asks for every filter's thumbnail at once). It is
  * not cancelled with the request that started it: the others may still want it.
  */
-function source(file: OwnedFile, longSide: number, limits: ImageLimits): Promise<Source> {
+function source(
+  file: OwnedFile,
+  longSide: number,
+  limits: ImageLimits,
+  make: SharpFactory,
+): Promise<Source> {
   const key = `${versionKey(file)}:${longSide}`;
   const hit = previewCaches().sources.get(key);
   if (hit) return Promise.resolve(hit);
@@ -130,8 +158,8 @@ function source(file: OwnedFile, longSide: number, limits: ImageLimits): Promise
     let scaled: Omit<Source, "key">;
     if (longSide < PREVIEW_LONG_SIDE) {
       // Thumbnails come from the preview copy, not from the original again.
-      const big = await source(file, PREVIEW_LONG_SIDE, limits);
-      const out = await sharp(big.image.data, { raw: big.image.raw })
+      const big = await source(file, PREVIEW_LONG_SIDE, limits, make);
+      const out = await make(big.image.data, { raw: big.image.raw })
         .resize(longSide, longSide, { fit: "inside", withoutEnlargement: true })
         .raw()
         .toBuffer({ resolveWithObject: true });
@@ -144,7 +172,7 @@ function source(file: OwnedFile, longSide: number, limits: ImageLimits): Promise
         scale: (big.scale * out.info.width) / big.image.raw.width,
       };
     } else {
-      scaled = await downscale(await readFile(file, limits), longSide, limits);
+      scaled = await downscale(await readFile(file, limits), longSide, limits, make);
     }
     const made = { ...scaled, key };
     previewCaches().sources.set(key, made);
@@ -208,16 +236,74 @@ function failure(err: unknown): PreviewOutcome {
   throw err;
 }
 
+/**
+ * The chain on a preview copy (`scale` of the original), in the render pool, within the pixel
+ * budget for copies of `longSide` and within the preview's timeout. Exported for the bench.
+ */
+export async function renderOnCopy(
+  ownerId: string,
+  src: { image: RawImage; scale: number },
+  chain: Chain,
+  opts: {
+    signal?: AbortSignal;
+    limits: ImageLimits;
+    longSide: number;
+    output: OutputOptions;
+    loadWatermark?: (fileId: string) => Promise<Buffer>;
+    stats?: PreviewOptions["stats"];
+  },
+): Promise<RenderResult & { scale: number }> {
+  const seconds = imageConfig().IMAGE_PREVIEW_TIMEOUT_SECONDS;
+  const tooSlow = previewTooSlow(seconds);
+  const make = renderPool().sharp({
+    userId: ownerId,
+    signal: opts.signal,
+    // sharp's timeout stops a pipeline from inside; this is for one that does not stop.
+    killAfterMs: (seconds + 10) * 1000,
+    killed: killedAfterTimeout(tooSlow),
+  });
+  const budget = pixelBudgetFor(opts.longSide);
+  const { raw } = src.image;
+  const plan = planWithinBudget(
+    { width: raw.width, height: raw.height },
+    src.image.orientation ?? 1,
+    chain,
+    src.scale,
+    budget,
+  );
+  let image = src.image;
+  if (plan.size.width !== raw.width || plan.size.height !== raw.height) {
+    // The chain would pass the budget at this scale: render all of it smaller.
+    const smaller = await make(image.data, { raw })
+      .resize(plan.size.width, plan.size.height, { fit: "fill" })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    image = {
+      data: smaller.data,
+      raw: { ...raw, width: smaller.info.width, height: smaller.info.height },
+      orientation: image.orientation,
+    };
+  }
+  opts.signal?.throwIfAborted();
+  const out = await renderChain(image, chain, opts.output, {
+    scale: plan.scale,
+    signal: opts.signal,
+    limits: opts.limits,
+    loadWatermark: opts.loadWatermark,
+    fastEncode: true,
+    sharp: make,
+    pixelBudget: budget,
+    timeout: { seconds, message: tooSlow },
+    stats: opts.stats,
+  });
+  return { ...out, scale: plan.scale };
+}
+
 async function render(
   ownerId: string,
   fileId: string,
   chain: Chain,
-  opts: {
-    signal?: AbortSignal;
-    limits?: Partial<ImageLimits>;
-    longSide: number;
-    output: OutputOptions;
-  },
+  opts: PreviewOptions & { longSide: number; output: OutputOptions },
 ): Promise<PreviewOutcome> {
   const limits = { ...imageLimits(), ...opts.limits };
   try {
@@ -235,20 +321,30 @@ async function render(
     const hit = previewCaches().results.get(key);
     if (hit) return { ok: true, ...hit, contentType: "image/webp", cached: true };
 
-    const src = await source(file, opts.longSide, limits);
+    const pool = renderPool();
+    // The copy is shared by every request that wants it: it is not cancelled with this one.
+    const seconds = imageConfig().IMAGE_PREVIEW_TIMEOUT_SECONDS;
+    const src = await source(
+      file,
+      opts.longSide,
+      limits,
+      pool.sharp({
+        userId: ownerId,
+        killAfterMs: (seconds + 10) * 1000,
+        killed: killedAfterTimeout(previewTooSlow(seconds)),
+      }),
+    );
     opts.signal?.throwIfAborted();
-    const out = await renderChain(src.image, chain, opts.output, {
-      scale: src.scale,
-      signal: opts.signal,
+    const out = await renderOnCopy(ownerId, src, chain, {
+      ...opts,
       limits,
       loadWatermark: marks.load,
-      fastEncode: true,
     });
     const rendered: Rendered = {
       data: out.data,
       width: out.info.width,
       height: out.info.height,
-      scale: src.scale,
+      scale: out.scale,
       etag: `"${key}"`,
     };
     previewCaches().results.set(key, rendered);
@@ -265,7 +361,7 @@ async function render(
 export function renderPreview(
   ownerId: string,
   input: { fileId: string; chain: Chain },
-  opts: { signal?: AbortSignal; limits?: Partial<ImageLimits> } = {},
+  opts: PreviewOptions = {},
 ): Promise<PreviewOutcome> {
   return render(ownerId, input.fileId, input.chain, {
     ...opts,
@@ -278,7 +374,7 @@ export function renderPreview(
 export function renderThumbnail(
   ownerId: string,
   input: { fileId: string; kind: StepKind },
-  opts: { signal?: AbortSignal; limits?: Partial<ImageLimits> } = {},
+  opts: PreviewOptions = {},
 ): Promise<PreviewOutcome> {
   // An image watermark needs an image of the owner's: the picture itself is the one we know.
   const step = defaultStep(

@@ -1,5 +1,5 @@
 import "server-only";
-import sharp, { type OutputInfo, type OverlayOptions } from "sharp";
+import sharp, { type OutputInfo, type OverlayOptions, type Sharp, type SharpOptions } from "sharp";
 import type { ChainStep } from "./chain";
 import type { ImageLimits } from "./config";
 import { decodeError, inspect } from "./input";
@@ -87,6 +87,7 @@ export async function imageOverlay(
   step: Extract<ChainStep, { kind: "imageWatermark" }>,
   load: ((fileId: string) => Promise<Buffer>) | undefined,
   limits: ImageLimits,
+  make: (input: Buffer, options: SharpOptions) => Sharp = sharp,
 ): Promise<OverlayOptions> {
   if (!load) throw new Error("renderChain: an imageWatermark step needs opts.loadWatermark");
   const source = await load(step.fileId);
@@ -103,7 +104,7 @@ export async function imageOverlay(
   const maxHeight = Math.max(1, image.height - 2 * margin);
   let out: { data: Buffer; info: OutputInfo };
   try {
-    out = await sharp(source, { limitInputPixels: limits.maxPixels })
+    out = await make(source, { limitInputPixels: limits.maxPixels })
       .autoOrient()
       .resize({ width: maxWidth, height: maxHeight, fit: "inside" })
       .ensureAlpha()

@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db/client";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { JobId, JobKind, JobProgress, JobResultRef } from "./schemas";
 
 // The Job rows the UI reads. Owners see only their own jobs; functions move them through
@@ -24,8 +25,8 @@ export const jobSelect = {
 const ACTIVE = { in: ["queued", "running"] as ("queued" | "running")[] };
 const MAX_ERROR = 2000;
 
-export async function createJob(ownerId: string, kind: string) {
-  return db.job.create({ data: { ownerId, kind: JobKind.parse(kind) }, select: jobSelect });
+export async function createJob(ownerId: string, kind: string, client: Tx = db) {
+  return client.job.create({ data: { ownerId, kind: JobKind.parse(kind) }, select: jobSelect });
 }
 
 export async function listJobs(ownerId: string, limit = 50) {
@@ -110,7 +111,35 @@ export async function findActiveJob(ownerId: string, kind: string) {
   });
 }
 
-/** How many of the owner's jobs of this kind are queued or running (per-user fair share). */
-export async function countActiveJobs(ownerId: string, kind: string): Promise<number> {
-  return db.job.count({ where: { ownerId, kind: JobKind.parse(kind), status: ACTIVE } });
+/** How many of the owner's jobs of this kind (or kinds) are queued or running (fair share). */
+export async function countActiveJobs(ownerId: string, kind: string | string[]): Promise<number> {
+  const kinds = (Array.isArray(kind) ? kind : [kind]).map((k) => JobKind.parse(k));
+  return db.job.count({ where: { ownerId, kind: { in: kinds }, status: ACTIVE } });
+}
+
+type Tx = Prisma.TransactionClient | typeof db;
+
+/**
+ * Records a job with `create` (inside one transaction, with the client it is given) unless the
+ * owner already has `limit` active jobs of these kinds. The owner's row is locked first, as for
+ * the Drive's quota: requests that race are decided one after the other, so exactly the limit
+ * gets through. Answers how many were active when it refuses.
+ */
+export async function createJobWithinLimit<J>(
+  ownerId: string,
+  kinds: string[],
+  limit: number,
+  create: (tx: Tx) => Promise<J>,
+): Promise<{ ok: true; job: J } | { ok: false; active: number }> {
+  const kind = { in: kinds.map((k) => JobKind.parse(k)) };
+  return db.$transaction(
+    async (tx) => {
+      await tx.$queryRaw`SELECT id FROM \`User\` WHERE id = ${ownerId} FOR UPDATE`;
+      const active = await tx.job.count({ where: { ownerId, kind, status: ACTIVE } });
+      if (active >= limit) return { ok: false as const, active };
+      return { ok: true as const, job: await create(tx) };
+    },
+    // A batch records up to 200 items; a loaded database may take a while to let the lock go.
+    { maxWait: 30_000, timeout: 60_000 },
+  );
 }

@@ -1,0 +1,194 @@
+import { getPriority } from "node:os";
+import { afterAll, describe, expect, it } from "vitest";
+import sharp from "sharp";
+import { HttpError } from "@/lib/server/errors";
+import { applyTimeout } from "./apply";
+import { defaultStep } from "./catalog";
+import { ChainStep } from "./chain";
+import { ImageInputError } from "./errors";
+import { renderChain } from "./pipeline";
+import { RenderPool, type PoolResult, type RecordedPipeline } from "./render-pool";
+
+// The web server's render processes, for real: child processes running sharp.
+
+const pools: RenderPool[] = [];
+const pool = (size: number) => {
+  const p = new RenderPool(size);
+  pools.push(p);
+  return p;
+};
+afterAll(() => pools.forEach((p) => p.close()));
+
+/** A pipeline that keeps a process busy for a moment: a blur of a 512 × 512 grey square. */
+const busy = (sigma = 20): RecordedPipeline => ({
+  input: Buffer.alloc(512 * 512 * 3, 90),
+  options: { raw: { width: 512, height: 512, channels: 3 } },
+  calls: [
+    ["blur", [sigma]],
+    ["png", [{ compressionLevel: 9 }]],
+  ],
+});
+const tiny: RecordedPipeline = {
+  input: Buffer.alloc(3, 10),
+  options: { raw: { width: 1, height: 1, channels: 3 } },
+  calls: [["png", []]],
+};
+
+/** The most intervals that overlap at any instant. */
+function maxOverlap(runs: PoolResult[]): number {
+  const edges = runs.flatMap((r) => [
+    { t: r.started, d: 1 },
+    { t: r.ended, d: -1 },
+  ]);
+  // At equal times an end comes first: back-to-back runs do not overlap.
+  edges.sort((a, b) => a.t - b.t || a.d - b.d);
+  let now = 0;
+  let most = 0;
+  for (const e of edges) most = Math.max(most, (now += e.d));
+  return most;
+}
+
+describe("the render pool", () => {
+  it("never runs more pipelines at once than its size, as seen by the processes", async () => {
+    const p = pool(2);
+    // Both processes started first, so the measured runs are not a spawn's shadow.
+    await Promise.all([p.run(tiny, { userId: "warm" }), p.run(tiny, { userId: "warm" })]);
+    const runs = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => p.run(busy(), { userId: `user${i % 3}` })),
+    );
+    expect(maxOverlap(runs)).toBe(2);
+    expect(p.peakRunning).toBe(2);
+    expect(p.processes).toBe(2);
+    // What came back is the pipeline's output.
+    const meta = await sharp(runs[0]!.data).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(["png", 512, 512]);
+  });
+
+  it("serves waiting users round-robin: one user's queue does not hold another's back", async () => {
+    const p = pool(1);
+    const alice = Array.from({ length: 6 }, () => p.run(busy(10), { userId: "alice" }));
+    const bob = p.run(busy(10), { userId: "bob" });
+    const [a, b] = [await Promise.all(alice), await bob];
+    const aliceStarts = a.map((r) => r.started).sort((x, y) => x - y);
+    // Alice's first runs at once and her second is served first; Bob's comes next.
+    expect(b.started).toBeLessThan(aliceStarts[2]! + 1);
+    expect(b.started).toBeGreaterThanOrEqual(aliceStarts[1]!);
+    expect(maxOverlap([...a, b])).toBe(1);
+  });
+
+  it("bounds how many pipelines one user may have waiting, naming the limit", async () => {
+    const p = pool(1);
+    const held = Array.from({ length: 65 }, () => p.run(tiny, { userId: "carol" }));
+    const refused = p.run(tiny, { userId: "carol" });
+    await expect(refused).rejects.toBeInstanceOf(HttpError);
+    await expect(refused).rejects.toMatchObject({
+      status: 429,
+      message:
+        "You already have 64 image renders waiting (the limit is 64 per user). Wait for your previews to finish.",
+    });
+    // Another user is not refused, and all of Carol's accepted work is done.
+    await expect(p.run(tiny, { userId: "dave" })).resolves.toBeDefined();
+    expect(await Promise.all(held)).toHaveLength(65);
+  });
+
+  it("drops a waiting pipeline whose request was aborted", async () => {
+    const p = pool(1);
+    const first = p.run(busy(), { userId: "erin" });
+    const controller = new AbortController();
+    const second = p.run(tiny, { userId: "erin", signal: controller.signal });
+    controller.abort();
+    await expect(second).rejects.toMatchObject({ name: "AbortError" });
+    await first;
+  });
+
+  it("runs its processes below the server's CPU priority", async () => {
+    const p = pool(1);
+    await p.run(tiny, { userId: "frank" });
+    const pids = p.pids;
+    expect(pids).toHaveLength(1);
+    expect(getPriority(pids[0]!)).toBe(10);
+  });
+
+  it("kills a pipeline that outlives its time, and carries on with a new process", async () => {
+    const p = pool(1);
+    const endless: RecordedPipeline = {
+      input: Buffer.alloc(64 * 64 * 3, 50),
+      options: { raw: { width: 64, height: 64, channels: 3 } },
+      calls: [
+        ["resize", [9990, 9990, { fit: "fill" }]],
+        ["blur", [100]],
+        ["png", []],
+      ],
+    };
+    const killed = p.run(endless, {
+      userId: "gina",
+      killAfterMs: 300,
+      killed: () => new ImageInputError("too-slow", "stopped"),
+    });
+    await expect(killed).rejects.toMatchObject({ reason: "too-slow", message: "stopped" });
+    await expect(p.run(tiny, { userId: "gina" })).resolves.toBeDefined();
+  });
+
+  it("maps sharp's timeout in a render process to the user's message", async () => {
+    const p = pool(1);
+    // The attack at full size, with no budget: far more than a second of work.
+    const chain = [
+      ChainStep.parse(
+        defaultStep("resize", {
+          width: 9990,
+          height: 9990,
+          fit: "fill",
+          withoutEnlargement: false,
+        } as never),
+      ),
+      ChainStep.parse(defaultStep("blur", { sigma: 100 } as never)),
+    ];
+    const input = {
+      data: Buffer.alloc(64 * 64 * 3, 50),
+      raw: { width: 64, height: 64, channels: 3 as const },
+    };
+    const message = "This preview took too long.";
+    const out = renderChain(
+      input,
+      chain,
+      { format: "webp", quality: 80, keepMetadata: false },
+      {
+        sharp: p.sharp({ userId: "hana" }),
+        timeout: { seconds: 1, message },
+      },
+    );
+    await expect(out).rejects.toBeInstanceOf(ImageInputError);
+    await expect(out).rejects.toMatchObject({ reason: "too-slow", message, status: 422 });
+  });
+
+  it("stops a full-size Apply at its timeout too, with the Apply's message", async () => {
+    expect(applyTimeout().message).toMatch(/^Applying the chain took more than 15 minutes/);
+    const chain = [
+      ChainStep.parse(
+        defaultStep("resize", {
+          width: 9990,
+          height: 9990,
+          fit: "fill",
+          withoutEnlargement: false,
+        } as never),
+      ),
+      ChainStep.parse(defaultStep("blur", { sigma: 100 } as never)),
+    ];
+    const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: "#888" } })
+      .png()
+      .toBuffer();
+    // In this process, as the worker runs Apply: no render pool, sharp itself.
+    const out = renderChain(
+      png,
+      chain,
+      { format: "png", quality: 80, keepMetadata: false },
+      {
+        timeout: { ...applyTimeout(), seconds: 1 },
+      },
+    );
+    await expect(out).rejects.toMatchObject({
+      reason: "too-slow",
+      message: applyTimeout().message,
+    });
+  });
+});

@@ -1,0 +1,78 @@
+// A render process of the web server's preview pool (render-pool.ts): runs one sharp pipeline at
+// a time, as recorded by the server — the input, sharp's options and the list of method calls —
+// and sends back the pixels. Plain JavaScript on purpose: it is started with `node` from the
+// source tree, the Next build (traced by next.config.js) and the container alike, and needs
+// nothing but sharp. It holds no state between pipelines and trusts only its parent.
+import sharp from "sharp";
+
+// One libvips thread per process: the pool's size is the number of cores previews may use.
+sharp.concurrency(Number(process.env.STRATUS_RENDER_THREADS) || 1);
+// No operation cache: every preview is different, and the cache would only hold memory.
+sharp.cache(false);
+
+// The methods renderChain and the preview use; anything else is a bug in the recorder's caller.
+const METHODS = new Set([
+  "autoOrient",
+  "avif",
+  "blur",
+  "clahe",
+  "composite",
+  "convolve",
+  "ensureAlpha",
+  "extract",
+  "flatten",
+  "flip",
+  "flop",
+  "gamma",
+  "greyscale",
+  "jpeg",
+  "keepExif",
+  "keepIccProfile",
+  "keepMetadata",
+  "keepXmp",
+  "linear",
+  "modulate",
+  "negate",
+  "normalise",
+  "png",
+  "raw",
+  "recomb",
+  "removeAlpha",
+  "resize",
+  "rotate",
+  "sharpen",
+  "threshold",
+  "timeout",
+  "tint",
+  "toColourspace",
+  "webp",
+  "withMetadata",
+]);
+
+async function run({ input, options, calls }) {
+  let s = sharp(input, options);
+  for (const [method, args] of calls) {
+    if (!METHODS.has(method)) throw new Error(`render process: sharp.${method} is not allowed`);
+    s = s[method](...args);
+  }
+  return s.toBuffer({ resolveWithObject: true });
+}
+
+process.on("message", (job) => {
+  const started = Date.now();
+  run(job).then(
+    ({ data, info }) =>
+      process.send({ id: job.id, ok: true, data, info, started, ended: Date.now() }),
+    (err) =>
+      process.send({
+        id: job.id,
+        ok: false,
+        message: err instanceof Error ? err.message : String(err),
+        started,
+        ended: Date.now(),
+      }),
+  );
+});
+
+// The server went away (exit, crash, a dev reload that dropped the pool): so does this process.
+process.on("disconnect", () => process.exit(0));
