@@ -14,6 +14,7 @@ import { putImage, readObject, waitForJob } from "@/lib/images/testing/fixtures"
 import { createJob, markJobCancelled } from "@/lib/jobs/jobs";
 import { runWithRequestId } from "@/lib/log/context";
 import { expected, fixture } from "@/lib/mapreduce/test-helpers";
+import { createMapReduceJob } from "@/lib/mapreduce/store";
 import { session } from "@/lib/auth/testing/session-stub";
 import { trashItems } from "@/lib/drive/trash";
 import { GET as zipRoute } from "@/app/api/drive/zip/route";
@@ -302,6 +303,24 @@ describe("run-mapreduce-job", () => {
       expect(await db.job.count({ where: { ownerId: carol } })).toBe(3);
     } finally {
       await removeUsers(carol);
+    }
+  });
+
+  it("lets exactly the limit through when many submits race", async () => {
+    // The attack: a burst of submits all passing a count-then-insert check before any insert.
+    const dave = await makeUser();
+    try {
+      const input = await putFixture(dave, "docs.tsv", "docs.tsv");
+      const r = await recipeFromInput(dave, { kind: "word-count", inputs: [input.id] });
+      if (!r.ok) throw new Error("form refused");
+      const made = await Promise.all(
+        Array.from({ length: 8 }, () => createMapReduceJob(dave, r.recipe, 3)),
+      );
+      expect(made.filter((m) => m.ok)).toHaveLength(3);
+      expect(await db.job.count({ where: { ownerId: dave } })).toBe(3);
+      expect(await db.mapReduceJob.count({ where: { job: { ownerId: dave } } })).toBe(3);
+    } finally {
+      await removeUsers(dave);
     }
   });
 

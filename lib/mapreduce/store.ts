@@ -1,6 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db/client";
-import { createJob, jobSelect } from "@/lib/jobs/jobs";
+import { createJob, createJobWithinLimit, jobSelect } from "@/lib/jobs/jobs";
 import { JobId } from "@/lib/jobs/schemas";
 import type { Counters } from "./counters";
 import {
@@ -23,11 +23,20 @@ export const MAPREDUCE_KIND = "mapreduce";
 const MAX_TEXT = 60_000;
 const MAX_LOG = 256 * 1024;
 
-export async function createMapReduceJob(ownerId: string, recipe: JobRecipe): Promise<string> {
+/**
+ * Records the job if its owner has fewer than `limit` MapReduce jobs queued or running, checked
+ * with the owner's row locked in the same transaction (lib/jobs/jobs.ts), so that many submits
+ * at once cannot all pass the check. Returns the new id, or how many are active.
+ */
+export async function createMapReduceJob(
+  ownerId: string,
+  recipe: JobRecipe,
+  limit: number,
+): Promise<{ ok: true; jobId: string } | { ok: false; active: number }> {
   const r = JobRecipe.parse(recipe);
-  const job = await createJob(ownerId, MAPREDUCE_KIND);
-  try {
-    await db.mapReduceJob.create({
+  const made = await createJobWithinLimit(ownerId, [MAPREDUCE_KIND], limit, async (tx) => {
+    const job = await createJob(ownerId, MAPREDUCE_KIND, tx);
+    await tx.mapReduceJob.create({
       data: {
         jobId: job.id,
         name: r.name,
@@ -39,11 +48,9 @@ export async function createMapReduceJob(ownerId: string, recipe: JobRecipe): Pr
         inputBytes: r.inputs.reduce((n, i) => n + i.size, 0),
       },
     });
-  } catch (error) {
-    await db.job.delete({ where: { id: job.id } });
-    throw error;
-  }
-  return job.id;
+    return job.id;
+  });
+  return made.ok ? { ok: true, jobId: made.job } : made;
 }
 
 const taskSelect = {

@@ -142,6 +142,9 @@ export function activeJobsPerUser(): number {
   return Number.isInteger(raw) && raw > 0 ? raw : 3;
 }
 
+const tooManyJobs = (active: number, limit: number) =>
+  `You already have ${active} MapReduce jobs queued or running (the limit is ${limit} per user). Wait for one to finish, or cancel one.`;
+
 /** Records the job and sends its event; a worker that cannot be reached fails the job at once. */
 export async function startMapReduceJob(ownerId: string, recipe: JobRecipe): Promise<NewJobState> {
   const limit = activeJobsPerUser();
@@ -149,10 +152,17 @@ export async function startMapReduceJob(ownerId: string, recipe: JobRecipe): Pro
   if (active >= limit) {
     return {
       ok: false,
-      message: `You already have ${active} MapReduce jobs queued or running (the limit is ${limit} per user). Wait for one to finish, or cancel one.`,
+      message: tooManyJobs(active, limit),
     };
   }
-  const jobId = await createMapReduceJob(ownerId, recipe);
+  const made = await createMapReduceJob(ownerId, recipe, limit);
+  if (!made.ok) {
+    return {
+      ok: false,
+      message: tooManyJobs(made.active, limit),
+    };
+  }
+  const { jobId } = made;
   try {
     await inngest.send(mapReduceRequested.create({ jobId, ownerId }));
   } catch (error) {

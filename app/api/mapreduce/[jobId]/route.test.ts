@@ -31,14 +31,20 @@ const log = (jobId: string, taskId: string) =>
   getLog(new Request(`http://app.test/x`), { params: Promise.resolve({ jobId, taskId }) });
 
 async function jobOf(owner: string) {
-  const jobId = await createMapReduceJob(owner, {
-    name: "Words",
-    spec: { kind: "word-count" },
-    options: { reducers: 2, combiner: "reducer", taskTimeoutSeconds: 600 },
-    inputs: [{ fileId: "f".repeat(25), name: "a.txt", size: 10, side: "left" }],
-    programs: NO_PROGRAMS,
-    target: "local",
-  });
+  const made = await createMapReduceJob(
+    owner,
+    {
+      name: "Words",
+      spec: { kind: "word-count" },
+      options: { reducers: 2, combiner: "reducer", taskTimeoutSeconds: 600 },
+      inputs: [{ fileId: "f".repeat(25), name: "a.txt", size: 10, side: "left" }],
+      programs: NO_PROGRAMS,
+      target: "local",
+    },
+    10,
+  );
+  if (!made.ok) throw new Error("the job was not recorded");
+  const { jobId } = made;
   await db.mapReduceTask.create({
     data: { jobId, taskId: "m-00000", kind: "map", log: "mapper says hi\n", state: "running" },
   });
