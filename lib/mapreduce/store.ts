@@ -113,13 +113,18 @@ export async function listMapReduceJobs(ownerId: string, limit = 100) {
 export type MapReduceListItem = Awaited<ReturnType<typeof listMapReduceJobs>>[number];
 
 async function loadJob(where: { jobId: string; job?: { ownerId: string } }) {
-  const row = await db.mapReduceJob.findFirst({
-    where,
-    include: {
-      job: { select: { ...jobSelect, ownerId: true } },
-      tasks: { select: taskSelect, orderBy: { taskId: "asc" } },
-    },
-  });
+  // Prisma reads the job, its status row and its tasks in separate queries; in one transaction
+  // (InnoDB's repeatable read) they are one snapshot, so a job that just ended is never shown
+  // "succeeded" beside the outputs it had before its results were stored.
+  const row = await db.$transaction((tx) =>
+    tx.mapReduceJob.findFirst({
+      where,
+      include: {
+        job: { select: { ...jobSelect, ownerId: true } },
+        tasks: { select: taskSelect, orderBy: { taskId: "asc" } },
+      },
+    }),
+  );
   if (!row) return null;
   const { job, tasks, ...rest } = row;
   return {
