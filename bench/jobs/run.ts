@@ -61,17 +61,23 @@ const marks = { start: new Map<string, Mark>(), done: new Map<string, Mark>() };
 const waiters = new Set<() => void>();
 
 async function startWorker(keys: { signingKey: string; eventKey: string }): Promise<Worker> {
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/jobs/engine-worker.ts"], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      INNGEST_SIGNING_KEY: keys.signingKey,
-      INNGEST_EVENT_KEY: keys.eventKey,
-      EVENT_PORT: String(await freePort()),
-      EXECUTOR_MAX_RUNS: String(env.EXECUTOR_MAX_RUNS),
+  // BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the worker.
+  const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, "--import", "tsx", "bench/jobs/engine-worker.ts"],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        INNGEST_SIGNING_KEY: keys.signingKey,
+        INNGEST_EVENT_KEY: keys.eventKey,
+        EVENT_PORT: String(await freePort()),
+        EXECUTOR_MAX_RUNS: String(env.EXECUTOR_MAX_RUNS),
+      },
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
     },
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
+  );
   const replies = new Map<string, (m: WorkerMessage) => void>();
   child.on("message", (message: WorkerMessage) => {
     if (message.t === "marks") {

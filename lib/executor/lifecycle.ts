@@ -28,6 +28,21 @@ export type StoredEvent = {
 const ER_DUP_ENTRY = 1062;
 
 /**
+ * A worker taking the runs it can start at once straight from the event API: they are created
+ * leased to it, as a claim would lease them, and it starts them once the transaction committed.
+ */
+export type Handoff = {
+  owner: string;
+  leaseUntil: number;
+  /** Whether the worker takes a run of this function (it has a free slot, no concurrency limit). */
+  take: (fn: FunctionDef) => boolean;
+  /** The runs created leased, filled in by ingestEvents. */
+  leased: RunRow[];
+  /** How many runs it created queued instead (for the claim loop). */
+  queued: number;
+};
+
+/**
  * Stores events and, in the same transaction, creates the runs they trigger and cancels the runs
  * they cancel: an accepted event never loses its runs. Returns one id per event (the earlier id
  * for a duplicate of an event sent with the same `id`).
@@ -36,6 +51,7 @@ export async function ingestEvents(
   tx: Tx,
   events: IncomingEvent[],
   now: number,
+  handoff?: Handoff,
 ): Promise<string[]> {
   const fns = await loadFunctions(tx);
   const ids: string[] = [];
@@ -73,11 +89,22 @@ export async function ingestEvents(
     }
     ids.push(id);
     for (const fn of fns.values()) {
-      if (triggeredBy(fn, stored)) runs.push({ functionId: fn.id, eventId: id, event: stored });
+      if (!triggeredBy(fn, stored)) continue;
+      const lease =
+        handoff && handoff.take(fn)
+          ? { owner: handoff.owner, until: handoff.leaseUntil }
+          : undefined;
+      runs.push({ functionId: fn.id, eventId: id, event: stored, lease });
     }
     await cancelMatching(tx, fns, stored, now);
   }
-  await createRuns(tx, runs, now);
+  const created = await createRuns(tx, runs, now);
+  if (handoff) {
+    for (const run of created) {
+      if (run.leaseOwner === null) handoff.queued++;
+      else handoff.leased.push(run);
+    }
+  }
   return ids;
 }
 
@@ -140,13 +167,17 @@ export type RunOutcome =
   | { status: "failed"; error: JsonError }
   | { status: "cancelled"; error: JsonError };
 
-/** Ends a run: records the outcome, resumes an invoking parent, announces a failure. */
+/**
+ * Ends a run: records the outcome, resumes an invoking parent, announces a failure. Returns
+ * whether that queued other runs (the parent, a failure handler).
+ */
 export async function finishRun(
   tx: Tx,
   run: RunRow,
   outcome: RunOutcome,
   now: number,
-): Promise<void> {
+): Promise<boolean> {
+  let queued = false;
   await tx.query(
     `UPDATE ExecRun SET status = ?, output = ?, error = ?, finishedAt = ?, leaseOwner = NULL,
        leaseUntil = NULL WHERE id = ?`,
@@ -159,11 +190,11 @@ export async function finishRun(
     ],
   );
   // Children of a cancelled or failed run have nobody left to report to.
-  const children: { id: string }[] = await tx.query(
-    "SELECT id FROM ExecRun WHERE parentRunId = ? AND status IN ('queued', 'running', 'waiting')",
-    [run.id],
-  );
   if (outcome.status !== "completed") {
+    const children: { id: string }[] = await tx.query(
+      "SELECT id FROM ExecRun WHERE parentRunId = ? AND status IN ('queued', 'running', 'waiting')",
+      [run.id],
+    );
     for (const child of children) await cancelRun(tx, child.id, `parent run ${run.id} ended`, now);
   }
   if (run.parentRunId && run.parentStepId) {
@@ -181,9 +212,11 @@ export async function finishRun(
         "UPDATE ExecRun SET status = IF(status = 'waiting', 'queued', status), availableAt = ? WHERE id = ? AND status IN ('queued', 'waiting', 'running')",
         [now, run.parentRunId],
       );
+      queued = true;
     }
   }
   if (outcome.status === "failed") {
+    queued = true;
     await ingestEvents(
       tx,
       [
@@ -200,4 +233,5 @@ export async function finishRun(
       now,
     );
   }
+  return queued;
 }
