@@ -2,9 +2,10 @@ import { transaction, type Db, type Tx } from "./db";
 import { resolveTime } from "./duration";
 import type { FunctionDef } from "./functions";
 import { newId } from "./ids";
-import { finishRun, type JsonError } from "./lifecycle";
+import { completeLeasedRun, finishRun, type JsonError } from "./lifecycle";
 import { callFunction, retryAfterMs, type CallResult, type Op } from "./protocol";
 import {
+  completeLeasedStep,
   completeStep,
   createRuns,
   getRun,
@@ -240,9 +241,43 @@ export class RunDriver {
       timeoutMs: this.options.requestTimeoutMs,
     });
     if (signal.aborted) return "stop";
+    const quick = await this.quickWrite(run, steps, result);
+    if (quick !== null) return quick;
     return this.write(run, steps, (tx, locked, now, draft) =>
       this.apply(tx, locked, draft, fn, target, attempt, result, now),
     );
+  }
+
+  /**
+   * The two commonest outcomes, a step's result and the end of a run without a parent, each as
+   * one conditional statement instead of a transaction: it writes only while the lease is ours,
+   * as write() does. Null when the outcome needs write().
+   */
+  private async quickWrite(
+    run: RunRow,
+    steps: StepRow[],
+    result: CallResult,
+  ): Promise<Next | null> {
+    // A non-zero function attempt is reset by the general path.
+    if (run.attempt !== 0) return null;
+    const { db, owner } = this.options;
+    const op = result.kind === "ops" && result.ops.length === 1 ? result.ops[0] : undefined;
+    if (run.parentRunId === null && (result.kind === "done" || op?.op === "RunComplete")) {
+      const output = result.kind === "done" ? result.data : op?.data;
+      await completeLeasedRun(db, run, owner, output, Date.now());
+      return "stop";
+    }
+    if (op && (op.op === "StepRun" || op.op === "Step" || op.op === "StepFailed")) {
+      const step = { id: op.id, op: op.op, name: op.displayName ?? op.name ?? op.id };
+      const outcome =
+        op.op === "StepFailed" ? { error: op.error ?? null } : { data: op.data ?? null };
+      const text = await completeLeasedStep(db, run.id, owner, step, outcome, Date.now());
+      if (text === null) return "stop";
+      const draft = new Draft({ ...run }, steps);
+      draft.done(step, text);
+      return draft.snapshot();
+    }
+    return null;
   }
 
   private async apply(

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Tx } from "./db";
+import { retrying, type Db, type Tx } from "./db";
 import { eventMatches, expression, type FunctionDef } from "./functions";
 import { newId } from "./ids";
 import { completeStep, createRuns, getRun, loadFunctions, type NewRun, type RunRow } from "./store";
@@ -166,6 +166,30 @@ export type RunOutcome =
   | { status: "completed"; output: unknown }
   | { status: "failed"; error: JsonError }
   | { status: "cancelled"; error: JsonError };
+
+/**
+ * finishRun for a run that completed and has no parent, which is all that it has to do then, as
+ * one statement outside a transaction, if the run is still leased to `owner` (the UPDATE locks
+ * the row and checks the lease on its latest version). False when it was not ours any more.
+ */
+export async function completeLeasedRun(
+  db: Db,
+  run: RunRow,
+  owner: string,
+  output: unknown,
+  now: number,
+): Promise<boolean> {
+  if (run.parentRunId !== null) throw new Error("completeLeasedRun: the run has a parent");
+  const written: { affectedRows: number } = await retrying(() =>
+    db.query(
+      `UPDATE ExecRun SET status = 'completed', output = ?, error = NULL, finishedAt = ?,
+         leaseOwner = NULL, leaseUntil = NULL
+       WHERE id = ? AND status = 'running' AND leaseOwner = ?`,
+      [JSON.stringify(output ?? null), now, run.id, owner],
+    ),
+  );
+  return written.affectedRows > 0;
+}
 
 /**
  * Ends a run: records the outcome, resumes an invoking parent, announces a failure. Returns

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Db, Tx } from "./db";
+import { retrying, type Db, type Tx } from "./db";
 import { FunctionDef } from "./functions";
 import { newId } from "./ids";
 
@@ -189,6 +189,36 @@ export async function completeStep(
     [runId, step.id, step.op, step.name.slice(0, 255), text, now, runId],
   );
   return text;
+}
+
+/**
+ * completeStep as one statement outside a transaction, if the run is still leased to `owner`:
+ * the INSERT reads the run row with a lock (FOR UPDATE), so it sees a cancellation or a lost
+ * lease committed before it, and nothing can take the lease until it is done. Returns the
+ * stored result text, or null when the lease is no longer ours (nothing was written).
+ */
+export async function completeLeasedStep(
+  db: Db,
+  runId: string,
+  owner: string,
+  step: { id: string; op: string; name: string },
+  result: { data: unknown } | { error: unknown },
+  now: number,
+): Promise<string | null> {
+  const text = JSON.stringify(result);
+  const written: { affectedRows: number } = await retrying(() =>
+    db.query(
+      `INSERT INTO ExecStep (runId, id, op, name, status, result, seq, updatedAt, availableAt)
+       SELECT r.id, ?, ?, ?, 'done', ?,
+         (SELECT COALESCE(MAX(prior.seq), -1) + 1 FROM ExecStep AS prior WHERE prior.runId = r.id),
+         ?, NULL
+         FROM ExecRun AS r WHERE r.id = ? AND r.status = 'running' AND r.leaseOwner = ? FOR UPDATE
+       ON DUPLICATE KEY UPDATE status = 'done', result = VALUES(result), seq = VALUES(seq),
+         updatedAt = VALUES(updatedAt), availableAt = NULL`,
+      [step.id, step.op, step.name.slice(0, 255), text, now, runId, owner],
+    ),
+  );
+  return written.affectedRows > 0 ? text : null;
 }
 
 export async function pendStep(
