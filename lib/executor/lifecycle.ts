@@ -56,6 +56,8 @@ export async function ingestEvents(
   const fns = await loadFunctions(tx);
   const ids: string[] = [];
   const runs: NewRun[] = [];
+  // Events sent without an id cannot be duplicates: they are inserted together, in one statement.
+  const fresh: unknown[][] = [];
   for (const incoming of events) {
     const id = newId(now);
     const stored: StoredEvent = {
@@ -75,17 +77,21 @@ export async function ingestEvents(
         continue;
       }
     }
-    try {
-      await tx.query(
-        "INSERT INTO ExecEvent (id, name, payload, dedupeKey, receivedAt) VALUES (?, ?, ?, ?, ?)",
-        [id, stored.name, JSON.stringify(stored), incoming.id ?? null, now],
-      );
-    } catch (error) {
-      if ((error as { errno?: number }).errno === ER_DUP_ENTRY) {
-        ids.push(id);
-        continue;
+    if (incoming.id === undefined) {
+      fresh.push([id, stored.name, JSON.stringify(stored), null, now]);
+    } else {
+      try {
+        await tx.query(
+          "INSERT INTO ExecEvent (id, name, payload, dedupeKey, receivedAt) VALUES (?, ?, ?, ?, ?)",
+          [id, stored.name, JSON.stringify(stored), incoming.id, now],
+        );
+      } catch (error) {
+        if ((error as { errno?: number }).errno === ER_DUP_ENTRY) {
+          ids.push(id);
+          continue;
+        }
+        throw error;
       }
-      throw error;
     }
     ids.push(id);
     for (const fn of fns.values()) {
@@ -97,6 +103,12 @@ export async function ingestEvents(
       runs.push({ functionId: fn.id, eventId: id, event: stored, lease });
     }
     await cancelMatching(tx, fns, stored, now);
+  }
+  if (fresh.length > 0) {
+    await tx.batch(
+      "INSERT INTO ExecEvent (id, name, payload, dedupeKey, receivedAt) VALUES (?, ?, ?, ?, ?)",
+      fresh,
+    );
   }
   const created = await createRuns(tx, runs, now);
   if (handoff) {
