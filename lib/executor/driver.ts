@@ -27,7 +27,8 @@ import {
 // read the run under its lock, and the steps are what it read before plus what it wrote. The
 // only steps others write are an invoked child's result (lifecycle.ts, finishRun); a snapshot
 // that missed one sees that step still pending, and release() decides under the lock, where it
-// re-reads the steps. Parallel steps and woken sleeps read afresh.
+// re-reads the steps. Parallel steps and woken sleeps read afresh. (docs/job-engine.md: what
+// each of these saves per run.)
 
 export type DriverOptions = {
   db: Db;
