@@ -29,6 +29,8 @@ const env = z
     BENCH_SEND_CONCURRENCY: z.coerce.number().int().min(1).default(16),
     // Scales every workload (0.2 for a quick look).
     BENCH_SCALE: z.coerce.number().positive().default(1),
+    // An experiment (bench/jobs/engine-worker.ts): the functions served by n other processes.
+    BENCH_SERVE_PROCESSES: z.coerce.number().int().min(0).max(16).default(0),
   })
   .parse(process.env);
 const databaseUrl =
@@ -74,6 +76,7 @@ async function startWorker(keys: { signingKey: string; eventKey: string }): Prom
         INNGEST_EVENT_KEY: keys.eventKey,
         EVENT_PORT: String(await freePort()),
         EXECUTOR_MAX_RUNS: String(env.EXECUTOR_MAX_RUNS),
+        SERVE_PORT: String(await freePort()),
       },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     },
@@ -182,7 +185,7 @@ async function counters(db: Db, worker: Worker, pid: number | null): Promise<Cou
 }
 
 type PerRun = Record<
-  "sql" | "commits" | "fsyncs" | "calls" | "conns" | "workerCpu" | "dbCpu",
+  "sql" | "commits" | "fsyncs" | "calls" | "conns" | "workerCpu" | "executorCpu" | "dbCpu",
   number
 >;
 const perRun = (a: Counters, b: Counters, runs: number): PerRun => ({
@@ -193,6 +196,7 @@ const perRun = (a: Counters, b: Counters, runs: number): PerRun => ({
   calls: (b.worker.serveCalls - a.worker.serveCalls) / runs,
   conns: (b.worker.serveConnections - a.worker.serveConnections) / runs,
   workerCpu: (b.worker.cpuMs - a.worker.cpuMs) / runs,
+  executorCpu: (b.worker.executorCpuMs - a.worker.executorCpuMs) / runs,
   dbCpu: (b.mysqldCpuMs - a.mysqldCpuMs) / runs,
 });
 
@@ -372,7 +376,10 @@ async function main() {
       );
   };
   console.log(
-    `local executor: one worker, ${env.EXECUTOR_MAX_RUNS} runs at once, ${env.BENCH_SEND_CONCURRENCY} concurrent senders; ` +
+    `local executor: one worker, ${env.EXECUTOR_MAX_RUNS} runs at once, ${env.BENCH_SEND_CONCURRENCY} concurrent senders, ` +
+      (env.BENCH_SERVE_PROCESSES > 0
+        ? `functions served by ${env.BENCH_SERVE_PROCESSES} other process(es) (worker CPU sums them); `
+        : "functions served in the worker process; ") +
       `load average ${load(loadBefore)} before, ${load(loadAfter)} after (${os.cpus().length} cores)`,
   );
   console.log(
@@ -392,6 +399,7 @@ async function main() {
       ];
     }),
   );
+  const split = env.BENCH_SERVE_PROCESSES > 0;
   console.log("\nper run (load-independent counts; CPU ms vary with load)");
   table(
     [
@@ -402,6 +410,7 @@ async function main() {
       "HTTP calls",
       "new conns",
       "worker CPU ms",
+      ...(split ? ["of which executor"] : []),
       "MariaDB CPU ms",
     ],
     results.map((r) => [
@@ -412,6 +421,7 @@ async function main() {
       f1(r.per.calls),
       r.per.conns.toFixed(2),
       f1(r.per.workerCpu),
+      ...(split ? [f1(r.per.executorCpu)] : []),
       f1(r.per.dbCpu),
     ]),
   );
