@@ -1,15 +1,23 @@
-// npm run bench:jobs — throughput and start latency of the local executor, against the test
-// database (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else DATABASE_URL's stratus_test).
-// Two workloads through the real serve endpoint and signed HTTP calls:
-//   1,000 no-op runs, and 200 runs of a 5-step function.
-// For each: runs completed per second (first send() to last completion) and the p50/p95 delay
-// from send() to the function's first step starting (measured inside the function).
-import { existsSync } from "node:fs";
-import type { Inngest } from "inngest";
+// npm run bench:jobs — throughput and start latency of the local executor (issue 19's goals),
+// against the test database (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else DATABASE_URL's
+// stratus_test). One worker runs in a child process (bench/jobs/engine-worker.ts: executor and
+// serve endpoint, as scripts/worker.ts runs them); this process sends the events over the event
+// API and reads the marks the functions stamp when their first step starts and when they end.
+//
+// Each figure is printed beside its goal with ✓/✗. The machine is shared, so beside the times it
+// prints what does not depend on load: SQL statements, commits and log fsyncs per run (the
+// server's own counters), serve-endpoint calls and new TCP connections per run, and CPU ms per
+// run of the worker and of MariaDB. The baseline, measured in the same run before and after the
+// engine workloads, is the SDK floor: signed calls per second to the same serve endpoint with the
+// same concurrency and no database at all. A run needs at least one such call (a five-step run
+// six), so "of floor" says how much of the SDK's ceiling the engine reaches.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import os from "node:os";
 import { z } from "zod";
-import { createDb } from "@/lib/executor/db";
-import { startExecutor } from "@/lib/executor/executor";
-import { freePort, startServeEndpoint, testClient, testKeys } from "@/lib/executor/testing/harness";
+import { createDb, type Db } from "@/lib/executor/db";
+import { freePort, testKeys } from "@/lib/executor/testing/harness";
+import type { Mark, ParentMessage, WorkerMessage, WorkerStats } from "./engine-worker";
 
 if (existsSync(".env.local")) process.loadEnvFile(".env.local");
 const env = z
@@ -19,6 +27,10 @@ const env = z
     DATABASE_URL: z.string().optional(),
     EXECUTOR_MAX_RUNS: z.coerce.number().int().min(1).default(8),
     BENCH_SEND_CONCURRENCY: z.coerce.number().int().min(1).default(16),
+    // Scales every workload (0.2 for a quick look).
+    BENCH_SCALE: z.coerce.number().positive().default(1),
+    // An experiment (bench/jobs/engine-worker.ts): the functions served by n other processes.
+    BENCH_SERVE_PROCESSES: z.coerce.number().int().min(0).max(16).default(0),
   })
   .parse(process.env);
 const databaseUrl =
@@ -26,105 +38,431 @@ const databaseUrl =
   env.TEST_DATABASE_URL ??
   env.DATABASE_URL?.replace(/\/stratus$/, "/stratus_test");
 if (!databaseUrl) throw new Error("set BENCH_DATABASE_URL or TEST_DATABASE_URL");
+const n = (count: number) => Math.max(10, Math.round(count * env.BENCH_SCALE));
 
-const APP = "bench";
-const startDelays = new Map<string, number[]>();
-const finished = new Map<string, number>();
-const note = (workload: string, sentAt: number) => {
-  const list = startDelays.get(workload) ?? [];
-  list.push(Date.now() - sentAt);
-  startDelays.set(workload, list);
+const GOALS = {
+  noopRate: 500,
+  fiveRate: 100,
+  idleP50: 20,
+  sustainedP95: 100,
+  burstRatio: 0.9,
 };
 
-function define(client: Inngest) {
-  const noop = client.createFunction(
-    { id: "noop", triggers: [{ event: "bench/noop" }] },
-    async ({ event }) => {
-      note("noop", Number(event.data.sentAt));
-      finished.set("noop", (finished.get("noop") ?? 0) + 1);
-      return null;
+// --- the worker -------------------------------------------------------------------------------
+
+type Worker = {
+  child: ChildProcess;
+  eventUrl: string;
+  request: <T extends WorkerMessage["t"]>(
+    message: ParentMessage,
+    reply: T,
+  ) => Promise<Extract<WorkerMessage, { t: T }>>;
+};
+
+const marks = { start: new Map<string, Mark>(), done: new Map<string, Mark>() };
+const waiters = new Set<() => void>();
+
+async function startWorker(keys: { signingKey: string; eventKey: string }): Promise<Worker> {
+  // BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the worker.
+  const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, "--import", "tsx", "bench/jobs/engine-worker.ts"],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        INNGEST_SIGNING_KEY: keys.signingKey,
+        INNGEST_EVENT_KEY: keys.eventKey,
+        EVENT_PORT: String(await freePort()),
+        EXECUTOR_MAX_RUNS: String(env.EXECUTOR_MAX_RUNS),
+        SERVE_PORT: String(await freePort()),
+      },
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
     },
   );
-  const fiveSteps = client.createFunction(
-    { id: "five-steps", triggers: [{ event: "bench/five" }] },
-    async ({ event, step }) => {
-      await step.run("s1", () => note("five", Number(event.data.sentAt)));
-      for (const id of ["s2", "s3", "s4", "s5"]) await step.run(id, () => id);
-      finished.set("five", (finished.get("five") ?? 0) + 1);
+  const replies = new Map<string, (m: WorkerMessage) => void>();
+  child.on("message", (message: WorkerMessage) => {
+    if (message.t === "marks") {
+      for (const m of message.marks) marks[m.kind].set(m.w, m);
+      for (const wake of waiters) wake();
+      return;
+    }
+    replies.get(message.t)?.(message);
+  });
+  let exited: Error | undefined;
+  child.once("exit", (code) => {
+    exited = new Error(`the bench worker exited with ${code}`);
+    for (const reply of replies.values()) reply({ t: "exit" } as never);
+  });
+  const once = <T extends WorkerMessage["t"]>(t: T) =>
+    new Promise<Extract<WorkerMessage, { t: T }>>((resolve, reject) => {
+      if (exited) return reject(exited);
+      replies.set(t, (m) => {
+        if (exited) return reject(exited);
+        replies.delete(t);
+        resolve(m as Extract<WorkerMessage, { t: T }>);
+      });
+    });
+  const ready = await once("ready");
+  return {
+    child,
+    eventUrl: ready.eventUrl,
+    request: (message, reply) => {
+      const answer = once(reply);
+      child.send(message);
+      return answer;
     },
-  );
-  return [noop, fiveSteps];
+  };
 }
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+/** Resolves when every tag has a mark of `kind` (or throws after 10 minutes). */
+async function waitFor(kind: Mark["kind"], tags: string[]): Promise<void> {
+  const deadline = Date.now() + 10 * 60_000;
+  while (tags.some((w) => !marks[kind].has(w))) {
+    if (Date.now() > deadline) {
+      const missing = tags.filter((w) => !marks[kind].has(w)).length;
+      throw new Error(`${missing}/${tags.length} runs never reached "${kind}"`);
+    }
+    await new Promise<void>((resolve) => {
+      const wake = () => {
+        waiters.delete(wake);
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(wake, 1_000);
+      waiters.add(wake);
+    });
+  }
+}
+
+// --- counters --------------------------------------------------------------------------------
+
+type Counters = {
+  at: number;
+  statements: number;
+  commits: number;
+  fsyncs: number;
+  mysqldCpuMs: number;
+  worker: WorkerStats;
+};
+
+function mysqldPid(port: string): number | null {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+      if (/mariadbd|mysqld/.test(cmd[0] ?? "") && cmd.includes(`--port=${port}`))
+        return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return null;
+}
+
+function cpuMsOf(pid: number | null): number {
+  if (pid === null) return NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
+async function counters(db: Db, worker: Worker, pid: number | null): Promise<Counters> {
+  const rows: { Variable_name: string; Value: string }[] = await db.query(
+    "SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', 'Com_commit', 'Innodb_data_fsyncs')",
+  );
+  const value = (name: string) => Number(rows.find((r) => r.Variable_name === name)?.Value ?? NaN);
+  const { stats } = await worker.request({ t: "stats" }, "stats");
+  return {
+    at: performance.now(),
+    statements: value("Questions"),
+    commits: value("Com_commit"),
+    fsyncs: value("Innodb_data_fsyncs"),
+    mysqldCpuMs: cpuMsOf(pid),
+    worker: stats,
+  };
+}
+
+type PerRun = Record<
+  "sql" | "commits" | "fsyncs" | "calls" | "conns" | "workerCpu" | "executorCpu" | "dbCpu",
+  number
+>;
+const perRun = (a: Counters, b: Counters, runs: number): PerRun => ({
+  // The counter query itself is one statement.
+  sql: (b.statements - a.statements - 1) / runs,
+  commits: (b.commits - a.commits) / runs,
+  fsyncs: (b.fsyncs - a.fsyncs) / runs,
+  calls: (b.worker.serveCalls - a.worker.serveCalls) / runs,
+  conns: (b.worker.serveConnections - a.worker.serveConnections) / runs,
+  workerCpu: (b.worker.cpuMs - a.worker.cpuMs) / runs,
+  executorCpu: (b.worker.executorCpuMs - a.worker.executorCpuMs) / runs,
+  dbCpu: (b.mysqldCpuMs - a.mysqldCpuMs) / runs,
+});
+
+// --- sending ---------------------------------------------------------------------------------
+
+let tagSeq = 0;
+type Sent = { name: string; w: string };
+
+async function post(worker: Worker, eventKey: string, events: Sent[]): Promise<void> {
+  const now = Date.now();
+  const body = events.map((e) => ({ name: e.name, data: { w: e.w, sentAt: now } }));
+  const response = await fetch(`${worker.eventUrl}/e/${eventKey}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body.length === 1 ? body[0] : body),
+  });
+  if (response.status !== 200)
+    throw new Error(`event API: ${response.status} ${await response.text()}`);
+  await response.arrayBuffer();
+}
+
+const tags = (name: string, count: number): Sent[] =>
+  Array.from({ length: count }, () => ({ name, w: `w${tagSeq++}` }));
+
+async function sendConcurrently(
+  worker: Worker,
+  eventKey: string,
+  events: Sent[],
+  concurrency: number,
+): Promise<void> {
+  let next = 0;
+  const sender = async () => {
+    while (next < events.length) await post(worker, eventKey, [events[next++]!]);
+  };
+  await Promise.all(Array.from({ length: concurrency }, sender));
+}
+
+const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+const pct = (s: number[], p: number) =>
+  s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+const startDelays = (events: Sent[]) =>
+  sorted(events.map((e) => marks.start.get(e.w)!.at - marks.start.get(e.w)!.sentAt));
+const lastDone = (events: Sent[]) => Math.max(...events.map((e) => marks.done.get(e.w)!.at));
+
+// --- the workloads ---------------------------------------------------------------------------
+
+type Result = {
+  label: string;
+  runs: number;
+  rate?: number;
+  p50?: number;
+  p95?: number;
+  per: PerRun;
+};
 
 async function main() {
-  const db = createDb(databaseUrl!, 2);
+  const db = createDb(databaseUrl!, 1);
   const clean = async () => {
     await db.query("DELETE FROM ExecRun WHERE functionId LIKE 'bench-%'");
     await db.query("DELETE FROM ExecEvent WHERE name LIKE 'bench/%'");
-    await db.query("DELETE FROM ExecFunction WHERE appId = ?", [APP]);
+    await db.query("DELETE FROM ExecFunction WHERE appId = 'bench'");
   };
   await clean();
+  const loadBefore = os.loadavg();
   const keys = testKeys();
-  const eventPort = await freePort();
-  const client = testClient(keys, eventPort, APP);
-  const endpoint = await startServeEndpoint(client, define(client));
-  const executor = await startExecutor({
-    databaseUrl: databaseUrl!,
-    ...keys,
-    serveUrl: endpoint.url,
-    eventPort,
-    maxConcurrentRuns: env.EXECUTOR_MAX_RUNS,
-    log: () => {},
+  const worker = await startWorker(keys);
+  const pid = mysqldPid(new URL(databaseUrl!).port || "3306");
+  const results: Result[] = [];
+
+  const measure = async (label: string, events: Sent[], run: () => Promise<void>) => {
+    const before = await counters(db, worker, pid);
+    const sendStart = Date.now();
+    await run();
+    await waitFor(
+      "done",
+      events.map((e) => e.w),
+    );
+    const after = await counters(db, worker, pid);
+    const result: Result = {
+      label,
+      runs: events.length,
+      rate: events.length / ((lastDone(events) - sendStart) / 1000),
+      p50: pct(startDelays(events), 50),
+      p95: pct(startDelays(events), 95),
+      per: perRun(before, after, events.length),
+    };
+    results.push(result);
+    return result;
+  };
+
+  const floorCalls = n(1000);
+  const floorRates: number[] = [];
+  const floorCpu: number[] = [];
+  const floorOnce = async () => {
+    const { ms, calls, cpuMs } = await worker.request(
+      { t: "floor", calls: floorCalls, concurrency: env.EXECUTOR_MAX_RUNS },
+      "floor",
+    );
+    floorRates.push(calls / (ms / 1000));
+    floorCpu.push(cpuMs / calls);
+  };
+
+  // Warm-up: JIT, connections, the function cache.
+  const warm = tags("bench/noop", 50);
+  await sendConcurrently(worker, keys.eventKey, warm, 4);
+  await waitFor(
+    "done",
+    warm.map((e) => e.w),
+  );
+  await floorOnce();
+
+  // 1. A single event on an idle engine, one at a time with a pause between.
+  const idle = tags("bench/noop", n(50));
+  const idleResult = await measure("single event, idle", idle, async () => {
+    for (const event of idle) {
+      await new Promise((r) => setTimeout(r, 50));
+      await post(worker, keys.eventKey, [event]);
+      await waitFor("start", [event.w]);
+    }
+  });
+  delete idleResult.rate;
+
+  // 2. Steady no-op throughput: single-event sends from concurrent senders.
+  const noop = tags("bench/noop", n(1000));
+  const noopResult = await measure("no-op runs, steady", noop, () =>
+    sendConcurrently(worker, keys.eventKey, noop, env.BENCH_SEND_CONCURRENCY),
+  );
+
+  // 3. A burst: the same number of events in one request.
+  const burst = tags("bench/noop", n(1000));
+  const burstResult = await measure("no-op runs, one burst", burst, async () => {
+    for (let i = 0; i < burst.length; i += 5000)
+      await post(worker, keys.eventKey, burst.slice(i, i + 5000));
   });
 
-  const rows: string[][] = [];
-  for (const [workload, name, count] of [
-    ["noop", "bench/noop", 1000],
-    ["five", "bench/five", 200],
-  ] as const) {
-    const started = Date.now();
-    let next = 0;
-    const sender = async () => {
-      while (next < count) {
-        next++;
-        await client.send({ name, data: { sentAt: Date.now() } });
-      }
-    };
-    await Promise.all(Array.from({ length: env.BENCH_SEND_CONCURRENCY }, sender));
-    const sendMs = Date.now() - started;
-    const deadline = Date.now() + 10 * 60_000;
-    while ((finished.get(workload) ?? 0) < count) {
-      if (Date.now() > deadline)
-        throw new Error(`${workload}: only ${finished.get(workload) ?? 0}/${count} finished`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    const totalMs = Date.now() - started;
-    const delays = [...(startDelays.get(workload) ?? [])].sort((a, b) => a - b);
-    rows.push([
-      workload === "noop" ? "1,000 no-op runs" : "200 runs × 5 steps",
-      (count / (totalMs / 1000)).toFixed(1),
-      String(percentile(delays, 50)),
-      String(percentile(delays, 95)),
-      String(sendMs),
-    ]);
-  }
+  // 4. Five-step runs.
+  const five = tags("bench/five", n(200));
+  const fiveResult = await measure("five-step runs", five, () =>
+    sendConcurrently(worker, keys.eventKey, five, env.BENCH_SEND_CONCURRENCY),
+  );
 
-  await executor.stop(5_000);
-  await endpoint.close();
+  // 5. 200 events/s sustained (open loop: a late send does not delay the next one).
+  const sustained = tags("bench/noop", n(2000));
+  const sustainedResult = await measure("200 events/s sustained", sustained, async () => {
+    const start = performance.now();
+    const inFlight: Promise<void>[] = [];
+    for (let i = 0; i < sustained.length; i++) {
+      const due = start + (i * 1000) / 200;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      inFlight.push(post(worker, keys.eventKey, [sustained[i]!]));
+    }
+    await Promise.all(inFlight);
+  });
+  delete sustainedResult.rate;
+
+  await floorOnce();
+  const exit = new Promise((resolve) => worker.child.once("exit", resolve));
+  worker.child.send({ t: "stop" } satisfies ParentMessage);
+  await exit;
   await clean();
   await db.end();
+  const loadAfter = os.loadavg();
 
-  const header = ["workload", "runs/s", "p50 start ms", "p95 start ms", "send total ms"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ");
+  // --- report -----------------------------------------------------------------------------
+  const floor = floorRates.reduce((a, b) => a + b, 0) / floorRates.length;
+  const f1 = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? "" : x.toFixed(1));
+  const f0 = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? "" : x.toFixed(0));
+  const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(" ");
+  const table = (header: string[], rows: string[][]) => {
+    const widths = header.map((h, i) =>
+      Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)),
+    );
+    for (const row of [header, ...rows])
+      console.log(
+        row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  "),
+      );
+  };
   console.log(
-    `local executor, ${env.EXECUTOR_MAX_RUNS} runs at once per worker, ${env.BENCH_SEND_CONCURRENCY} concurrent senders`,
+    `local executor: one worker, ${env.EXECUTOR_MAX_RUNS} runs at once, ${env.BENCH_SEND_CONCURRENCY} concurrent senders, ` +
+      (env.BENCH_SERVE_PROCESSES > 0
+        ? `functions served by ${env.BENCH_SERVE_PROCESSES} other process(es) (worker CPU sums them); `
+        : "functions served in the worker process; ") +
+      `load average ${load(loadBefore)} before, ${load(loadAfter)} after (${os.cpus().length} cores)`,
   );
-  console.log(line(header));
-  for (const r of rows) console.log(line(r));
+  console.log(
+    `SDK floor (direct signed calls, no database): ${floorRates.map((r) => r.toFixed(0)).join(" / ")} calls/s (before / after), ${floorCpu.map((c) => c.toFixed(1)).join(" / ")} worker CPU ms per call\n`,
+  );
+  table(
+    ["workload", "runs", "runs/s", "of floor", "p50 ms", "p95 ms"],
+    results.map((r) => {
+      const callsPerRun = r.label.startsWith("five") ? 6 : 1;
+      return [
+        r.label,
+        String(r.runs),
+        f1(r.rate),
+        r.rate ? `${((r.rate * callsPerRun) / floor).toFixed(2)}×` : "",
+        f0(r.p50),
+        f0(r.p95),
+      ];
+    }),
+  );
+  const split = env.BENCH_SERVE_PROCESSES > 0;
+  console.log("\nper run (load-independent counts; CPU ms vary with load)");
+  table(
+    [
+      "workload",
+      "SQL stmts",
+      "commits",
+      "fsyncs",
+      "HTTP calls",
+      "new conns",
+      "worker CPU ms",
+      ...(split ? ["of which executor"] : []),
+      "MariaDB CPU ms",
+    ],
+    results.map((r) => [
+      r.label,
+      f1(r.per.sql),
+      f1(r.per.commits),
+      f1(r.per.fsyncs),
+      f1(r.per.calls),
+      r.per.conns.toFixed(2),
+      f1(r.per.workerCpu),
+      ...(split ? [f1(r.per.executorCpu)] : []),
+      f1(r.per.dbCpu),
+    ]),
+  );
+  const check = (ok: boolean) => (ok ? "✓" : "✗");
+  const burstRatio = burstResult.rate! / noopResult.rate!;
+  console.log("\ngoals (issue 19)");
+  table(
+    ["goal", "target", "measured", ""],
+    [
+      [
+        "no-op runs/s, one worker",
+        `≥ ${GOALS.noopRate}`,
+        f1(noopResult.rate),
+        check(noopResult.rate! >= GOALS.noopRate),
+      ],
+      [
+        "five-step runs/s, one worker",
+        `≥ ${GOALS.fiveRate}`,
+        f1(fiveResult.rate),
+        check(fiveResult.rate! >= GOALS.fiveRate),
+      ],
+      [
+        "send → first step p50, idle (ms)",
+        `< ${GOALS.idleP50}`,
+        f0(idleResult.p50),
+        check(idleResult.p50! < GOALS.idleP50),
+      ],
+      [
+        "send → first step p95 at 200/s (ms)",
+        `< ${GOALS.sustainedP95}`,
+        f0(sustainedResult.p95),
+        check(sustainedResult.p95! < GOALS.sustainedP95),
+      ],
+      [
+        "burst of 1,000 drains at the steady rate",
+        `≥ ${GOALS.burstRatio}× steady`,
+        `${burstRatio.toFixed(2)}×`,
+        check(burstRatio >= GOALS.burstRatio),
+      ],
+    ],
+  );
 }
 
 await main();

@@ -27,6 +27,18 @@ function isRetriable(error: unknown): boolean {
   return errno === ER_LOCK_DEADLOCK || errno === ER_LOCK_WAIT_TIMEOUT;
 }
 
+/** One statement outside a transaction, tried again when InnoDB picked it as a deadlock victim. */
+export async function retrying<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (attempt < 4 && isRetriable(error)) continue;
+      throw error;
+    }
+  }
+}
+
 /** Runs `fn` in a transaction; InnoDB deadlocks roll back one side, which simply tries again. */
 export async function transaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {

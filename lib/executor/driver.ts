@@ -2,9 +2,10 @@ import { transaction, type Db, type Tx } from "./db";
 import { resolveTime } from "./duration";
 import type { FunctionDef } from "./functions";
 import { newId } from "./ids";
-import { finishRun, type JsonError } from "./lifecycle";
+import { completeLeasedRun, finishRun, type JsonError } from "./lifecycle";
 import { callFunction, retryAfterMs, type CallResult, type Op } from "./protocol";
 import {
+  completeLeasedStep,
   completeStep,
   createRuns,
   getRun,
@@ -13,6 +14,7 @@ import {
   pendStep,
   releaseRun,
   type RunRow,
+  type Snapshot,
   type StepRow,
 } from "./store";
 
@@ -20,6 +22,13 @@ import {
 // until the run finishes or has to wait (sleep, retry backoff, an invoked child). Every write
 // first re-reads the run under a row lock and checks the lease is still ours, so a worker that
 // lost its lease (it stalled, or the run was cancelled) can never record a step.
+//
+// Between calls the driver does not read the run again: the write that stored a call's outcome
+// read the run under its lock, and the steps are what it read before plus what it wrote. The
+// only steps others write are an invoked child's result (lifecycle.ts, finishRun); a snapshot
+// that missed one sees that step still pending, and release() decides under the lock, where it
+// re-reads the steps. Parallel steps and woken sleeps read afresh. (docs/job-engine.md: what
+// each of these saves per run.)
 
 export type DriverOptions = {
   db: Db;
@@ -35,9 +44,59 @@ export type DriverOptions = {
    */
   serveUrl?: string;
   log: (line: string) => void;
+  /** Called after a write queued new runs (an invoked child, a failure handler's event). */
+  onQueued?: () => void;
 };
 
 type Outcome = "continue" | "stop";
+/** What a write leaves: stop, read the run again, or go on from this snapshot. */
+type Next = Outcome | Snapshot;
+
+/** A snapshot being updated by a write, in step with the rows it writes. */
+class Draft {
+  readonly steps: Map<string, StepRow>;
+  queued = false;
+  constructor(
+    readonly run: RunRow,
+    steps: StepRow[],
+  ) {
+    this.steps = new Map(steps.map((s) => [s.id, s]));
+  }
+  done(step: { id: string; op: string; name: string }, result: string): void {
+    let seq = -1;
+    for (const s of this.steps.values()) if (s.seq !== null && s.seq > seq) seq = s.seq;
+    this.steps.set(step.id, {
+      id: step.id,
+      op: step.op,
+      name: step.name.slice(0, 255),
+      status: "done",
+      attempt: this.steps.get(step.id)?.attempt ?? 0,
+      availableAt: null,
+      opts: this.steps.get(step.id)?.opts ?? null,
+      result,
+      seq: seq + 1,
+      childRunId: this.steps.get(step.id)?.childRunId ?? null,
+    });
+  }
+  pending(step: Parameters<typeof pendStep>[2]): void {
+    this.steps.set(step.id, {
+      id: step.id,
+      op: step.op,
+      name: step.name.slice(0, 255),
+      // As the upsert does: a step keeps its status.
+      status: this.steps.get(step.id)?.status ?? "pending",
+      attempt: step.attempt,
+      availableAt: step.availableAt,
+      opts: step.opts === undefined ? null : JSON.stringify(step.opts),
+      result: this.steps.get(step.id)?.result ?? null,
+      seq: this.steps.get(step.id)?.seq ?? null,
+      childRunId: step.childRunId ?? null,
+    });
+  }
+  snapshot(): Snapshot {
+    return { run: this.run, steps: [...this.steps.values()] };
+  }
+}
 
 const UNSUPPORTED_OPS: Record<string, string> = {
   WaitForEvent: "step.waitForEvent",
@@ -54,20 +113,30 @@ const MAX_CALLS_PER_LEASE = 500;
 export class RunDriver {
   constructor(private readonly options: DriverOptions) {}
 
-  /** Drives until the run stops needing us. `shouldYield` asks it to hand the run back early. */
-  async drive(runId: string, signal: AbortSignal, shouldYield: () => boolean): Promise<void> {
+  /**
+   * Drives until the run stops needing us. `shouldYield` asks it to hand the run back early.
+   * `known` is the run as its claim left it (saves reading it again).
+   */
+  async drive(
+    runId: string,
+    signal: AbortSignal,
+    shouldYield: () => boolean,
+    known?: Snapshot,
+  ): Promise<void> {
+    let snapshot = known;
     for (let calls = 0; !signal.aborted; calls++) {
-      const run = await getRun(this.options.db, runId);
+      const run = snapshot?.run ?? (await getRun(this.options.db, runId));
       if (!run || run.status !== "running" || run.leaseOwner !== this.options.owner) return;
-      const steps = await getSteps(this.options.db, runId);
+      const steps = snapshot?.steps ?? (await getSteps(this.options.db, runId));
+      snapshot = undefined;
       if (shouldYield() || calls >= MAX_CALLS_PER_LEASE) {
         await this.release(run, doneCount(steps), Date.now());
         return;
       }
       const fn = (await loadFunctions(this.options.db)).get(run.functionId);
       if (!fn) {
-        await this.write(run, async (tx, locked, now) => {
-          await finishRun(
+        await this.write(run, steps, async (tx, locked, now, draft) => {
+          const queued = await finishRun(
             tx,
             locked,
             {
@@ -79,10 +148,13 @@ export class RunDriver {
             },
             now,
           );
+          draft.queued = queued;
         });
         return;
       }
-      if ((await this.step(run, steps, fn, signal)) === "stop") return;
+      const next = await this.step(run, steps, fn, signal);
+      if (next === "stop") return;
+      if (next !== "continue") snapshot = next;
     }
   }
 
@@ -91,19 +163,21 @@ export class RunDriver {
     steps: StepRow[],
     fn: FunctionDef,
     signal: AbortSignal,
-  ): Promise<Outcome> {
+  ): Promise<Next> {
     const now = Date.now();
     const pending = steps.filter((s) => s.status === "pending");
     const due = (s: StepRow) => s.availableAt !== null && s.availableAt <= now;
 
     const planned = pending.filter((s) => s.op === "StepPlanned" && due(s));
+    if (planned.length === 1) return this.call(run, steps, fn, planned[0]!, signal);
     if (planned.length > 0) {
+      // Each call's write knows only its own step: read the run again after all of them.
       const results = await Promise.all(planned.map((s) => this.call(run, steps, fn, s, signal)));
       return results.includes("stop") ? "stop" : "continue";
     }
     const woken = pending.filter((s) => (s.op === "Sleep" || s.op === "InvokeFunction") && due(s));
     if (woken.length > 0) {
-      return this.write(run, async (tx) => {
+      await this.write(run, steps, async (tx) => {
         for (const s of woken) {
           // A sleep is over; an invoke that is still pending has timed out.
           const result =
@@ -119,6 +193,7 @@ export class RunDriver {
         }
         return "continue";
       });
+      return "continue";
     }
     if (pending.length > 0 || run.availableAt > now) {
       await this.release(run, doneCount(steps), now);
@@ -145,7 +220,7 @@ export class RunDriver {
     fn: FunctionDef,
     target: StepRow | null,
     signal: AbortSignal,
-  ): Promise<Outcome> {
+  ): Promise<Next> {
     const done = steps
       .filter((s) => s.status === "done")
       .sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
@@ -167,14 +242,49 @@ export class RunDriver {
       timeoutMs: this.options.requestTimeoutMs,
     });
     if (signal.aborted) return "stop";
-    return this.write(run, (tx, locked, now) =>
-      this.apply(tx, locked, fn, target, attempt, result, now),
+    const quick = await this.quickWrite(run, steps, result);
+    if (quick !== null) return quick;
+    return this.write(run, steps, (tx, locked, now, draft) =>
+      this.apply(tx, locked, draft, fn, target, attempt, result, now),
     );
+  }
+
+  /**
+   * The two commonest outcomes, a step's result and the end of a run without a parent, each as
+   * one conditional statement instead of a transaction: it writes only while the lease is ours,
+   * as write() does. Null when the outcome needs write().
+   */
+  private async quickWrite(
+    run: RunRow,
+    steps: StepRow[],
+    result: CallResult,
+  ): Promise<Next | null> {
+    // A non-zero function attempt is reset by the general path.
+    if (run.attempt !== 0) return null;
+    const { db, owner } = this.options;
+    const op = result.kind === "ops" && result.ops.length === 1 ? result.ops[0] : undefined;
+    if (run.parentRunId === null && (result.kind === "done" || op?.op === "RunComplete")) {
+      const output = result.kind === "done" ? result.data : op?.data;
+      await completeLeasedRun(db, run, owner, output, Date.now());
+      return "stop";
+    }
+    if (op && (op.op === "StepRun" || op.op === "Step" || op.op === "StepFailed")) {
+      const step = { id: op.id, op: op.op, name: op.displayName ?? op.name ?? op.id };
+      const outcome =
+        op.op === "StepFailed" ? { error: op.error ?? null } : { data: op.data ?? null };
+      const text = await completeLeasedStep(db, run.id, owner, step, outcome, Date.now());
+      if (text === null) return "stop";
+      const draft = new Draft({ ...run }, steps);
+      draft.done(step, text);
+      return draft.snapshot();
+    }
+    return null;
   }
 
   private async apply(
     tx: Tx,
     run: RunRow,
+    draft: Draft,
     fn: FunctionDef,
     target: StepRow | null,
     attempt: number,
@@ -182,12 +292,14 @@ export class RunDriver {
     now: number,
   ): Promise<Outcome> {
     if (result.kind === "done") {
-      await finishRun(tx, run, { status: "completed", output: result.data }, now);
+      if (await finishRun(tx, run, { status: "completed", output: result.data }, now))
+        draft.queued = true;
       return "stop";
     }
     if (result.kind === "error") {
       if (!result.retriable) {
-        await finishRun(tx, run, { status: "failed", error: result.error }, now);
+        if (await finishRun(tx, run, { status: "failed", error: result.error }, now))
+          draft.queued = true;
         return "stop";
       }
       this.options.log(
@@ -197,33 +309,73 @@ export class RunDriver {
       const delay = retryAfterMs(result.retryAfter, now) ?? this.options.backoffMs(attempt);
       if (target) {
         if (next >= fn.maxAttempts)
-          await completeStep(tx, run.id, target, { error: result.error }, now);
+          await this.completeStep(tx, draft, target, { error: result.error }, now);
         else
-          await pendStep(tx, run.id, { ...target, attempt: next, availableAt: now + delay }, now);
+          await this.pendStep(
+            tx,
+            draft,
+            { ...target, opts: parseOpts(target.opts), attempt: next, availableAt: now + delay },
+            now,
+          );
         return "continue";
       }
       if (next >= fn.maxAttempts) {
-        await finishRun(tx, run, { status: "failed", error: result.error }, now);
+        if (await finishRun(tx, run, { status: "failed", error: result.error }, now))
+          draft.queued = true;
         return "stop";
       }
       await releaseRun(tx, run.id, { status: "queued", availableAt: now + delay, attempt: next });
       return "stop";
     }
     // A call that produced ops made progress: the function-level attempt starts over.
-    if (run.attempt !== 0) await tx.query("UPDATE ExecRun SET attempt = 0 WHERE id = ?", [run.id]);
+    if (run.attempt !== 0) {
+      await tx.query("UPDATE ExecRun SET attempt = 0 WHERE id = ?", [run.id]);
+      draft.run.attempt = 0;
+    }
     if (result.ops.length > 1 && !run.disableImmediate) {
       await tx.query("UPDATE ExecRun SET disableImmediate = TRUE WHERE id = ?", [run.id]);
+      draft.run.disableImmediate = true;
     }
     for (const op of result.ops) {
-      const outcome = await this.applyOp(tx, run, op, target, attempt, result.retryAfter, now);
+      const outcome = await this.applyOp(
+        tx,
+        run,
+        draft,
+        op,
+        target,
+        attempt,
+        result.retryAfter,
+        now,
+      );
       if (outcome === "stop") return "stop";
     }
     return "continue";
   }
 
+  private async completeStep(
+    tx: Tx,
+    draft: Draft,
+    step: { id: string; op: string; name: string },
+    result: { data: unknown } | { error: unknown },
+    now: number,
+  ): Promise<void> {
+    draft.done(step, await completeStep(tx, draft.run.id, step, result, now));
+  }
+
+  private async pendStep(
+    tx: Tx,
+    draft: Draft,
+    step: Parameters<typeof pendStep>[2],
+    now: number,
+  ): Promise<void> {
+    await pendStep(tx, draft.run.id, step, now);
+    draft.pending(step);
+  }
+
   private async applyOp(
     tx: Tx,
     run: RunRow,
+    draft: Draft,
     op: Op,
     target: StepRow | null,
     attempt: number,
@@ -235,10 +387,10 @@ export class RunDriver {
     switch (op.op) {
       case "StepRun":
       case "Step":
-        await completeStep(tx, run.id, step, { data: op.data ?? null }, now);
+        await this.completeStep(tx, draft, step, { data: op.data ?? null }, now);
         return "continue";
       case "StepFailed":
-        await completeStep(tx, run.id, step, { error: op.error ?? null }, now);
+        await this.completeStep(tx, draft, step, { error: op.error ?? null }, now);
         return "continue";
       case "StepError": {
         // The SDK says StepFailed on the last attempt, so this one is always retried.
@@ -247,9 +399,9 @@ export class RunDriver {
         this.options.log(
           `run ${run.id}: step "${name}" attempt ${stepAttempt + 1} failed; retrying in ${delay} ms`,
         );
-        await pendStep(
+        await this.pendStep(
           tx,
-          run.id,
+          draft,
           {
             ...step,
             op: "StepPlanned",
@@ -262,25 +414,38 @@ export class RunDriver {
         return "continue";
       }
       case "StepPlanned":
-        await pendStep(tx, run.id, { ...step, attempt: 0, availableAt: now, opts: op.opts }, now);
+        await this.pendStep(
+          tx,
+          draft,
+          { ...step, attempt: 0, availableAt: now, opts: op.opts },
+          now,
+        );
         return "continue";
       case "Sleep": {
         const wake = resolveTime(op.name ?? "", now);
         if (wake === null)
-          return this.failRun(tx, run, `step "${name}": cannot read sleep time "${op.name}"`, now);
-        await pendStep(tx, run.id, { ...step, attempt: 0, availableAt: wake }, now);
+          return this.failRun(
+            tx,
+            run,
+            draft,
+            `step "${name}": cannot read sleep time "${op.name}"`,
+            now,
+          );
+        await this.pendStep(tx, draft, { ...step, attempt: 0, availableAt: wake }, now);
         return "continue";
       }
       case "InvokeFunction":
-        return this.invoke(tx, run, op, step, now);
+        return this.invoke(tx, run, draft, op, step, now);
       case "RunComplete":
-        await finishRun(tx, run, { status: "completed", output: op.data ?? null }, now);
+        if (await finishRun(tx, run, { status: "completed", output: op.data ?? null }, now))
+          draft.queued = true;
         return "stop";
       default: {
         const feature = UNSUPPORTED_OPS[op.op] ?? `the "${op.op}" operation`;
         return this.failRun(
           tx,
           run,
+          draft,
           `step "${name}" uses ${feature}, which the local executor does not support`,
           now,
         );
@@ -291,6 +456,7 @@ export class RunDriver {
   private async invoke(
     tx: Tx,
     run: RunRow,
+    draft: Draft,
     op: Op,
     step: { id: string; op: string; name: string },
     now: number,
@@ -301,9 +467,9 @@ export class RunDriver {
     const timeout = typeof opts.timeout === "string" ? resolveTime(opts.timeout, now) : null;
     const fns = await loadFunctions(tx);
     if (!fns.has(functionId)) {
-      await completeStep(
+      await this.completeStep(
         tx,
-        run.id,
+        draft,
         step,
         { error: { name: "Error", message: `invoked function "${functionId}" is not synced` } },
         now,
@@ -318,23 +484,30 @@ export class RunDriver {
       ts: now,
       ...(payload.v ? { v: payload.v } : {}),
     };
-    const [childRunId] = await createRuns(
+    const [child] = await createRuns(
       tx,
       [{ functionId, eventId, event, parentRunId: run.id, parentStepId: op.id }],
       now,
     );
-    await pendStep(
+    draft.queued = true;
+    await this.pendStep(
       tx,
-      run.id,
-      { ...step, attempt: 0, availableAt: timeout, opts, childRunId },
+      draft,
+      { ...step, attempt: 0, availableAt: timeout, opts, childRunId: child?.id ?? null },
       now,
     );
     return "continue";
   }
 
-  private async failRun(tx: Tx, run: RunRow, message: string, now: number): Promise<Outcome> {
+  private async failRun(
+    tx: Tx,
+    run: RunRow,
+    draft: Draft,
+    message: string,
+    now: number,
+  ): Promise<Outcome> {
     const error: JsonError = { name: "NonRetriableError", message };
-    await finishRun(tx, run, { status: "failed", error }, now);
+    if (await finishRun(tx, run, { status: "failed", error }, now)) draft.queued = true;
     return "stop";
   }
 
@@ -343,7 +516,7 @@ export class RunDriver {
    * wake it. Decided under the row lock: a child that finished since we looked means "now".
    */
   private async release(run: RunRow, knownDone: number, now: number): Promise<void> {
-    await this.write(run, async (tx, locked) => {
+    await this.write(run, [], async (tx, locked) => {
       const steps = await getSteps(tx, run.id);
       const pending = steps.filter((s) => s.status === "pending");
       const times = pending.map((s) => s.availableAt).filter((t): t is number => t !== null);
@@ -361,18 +534,33 @@ export class RunDriver {
     });
   }
 
-  /** Runs `fn` in a transaction holding the run's row lock, if the lease is still ours. */
+  /**
+   * Runs `fn` in a transaction holding the run's row lock, if the lease is still ours. On
+   * "continue" it returns the run as the write left it: the locked row and `steps` with the
+   * writes applied.
+   */
   private async write(
     run: RunRow,
-    fn: (tx: Tx, locked: RunRow, now: number) => Promise<Outcome | void>,
-  ): Promise<Outcome> {
-    return transaction(this.options.db, async (tx) => {
+    steps: StepRow[],
+    fn: (tx: Tx, locked: RunRow, now: number, draft: Draft) => Promise<Outcome | void>,
+  ): Promise<Next> {
+    let queued = false;
+    const next = await transaction(this.options.db, async (tx): Promise<Next> => {
       const locked = await getRun(tx, run.id, true);
       if (!locked || locked.status !== "running" || locked.leaseOwner !== this.options.owner)
         return "stop";
-      return (await fn(tx, locked, Date.now())) ?? "stop";
+      const draft = new Draft({ ...locked }, steps);
+      const outcome = (await fn(tx, locked, Date.now(), draft)) ?? "stop";
+      queued = draft.queued;
+      return outcome === "continue" ? draft.snapshot() : outcome;
     });
+    if (queued) this.options.onQueued?.();
+    return next;
   }
+}
+
+function parseOpts(opts: string | null): Record<string, unknown> | undefined {
+  return opts === null ? undefined : (JSON.parse(opts) as Record<string, unknown>);
 }
 
 function doneCount(steps: StepRow[]): number {

@@ -1,7 +1,7 @@
 import http from "node:http";
 import { z } from "zod";
 import { transaction, type Db } from "./db";
-import { cancelRun, IncomingEvent, ingestEvents } from "./lifecycle";
+import { cancelRun, IncomingEvent, ingestEvents, type Handoff } from "./lifecycle";
 import { sameSecret } from "./signing";
 
 // The Inngest event API as `inngest.send()` calls it (POST /e/<event key>, an event or an array,
@@ -15,10 +15,84 @@ export type EventServerOptions = {
   db: Db;
   eventKey: string;
   signingKey: string;
-  /** Called after events were stored, to start their runs without waiting for the next poll. */
+  /** Called after events created queued runs, to claim them without waiting for the next poll. */
   onEvents: () => void;
+  /** The worker's offer to start new runs itself (lifecycle.ts, Handoff), one per transaction. */
+  handoff?: () => Handoff & { reset: () => void; settle: (committed: boolean) => void };
   log: (line: string) => void;
 };
+
+// Events from requests that arrive while a transaction is committing are stored together in the
+// next one: one commit (one log flush) for many requests under load, none of them waiting longer
+// than the commit before.
+const MAX_EVENTS_PER_COMMIT = 5000;
+
+type Waiting = {
+  events: IncomingEvent[];
+  resolve: (ids: string[]) => void;
+  reject: (error: unknown) => void;
+};
+
+function ingester(options: EventServerOptions): (events: IncomingEvent[]) => Promise<string[]> {
+  const queue: Waiting[] = [];
+  let flushing = false;
+
+  const store = async (events: IncomingEvent[]): Promise<string[]> => {
+    const handoff = options.handoff?.();
+    let ids: string[];
+    try {
+      ids = await transaction(options.db, (tx) => {
+        // A deadlock retries the whole transaction: whatever the last attempt took is void.
+        handoff?.reset();
+        return ingestEvents(tx, events, Date.now(), handoff);
+      });
+    } catch (error) {
+      handoff?.settle(false);
+      throw error;
+    }
+    handoff?.settle(true);
+    if (!handoff || handoff.queued > 0) options.onEvents();
+    return ids;
+  };
+
+  const flush = async () => {
+    flushing = true;
+    while (queue.length > 0) {
+      const batch: Waiting[] = [];
+      let size = 0;
+      while (
+        queue.length > 0 &&
+        (batch.length === 0 || size + queue[0]!.events.length <= MAX_EVENTS_PER_COMMIT)
+      ) {
+        const next = queue.shift()!;
+        size += next.events.length;
+        batch.push(next);
+      }
+      try {
+        const ids = await store(batch.flatMap((w) => w.events));
+        let at = 0;
+        for (const w of batch) {
+          w.resolve(ids.slice(at, at + w.events.length));
+          at += w.events.length;
+        }
+      } catch (error) {
+        if (batch.length === 1) {
+          batch[0]!.reject(error);
+          continue;
+        }
+        // One request's failure is its own: the others are stored one by one.
+        for (const w of batch) await store(w.events).then(w.resolve, w.reject);
+      }
+    }
+    flushing = false;
+  };
+
+  return (events) =>
+    new Promise<string[]>((resolve, reject) => {
+      queue.push({ events, resolve, reject });
+      if (!flushing) void flush();
+    });
+}
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -41,8 +115,9 @@ async function readBody(req: http.IncomingMessage): Promise<string | null> {
 }
 
 export function createEventServer(options: EventServerOptions): http.Server {
+  const ingest = ingester(options);
   return http.createServer((req, res) => {
-    handle(options, req, res).catch((error: unknown) => {
+    handle(options, ingest, req, res).catch((error: unknown) => {
       options.log(`event API error: ${error instanceof Error ? error.message : String(error)}`);
       if (!res.headersSent) send(res, 500, { status: 500, error: "internal error" });
     });
@@ -51,6 +126,7 @@ export function createEventServer(options: EventServerOptions): http.Server {
 
 async function handle(
   options: EventServerOptions,
+  ingest: (events: IncomingEvent[]) => Promise<string[]>,
   req: http.IncomingMessage,
   res: http.ServerResponse,
 ): Promise<void> {
@@ -82,8 +158,7 @@ async function handle(
         status: 400,
         error: `event name "${reserved.name}" is reserved for Inngest`,
       });
-    const ids = await transaction(options.db, (tx) => ingestEvents(tx, events, Date.now()));
-    options.onEvents();
+    const ids = await ingest(events);
     return send(res, 200, { ids, status: 200 });
   }
 

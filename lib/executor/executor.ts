@@ -6,7 +6,8 @@ import { createDb, type Db } from "./db";
 import { RunDriver } from "./driver";
 import { createEventServer } from "./event-server";
 import { newId } from "./ids";
-import { claimRuns, releaseAll, renewLease } from "./leases";
+import { claimRuns, releaseAll, renewLease, type Claim } from "./leases";
+import type { Handoff } from "./lifecycle";
 import { pruneHistory } from "./retention";
 import { syncApp } from "./sync";
 
@@ -68,6 +69,7 @@ export async function startExecutor(options: ExecutorOptions): Promise<Executor>
     requestTimeoutMs: options.requestTimeoutMs ?? 15 * 60_000,
     serveUrl: options.serveUrl,
     log,
+    onQueued: () => poke(),
   });
 
   let stopping = false;
@@ -75,6 +77,13 @@ export async function startExecutor(options: ExecutorOptions): Promise<Executor>
   const poke = () => wake?.();
   const slots = new Map<number, Promise<void>>();
   const inFlight = new Set<AbortController>();
+  // Runs claimed ahead, in one claim with the run a slot needed, for slots that are busy now.
+  const ahead: Claim[] = [];
+  // Slots promised to runs being claimed or handed over, not started yet.
+  let reserved = 0;
+  const capacity = () => maxRuns - slots.size - reserved;
+  // Set once the slots below exist: until then the event API queues every run.
+  let accepting = false;
 
   const sync = async () => {
     const defs = await syncApp(db, options.serveUrl, options.signingKey);
@@ -82,11 +91,42 @@ export async function startExecutor(options: ExecutorOptions): Promise<Executor>
   };
   await sync();
 
+  // The event API hands this worker the new runs it has free slots for, already leased, so that
+  // they start without a claim; the rest are queued for the claim loop (of any worker).
+  const handoff = () => {
+    let taken = 0;
+    const h: Handoff & { reset: () => void; settle: (committed: boolean) => void } = {
+      owner: workerId,
+      leaseUntil: Date.now() + leaseMs,
+      leased: [],
+      queued: 0,
+      take: (fn) => {
+        if (!accepting || stopping || fn.concurrencyLimit !== null || capacity() <= 0) return false;
+        reserved++;
+        taken++;
+        return true;
+      },
+      reset: () => {
+        reserved -= taken;
+        taken = 0;
+        h.leased = [];
+        h.queued = 0;
+      },
+      settle: (committed) => {
+        reserved -= taken;
+        taken = 0;
+        if (committed) for (const run of h.leased) startSlot({ run, steps: [] });
+      },
+    };
+    return h;
+  };
+
   const server = createEventServer({
     db,
     eventKey: options.eventKey,
     signingKey: options.signingKey,
     onEvents: poke,
+    handoff,
     log,
   });
   await new Promise<void>((resolve, reject) => {
@@ -109,7 +149,8 @@ export async function startExecutor(options: ExecutorOptions): Promise<Executor>
     HEARTBEAT_MS,
   );
 
-  const driveOne = async (runId: string) => {
+  const driveOne = async (claim: Claim) => {
+    const runId = claim.run.id;
     const abort = new AbortController();
     const renew = setInterval(
       () => {
@@ -123,7 +164,7 @@ export async function startExecutor(options: ExecutorOptions): Promise<Executor>
     );
     inFlight.add(abort);
     try {
-      await driver.drive(runId, abort.signal, () => stopping);
+      await driver.drive(runId, abort.signal, () => stopping, claim);
     } catch (e) {
       log(`run ${runId}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     } finally {
@@ -132,18 +173,41 @@ export async function startExecutor(options: ExecutorOptions): Promise<Executor>
     }
   };
 
-  // A slot drives runs one after another: when a run is done it claims the next one itself, so
+  /** A run claimed ahead, if its lease is still ours (renewed when half of it is gone). */
+  const fromAhead = async (): Promise<Claim | undefined> => {
+    for (let claim = ahead.shift(); claim; claim = ahead.shift()) {
+      if ((claim.run.leaseUntil ?? 0) - Date.now() > leaseMs / 2) return claim;
+      if (await renewLease(db, claim.run.id, workerId, leaseMs)) return claim;
+    }
+    return undefined;
+  };
+
+  /**
+   * The next run for a slot that finished one: claimed ahead, else claimed now together with
+   * enough runs to feed the other slots as they finish (one claim transaction for many runs).
+   */
+  const nextRun = async (): Promise<Claim | undefined> => {
+    const queued = await fromAhead();
+    if (queued || stopping) return queued;
+    const [first, ...rest] = await claimRuns(db, workerId, maxRuns, leaseMs);
+    ahead.push(...rest);
+    // Slots that came free meanwhile take them at once.
+    if (rest.length > 0 && capacity() > 0) poke();
+    return first;
+  };
+
+  // A slot drives runs one after another: when a run is done it takes the next one itself, so
   // under load claims happen in every slot at once instead of queueing behind the poller.
   let slotSeq = 0;
-  const startSlot = (firstRunId: string) => {
+  const startSlot = (first: Claim) => {
     const slot = slotSeq++;
     const done = (async () => {
-      let next: string | undefined = firstRunId;
+      let next: Claim | undefined = first;
       while (next) {
         await driveOne(next);
         if (stopping) break;
         try {
-          next = (await claimRuns(db, workerId, 1, leaseMs))[0]?.id;
+          next = await nextRun();
         } catch (e) {
           log(`claim: ${e instanceof Error ? e.message : String(e)}`);
           next = undefined;
@@ -156,6 +220,7 @@ export async function startExecutor(options: ExecutorOptions): Promise<Executor>
     slots.set(slot, done);
   };
 
+  accepting = true;
   let lastCron = 0;
   let lastPrune = 0;
   const retentionMs = (options.retentionDays ?? 7) * 86_400_000;
@@ -172,17 +237,28 @@ export async function startExecutor(options: ExecutorOptions): Promise<Executor>
           const pruned = await pruneHistory(db, Date.now() - retentionMs);
           if (pruned > 0) log(`deleted ${pruned} finished run(s) and event(s) past retention`);
         }
-        const free = maxRuns - slots.size;
+        while (capacity() > 0) {
+          const claim = await fromAhead();
+          if (!claim) break;
+          startSlot(claim);
+        }
+        const free = capacity();
         if (free > 0) {
-          const claims = await claimRuns(db, workerId, free, leaseMs);
-          for (const claim of claims) startSlot(claim.id);
+          reserved += free;
+          let claims: Claim[];
+          try {
+            claims = await claimRuns(db, workerId, free, leaseMs);
+          } finally {
+            reserved -= free;
+          }
+          for (const claim of claims) startSlot(claim);
           claimedAll = claimedAll || (claims.length > 0 && claims.length === free);
         }
       } catch (error) {
         log(`claim loop: ${error instanceof Error ? error.message : String(error)}`);
       }
       if (stopping) break;
-      if (claimedAll && slots.size < maxRuns) continue;
+      if (claimedAll && capacity() > 0) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, pollMs);
         wake = () => {
@@ -205,6 +281,8 @@ export async function startExecutor(options: ExecutorOptions): Promise<Executor>
     for (const abort of inFlight) abort.abort();
     await Promise.all(slots.values());
     clearInterval(heartbeatTimer);
+    // Runs claimed ahead go back with the rest.
+    ahead.length = 0;
     const released = await releaseAll(db, workerId);
     if (released > 0) log(`released ${released} run(s) for other workers`);
     await db.query("UPDATE ExecWorker SET stoppedAt = UTC_TIMESTAMP(3) WHERE id = ?", [workerId]);

@@ -1,5 +1,5 @@
 import { transaction, type Db } from "./db";
-import { loadFunctions } from "./store";
+import { getStepsOf, loadFunctions, RUN_COLUMNS, RunRow, type Snapshot } from "./store";
 
 // Claiming runs. Candidates are locked with SKIP LOCKED, so workers polling together split the
 // queue instead of queueing behind each other. A run whose holder died is claimable again once its
@@ -7,7 +7,8 @@ import { loadFunctions } from "./store";
 // lock: two workers claiming for the same function take turns, and the second sees the first's
 // claim (READ COMMITTED), so the limit holds across workers.
 
-export type Claim = { id: string; functionId: string };
+/** A claimed run with its row and steps as of the claim, so its driver need not read them. */
+export type Claim = Snapshot;
 
 export async function claimRuns(
   db: Db,
@@ -18,12 +19,13 @@ export async function claimRuns(
 ): Promise<Claim[]> {
   if (max <= 0) return [];
   return transaction(db, async (tx) => {
-    const candidates: { id: string; functionId: string }[] = await tx.query(
-      `SELECT id, functionId FROM ExecRun
+    const rows: unknown[] = await tx.query(
+      `SELECT ${RUN_COLUMNS} FROM ExecRun
         WHERE (status = 'queued' AND availableAt <= ?) OR (status = 'running' AND leaseUntil < ?)
         ORDER BY availableAt LIMIT ? FOR UPDATE SKIP LOCKED`,
       [now, now, max * 4 + 16],
     );
+    const candidates = rows.map((row) => RunRow.parse(row));
     const fns = await loadFunctions(tx);
     const claimed: Claim[] = [];
     const taken = new Map<string, number>();
@@ -46,15 +48,32 @@ export async function claimRuns(
         }
         taken.set(c.functionId, running + 1);
       }
-      claimed.push({ id: c.id, functionId: c.functionId });
+      claimed.push({
+        run: {
+          ...c,
+          status: "running",
+          leaseOwner: owner,
+          leaseUntil: now + leaseMs,
+          firstStepAt: c.firstStepAt ?? now,
+        },
+        steps: [],
+      });
     }
-    if (claimed.length > 0) {
-      await tx.query(
-        `UPDATE ExecRun SET status = 'running', leaseOwner = ?, leaseUntil = ?, firstStepAt = COALESCE(firstStepAt, ?)
-          WHERE id IN (?)`,
-        [owner, now + leaseMs, now, claimed.map((c) => c.id)],
-      );
-    }
+    if (claimed.length === 0) return claimed;
+    await tx.query(
+      `UPDATE ExecRun SET status = 'running', leaseOwner = ?, leaseUntil = ?, firstStepAt = COALESCE(firstStepAt, ?)
+        WHERE id IN (?)`,
+      [owner, now + leaseMs, now, claimed.map((c) => c.run.id)],
+    );
+    // Only a run that was leased before can have steps (its lease holder writes them), so a run
+    // claimed for the first time needs no read.
+    const fresh = new Set(candidates.filter((c) => c.firstStepAt === null).map((c) => c.id));
+    const resumed = claimed.filter((c) => !fresh.has(c.run.id));
+    const steps = await getStepsOf(
+      tx,
+      resumed.map((c) => c.run.id),
+    );
+    for (const c of resumed) c.steps = steps.get(c.run.id) ?? [];
     return claimed;
   });
 }

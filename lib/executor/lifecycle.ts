@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Tx } from "./db";
+import { retrying, type Db, type Tx } from "./db";
 import { eventMatches, expression, type FunctionDef } from "./functions";
 import { newId } from "./ids";
 import { completeStep, createRuns, getRun, loadFunctions, type NewRun, type RunRow } from "./store";
@@ -28,6 +28,21 @@ export type StoredEvent = {
 const ER_DUP_ENTRY = 1062;
 
 /**
+ * A worker taking the runs it can start at once straight from the event API: they are created
+ * leased to it, as a claim would lease them, and it starts them once the transaction committed.
+ */
+export type Handoff = {
+  owner: string;
+  leaseUntil: number;
+  /** Whether the worker takes a run of this function (it has a free slot, no concurrency limit). */
+  take: (fn: FunctionDef) => boolean;
+  /** The runs created leased, filled in by ingestEvents. */
+  leased: RunRow[];
+  /** How many runs it created queued instead (for the claim loop). */
+  queued: number;
+};
+
+/**
  * Stores events and, in the same transaction, creates the runs they trigger and cancels the runs
  * they cancel: an accepted event never loses its runs. Returns one id per event (the earlier id
  * for a duplicate of an event sent with the same `id`).
@@ -36,10 +51,13 @@ export async function ingestEvents(
   tx: Tx,
   events: IncomingEvent[],
   now: number,
+  handoff?: Handoff,
 ): Promise<string[]> {
   const fns = await loadFunctions(tx);
   const ids: string[] = [];
   const runs: NewRun[] = [];
+  // Events sent without an id cannot be duplicates: they are inserted together, in one statement.
+  const fresh: unknown[][] = [];
   for (const incoming of events) {
     const id = newId(now);
     const stored: StoredEvent = {
@@ -59,25 +77,46 @@ export async function ingestEvents(
         continue;
       }
     }
-    try {
-      await tx.query(
-        "INSERT INTO ExecEvent (id, name, payload, dedupeKey, receivedAt) VALUES (?, ?, ?, ?, ?)",
-        [id, stored.name, JSON.stringify(stored), incoming.id ?? null, now],
-      );
-    } catch (error) {
-      if ((error as { errno?: number }).errno === ER_DUP_ENTRY) {
-        ids.push(id);
-        continue;
+    if (incoming.id === undefined) {
+      fresh.push([id, stored.name, JSON.stringify(stored), null, now]);
+    } else {
+      try {
+        await tx.query(
+          "INSERT INTO ExecEvent (id, name, payload, dedupeKey, receivedAt) VALUES (?, ?, ?, ?, ?)",
+          [id, stored.name, JSON.stringify(stored), incoming.id, now],
+        );
+      } catch (error) {
+        if ((error as { errno?: number }).errno === ER_DUP_ENTRY) {
+          ids.push(id);
+          continue;
+        }
+        throw error;
       }
-      throw error;
     }
     ids.push(id);
     for (const fn of fns.values()) {
-      if (triggeredBy(fn, stored)) runs.push({ functionId: fn.id, eventId: id, event: stored });
+      if (!triggeredBy(fn, stored)) continue;
+      const lease =
+        handoff && handoff.take(fn)
+          ? { owner: handoff.owner, until: handoff.leaseUntil }
+          : undefined;
+      runs.push({ functionId: fn.id, eventId: id, event: stored, lease });
     }
     await cancelMatching(tx, fns, stored, now);
   }
-  await createRuns(tx, runs, now);
+  if (fresh.length > 0) {
+    await tx.batch(
+      "INSERT INTO ExecEvent (id, name, payload, dedupeKey, receivedAt) VALUES (?, ?, ?, ?, ?)",
+      fresh,
+    );
+  }
+  const created = await createRuns(tx, runs, now);
+  if (handoff) {
+    for (const run of created) {
+      if (run.leaseOwner === null) handoff.queued++;
+      else handoff.leased.push(run);
+    }
+  }
   return ids;
 }
 
@@ -140,13 +179,41 @@ export type RunOutcome =
   | { status: "failed"; error: JsonError }
   | { status: "cancelled"; error: JsonError };
 
-/** Ends a run: records the outcome, resumes an invoking parent, announces a failure. */
+/**
+ * finishRun for a run that completed and has no parent, which is all that it has to do then, as
+ * one statement outside a transaction, if the run is still leased to `owner` (the UPDATE locks
+ * the row and checks the lease on its latest version). False when it was not ours any more.
+ */
+export async function completeLeasedRun(
+  db: Db,
+  run: RunRow,
+  owner: string,
+  output: unknown,
+  now: number,
+): Promise<boolean> {
+  if (run.parentRunId !== null) throw new Error("completeLeasedRun: the run has a parent");
+  const written: { affectedRows: number } = await retrying(() =>
+    db.query(
+      `UPDATE ExecRun SET status = 'completed', output = ?, error = NULL, finishedAt = ?,
+         leaseOwner = NULL, leaseUntil = NULL
+       WHERE id = ? AND status = 'running' AND leaseOwner = ?`,
+      [JSON.stringify(output ?? null), now, run.id, owner],
+    ),
+  );
+  return written.affectedRows > 0;
+}
+
+/**
+ * Ends a run: records the outcome, resumes an invoking parent, announces a failure. Returns
+ * whether that queued other runs (the parent, a failure handler).
+ */
 export async function finishRun(
   tx: Tx,
   run: RunRow,
   outcome: RunOutcome,
   now: number,
-): Promise<void> {
+): Promise<boolean> {
+  let queued = false;
   await tx.query(
     `UPDATE ExecRun SET status = ?, output = ?, error = ?, finishedAt = ?, leaseOwner = NULL,
        leaseUntil = NULL WHERE id = ?`,
@@ -159,11 +226,11 @@ export async function finishRun(
     ],
   );
   // Children of a cancelled or failed run have nobody left to report to.
-  const children: { id: string }[] = await tx.query(
-    "SELECT id FROM ExecRun WHERE parentRunId = ? AND status IN ('queued', 'running', 'waiting')",
-    [run.id],
-  );
   if (outcome.status !== "completed") {
+    const children: { id: string }[] = await tx.query(
+      "SELECT id FROM ExecRun WHERE parentRunId = ? AND status IN ('queued', 'running', 'waiting')",
+      [run.id],
+    );
     for (const child of children) await cancelRun(tx, child.id, `parent run ${run.id} ended`, now);
   }
   if (run.parentRunId && run.parentStepId) {
@@ -181,9 +248,11 @@ export async function finishRun(
         "UPDATE ExecRun SET status = IF(status = 'waiting', 'queued', status), availableAt = ? WHERE id = ? AND status IN ('queued', 'waiting', 'running')",
         [now, run.parentRunId],
       );
+      queued = true;
     }
   }
   if (outcome.status === "failed") {
+    queued = true;
     await ingestEvents(
       tx,
       [
@@ -200,4 +269,5 @@ export async function finishRun(
       now,
     );
   }
+  return queued;
 }

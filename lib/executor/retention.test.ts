@@ -13,13 +13,15 @@ describe("pruneHistory", () => {
   it("deletes finished runs and events older than the cutoff, never active runs", async () => {
     const now = Date.now();
     const old = now - 10 * 86_400_000;
-    const [done, active, recent] = await transaction(db, (tx) =>
-      createRuns(
-        tx,
-        [1, 2, 3].map(() => ({ functionId: "app-fn", eventId: newId(), event: { name: "x" } })),
-        old,
-      ),
-    );
+    const [done, active, recent] = (
+      await transaction(db, (tx) =>
+        createRuns(
+          tx,
+          [1, 2, 3].map(() => ({ functionId: "app-fn", eventId: newId(), event: { name: "x" } })),
+          old,
+        ),
+      )
+    ).map((run) => run.id);
     await db.query("UPDATE ExecRun SET status = 'completed', finishedAt = ? WHERE id = ?", [
       old,
       done,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Db, Tx } from "./db";
+import { retrying, type Db, type Tx } from "./db";
 import { FunctionDef } from "./functions";
 import { newId } from "./ids";
 
@@ -53,7 +53,10 @@ export const StepRow = z.object({
 });
 export type StepRow = z.infer<typeof StepRow>;
 
-const RUN_COLUMNS =
+/** What a driver knows of a run it holds: its row and its steps, as last read or written. */
+export type Snapshot = { run: RunRow; steps: StepRow[] };
+
+export const RUN_COLUMNS =
   "id, functionId, eventId, event, status, availableAt, leaseOwner, leaseUntil, attempt, disableImmediate, output, error, parentRunId, parentStepId, createdAt, firstStepAt, finishedAt";
 
 export async function getRun(q: Queryable, id: string, forUpdate = false): Promise<RunRow | null> {
@@ -64,12 +67,25 @@ export async function getRun(q: Queryable, id: string, forUpdate = false): Promi
   return rows[0] ? RunRow.parse(rows[0]) : null;
 }
 
+const STEP_COLUMNS = "id, op, name, status, attempt, availableAt, opts, result, seq, childRunId";
+
 export async function getSteps(q: Queryable, runId: string): Promise<StepRow[]> {
-  const rows: unknown[] = await q.query(
-    "SELECT id, op, name, status, attempt, availableAt, opts, result, seq, childRunId FROM ExecStep WHERE runId = ?",
-    [runId],
-  );
+  const rows: unknown[] = await q.query(`SELECT ${STEP_COLUMNS} FROM ExecStep WHERE runId = ?`, [
+    runId,
+  ]);
   return z.array(StepRow).parse(rows);
+}
+
+/** The steps of several runs in one query, by run id (a run without steps maps to []). */
+export async function getStepsOf(q: Queryable, runIds: string[]): Promise<Map<string, StepRow[]>> {
+  const byRun = new Map<string, StepRow[]>(runIds.map((id) => [id, []]));
+  if (runIds.length === 0) return byRun;
+  const rows: { runId: string }[] = await q.query(
+    `SELECT runId, ${STEP_COLUMNS} FROM ExecStep WHERE runId IN (?)`,
+    [runIds],
+  );
+  for (const row of rows) byRun.get(row.runId)?.push(StepRow.parse(row));
+  return byRun;
 }
 
 // --- functions ------------------------------------------------------------------------------
@@ -106,51 +122,103 @@ export type NewRun = {
   parentRunId?: string;
   parentStepId?: string;
   availableAt?: number;
+  /** Created already leased to this owner (as a claim would), for its worker to start at once. */
+  lease?: { owner: string; until: number };
 };
 
-export async function createRuns(tx: Tx, runs: NewRun[], now: number): Promise<string[]> {
+/** Inserts runs in one statement; returns their rows as inserted. */
+export async function createRuns(tx: Tx, runs: NewRun[], now: number): Promise<RunRow[]> {
   if (runs.length === 0) return [];
-  const ids = runs.map(() => newId(now));
+  const rows: RunRow[] = runs.map((run) => ({
+    id: newId(now),
+    functionId: run.functionId,
+    eventId: run.eventId,
+    event: JSON.stringify(run.event),
+    status: run.lease ? "running" : "queued",
+    availableAt: run.availableAt ?? now,
+    leaseOwner: run.lease?.owner ?? null,
+    leaseUntil: run.lease?.until ?? null,
+    attempt: 0,
+    disableImmediate: false,
+    output: null,
+    error: null,
+    parentRunId: run.parentRunId ?? null,
+    parentStepId: run.parentStepId ?? null,
+    createdAt: now,
+    firstStepAt: run.lease ? now : null,
+    finishedAt: null,
+  }));
   await tx.batch(
-    "INSERT INTO ExecRun (id, functionId, eventId, event, status, availableAt, parentRunId, parentStepId, createdAt) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?)",
-    runs.map((run, i) => [
-      ids[i],
-      run.functionId,
-      run.eventId,
-      JSON.stringify(run.event),
-      run.availableAt ?? now,
-      run.parentRunId ?? null,
-      run.parentStepId ?? null,
-      now,
+    "INSERT INTO ExecRun (id, functionId, eventId, event, status, availableAt, leaseOwner, leaseUntil, parentRunId, parentStepId, createdAt, firstStepAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    rows.map((row) => [
+      row.id,
+      row.functionId,
+      row.eventId,
+      row.event,
+      row.status,
+      row.availableAt,
+      row.leaseOwner,
+      row.leaseUntil,
+      row.parentRunId,
+      row.parentStepId,
+      row.createdAt,
+      row.firstStepAt,
     ]),
   );
-  return ids;
+  return rows;
 }
 
-export async function nextSeq(tx: Tx, runId: string): Promise<number> {
-  const rows: { seq: number | null }[] = await tx.query(
-    "SELECT MAX(seq) AS seq FROM ExecStep WHERE runId = ?",
-    [runId],
-  );
-  return (rows[0]?.seq ?? -1) + 1;
-}
-
-/** Stores a step's final result (memoised for every later call) at the end of the stack. */
+/**
+ * Stores a step's final result (memoised for every later call) at the end of the stack: its seq
+ * is the run's highest plus one, taken in the same statement. Returns the stored result text.
+ */
 export async function completeStep(
   tx: Tx,
   runId: string,
   step: { id: string; op: string; name: string },
   result: { data: unknown } | { error: unknown },
   now: number,
-): Promise<void> {
-  const seq = await nextSeq(tx, runId);
+): Promise<string> {
+  const text = JSON.stringify(result);
   await tx.query(
     `INSERT INTO ExecStep (runId, id, op, name, status, result, seq, updatedAt, availableAt)
-     VALUES (?, ?, ?, ?, 'done', ?, ?, ?, NULL)
+     SELECT ?, ?, ?, ?, 'done', ?, COALESCE(MAX(prior.seq), -1) + 1, ?, NULL
+       FROM ExecStep AS prior WHERE prior.runId = ?
      ON DUPLICATE KEY UPDATE status = 'done', result = VALUES(result), seq = VALUES(seq),
        updatedAt = VALUES(updatedAt), availableAt = NULL`,
-    [runId, step.id, step.op, step.name.slice(0, 255), JSON.stringify(result), seq, now],
+    [runId, step.id, step.op, step.name.slice(0, 255), text, now, runId],
   );
+  return text;
+}
+
+/**
+ * completeStep as one statement outside a transaction, if the run is still leased to `owner`:
+ * the INSERT reads the run row with a lock (FOR UPDATE), so it sees a cancellation or a lost
+ * lease committed before it, and nothing can take the lease until it is done. Returns the
+ * stored result text, or null when the lease is no longer ours (nothing was written).
+ */
+export async function completeLeasedStep(
+  db: Db,
+  runId: string,
+  owner: string,
+  step: { id: string; op: string; name: string },
+  result: { data: unknown } | { error: unknown },
+  now: number,
+): Promise<string | null> {
+  const text = JSON.stringify(result);
+  const written: { affectedRows: number } = await retrying(() =>
+    db.query(
+      `INSERT INTO ExecStep (runId, id, op, name, status, result, seq, updatedAt, availableAt)
+       SELECT r.id, ?, ?, ?, 'done', ?,
+         (SELECT COALESCE(MAX(prior.seq), -1) + 1 FROM ExecStep AS prior WHERE prior.runId = r.id),
+         ?, NULL
+         FROM ExecRun AS r WHERE r.id = ? AND r.status = 'running' AND r.leaseOwner = ? FOR UPDATE
+       ON DUPLICATE KEY UPDATE status = 'done', result = VALUES(result), seq = VALUES(seq),
+         updatedAt = VALUES(updatedAt), availableAt = NULL`,
+      [step.id, step.op, step.name.slice(0, 255), text, now, runId, owner],
+    ),
+  );
+  return written.affectedRows > 0 ? text : null;
 }
 
 export async function pendStep(
