@@ -76,15 +76,19 @@ CMD ["node", "server.js"]
 FROM runtime AS worker
 # MapReduce runs uploaded programs in bubblewrap under prlimit as a dedicated user (scripts/lib.sh);
 # bubblewrap needs user namespaces, which the container runtime must allow (README). GNU sort
-# (coreutils) and prlimit/setpriv (util-linux) are in every Debian image.
+# (coreutils) and prlimit/setpriv (util-linux) are in every Debian image. Image Studio's text
+# watermarks are SVG text drawn by sharp through fontconfig: DejaVu Sans, the first font they name.
 RUN apt-get update \
-  && apt-get install -y --no-install-recommends bubblewrap python3 python3-seccomp \
+  && apt-get install -y --no-install-recommends bubblewrap python3 python3-seccomp fonts-dejavu-core \
   && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
 RUN test -x /usr/bin/python3 && test -x /usr/bin/bwrap && test -x /usr/bin/prlimit \
+  && test -x /usr/bin/setpriv && /usr/bin/python3 -I -c 'import seccomp' \
   && useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin \
      --user-group stratus-sandbox \
   && mkdir -p /app/.data/s3 /var/lib/stratus/mapreduce /var/lib/stratus/outbox \
-  && chown stratus:stratus /app/.data /app/.data/s3 /var/lib/stratus/mapreduce /var/lib/stratus/outbox
+  && chown stratus:stratus /app/.data /app/.data/s3 /var/lib/stratus/mapreduce /var/lib/stratus/outbox \
+  && chmod 2770 /var/lib/stratus/mapreduce /var/lib/stratus/outbox
+# (Group-writable: docker-compose.sandbox.yml runs the worker as a uid of its own in this group.)
 # Compiled processes (scripts/deploy/bundle-worker.mjs) and the native packages they load.
 COPY --from=worker-build /app/dist/worker ./dist
 COPY --from=deps /app/node_modules/sharp ./node_modules/sharp
@@ -93,8 +97,10 @@ COPY --from=deps /app/node_modules/@node-rs ./node_modules/@node-rs
 COPY --from=deps /app/node_modules/detect-libc ./node_modules/detect-libc
 COPY --from=deps /app/node_modules/semver ./node_modules/semver
 COPY --from=worker-build /app/prisma/migrations ./prisma/migrations
-# Pulse's sentiment model, read from the working directory (lib/pulse/sentiment/model/model.ts).
+# Data files read from the working directory: Pulse's sentiment model
+# (lib/pulse/sentiment/model/model.ts) and its language detector's n-grams (lib/pulse/language/eld.ts).
 COPY --from=worker-build /app/lib/pulse/sentiment/model/model.json /app/lib/pulse/sentiment/model/weights.bin ./lib/pulse/sentiment/model/
+COPY --from=worker-build /app/lib/pulse/language/eld-small.bin.gz ./lib/pulse/language/
 COPY --from=worker-build /app/package.json ./package.json
 ENV WORKER_HOST=127.0.0.1 MAPREDUCE_WORK_DIR=/var/lib/stratus/mapreduce \
   EMAIL_OUTBOX_DIR=/var/lib/stratus/outbox

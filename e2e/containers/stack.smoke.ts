@@ -91,6 +91,31 @@ const email = `smoke-${RUN}@example.com`;
 const password = `smoke-${randomBytes(12).toString("hex")}`;
 const notes = Buffer.from(`Stratus in containers, run ${RUN}.\n`.repeat(200));
 const WORDS = "alpha beta gamma beta gamma gamma\n".repeat(300);
+// Hadoop-streaming word count: a Python mapper and a JavaScript reducer.
+const MAPPER = [
+  "import sys",
+  "for line in sys.stdin:",
+  "    for word in line.split():",
+  '        print(f"{word}\\t1")',
+  "",
+].join("\n");
+const REDUCER = [
+  'const rl = require("node:readline").createInterface({ input: process.stdin });',
+  "let key = null;",
+  "let sum = 0;",
+  "const flush = () => key !== null && console.log(`${key}\\t${sum}`);",
+  'rl.on("line", (line) => {',
+  '  const [k, v] = line.split("\\t");',
+  "  if (k !== key) {",
+  "    flush();",
+  "    key = k;",
+  "    sum = 0;",
+  "  }",
+  "  sum += Number(v);",
+  "});",
+  'rl.on("close", flush);',
+  "",
+].join("\n");
 const POSTS = 12;
 const posts = Array.from({ length: POSTS }, (_, i) =>
   JSON.stringify({
@@ -196,6 +221,52 @@ test("the stack through nginx: every app, a crash, a restart", async ({ page }) 
       page.getByRole("link", { name: "Download all (zip)" }).click(),
     );
     expect(zip.bytes.subarray(0, 2).toString()).toBe("PK");
+  });
+
+  // Uploaded programs run in MapReduce's sandbox inside the worker container (bubblewrap,
+  // seccomp, prlimit; docker-compose.sandbox.yml lets the worker make user namespaces): a
+  // Python mapper and a JavaScript reducer, so both interpreters' binds are exercised.
+  await timed("run uploaded programs in the sandbox", async () => {
+    await page.goto("/mapreduce/new");
+    await page.getByRole("radio", { name: "Your own programs" }).click();
+    await page.getByTestId("inputs-upload").setInputFiles({
+      name: "words-2.txt",
+      mimeType: "text/plain",
+      buffer: Buffer.from(WORDS),
+    });
+    await expect(page.getByRole("list", { name: "Input files: chosen files" })).toContainText(
+      "words-2.txt",
+      { timeout: 30_000 },
+    );
+    await page.getByTestId("mapper-upload").setInputFiles({
+      name: "mapper.py",
+      mimeType: "text/x-python",
+      buffer: Buffer.from(MAPPER),
+    });
+    await expect(page.getByRole("list", { name: "Mapper: chosen files" })).toContainText(
+      "mapper.py",
+      { timeout: 30_000 },
+    );
+    await page.getByTestId("reducer-upload").setInputFiles({
+      name: "reducer.js",
+      mimeType: "text/javascript",
+      buffer: Buffer.from(REDUCER),
+    });
+    await expect(
+      page.getByRole("list", { name: "Reducer (optional): chosen files" }),
+    ).toContainText("reducer.js", { timeout: 30_000 });
+    await page.getByLabel("Name (optional)").fill("Smoke programs");
+    await page.getByRole("button", { name: "Run job" }).click();
+    await expect(page).toHaveURL(/\/mapreduce\/[A-Za-z0-9_-]+$/, { timeout: 30_000 });
+    const status = page.locator("[data-status]").first();
+    await expect(status).toHaveAttribute("data-status", /^(succeeded|failed)$/, {
+      timeout: 180_000,
+    });
+    // On failure the page names the task's error (bubblewrap's or the program's stderr).
+    if ((await status.getAttribute("data-status")) !== "succeeded") {
+      throw new Error(`the job failed: ${await page.locator("main").innerText()}`);
+    }
+    await expect(page.getByTestId("output-preview")).toContainText("gamma\t900");
   });
 
   await timed("replay a Pulse file, download the posts", async () => {

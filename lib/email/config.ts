@@ -19,6 +19,10 @@ export function emailConfig(env: NodeJS.ProcessEnv = process.env): EmailConfig {
   return {
     smtpUrl: e.SMTP_URL,
     from: e.MAIL_FROM,
-    outboxDir: path.resolve(e.EMAIL_OUTBOX_DIR ?? path.join(".data", "outbox")),
+    // Not a file of the build: without the comment Next's tracing copies the whole project into
+    // the standalone server (the container image).
+    outboxDir: path.resolve(
+      /*turbopackIgnore: true*/ e.EMAIL_OUTBOX_DIR ?? path.join(".data", "outbox"),
+    ),
   };
 }

@@ -146,8 +146,10 @@ export function usrBinds(): string[] {
  */
 export function nodeInstall(): { bin: string; prefix: string | null } {
   const bin = realpathSync(process.execPath);
-  if (bin.startsWith("/usr/")) return { bin, prefix: null };
-  // e.g. /usr/local/lib/nodejs/node-v20/bin/node or ~/.nvm/versions/node/v20/bin/node.
+  // /usr/local is none of the trees usrBinds() binds: the node images keep Node there.
+  if (bin.startsWith("/usr/") && !bin.startsWith("/usr/local/")) return { bin, prefix: null };
+  // e.g. /usr/local/bin/node, /usr/local/lib/nodejs/node-v20/bin/node or
+  // ~/.nvm/versions/node/v20/bin/node.
   return { bin, prefix: dirname(dirname(bin)) };
 }
 

@@ -8,6 +8,8 @@
 //   dist/worker/task-thread-entry.mjs  MapReduce's task thread (lib/mapreduce/task-pool.ts looks
 //                                      for it beside the module that starts the pool)
 //   dist/worker/programs/              EMR's streaming programs (lib/mapreduce/emr/step.ts)
+//   dist/worker/sandbox-launch.py      the MapReduce sandbox's launcher (lib/mapreduce/sandbox.ts
+//                                      looks for it beside the module that spawns programs)
 // Run from the project root after `prisma generate`: node scripts/deploy/bundle-worker.mjs
 import { cp, mkdir, rm } from "node:fs/promises";
 import path from "node:path";
@@ -58,4 +60,5 @@ await build({
 });
 
 await cp("lib/mapreduce/emr/programs", path.join(out, "programs"), { recursive: true });
+await cp("lib/mapreduce/sandbox-launch.py", path.join(out, "sandbox-launch.py"));
 console.log(`bundled into ${path.relative(process.cwd(), out)}`);

@@ -33,22 +33,45 @@ export DOCKER_BUILDKIT=1
 
 docker_() { "$DOCKER" "$@"; }
 
+# Seconds each stage took in this run (0: nothing to do), for the figures test-containers.sh prints.
+PACKAGES_SECONDS=0 DOCKERD_SECONDS=0 BASE_SECONDS=0
+# The dockerd this run started, if any (stop_dockerd).
+DOCKERD_PID=""
+declare -A IMAGE_SECONDS=()
+
 ensure_docker() {
+  local t=$SECONDS
   ensure_packages dockerd:docker.io docker-compose:docker-compose mmdebstrap:mmdebstrap
+  PACKAGES_SECONDS=$((PACKAGES_SECONDS + SECONDS - t))
   [ -n "$DOCKER" ] || DOCKER="$(command -v /usr/bin/docker || command -v docker)"
   # docker-compose (Debian's 1.29, Python) finds the daemon by itself; give it the same client.
   export DOCKER
   docker_ info >/dev/null 2>&1 && return 0
   [ "$(id -u)" -eq 0 ] || die "no Docker daemon answers, and only root can start one (sudo dockerd &)"
   log "starting dockerd (log: $LOGS/dockerd.log)"
+  t=$SECONDS
   nohup dockerd >>"$LOGS/dockerd.log" 2>&1 &
+  DOCKERD_PID=$!
   local i
   for i in $(seq 1 120); do
-    docker_ info >/dev/null 2>&1 && return 0
+    docker_ info >/dev/null 2>&1 && { DOCKERD_SECONDS=$((SECONDS - t)); return 0; }
     sleep 0.5
   done
   tail -20 "$LOGS/dockerd.log" >&2
   die "dockerd did not start (see $LOGS/dockerd.log)"
+}
+
+# Stops the dockerd that ensure_docker started (its containers are gone by then).
+stop_dockerd() {
+  [ -n "$DOCKERD_PID" ] || return 0
+  log "stopping the dockerd this run started"
+  kill -TERM "$DOCKERD_PID" 2>/dev/null || return 0
+  local i
+  for i in $(seq 1 60); do
+    kill -0 "$DOCKERD_PID" 2>/dev/null || { DOCKERD_PID=""; return 0; }
+    sleep 0.5
+  done
+  log "warning: dockerd ($DOCKERD_PID) is still stopping"
 }
 
 # Debian bookworm minbase, the base of every image here. Documentation and locales are left out
@@ -84,6 +107,7 @@ ensure_debian_image() {
 # binary in /usr/local/bin, npm in /usr/local/lib/node_modules.
 ensure_base_image() {
   docker_ image inspect "$BASE_IMAGE" >/dev/null 2>&1 && return 0
+  local t=$SECONDS
   ensure_debian_image
   log "making $BASE_IMAGE (Node.js $NODE_VERSION and npm $NPM_VERSION from the npm registry)"
   local work="$DATA/containers/node" rootfs
@@ -104,6 +128,8 @@ ensure_base_image() {
   docker_ build --network none --tag "$BASE_IMAGE" "$work/context" >"$LOGS/docker-base.log" 2>&1 \
     || { tail -20 "$LOGS/docker-base.log" >&2; die "building $BASE_IMAGE failed (see $LOGS/docker-base.log)"; }
   rm -rf "$work"
+  BASE_SECONDS=$((SECONDS - t))
+  log "  base images made in $BASE_SECONDS s"
 }
 
 # build_image TAG ARGS…: one image. Builds reach the npm registry and Debian's mirror through the
@@ -116,7 +142,8 @@ build_image() {
   [ -n "$BUILD_CA" ] && [ -s "$BUILD_CA" ] && ca=(--secret "id=ca_certs,src=$BUILD_CA")
   docker_ build --network host --tag "$tag" --progress plain "${ca[@]}" "$@" >>"$LOGS/docker-build.log" 2>&1 \
     || { tail -40 "$LOGS/docker-build.log" >&2; die "building $tag failed (see $LOGS/docker-build.log)"; }
-  log "  $tag built in $((SECONDS - started)) s"
+  IMAGE_SECONDS[$tag]=$((SECONDS - started))
+  log "  $tag built in ${IMAGE_SECONDS[$tag]} s"
 }
 
 build_images() {

@@ -88,4 +88,35 @@ for (const name of readdirSync(dir)
   }
 }
 
+// --- the same images and commands as docker-compose.yml (which npm run test:containers runs) ---
+{
+  const compose = YAML.parse(readFileSync(path.join(root, "docker-compose.yml"), "utf8"), {
+    merge: true,
+  });
+  // image → the commands its compose services run (null: the image's own CMD).
+  const commands = new Map();
+  for (const service of Object.values(compose.services ?? {})) {
+    const list = commands.get(service.image) ?? [];
+    list.push(service.command ? JSON.stringify(service.command) : null);
+    commands.set(service.image, list);
+  }
+  for (const name of readdirSync(dir).filter((f) => f.endsWith(".yaml"))) {
+    for (const d of YAML.parseAllDocuments(readFileSync(path.join(dir, name), "utf8"))) {
+      const obj = d.toJS();
+      const pod = obj?.spec?.template?.spec;
+      for (const c of [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])]) {
+        const what = `${name} ${obj.kind} ${obj.metadata?.name} container ${c.name}`;
+        // registry.example.com/stratus-worker:latest → stratus-worker
+        const image = c.image.split("/").pop().split(/[:@]/)[0];
+        const known = commands.get(image);
+        const command = c.command ? JSON.stringify([...c.command, ...(c.args ?? [])]) : null;
+        if (!known) fail(what, `image ${c.image}: docker-compose.yml builds no ${image}`);
+        else if (!known.includes(command))
+          fail(what, `${image} runs ${command ?? "its CMD"} here, never in docker-compose.yml`);
+        else console.log(`  ${what}: ${image} ${command ?? "(CMD)"} as in docker-compose.yml`);
+      }
+    }
+  }
+}
+
 process.exit(failures === 0 ? 0 : 1);

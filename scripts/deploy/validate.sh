@@ -29,6 +29,8 @@ export STRATUS_DB_PASSWORD=x NEXTAUTH_SECRET=x S3_SECRET_ACCESS_KEY=x INNGEST_SI
 if command -v docker-compose >/dev/null 2>&1; then
   log "docker-compose config ($(docker-compose version --short 2>/dev/null))"
   docker-compose -f docker-compose.yml config -q && log "  docker-compose.yml: ok" || status=1
+  docker-compose -f docker-compose.yml -f docker-compose.sandbox.yml config -q \
+    && log "  docker-compose.yml + docker-compose.sandbox.yml: ok" || status=1
 elif docker compose version >/dev/null 2>&1; then
   log "docker compose config"
   docker compose -f docker-compose.yml config -q && log "  docker-compose.yml: ok" || status=1
