@@ -260,6 +260,8 @@ describe("replay files", () => {
       form({ ...base, sources: ["replay"], replayFileId: good.id }),
     );
     if (!t.ok) throw new Error(t.message);
+    // Paused: a listener running beside the tests (an e2e run) must not play it meanwhile.
+    expect(await setTrackerStatus(owner, t.id, "paused")).toBe(true);
     expect(await replayProgress(owner, t.id)).toEqual({ cursor: null, state: null, message: null });
 
     await saveSourceState(t.id, "replay", {
@@ -271,7 +273,9 @@ describe("replay files", () => {
     });
     expect(await replayProgress(owner, t.id)).toMatchObject({
       state: "error",
-      message: expect.stringMatching(/no longer in your Drive.*Trying again in 4 s\.$/),
+      message: expect.stringMatching(
+        /no longer in your Drive.*keeps trying, up to once a minute\.$/,
+      ),
     });
     expect(await replayProgress(stranger, t.id)).toBeNull();
 

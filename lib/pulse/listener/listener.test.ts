@@ -346,7 +346,7 @@ describe("the listener process with per-tracker sources", () => {
       async () => (await replayProgress(ownerId, replay.id))?.state === "error",
     );
     expect((await replayProgress(ownerId, replay.id))?.message).toMatch(
-      /^The file is no longer in your Drive .* Trying again in \d+ s\.$/,
+      /^The file is no longer in your Drive .* Stratus keeps trying, up to once a minute\.$/,
     );
   }, 90_000);
 });

@@ -20,10 +20,11 @@ export function stateFor(
   status: SourceStatus,
 ): { state: "error" | "done"; message: string } | "clear" | null {
   if (status.state === "open") return "clear";
-  if (status.state === "waiting" && status.error) {
-    const seconds = Math.max(1, Math.round(status.ms / 1000));
-    return { state: "error", message: `${status.error} Trying again in ${seconds} s.` };
-  }
+  if (status.state === "waiting" && status.error)
+    return {
+      state: "error",
+      message: `${status.error} Stratus keeps trying, up to once a minute.`,
+    };
   // A file that ended without a single post is a problem to show, not a success.
   if (status.state === "done" && status.rows !== undefined)
     return {
