@@ -14,7 +14,10 @@ test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const ROWS = 24;
 
-/** ROWS posts a second apart: about 24 s at 1×, so the dashboard is watched while it fills. */
+/**
+ * ROWS posts two seconds apart: about 46 s at 1×, so the dashboard is watched while it fills even
+ * when a loaded machine takes 20-25 s to show it after the form (seen at load 25-29).
+ */
 function replayFile(): string {
   const start = Date.UTC(2025, 0, 1, 12, 0, 0);
   const lines = Array.from({ length: ROWS }, (_, i) => {
@@ -27,7 +30,7 @@ function replayFile(): string {
     return JSON.stringify({
       id: `post-${i}`,
       text,
-      time: new Date(start + i * 1_000).toISOString(),
+      time: new Date(start + i * 2_000).toISOString(),
       author: `user${i % 4}.example`,
       lang: "en",
     });
@@ -44,7 +47,7 @@ test("a replay tracker fills the dashboard live; hashtags filter; CSV exports", 
   signedIn,
 }) => {
   void signedIn;
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   await uploadToDrive(page, replayFile());
   const trackerId = await createReplayTracker(page, {
     name: "Energy",
@@ -66,7 +69,7 @@ test("a replay tracker fills the dashboard live; hashtags filter; CSV exports", 
         seen.add(n);
         return n;
       },
-      { timeout: 60_000, intervals: [250] },
+      { timeout: 120_000, intervals: [250] },
     )
     .toBe(ROWS);
   expect([...seen].some((n) => n > 0 && n < ROWS)).toBe(true);
