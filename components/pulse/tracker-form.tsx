@@ -239,7 +239,7 @@ export function TrackerForm({
                     <ReplaySampleView sample={state.replaySample} />
                   )}
                 </div>
-                <fieldset className="grid gap-1.5">
+                <fieldset className="grid content-start gap-1.5 self-start">
                   <legend className="mb-1.5 text-sm font-medium">Speed</legend>
                   <div className="flex flex-wrap gap-3">
                     {SPEEDS.map((sp) => (
