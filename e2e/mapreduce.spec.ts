@@ -47,13 +47,51 @@ test("word count from the browser: live phases, output preview, e-mailed link", 
   await page.getByRole("button", { name: "Run job" }).click();
   await expect(page.getByText("Choose at least one input file.")).toBeVisible();
 
+  // Run job while the input is still uploading: the button waits and says why, then runs the job
+  // on the uploaded file. The upload is held at its last step (the Drive's completion call) so
+  // the test sees it in flight, whatever the load.
+  let release = () => {};
+  const held = new Promise<void>((r) => (release = r));
+  await page.route("**/api/drive/uploads/*/complete", async (route) => {
+    await held;
+    await route.continue();
+  });
   await page.getByTestId("inputs-upload").setInputFiles({
     name: "letters.txt",
     mimeType: "text/plain",
     buffer: Buffer.from(text),
   });
+  const run = page.getByRole("button", { name: /Run job|Waiting for uploads/ });
+  await expect(run).toHaveText("Waiting for uploads…");
+  await expect(run).toBeDisabled();
+  await expect(page.getByTestId("run-waits")).toHaveText(
+    "The job can run once the upload has finished and its file is in your Drive.",
+  );
+  // Screenshots for review (desktop, phone, dark), written to test-results.
+  const shots = test.info().outputPath();
+  await run.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${shots}/run-waits-desktop.png` });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await run.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${shots}/run-waits-phone.png` });
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.screenshot({ path: `${shots}/run-waits-phone-dark.png` });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await run.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${shots}/run-waits-desktop-dark.png` });
+  await page.emulateMedia({ colorScheme: "light" });
+  // A click does nothing meanwhile: no submit, no "choose a file" error (the upload hid the old one).
+  await run.click({ force: true });
+  await expect(page).toHaveURL(/\/mapreduce\/new$/);
+  await expect(page.getByText("Choose at least one input file.")).toHaveCount(0);
+  release();
   const chosen = page.getByRole("list", { name: "Input files: chosen files" });
   await expect(chosen).toContainText("letters.txt", { timeout: 30_000 });
+  await expect(page.getByText("Choose at least one input file.")).toHaveCount(0);
+  await expect(run).toHaveText("Run job");
+  await expect(run).toBeEnabled();
+  await expect(page.getByTestId("run-waits")).toHaveCount(0);
+  await page.unroute("**/api/drive/uploads/*/complete");
   await page.getByLabel("Name (optional)").fill("Letters");
   await page.getByRole("button", { name: "Run job" }).click();
 

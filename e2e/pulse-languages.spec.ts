@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "./support/fixtures";
+import { createReplayTracker, uploadToDrive } from "./support/pulse";
 
 // A mixed-language replay: every post shows the language read from its text and a score or an
 // explicit "unscored"; the languages card counts them and filters the posts by language.
@@ -43,23 +44,16 @@ test("a mixed-language replay: every post has a language and a score or unscored
 }) => {
   void signedIn;
   test.setTimeout(120_000);
-  await page.goto("/drive");
-  await page.getByTestId("upload-input").setInputFiles(replayFile());
-  await expect(page.getByTestId("upload-panel")).toContainText("1 file uploaded", {
-    timeout: 30_000,
-  });
-
-  await page.goto("/pulse/new");
-  await page.getByLabel("Name").fill("Solar worldwide");
-  await page.getByLabel("Keywords").fill("#solar");
-  await page.getByLabel(/Bluesky/).uncheck();
-  await page.getByLabel(/Replay a file/).check();
-  await expect(page.locator("#field-replayFileId option")).toHaveText(["mixed-languages.ndjson"]);
-  await page.getByLabel("As fast as possible").check();
+  await uploadToDrive(page, replayFile());
   // The trained model is the default scorer.
+  await page.goto("/pulse/new");
   await expect(page.getByLabel("Sentiment scorer")).toHaveValue("model");
-  await page.getByRole("button", { name: "Create tracker" }).click();
-  await expect(page).toHaveURL(/\/pulse\/(?!new$)[a-z0-9]+$/);
+  await createReplayTracker(page, {
+    name: "Solar worldwide",
+    keywords: "#solar",
+    fileName: "mixed-languages.ndjson",
+    speed: "As fast as possible",
+  });
   await expect(page.getByTestId("total-posts")).toHaveText(String(POSTS.length), {
     timeout: 60_000,
   });

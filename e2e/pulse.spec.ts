@@ -1,8 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { createAccount, withConnection } from "./support/db";
 import { expect, test } from "./support/fixtures";
-import { withConnection } from "./support/db";
+import { createReplayTracker, submitReplayTracker, uploadToDrive } from "./support/pulse";
 
 // Pulse end to end in Chromium: a file of posts uploaded to the Drive, a replay tracker on it, the
 // dashboard filling live through listener → executor → consumer → live stream, a hashtag click
@@ -13,7 +14,10 @@ test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const ROWS = 24;
 
-/** ROWS posts a second apart: about 24 s at 1×, so the dashboard is watched while it fills. */
+/**
+ * ROWS posts two seconds apart: about 46 s at 1×, so the dashboard is watched while it fills even
+ * when a loaded machine takes 20-25 s to show it after the form (seen at load 25-29).
+ */
 function replayFile(): string {
   const start = Date.UTC(2025, 0, 1, 12, 0, 0);
   const lines = Array.from({ length: ROWS }, (_, i) => {
@@ -26,7 +30,7 @@ function replayFile(): string {
     return JSON.stringify({
       id: `post-${i}`,
       text,
-      time: new Date(start + i * 1_000).toISOString(),
+      time: new Date(start + i * 2_000).toISOString(),
       author: `user${i % 4}.example`,
       lang: "en",
     });
@@ -43,27 +47,14 @@ test("a replay tracker fills the dashboard live; hashtags filter; CSV exports", 
   signedIn,
 }) => {
   void signedIn;
-  test.setTimeout(120_000);
-  await page.goto("/drive");
-  await page.getByTestId("upload-input").setInputFiles(replayFile());
-  await expect(page.getByTestId("upload-panel")).toContainText("1 file uploaded", {
-    timeout: 30_000,
+  test.setTimeout(240_000);
+  await uploadToDrive(page, replayFile());
+  const trackerId = await createReplayTracker(page, {
+    name: "Energy",
+    keywords: "energy",
+    fileName: "energy-posts.ndjson",
+    speed: "1×",
   });
-
-  await page.goto("/pulse");
-  // Not "No trackers yet": the signed-in fixture user may already hold another spec's tracker.
-  await expect(page.getByRole("heading", { name: "Pulse", exact: true })).toBeVisible();
-  await page.getByRole("link", { name: "New tracker" }).click();
-  await page.getByLabel("Name").fill("Energy");
-  await page.getByLabel("Keywords").fill("energy");
-  await page.getByLabel(/Bluesky/).uncheck();
-  await page.getByLabel(/Replay a file/).check();
-  await expect(page.getByLabel("File", { exact: true })).toHaveValue(/.+/);
-  await expect(page.locator("#field-replayFileId option")).toHaveText(["energy-posts.ndjson"]);
-  await page.getByLabel("1×").check();
-  await page.getByRole("button", { name: "Create tracker" }).click();
-  await expect(page).toHaveURL(/\/pulse\/(?!new$)[a-z0-9]+$/);
-  const trackerId = page.url().split("/").pop()!;
   await expect(page.getByTestId("live-status")).toHaveText("Live", { timeout: 30_000 });
 
   // No reload happens while it fills: this marker would be gone.
@@ -78,7 +69,7 @@ test("a replay tracker fills the dashboard live; hashtags filter; CSV exports", 
         seen.add(n);
         return n;
       },
-      { timeout: 60_000, intervals: [250] },
+      { timeout: 120_000, intervals: [250] },
     )
     .toBe(ROWS);
   expect([...seen].some((n) => n > 0 && n < ROWS)).toBe(true);
@@ -149,7 +140,8 @@ test("a replay tracker fills the dashboard live; hashtags filter; CSV exports", 
       },
       { timeout: 20_000 },
     )
-    .toContain("finished");
+    .toBe(`Replay of energy-posts.ndjson finished. ${ROWS} posts from ${ROWS} rows.`);
+  await expect(page.getByTestId("tracker-status")).toHaveText("Replay finished");
   await expect(total).toHaveText(String(ROWS));
 
   // The tracker lists with its day's count.
@@ -166,23 +158,22 @@ test("a replay tracker fills the dashboard live; hashtags filter; CSV exports", 
 });
 
 test("another user's tracker answers like a missing one", async ({ page, signedIn }) => {
+  void signedIn;
+  // Its own other user: borrowing an existing one put "Secret" into a parallel spec's list.
+  const owner = await createAccount();
   const theirs = await withConnection(async (c) => {
-    const [owner] = (await c.query(
-      "SELECT id FROM `User` WHERE id <> ? ORDER BY createdAt DESC LIMIT 1",
-      [signedIn.id],
-    )) as { id: string }[];
     const id = `e2ep${Date.now().toString(36)}`;
     await c.query(
       `INSERT INTO PulseTracker (id, ownerId, name, keywords, hashtags, languages, sources, scorer, status, updatedAt)
        VALUES (?, ?, 'Secret', '["x"]', '[]', '[]', '["replay"]', 'wink', 'paused', NOW(3))`,
-      [id, owner!.id],
+      [id, owner.id],
     );
     return id;
   });
   try {
-    // The page streams (loading.tsx), so the answer is the not-found page rather than a status.
-    await page.goto(`/pulse/${theirs}`);
-    await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+    const res = await page.goto(`/pulse/${theirs}`);
+    expect(res?.status()).toBe(404);
+    await expect(page.getByRole("heading", { name: "This tracker does not exist" })).toBeVisible();
     await expect(page.getByText("Secret")).toHaveCount(0);
     for (const sub of ["export?kind=posts", "posts", "stream", "snapshot"]) {
       const r = await page.request.get(`/api/pulse/${theirs}/${sub}`);
@@ -193,4 +184,56 @@ test("another user's tracker answers like a missing one", async ({ page, signedI
   } finally {
     await withConnection((c) => c.query("DELETE FROM PulseTracker WHERE id = ?", [theirs]));
   }
+});
+
+test("a file without posts is refused when the tracker is made, with what was read", async ({
+  page,
+  signedIn,
+}) => {
+  void signedIn;
+  // In the test's own folder: this file's shared one may be gone when another worker ends.
+  const sales = test.info().outputPath("sales.csv");
+  writeFileSync(
+    sales,
+    "order_id,region,product,amount\n1001,EU,Widget,19.90\n1002,US,Gadget,5.00\n1003,EU,Gizmo,7.25\n1004,APAC,Widget,19.90\n",
+  );
+  await uploadToDrive(page, sales);
+  await submitReplayTracker(page, {
+    name: "Sales",
+    keywords: "widget",
+    fileName: "sales.csv",
+    speed: "As fast as possible",
+  });
+  await expect(page).toHaveURL(/\/pulse\/new$/);
+  await expect(page.locator("#replayFileId-error")).toHaveText(
+    "“sales.csv” has no posts to replay: it lacks a text column and a time column. Each row needs text (or content, body, full_text, message) and time (or created_at, timestamp, date, datetime, posted_at).",
+  );
+  const sample = page.getByTestId("replay-sample");
+  await expect(sample).toContainText("Columns read: order_id, region, product, amount");
+  await expect(sample.locator("pre")).toHaveText(
+    "1001,EU,Widget,19.90\n1002,US,Gadget,5.00\n1003,EU,Gizmo,7.25",
+  );
+  // Nothing was made.
+  await page.goto("/pulse");
+  await expect(page.getByRole("link", { name: "Sales", exact: true })).toHaveCount(0);
+
+  // Screenshots for review (desktop, phone, dark), written to test-results.
+  await submitReplayTracker(page, {
+    name: "Sales",
+    keywords: "widget",
+    fileName: "sales.csv",
+    speed: "As fast as possible",
+  });
+  await expect(sample).toBeVisible();
+  const shots = test.info().outputPath();
+  await sample.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(shots, "refused-desktop.png") });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await sample.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(shots, "refused-phone.png") });
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.screenshot({ path: path.join(shots, "refused-phone-dark.png") });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await sample.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(shots, "refused-desktop-dark.png") });
 });

@@ -1,8 +1,8 @@
 "use client";
 
-import { ArrowLeft, Redo2, Undo2 } from "lucide-react";
-import Link from "next/link";
+import { Redo2, Undo2 } from "lucide-react";
 import { useState, type ReactNode } from "react";
+import { BackHeader } from "@/components/shell/back-header";
 import { Button } from "@/components/ui/button";
 import { defaultStep, DEFAULT_OUTPUT, stepInfo } from "@/lib/images/catalog";
 import type { Chain, ChainStep, OutputOptions, StepKind } from "@/lib/images/chain";
@@ -101,19 +101,7 @@ export function ImageEditor({
 
   return (
     <div className="grid gap-4">
-      <div className="flex flex-wrap items-center gap-2">
-        <Button asChild variant="ghost" size="sm" className="-ml-2">
-          <Link href="/images">
-            <ArrowLeft aria-hidden />
-            Images
-          </Link>
-        </Button>
-        <h1
-          className="min-w-0 flex-1 truncate text-xl font-semibold tracking-tight"
-          title={image.name}
-        >
-          {image.name}
-        </h1>
+      <BackHeader href="/images" back="Images" title={image.name} compact>
         <div className="flex items-center gap-1">
           <Button
             type="button"
@@ -140,7 +128,7 @@ export function ImageEditor({
             <span className="hidden sm:inline">Redo</span>
           </Button>
         </div>
-      </div>
+      </BackHeader>
 
       {/* One column on small screens (preview, settings, Apply); on wide ones the settings sit
           beside the preview and Apply under it. */}

@@ -8,6 +8,7 @@ import { ProgressBar } from "@/components/ui/progress-bar";
 import { Dialog, DialogContent, DialogDescription, DialogTitle } from "@/components/ui/dialog";
 import { Input } from "@/components/ui/input";
 import { formatBytes } from "@/lib/format/numbers";
+import { ACTIVE } from "@/lib/drive/upload-client/types";
 import type { PickableFile } from "@/lib/mapreduce/files";
 
 // Chooses Drive files for a job: from the Drive (searchable list) or uploaded on the spot with the
@@ -22,6 +23,7 @@ export function FilePicker({
   onUploaded,
   value,
   onChange,
+  onUploadingChange,
   multiple = true,
   errors,
   accept,
@@ -33,6 +35,8 @@ export function FilePicker({
   onUploaded: (file: PickableFile) => void;
   value: string[];
   onChange: (ids: string[]) => void;
+  /** How many of this picker's uploads are still on their way (the form waits for them). */
+  onUploadingChange?: (name: string, count: number) => void;
   multiple?: boolean;
   errors?: string[];
   accept?: string;
@@ -45,9 +49,17 @@ export function FilePicker({
   const waiting = useRef(new Set<string>());
   // This picker's uploads, shown under it until stored (or failed, with the reason).
   const [mine, setMine] = useState<string[]>([]);
-  // An error from the last submit stays until the user changes this field.
+  // An error from the last submit stays until the user changes this field: picks, removes or
+  // uploads a file (an upload that ends selects its file, which changes the field too).
   const [hiddenFor, setHiddenFor] = useState<string[] | undefined>(undefined);
-  const visibleErrors = errors && errors !== hiddenFor ? errors : undefined;
+  const [errorsSeen, setErrorsSeen] = useState(errors);
+  const [valueAtErrors, setValueAtErrors] = useState(value);
+  if (errors !== errorsSeen) {
+    setErrorsSeen(errors);
+    setValueAtErrors(value);
+  }
+  const visibleErrors =
+    errors && errors !== hiddenFor && value.join() === valueAtErrors.join() ? errors : undefined;
   const change = (ids: string[]) => {
     setHiddenFor(errors);
     onChange(ids);
@@ -95,6 +107,10 @@ export function FilePicker({
   };
   const errorId = visibleErrors?.length ? `${id}-error` : undefined;
   const uploads = snapshot.items.filter((i) => mine.includes(i.id) && i.phase !== "done");
+  const uploading = uploads.filter((u) => ACTIVE.includes(u.phase)).length;
+  useEffect(() => onUploadingChange?.(name, uploading), [onUploadingChange, name, uploading]);
+  // A picker that goes away (another job kind) waits for nothing.
+  useEffect(() => () => onUploadingChange?.(name, 0), [onUploadingChange, name]);
 
   return (
     <fieldset className="grid gap-2" aria-describedby={errorId}>

@@ -115,6 +115,14 @@ export function NewJobForm({
   const [separator, setSeparator] = useState(initial?.separator ?? "tab");
   const [target, setTarget] = useState<string>(initial?.target ?? "local");
   const errors = state.errors ?? {};
+  // Files still uploading, per picker: the job runs on stored files only, so Run job waits.
+  const [uploadingBy, setUploadingBy] = useState<Record<string, number>>({});
+  const uploadingChange = useCallback(
+    (name: string, count: number) =>
+      setUploadingBy((all) => (all[name] === count ? all : { ...all, [name]: count })),
+    [],
+  );
+  const uploading = Object.values(uploadingBy).reduce((a, b) => a + b, 0);
   const uploaded = useCallback(
     (f: PickableFile) => setFiles((all) => (all.some((x) => x.id === f.id) ? all : [f, ...all])),
     [],
@@ -277,6 +285,7 @@ export function NewJobForm({
           hint="Text files from your Drive; big files are split into 16–64 MiB tasks."
           files={files}
           onUploaded={uploaded}
+          onUploadingChange={uploadingChange}
           value={inputs}
           onChange={setInputs}
           errors={errors.inputs}
@@ -287,6 +296,7 @@ export function NewJobForm({
             label="Right input files"
             files={files}
             onUploaded={uploaded}
+            onUploadingChange={uploadingChange}
             value={rightInputs}
             onChange={setRightInputs}
             errors={errors.rightInputs}
@@ -307,6 +317,7 @@ export function NewJobForm({
             label="Mapper"
             files={files}
             onUploaded={uploaded}
+            onUploadingChange={uploadingChange}
             value={mapper}
             onChange={setMapper}
             multiple={false}
@@ -319,6 +330,7 @@ export function NewJobForm({
             hint="Without a reducer the job is map-only: the mappers' output is the result."
             files={files}
             onUploaded={uploaded}
+            onUploadingChange={uploadingChange}
             value={reducer}
             onChange={setReducer}
             multiple={false}
@@ -374,6 +386,7 @@ export function NewJobForm({
             label="Combiner program"
             files={files}
             onUploaded={uploaded}
+            onUploadingChange={uploadingChange}
             value={combinerFile}
             onChange={setCombinerFile}
             multiple={false}
@@ -403,10 +416,20 @@ export function NewJobForm({
       </section>
 
       {errors.form && <Alert>{errors.form.join(" ")}</Alert>}
-      <div className="flex justify-end">
-        <Button type="submit" disabled={pending}>
-          {pending ? <LoaderCircle className="animate-spin" aria-hidden /> : <Play aria-hidden />}
-          {pending ? "Submitting…" : "Run job"}
+      <div className="flex flex-col items-stretch gap-2 sm:flex-row sm:items-center sm:justify-end">
+        {uploading > 0 && (
+          <p className="text-sm text-muted-foreground" role="status" data-testid="run-waits">
+            The job can run once {uploading === 1 ? "the upload has" : `${uploading} uploads have`}{" "}
+            finished and {uploading === 1 ? "its file is" : "their files are"} in your Drive.
+          </p>
+        )}
+        <Button type="submit" disabled={pending || uploading > 0}>
+          {pending || uploading > 0 ? (
+            <LoaderCircle className="animate-spin" aria-hidden />
+          ) : (
+            <Play aria-hidden />
+          )}
+          {pending ? "Submitting…" : uploading > 0 ? "Waiting for uploads…" : "Run job"}
         </Button>
       </div>
     </form>

@@ -7,8 +7,9 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Label } from "@/components/ui/label";
 import { Select } from "@/components/ui/select";
-import type { FormState } from "@/lib/forms";
+import type { TrackerFormState } from "@/lib/pulse/actions";
 import type { TrackerDto } from "@/lib/pulse/schemas";
+import type { ReplaySample } from "@/lib/pulse/trackers";
 import type { SourceKind } from "@/lib/pulse/types";
 import { cn } from "@/lib/utils";
 
@@ -47,18 +48,49 @@ function Errors({ id, errors }: { id: string; errors?: string[] }) {
   ) : null;
 }
 
+// What was read from a refused replay file, so the user sees why it has no posts.
+function ReplaySampleView({ sample }: { sample: ReplaySample }) {
+  return (
+    <div className="grid gap-1 text-xs" data-testid="replay-sample">
+      <p className="text-muted-foreground">
+        {sample.columns.length > 0 ? (
+          <>
+            Columns read:{" "}
+            {sample.columns.map((c, i) => (
+              <span key={i}>
+                {i > 0 && ", "}
+                <code className="rounded bg-muted px-1">{c || "(blank)"}</code>
+              </span>
+            ))}
+          </>
+        ) : (
+          "No columns could be read."
+        )}
+      </p>
+      {sample.rows.length > 0 && (
+        <>
+          <p className="text-muted-foreground">First rows:</p>
+          <pre className="max-h-40 overflow-auto whitespace-pre-wrap break-all rounded-md border bg-muted/50 p-2 font-mono">
+            {sample.rows.join("\n")}
+          </pre>
+        </>
+      )}
+    </div>
+  );
+}
+
 export function TrackerForm({
   action,
   tracker,
   replayFiles,
   submitLabel,
 }: {
-  action: (prev: FormState, formData: FormData) => Promise<FormState>;
+  action: (prev: TrackerFormState, formData: FormData) => Promise<TrackerFormState>;
   tracker?: TrackerDto;
   replayFiles: { id: string; name: string }[];
   submitLabel: string;
 }) {
-  const [state, formAction, pending] = useActionState<FormState, FormData>(action, {});
+  const [state, formAction, pending] = useActionState<TrackerFormState, FormData>(action, {});
   const [sources, setSources] = useState<SourceKind[]>(tracker?.sources ?? ["jetstream"]);
   const e = state.errors ?? {};
   const uses = (s: SourceKind) => sources.includes(s);
@@ -203,8 +235,11 @@ export function TrackerForm({
                     </Select>
                   )}
                   <Errors id="replayFileId-error" errors={e.replayFileId} />
+                  {e.replayFileId && state.replaySample && (
+                    <ReplaySampleView sample={state.replaySample} />
+                  )}
                 </div>
-                <fieldset className="grid gap-1.5">
+                <fieldset className="grid content-start gap-1.5 self-start">
                   <legend className="mb-1.5 text-sm font-medium">Speed</legend>
                   <div className="flex flex-wrap gap-3">
                     {SPEEDS.map((sp) => (

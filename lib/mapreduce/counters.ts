@@ -5,12 +5,18 @@ export type Counters = Record<string, Record<string, number>>;
 
 export const FRAMEWORK = "Map-Reduce Framework";
 
-/** The framework counters, named as Hadoop names them. */
+/**
+ * The framework counters, named as Hadoop names them and counted where Hadoop counts them: the
+ * map output (records and bytes) as the mapper emits it, before any combiner; the combiner's
+ * records in and out on their own; "materialized" the bytes a map task leaves for the shuffle,
+ * after the combiner.
+ */
 export const C = {
   mapInputRecords: "Map input records",
   mapInputBytes: "Map input bytes",
   mapOutputRecords: "Map output records",
   mapOutputBytes: "Map output bytes",
+  mapOutputMaterializedBytes: "Map output materialized bytes",
   combineInputRecords: "Combine input records",
   combineOutputRecords: "Combine output records",
   spilledRecords: "Spilled Records",

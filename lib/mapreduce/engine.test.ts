@@ -131,6 +131,21 @@ describe("engine behaviour", () => {
     },
   );
 
+  it.each(combinable.map((j) => [j.kind, j] as const))(
+    "%s counts map output bytes before the combiner, as Hadoop does",
+    async (_, job) => {
+      const on = (await run(job, { options: { combiner: "reducer" } })).result.counters[FRAMEWORK]!;
+      const off = (await run(job, { options: { combiner: "none" } })).result.counters[FRAMEWORK]!;
+      // The mapper emits the same records either way; only what is left for the shuffle shrinks.
+      expect(on[C.mapOutputRecords]).toBe(off[C.mapOutputRecords]);
+      expect(on[C.mapOutputBytes]).toBeGreaterThan(0);
+      expect(on[C.mapOutputBytes]).toBe(off[C.mapOutputBytes]);
+      expect(off[C.mapOutputMaterializedBytes]).toBe(off[C.mapOutputBytes]);
+      expect(on[C.mapOutputMaterializedBytes]).toBeLessThanOrEqual(on[C.mapOutputBytes]!);
+      expect(on[C.combineInputRecords]).toBe(on[C.mapOutputRecords]);
+    },
+  );
+
   it("spreads keys over several partitions", async () => {
     const { result } = await run({ kind: "word-count" }, { options: { reducers: 5 } });
     expect(result.outputs).toHaveLength(5);
@@ -244,6 +259,11 @@ describe("uploaded programs", () => {
     const f = python.result.counters[FRAMEWORK]!;
     expect(f[C.combineInputRecords]).toBe(43);
     expect(f[C.combineOutputRecords]).toBeLessThan(43);
+    // Both count the mapper's word<TAB>1 lines before combining, and the combined bytes after.
+    const b = builtin.result.counters[FRAMEWORK]!;
+    expect(f[C.mapOutputBytes]).toBe(b[C.mapOutputBytes]);
+    expect(f[C.mapOutputMaterializedBytes]).toBe(b[C.mapOutputMaterializedBytes]);
+    expect(f[C.mapOutputMaterializedBytes]).toBeLessThan(f[C.mapOutputBytes]!);
   });
 
   it("runs an uploaded combiner, and re-sorts a combiner's output that is out of order", async () => {

@@ -160,6 +160,13 @@ export async function getMapReduceJob(ownerId: string, jobId: string) {
   return loadJob({ jobId: id.data, job: { ownerId } });
 }
 
+/** Whether the job exists and is the owner's, without loading it (the page's 404 check). */
+export async function ownsMapReduceJob(ownerId: string, jobId: string): Promise<boolean> {
+  const id = JobId.safeParse(jobId);
+  if (!id.success) return false;
+  return (await db.mapReduceJob.count({ where: { jobId: id.data, job: { ownerId } } })) === 1;
+}
+
 /** For the job's function, which was handed the id by the owner's event. */
 export async function getMapReduceJobForRun(jobId: string) {
   return loadJob({ jobId: JobId.parse(jobId) });

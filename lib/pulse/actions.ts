@@ -6,13 +6,29 @@ import { z } from "zod";
 import { fieldErrors, type FormState } from "@/lib/forms";
 import { userAction } from "@/lib/server/action";
 import { trackerFormObject, trackerFormSchema, trackerIdSchema, TRACKER_STATUSES } from "./schemas";
-import { createTracker, deleteTracker, setTrackerStatus, updateTracker } from "./trackers";
+import {
+  createTracker,
+  deleteTracker,
+  setTrackerStatus,
+  updateTracker,
+  type ReplaySample,
+  type TrackerResult,
+} from "./trackers";
 
 // Pulse's server actions, through the one action front door (lib/server/action.ts); everything
 // is scoped to the signed-in user. The listener polls active trackers every ~2 s, so a start, a
 // pause or an edit takes effect within seconds without telling it anything.
 
 const NOT_SAVED = "Please correct the fields below.";
+
+/** The tracker form's state: a refused replay file comes with what was read from it. */
+export type TrackerFormState = FormState<string, { replaySample: ReplaySample }>;
+
+const refused = (result: Extract<TrackerResult, { ok: false }>): TrackerFormState => ({
+  errors: result.errors,
+  message: result.message,
+  ...(result.replaySample ? { replaySample: result.replaySample } : {}),
+});
 const TRACKER_GONE = "That tracker no longer exists.";
 
 export const createTrackerAction = userAction(
@@ -21,9 +37,9 @@ export const createTrackerAction = userAction(
     input: (_prev: FormState, formData: FormData) => trackerFormObject(formData),
     invalid: NOT_SAVED,
   },
-  async (input, user): Promise<FormState> => {
+  async (input, user): Promise<TrackerFormState> => {
     const result = await createTracker(user.id, input);
-    if (!result.ok) return { errors: result.errors, message: result.message };
+    if (!result.ok) return refused(result);
     revalidatePath("/pulse");
     redirect(`/pulse/${result.id}`);
   },
@@ -43,9 +59,9 @@ export const updateTrackerAction = userAction(
       return { ok: false, errors, message: NOT_SAVED };
     },
   },
-  async ({ trackerId, ...form }, user): Promise<FormState> => {
+  async ({ trackerId, ...form }, user): Promise<TrackerFormState> => {
     const result = await updateTracker(user.id, trackerId, form);
-    if (!result.ok) return { errors: result.errors, message: result.message };
+    if (!result.ok) return refused(result);
     revalidatePath("/pulse");
     redirect(`/pulse/${result.id}`);
   },

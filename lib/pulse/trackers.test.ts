@@ -4,11 +4,13 @@ import { db } from "@/lib/db/client";
 import { makeFile, makeUser, removeUsers } from "@/lib/drive/test-helpers";
 import { trackerFormObject, trackerFormSchema } from "./schemas";
 import { decryptSecret } from "./secrets";
+import { saveSourceState } from "./listener/source-state";
 import {
   createTracker,
   deleteTracker,
   getTracker,
   listTrackers,
+  replayProgress,
   setTrackerStatus,
   updateTracker,
 } from "./trackers";
@@ -34,6 +36,7 @@ function form(fields: Record<string, string | string[]>) {
 }
 
 const base = { name: "Climate", keywords: "climate, global warming", scorer: "wink" };
+const POSTS = '{"text":"climate news","time":"2026-11-26T10:00:00Z"}\n';
 
 describe("tracker form", () => {
   it("refuses a Mastodon instance on a loopback, private, link-local or internal address", () => {
@@ -153,7 +156,7 @@ describe("trackers", () => {
     );
     expect(refused).toMatchObject({ ok: false, errors: { replayFileId: [expect.any(String)] } });
 
-    const alicesFile = await makeFile(alice, "posts.ndjson", null, { object: false });
+    const alicesFile = await makeFile(alice, "posts.ndjson", null, { body: POSTS });
     const t = await createTracker(
       alice,
       form({ ...base, sources: ["replay"], replayFileId: alicesFile.id, replaySpeed: "max" }),
@@ -177,5 +180,133 @@ describe("trackers", () => {
     expect(await setTrackerStatus(alice, t.id, "paused")).toBe(true);
     expect(await deleteTracker(alice, t.id)).toBe(true);
     expect(await db.pulseCursor.count({ where: { key: `replay:${t.id}` } })).toBe(0);
+  });
+});
+
+describe("replay files", () => {
+  const SALES = [
+    "order_id,region,product,amount",
+    "1001,EU,Widget,19.90",
+    "1002,US,Gadget,5.00",
+    "1003,EU,Gizmo,7.25",
+    "1004,APAC,Widget,19.90",
+  ].join("\n");
+
+  it("refuses a file without text and time columns when the tracker is made, naming them, with a sample", async () => {
+    const owner = await newUser();
+    const sales = await makeFile(owner, "sales.csv", null, {
+      body: SALES,
+      contentType: "text/csv",
+    });
+    const r = await createTracker(
+      owner,
+      form({ ...base, sources: ["replay"], replayFileId: sales.id, replaySpeed: "max" }),
+    );
+    expect(r).toMatchObject({
+      ok: false,
+      errors: { replayFileId: [expect.stringMatching(/“sales\.csv” has no posts to replay/)] },
+      replaySample: {
+        columns: ["order_id", "region", "product", "amount"],
+        rows: ["1001,EU,Widget,19.90", "1002,US,Gadget,5.00", "1003,EU,Gizmo,7.25"],
+      },
+    });
+    if (r.ok) throw new Error("accepted");
+    expect(r.message).toMatch(/lacks a text column and a time column/);
+    expect(r.message).toMatch(/text \(or content, body/);
+    expect(r.message).toMatch(/time \(or created_at, timestamp/);
+    expect(await listTrackers(owner)).toEqual([]);
+
+    // Text but times nobody can read: refused too, and the same on an edit.
+    const vague = await makeFile(owner, "vague.ndjson", null, {
+      body: '{"text":"hello","time":"yesterday"}\n',
+    });
+    const good = await makeFile(owner, "posts.ndjson", null, { body: POSTS });
+    const t = await createTracker(
+      owner,
+      form({ ...base, sources: ["replay"], replayFileId: good.id }),
+    );
+    if (!t.ok) throw new Error(t.message);
+    const edit = await updateTracker(
+      owner,
+      t.id,
+      form({ ...base, sources: ["replay"], replayFileId: vague.id }),
+    );
+    expect(edit).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(
+        /None of the first 1 rows of “vague\.ndjson” has both text and a readable time/,
+      ),
+    });
+    expect((await getTracker(owner, t.id))?.replayFileId).toBe(good.id);
+
+    // A gzip name on bytes that are not gzip.
+    const fake = await makeFile(owner, "posts.ndjson.gz", null, { body: POSTS });
+    const unreadable = await createTracker(
+      owner,
+      form({ ...base, sources: ["replay"], replayFileId: fake.id }),
+    );
+    expect(unreadable).toMatchObject({
+      ok: false,
+      message: "“posts.ndjson.gz” could not be read as gzipped NDJSON or CSV.",
+    });
+  });
+
+  it("shows the listener's replay errors and end on the dashboard's progress, cleared on a new file", async () => {
+    const owner = await newUser();
+    const stranger = await newUser();
+    const good = await makeFile(owner, "posts.ndjson", null, { body: POSTS });
+    const t = await createTracker(
+      owner,
+      form({ ...base, sources: ["replay"], replayFileId: good.id }),
+    );
+    if (!t.ok) throw new Error(t.message);
+    // Paused: a listener running beside the tests (an e2e run) must not play it meanwhile.
+    expect(await setTrackerStatus(owner, t.id, "paused")).toBe(true);
+    expect(await replayProgress(owner, t.id)).toEqual({ cursor: null, state: null, message: null });
+
+    await saveSourceState(t.id, "replay", {
+      state: "waiting",
+      ms: 4_000,
+      reason: "error",
+      error:
+        "The file is no longer in your Drive (deleted or in the trash). Pick another one in Edit.",
+    });
+    expect(await replayProgress(owner, t.id)).toMatchObject({
+      state: "error",
+      message: expect.stringMatching(
+        /no longer in your Drive.*keeps trying, up to once a minute\.$/,
+      ),
+    });
+    expect(await replayProgress(stranger, t.id)).toBeNull();
+
+    // Opening the file again clears it; an end without posts is an error, with posts a summary.
+    await saveSourceState(t.id, "replay", { state: "open" });
+    expect((await replayProgress(owner, t.id))?.state).toBeNull();
+    await saveSourceState(t.id, "replay", { state: "done", rows: 3, posts: 0 });
+    expect(await replayProgress(owner, t.id)).toMatchObject({
+      state: "error",
+      message: "None of its 3 rows has text and a readable time, so there were no posts to replay.",
+    });
+    await saveSourceState(t.id, "replay", { state: "done", rows: 1_200, posts: 1_199 });
+    expect(await replayProgress(owner, t.id)).toMatchObject({
+      state: "done",
+      message: "1,199 posts from 1,200 rows (1 without text or a readable time skipped).",
+    });
+    // A finished replay that is started again (the cursor was done) says nothing new.
+    await saveSourceState(t.id, "replay", { state: "done" });
+    expect((await replayProgress(owner, t.id))?.state).toBe("done");
+
+    const other = await makeFile(owner, "more.ndjson", null, { body: POSTS });
+    await updateTracker(
+      owner,
+      t.id,
+      form({ ...base, sources: ["replay"], replayFileId: other.id }),
+    );
+    expect((await replayProgress(owner, t.id))?.state).toBeNull();
+
+    // Deleting the tracker takes its state along; a late write from the listener is harmless.
+    expect(await deleteTracker(owner, t.id)).toBe(true);
+    await saveSourceState(t.id, "replay", { state: "done", rows: 1, posts: 1 });
+    expect(await db.pulseSourceState.count({ where: { trackerId: t.id } })).toBe(0);
   });
 });

@@ -11,7 +11,9 @@ import {
   type TrackerFormInput,
   type TrackerStatus,
 } from "./schemas";
+import { openReplayFile } from "./listener/replay-file";
 import { encryptSecret } from "./secrets";
+import { ALIASES, inspectReplay, type ReplayField } from "./sources/replay-format";
 import { SCORERS, SOURCE_KINDS, type ScorerName, type SourceKind } from "./types";
 
 // Trackers, scoped to their owner: a foreign id answers exactly like a missing one. Tokens are
@@ -150,18 +152,89 @@ export async function listReplayFiles(ownerId: string): Promise<{ id: string; na
   return files.map(({ id, name }) => ({ id, name }));
 }
 
-export type TrackerResult =
-  { ok: true; id: string } | { ok: false; message: string; errors?: Record<string, string[]> };
+/** What was read from a replay file that has no posts: its columns and first rows. */
+export type ReplaySample = { columns: string[]; rows: string[] };
 
-async function checkReplayFile(ownerId: string, input: TrackerFormInput) {
+export type TrackerResult =
+  | { ok: true; id: string }
+  | {
+      ok: false;
+      message: string;
+      errors?: Record<string, string[]>;
+      replaySample?: ReplaySample;
+    };
+
+type FileProblem = { message: string; replaySample?: ReplaySample };
+
+const FIELD_NAMES: Record<ReplayField, string> = {
+  text: "a text column",
+  time: "a time column",
+};
+
+function aliasList(field: ReplayField): string {
+  // "createdat" is only there for headers written "CreatedAt"; created_at says it.
+  const [first, ...rest] = ALIASES[field].filter((a) => a !== "createdat");
+  return `${first} (or ${rest.join(", ")})`;
+}
+
+// Reads the first rows of the file now, so a file without posts (a sales CSV, a wrong export)
+// is refused with its reason instead of replaying nothing for ever.
+async function checkReplayContent(
+  ownerId: string,
+  file: { id: string; name: string },
+): Promise<FileProblem | null> {
+  const stop = new AbortController();
+  try {
+    const chunks = await openReplayFile(ownerId, file.id, stop.signal);
+    if (!chunks) return { message: "That file is not in your Drive any more. Pick another." };
+    const seen = await inspectReplay(chunks);
+    const replaySample = { columns: seen.columns, rows: seen.sample };
+    const name = `“${file.name}”`;
+    if (seen.rowsRead === 0) return { message: `${name} has no rows to replay.`, replaySample };
+    if (seen.missing.length > 0) {
+      const lacks = seen.missing.map((f) => FIELD_NAMES[f]).join(" and ");
+      const wants = seen.missing.map((f) => aliasList(f)).join(" and ");
+      return {
+        message: `${name} has no posts to replay: it lacks ${lacks}. Each row needs ${wants}.`,
+        replaySample,
+      };
+    }
+    if (seen.usable === 0)
+      return {
+        message: `None of the first ${seen.rowsRead} rows of ${name} has both text and a readable time (ISO 8601 such as 2026-11-26T10:00:00Z, or epoch seconds).`,
+        replaySample,
+      };
+    return null;
+  } catch {
+    return {
+      message: `“${file.name}” could not be read as ${file.name.toLowerCase().endsWith(".gz") ? "gzipped " : ""}NDJSON or CSV.`,
+    };
+  } finally {
+    stop.abort();
+  }
+}
+
+async function checkReplayFile(
+  ownerId: string,
+  input: TrackerFormInput,
+): Promise<FileProblem | null> {
   if (!input.sources.includes("replay") || !input.replayFileId) return null;
   const file = await liveFile(ownerId, input.replayFileId);
-  if (!file) return "That file is not in your Drive any more. Pick another.";
+  if (!file) return { message: "That file is not in your Drive any more. Pick another." };
   const lower = file.name.toLowerCase();
   if (!REPLAY_EXTENSIONS.some((ext) => lower.endsWith(ext)))
-    return "Replay plays NDJSON (.ndjson, .jsonl) or CSV files, or the same gzipped (.gz).";
-  return null;
+    return {
+      message: "Replay plays NDJSON (.ndjson, .jsonl) or CSV files, or the same gzipped (.gz).",
+    };
+  return checkReplayContent(ownerId, file);
 }
+
+const fileRefused = (problem: FileProblem): TrackerResult => ({
+  ok: false,
+  message: problem.message,
+  errors: { replayFileId: [problem.message] },
+  ...(problem.replaySample ? { replaySample: problem.replaySample } : {}),
+});
 
 function columns(input: TrackerFormInput) {
   const uses = (s: SourceKind) => input.sources.includes(s);
@@ -193,8 +266,7 @@ export async function createTracker(
   if ((await db.pulseTracker.count({ where: { ownerId } })) >= MAX_TRACKERS)
     return { ok: false, message: `You can have at most ${MAX_TRACKERS} trackers.` };
   const fileProblem = await checkReplayFile(ownerId, input);
-  if (fileProblem)
-    return { ok: false, message: fileProblem, errors: { replayFileId: [fileProblem] } };
+  if (fileProblem) return fileRefused(fileProblem);
   if (input.sources.includes("mastodon") && !input.mastodonToken)
     return needToken("mastodonToken", "Mastodon needs an access token");
   if (input.sources.includes("x") && !input.xToken)
@@ -229,8 +301,7 @@ export async function updateTracker(
     : null;
   if (!current) return { ok: false, message: "That tracker no longer exists." };
   const fileProblem = await checkReplayFile(ownerId, input);
-  if (fileProblem)
-    return { ok: false, message: fileProblem, errors: { replayFileId: [fileProblem] } };
+  if (fileProblem) return fileRefused(fileProblem);
   const uses = (s: SourceKind) => input.sources.includes(s);
   // A blank token field keeps the stored token; a source that is switched off forgets it.
   const mastodonTokenEnc = !uses("mastodon")
@@ -252,9 +323,13 @@ export async function updateTracker(
       where: { id: current.id },
       data: { ...data, mastodonTokenEnc, xTokenEnc },
     }),
-    // Another file (or no replay at all) starts from the first row next time.
+    // Another file (or no replay at all) starts from the first row next time, with nothing
+    // said about the old one.
     ...(data.replayFileId !== current.replayFileId
-      ? [db.pulseCursor.deleteMany({ where: { key: `replay:${current.id}` } })]
+      ? [
+          db.pulseCursor.deleteMany({ where: { key: `replay:${current.id}` } }),
+          db.pulseSourceState.deleteMany({ where: { trackerId: current.id } }),
+        ]
       : []),
   ]);
   return { ok: true, id: current.id };
@@ -287,9 +362,25 @@ export async function deleteTracker(ownerId: string, id: string): Promise<boolea
   return count === 1;
 }
 
-/** The replay cursor, for the dashboard's "finished" note: a row number or "done". */
-export async function replayProgress(ownerId: string, id: string): Promise<string | null> {
+/**
+ * Where a tracker's replay is, for the dashboard: the row reached (`cursor`: a row number, "done"
+ * or null before the first row) and what the listener last said (an error it is retrying after,
+ * or what the file held). Null when the tracker is not the owner's.
+ */
+export type ReplayProgress = {
+  cursor: string | null;
+  state: "error" | "done" | null;
+  message: string | null;
+};
+
+export async function replayProgress(ownerId: string, id: string): Promise<ReplayProgress | null> {
   if (!(await ownsTracker(ownerId, id))) return null;
-  const row = await db.pulseCursor.findUnique({ where: { key: `replay:${id}` } });
-  return row?.cursor ?? null;
+  const [cursor, note] = await Promise.all([
+    db.pulseCursor.findUnique({ where: { key: `replay:${id}` } }),
+    db.pulseSourceState.findUnique({
+      where: { trackerId_source: { trackerId: id, source: "replay" } },
+    }),
+  ]);
+  const state = note?.state === "error" || note?.state === "done" ? note.state : null;
+  return { cursor: cursor?.cursor ?? null, state, message: state ? note!.message : null };
 }

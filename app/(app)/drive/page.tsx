@@ -1,30 +1,50 @@
-import { FolderX, Trash2 } from "lucide-react";
+import { Trash2 } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { notFound } from "next/navigation";
+import { Suspense } from "react";
 import { UsageBar } from "@/components/drive/usage-bar";
 import { Button } from "@/components/ui/button";
 import { requireUser } from "@/lib/auth/session";
-import { listFolder } from "@/lib/drive/folders";
+import { getBreadcrumbs, listFolder } from "@/lib/drive/folders";
 import { getUsage } from "@/lib/drive/quota";
 import { browseParamsSchema, firstParam } from "@/lib/drive/schemas";
 import { DriveBrowser } from "./_components/drive-browser";
+import { DriveSkeleton } from "./_components/drive-skeleton";
 
 export const metadata: Metadata = { title: "Drive" };
 
+type BrowseParams = ReturnType<typeof browseParamsSchema.parse>;
+
 export default async function DrivePage({ searchParams }: PageProps<"/drive">) {
   const user = await requireUser("/drive");
-  const params = browseParamsSchema.parse(firstParam(await searchParams));
+  const raw = firstParam(await searchParams);
+  const params = browseParamsSchema.parse(raw);
+  // The folder is checked before anything streams, so a missing one (trashed, deleted, another
+  // user's, a malformed id) answers 404: once the skeleton below has streamed, the status is 200.
+  if (!params.q && raw.folder && !(params.folder && (await getBreadcrumbs(user.id, params.folder))))
+    notFound();
+  return (
+    <Suspense key={JSON.stringify(params)} fallback={<DriveSkeleton />}>
+      <DriveListing userId={user.id} params={params} />
+    </Suspense>
+  );
+}
+
+async function DriveListing({ userId, params }: { userId: string; params: BrowseParams }) {
   const [listing, usage] = await Promise.all([
-    listFolder(user.id, {
+    listFolder(userId, {
       folderId: params.folder,
       sort: params.sort,
       dir: params.dir,
       page: params.page,
       q: params.q,
     }),
-    getUsage(user.id),
+    getUsage(userId),
   ]);
-  const title = listing?.q ? "Search" : (listing?.folder?.name ?? "My Drive");
+  // Trashed between the check above and here: the not-found page, in a 200 by now.
+  if (!listing) notFound();
+  const title = listing.q ? "Search" : (listing.folder?.name ?? "My Drive");
 
   return (
     <div className="grid gap-5">
@@ -42,24 +62,11 @@ export default async function DrivePage({ searchParams }: PageProps<"/drive">) {
         </div>
         <UsageBar usage={usage} />
       </div>
-      {listing ? (
-        <DriveBrowser
-          // A new folder, page or order starts with nothing selected and no dialogs open.
-          key={[listing.folder?.id, listing.q, listing.sort, listing.dir, listing.page].join("|")}
-          listing={listing}
-        />
-      ) : (
-        <div className="flex flex-col items-center gap-3 rounded-lg border bg-card px-6 py-16 text-center">
-          <FolderX className="size-10 text-muted-foreground" aria-hidden />
-          <h2 className="font-medium">This folder does not exist</h2>
-          <p className="max-w-sm text-sm text-muted-foreground">
-            It may have been moved to the trash or deleted, or the link is wrong.
-          </p>
-          <Button asChild variant="outline">
-            <Link href="/drive">Go to My Drive</Link>
-          </Button>
-        </div>
-      )}
+      <DriveBrowser
+        // A new folder, page or order starts with nothing selected and no dialogs open.
+        key={[listing.folder?.id, listing.q, listing.sort, listing.dir, listing.page].join("|")}
+        listing={listing}
+      />
     </div>
   );
 }

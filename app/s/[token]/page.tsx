@@ -1,40 +1,21 @@
-import { Ban, CalendarX, Download, FileIcon, Lock, SearchX } from "lucide-react";
+import { Download, FileIcon, Lock } from "lucide-react";
 import type { Metadata } from "next";
-import { cookies } from "next/headers";
+import { notFound } from "next/navigation";
 import { LocalDateTime } from "@/components/shared/local-date-time";
 import { SharePasswordForm } from "@/components/drive/share-password-form";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { visitorView } from "@/lib/drive/share-links";
-import { shareRefusal, shareRefusalTitle, type ShareRefusal } from "@/lib/drive/share-messages";
-import { shareTokenSchema } from "@/lib/drive/share-schemas";
 import { formatBytes } from "@/lib/format/numbers";
+import { refusalOf, shareView } from "./_lib/visitor-view";
 
 export const metadata: Metadata = { title: "Shared file" };
 export const dynamic = "force-dynamic";
 
-const ICONS = { "not-found": SearchX, revoked: Ban, expired: CalendarX, "limit-reached": Ban };
-
-function Refused({ reason }: { reason: ShareRefusal }) {
-  const Icon = ICONS[reason];
-  return (
-    <Card data-testid="share-refused">
-      <CardHeader className="items-center text-center">
-        <Icon className="mb-2 size-10 text-muted-foreground" aria-hidden />
-        <CardTitle>
-          <span className="text-xl">{shareRefusalTitle(reason)}</span>
-        </CardTitle>
-        <CardDescription>{shareRefusal(reason)}</CardDescription>
-      </CardHeader>
-    </Card>
-  );
-}
-
 export default async function SharePage({ params }: PageProps<"/s/[token]">) {
-  const token = shareTokenSchema.safeParse((await params).token);
-  if (!token.success) return <Refused reason="not-found" />;
-  const jar = await cookies();
-  const view = await visitorView(token.data, (name) => jar.get(name)?.value);
+  const found = await shareView((await params).token);
+  // Missing, revoked, expired, used up: a 404, with the reason (not-found.tsx, via the layout).
+  if (!found || refusalOf(found)) notFound();
+  const { token, view } = found;
 
   if (view.status === "locked") {
     return (
@@ -47,12 +28,12 @@ export default async function SharePage({ params }: PageProps<"/s/[token]">) {
           <CardDescription>Enter the password you were given to open it.</CardDescription>
         </CardHeader>
         <CardContent>
-          <SharePasswordForm token={token.data} />
+          <SharePasswordForm token={token} />
         </CardContent>
       </Card>
     );
   }
-  if (view.status !== "open") return <Refused reason={view.status} />;
+  if (view.status !== "open") notFound();
 
   const { file, downloadsLeft, expiresAt } = view;
   return (
@@ -66,7 +47,7 @@ export default async function SharePage({ params }: PageProps<"/s/[token]">) {
         <CardDescription data-testid="shared-file-size">{formatBytes(file.size)}</CardDescription>
       </CardHeader>
       <CardContent className="grid gap-3">
-        <form method="post" action={`/api/share/${token.data}/download`}>
+        <form method="post" action={`/api/share/${token}/download`}>
           <Button type="submit" size="lg" className="w-full">
             <Download aria-hidden />
             Download

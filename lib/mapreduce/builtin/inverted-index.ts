@@ -23,6 +23,8 @@ export function invertedIndexMapper(ctx: BuiltinMapContext): BuiltinMapper {
   let pDoc = new Int32Array(1 << 16);
   let postings = 0;
   let mapOutput = 0;
+  // Bytes of the word<TAB>docid<LF> records emitted, before the combiner (Hadoop's map output bytes).
+  let outBytes = 0;
   let skipped = 0;
   let scratch = new Uint8Array(256);
 
@@ -52,6 +54,7 @@ export function invertedIndexMapper(ctx: BuiltinMapContext): BuiltinMapper {
         if (lastDoc[id] !== doc) {
           lastDoc[id] = doc;
           mapOutput++;
+          outBytes += len + docs.lens[doc]! + 2;
           if (combine) {
             if (postings === pDoc.length) {
               pWord = fitInt32(pWord, postings * 2);
@@ -145,6 +148,7 @@ export function invertedIndexMapper(ctx: BuiltinMapContext): BuiltinMapper {
       lastDoc.byteLength,
     spill() {
       addCounter(counters, FRAMEWORK, C.mapOutputRecords, mapOutput);
+      addCounter(counters, FRAMEWORK, C.mapOutputBytes, outBytes);
       if (skipped) addCounter(counters, FRAMEWORK, C.skippedLines, skipped);
       if (combine) {
         written = 0;
@@ -156,6 +160,7 @@ export function invertedIndexMapper(ctx: BuiltinMapContext): BuiltinMapper {
       // Documents are only told apart within a spill: a fresh table keeps memory bounded.
       reset();
       mapOutput = 0;
+      outBytes = 0;
       skipped = 0;
     },
   };

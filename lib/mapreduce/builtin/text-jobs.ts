@@ -33,9 +33,12 @@ function countingMapper(
   let counts = new Map<string, number>();
   let keyBytes = 0;
   let mapOutput = 0;
+  // Bytes of the key<TAB>1<LF> records emitted, before the combiner (Hadoop's map output bytes).
+  let outBytes = 0;
   const emit = combine
     ? (key: string) => {
         mapOutput++;
+        outBytes += key.length + 3;
         const n = counts.get(key);
         if (n === undefined) {
           counts.set(key, 1);
@@ -44,6 +47,7 @@ function countingMapper(
       }
     : (key: string) => {
         mapOutput++;
+        outBytes += key.length + 3;
         const f = ctx.out.file(hashLatin1(key));
         f.writeLatin1(`${key}\t1\n`);
         f.records++;
@@ -55,6 +59,7 @@ function countingMapper(
     memoryBytes: () => keyBytes * 2 + counts.size * 80,
     spill() {
       addCounter(counters, FRAMEWORK, C.mapOutputRecords, mapOutput);
+      addCounter(counters, FRAMEWORK, C.mapOutputBytes, outBytes);
       if (combine) {
         addCounter(counters, FRAMEWORK, C.combineInputRecords, mapOutput);
         addCounter(counters, FRAMEWORK, C.combineOutputRecords, counts.size);
@@ -71,6 +76,7 @@ function countingMapper(
         keyBytes = 0;
       } else addCounter(counters, FRAMEWORK, C.spilledRecords, mapOutput);
       mapOutput = 0;
+      outBytes = 0;
     },
   };
 }
@@ -129,6 +135,7 @@ export function joinMapper(
   const tag = ctx.side === "left" ? "L" : "R";
   let skipped = 0;
   let mapOutput = 0;
+  let outBytes = 0;
   return {
     line(buf, start, end) {
       const fields = latin1Line(buf, start, end).split(sep);
@@ -139,7 +146,9 @@ export function joinMapper(
       }
       fields.splice(column, 1);
       const f = ctx.out.file(hashLatin1(key));
-      f.writeLatin1(`${key}\t${tag}\t${fields.join(sep)}\n`);
+      const record = `${key}\t${tag}\t${fields.join(sep)}\n`;
+      f.writeLatin1(record);
+      outBytes += record.length;
       f.records++;
       mapOutput++;
     },
@@ -147,9 +156,11 @@ export function joinMapper(
     sortedSpills: false,
     spill() {
       addCounter(ctx.counters, FRAMEWORK, C.mapOutputRecords, mapOutput);
+      addCounter(ctx.counters, FRAMEWORK, C.mapOutputBytes, outBytes);
       addCounter(ctx.counters, FRAMEWORK, C.spilledRecords, mapOutput);
       if (skipped) addCounter(ctx.counters, FRAMEWORK, C.skippedLines, skipped);
       mapOutput = 0;
+      outBytes = 0;
       skipped = 0;
     },
   };

@@ -18,6 +18,8 @@ export function wordCountMapper(ctx: BuiltinMapContext): BuiltinMapper {
   let counts = new Int32Array(table.capacity);
   let scratch = new Uint8Array(256);
   let words = 0;
+  // Bytes of the word<TAB>1<LF> records emitted, before the combiner (Hadoop's map output bytes).
+  let outBytes = 0;
 
   // One loop for both modes keeps the hot path monomorphic; `combine` is constant per task.
   const combine = ctx.combine;
@@ -36,6 +38,7 @@ export function wordCountMapper(ctx: BuiltinMapContext): BuiltinMapper {
         h = Math.imul(h ^ l, FNV_PRIME);
       } else if (len !== 0) {
         words++;
+        outBytes += len + 3;
         if (combine) {
           const id = table.intern(scratch, 0, len, h);
           if (id >= counts.length) counts = fitInt32(counts, table.capacity);
@@ -58,6 +61,7 @@ export function wordCountMapper(ctx: BuiltinMapContext): BuiltinMapper {
     memoryBytes: () => table.memoryBytes() + counts.byteLength,
     spill() {
       addCounter(counters, FRAMEWORK, C.mapOutputRecords, words);
+      addCounter(counters, FRAMEWORK, C.mapOutputBytes, outBytes);
       if (combine) {
         addCounter(counters, FRAMEWORK, C.combineInputRecords, words);
         addCounter(counters, FRAMEWORK, C.combineOutputRecords, table.size);
@@ -69,6 +73,7 @@ export function wordCountMapper(ctx: BuiltinMapContext): BuiltinMapper {
         addCounter(counters, FRAMEWORK, C.spilledRecords, words);
       }
       words = 0;
+      outBytes = 0;
     },
   };
 }

@@ -8,6 +8,7 @@ import { databaseUrl, resetExecutorTables, testKeys } from "@/lib/executor/testi
 import { newObjectKey } from "@/lib/storage/keys";
 import { putDirect } from "@/lib/storage/test-helpers";
 import { encryptSecret } from "../secrets";
+import { replayProgress } from "../trackers";
 import {
   startJetstreamStandIn,
   type JetstreamStandIn,
@@ -293,6 +294,12 @@ describe("the listener process with per-tracker sources", () => {
     await until("every row", async () => (await counted(tracker.id)) === 450, 30_000);
     const posts = await stored(tracker.id);
     expect(new Set(posts.map((p) => p.sourcePostId)).size).toBe(450);
+    // The dashboard says what the file held once the replay has ended.
+    await until(
+      "the end on the dashboard",
+      async () => (await replayProgress(ownerId, tracker.id))?.state === "done",
+    );
+    expect((await replayProgress(ownerId, tracker.id))?.message).toBe("450 posts from 450 rows.");
     expect(posts.filter((p) => p.label === "negative")).toHaveLength(225);
   }, 120_000);
 
@@ -333,5 +340,13 @@ describe("the listener process with per-tracker sources", () => {
     expect(await stored(social.id)).toEqual([{ sourcePostId: status.uri, label: "positive" }]);
     expect(out.text).toContain(`the replay file ${theirs.id} is gone`);
     expect(await stored(replay.id)).toEqual([]);
+    // …and says so on the owner's dashboard instead of "replaying" for ever.
+    await until(
+      "the replay error on the dashboard",
+      async () => (await replayProgress(ownerId, replay.id))?.state === "error",
+    );
+    expect((await replayProgress(ownerId, replay.id))?.message).toMatch(
+      /^The file is no longer in your Drive .* Stratus keeps trying, up to once a minute\.$/,
+    );
   }, 90_000);
 });

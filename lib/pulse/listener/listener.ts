@@ -13,6 +13,7 @@ import { SOURCE_KINDS, type IncomingPost, type SourceKind, type TrackerQuery } f
 import { Batcher } from "./batcher";
 import { deleteCursor, loadCursor, saveCursor, saveCursorIf } from "./cursors";
 import { openReplayFile } from "./replay-file";
+import { saveSourceState } from "./source-state";
 import { eventSender } from "./send";
 
 // The listener: polls the active trackers, keeps one connection per active source — a single
@@ -150,11 +151,20 @@ export class Listener {
     });
   }
 
-  private status(key: string) {
+  // `tracker`: a tracker's own source (replay) whose errors and end the dashboard shows.
+  private status(key: string, tracker?: { id: string; source: SourceKind }) {
+    // One write after another: a clear on open never lands after the end of a short file.
+    let saving = Promise.resolve();
     return (s: SourceStatus) => {
       if (s.state === "open") this.log(`${key}: connected`);
       else if (s.state === "waiting") this.log(`${key}: ${s.reason}; next try in ${s.ms} ms`);
       else if (s.state === "done") this.log(`${key}: finished`);
+      if (tracker)
+        saving = saving
+          .then(() => saveSourceState(tracker.id, tracker.source, s))
+          .catch((error: unknown) =>
+            this.log(`${key}: cannot store the source state: ${(error as Error).message}`),
+          );
     };
   }
 
@@ -267,7 +277,8 @@ export class Listener {
       if (e.post && matcher(e.post)) batcher.add(t.id, e.post);
       if (e.cursor) batcher.advance(e.cursor);
     };
-    const common = { cursor, onEvent, onStatus: this.status(key), log: this.log };
+    const onStatus = this.status(key, kind === "replay" ? { id: t.id, source: kind } : undefined);
+    const common = { cursor, onEvent, onStatus, log: this.log };
     let source: Source;
     try {
       if (kind === "mastodon") {

@@ -10,7 +10,7 @@ export type ReplayRow = {
   lang?: string;
 };
 
-const ALIASES: Record<keyof ReplayRow, string[]> = {
+export const ALIASES: Record<keyof ReplayRow, string[]> = {
   text: ["text", "content", "body", "full_text", "message"],
   time: ["time", "created_at", "createdat", "timestamp", "date", "datetime", "posted_at"],
   id: ["id", "post_id", "tweet_id", "status_id", "uri", "id_str"],
@@ -155,6 +155,7 @@ export type ReadRow = { n: number; row: ReplayRow | null; raw: string };
 // be used (no text, no readable time, bad JSON), which are counted so numbering stays stable.
 export async function* readReplayRows(
   chunks: AsyncIterable<Uint8Array | string>,
+  onHeader?: (columns: string[]) => void,
 ): AsyncGenerator<ReadRow> {
   const text = decode(chunks)[Symbol.asyncIterator]();
   let head = "";
@@ -184,6 +185,7 @@ export async function* readReplayRows(
   for await (const [fields, raw] of csvRecords(stream)) {
     if (!header) {
       header = fields;
+      onHeader?.(fields);
       continue;
     }
     n += 1;
@@ -191,4 +193,55 @@ export async function* readReplayRows(
     header.forEach((name, i) => (record[name] = fields[i]));
     yield { n, row: toRow(record), raw };
   }
+}
+
+export type ReplayField = "text" | "time";
+
+/** What the first rows of a replay file hold: enough to tell a user why it has no posts. */
+export type ReplayInspection = {
+  format: "csv" | "ndjson";
+  /** The CSV header, or the keys of the first NDJSON objects. */
+  columns: string[];
+  /** Required fields no column name stands for. */
+  missing: ReplayField[];
+  rowsRead: number;
+  /** Rows with text and a readable time. */
+  usable: number;
+  /** The first rows as read, each cut to 200 characters. */
+  sample: string[];
+};
+
+const SAMPLE_ROWS = 3;
+
+// Reads up to `maxRows` data rows; the caller aborts the rest of the stream.
+export async function inspectReplay(
+  chunks: AsyncIterable<Uint8Array | string>,
+  maxRows = 20,
+): Promise<ReplayInspection> {
+  let header: string[] | null = null;
+  const keys = new Set<string>();
+  const sample: string[] = [];
+  let rowsRead = 0;
+  let usable = 0;
+  for await (const { row, raw } of readReplayRows(chunks, (c) => (header = c))) {
+    rowsRead++;
+    if (row) usable++;
+    if (sample.length < SAMPLE_ROWS) sample.push(raw.length > 200 ? `${raw.slice(0, 199)}…` : raw);
+    if (!header) {
+      try {
+        const value: unknown = JSON.parse(raw);
+        if (value && typeof value === "object" && !Array.isArray(value))
+          for (const k of Object.keys(value)) keys.add(k);
+      } catch {
+        // counted as an unusable row already
+      }
+    }
+    if (rowsRead >= maxRows) break;
+  }
+  const columns: string[] = header ?? [...keys];
+  const names = new Set(columns.map((c) => c.trim().toLowerCase()));
+  const missing = (["text", "time"] as const).filter(
+    (f) => !ALIASES[f].some((alias) => names.has(alias)),
+  );
+  return { format: header ? "csv" : "ndjson", columns, missing, rowsRead, usable, sample };
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createReplaySource, REPLAY_DONE, replayPostId } from "./replay";
-import { readReplayRows } from "./replay-format";
+import { inspectReplay, readReplayRows } from "./replay-format";
 import { until } from "./testing/wait";
-import type { SourceEvent } from "./types";
+import type { SourceEvent, SourceStatus } from "./types";
 
 async function rows(text: string, chunkSize = 7) {
   async function* chunks() {
@@ -50,6 +50,49 @@ describe("readReplayRows", () => {
       null,
     ]);
     expect(out.map((r) => r.n)).toEqual([1, 2, 3]);
+  });
+});
+
+async function* textChunks(text: string) {
+  yield text;
+}
+
+describe("inspectReplay", () => {
+  it("names the columns a sales CSV lacks and keeps its first rows", async () => {
+    const sales = [
+      "order_id,region,product,amount,sold_on",
+      ...Array.from(
+        { length: 40 },
+        (_, i) => `${i},EU,Widget ${i},${i * 3}.50,2025-03-0${1 + (i % 9)}`,
+      ),
+    ].join("\n");
+    const seen = await inspectReplay(textChunks(sales));
+    expect(seen).toEqual({
+      format: "csv",
+      columns: ["order_id", "region", "product", "amount", "sold_on"],
+      missing: ["text", "time"],
+      rowsRead: 20,
+      usable: 0,
+      sample: [
+        "0,EU,Widget 0,0.50,2025-03-01",
+        "1,EU,Widget 1,3.50,2025-03-02",
+        "2,EU,Widget 2,6.50,2025-03-03",
+      ],
+    });
+  });
+
+  it("reads NDJSON keys, knows the aliases, and counts rows whose time cannot be read", async () => {
+    const ndjson = ['{"content":"hi","date":"soon"}', '{"content":"ho","date":"later"}'].join("\n");
+    expect(await inspectReplay(textChunks(ndjson))).toMatchObject({
+      format: "ndjson",
+      columns: ["content", "date"],
+      missing: [],
+      rowsRead: 2,
+      usable: 0,
+    });
+    const good = await inspectReplay(textChunks('{"text":"ok","time":1764151260}\n'));
+    expect(good).toMatchObject({ missing: [], rowsRead: 1, usable: 1 });
+    expect(await inspectReplay(textChunks(""))).toMatchObject({ rowsRead: 0, columns: [] });
   });
 });
 
@@ -121,6 +164,28 @@ describe("replay source", () => {
     await until("the second run", () => second.events.at(-1)?.cursor === REPLAY_DONE);
     const ids = (e: SourceEvent[]) => e.flatMap((x) => (x.post ? [x.post.id] : []));
     expect(ids(second.events)).toEqual(ids(first.events).slice(6));
+  });
+
+  it("reports what the file held at its end, and a sentence for the owner while it is missing", async () => {
+    const statuses: SourceStatus[] = [];
+    const events: SourceEvent[] = [];
+    const lines = [line(0, 0), '{"amount":3}', line(2, 2)];
+    let opens = 0;
+    const source = createReplaySource({
+      fileId: "f2",
+      speed: "max",
+      open: async () => (++opens >= 2 ? file(lines)() : null),
+      onEvent: (e) => events.push(e),
+      onStatus: (s) => statuses.push(s),
+    });
+    source.start();
+    await until("the end", () => events.at(-1)?.cursor === REPLAY_DONE, 10_000);
+    await source.stop();
+    expect(statuses.find((s) => s.state === "waiting")).toMatchObject({
+      reason: "error",
+      error: expect.stringMatching(/no longer in your Drive/),
+    });
+    expect(statuses.at(-1)).toEqual({ state: "done", rows: 3, posts: 2 });
   });
 
   it("does nothing for a finished replay and retries while the file is missing", async () => {

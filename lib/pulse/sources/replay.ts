@@ -21,6 +21,16 @@ export type ReplayOptions = SourceOptions & {
   maxGapMs?: number;
 };
 
+// An error the tracker's owner can act on; anything else is reported as a read failure.
+export class ReplayFileError extends Error {
+  constructor(
+    message: string,
+    readonly userMessage: string,
+  ) {
+    super(message);
+  }
+}
+
 export function replayPostId(fileId: string, n: number, raw: string): string {
   return createHash("sha256").update(`${fileId}\n${n}\n${raw}`).digest("hex").slice(0, 40);
 }
@@ -45,17 +55,26 @@ export function createReplaySource(options: ReplayOptions): Source {
   let after = options.cursor && /^\d+$/.test(options.cursor) ? Number(options.cursor) : 0;
   let loop: Promise<void> | undefined;
 
-  // One pass over the file from the top, skipping rows already handed on. Returns true at the end.
-  async function play(): Promise<boolean> {
+  // One pass over the file from the top, skipping rows already handed on. Returns the rows and
+  // usable rows (posts) of the whole file at the end, null when stopped.
+  async function play(): Promise<{ rows: number; posts: number } | null> {
     const chunks = await options.open(signal);
-    if (!chunks) throw new Error(`the replay file ${options.fileId} is gone`);
+    if (!chunks)
+      throw new ReplayFileError(
+        `the replay file ${options.fileId} is gone`,
+        "The file is no longer in your Drive (deleted or in the trash). Pick another one in Edit.",
+      );
     options.onStatus?.({ state: "open" });
+    let rows = 0;
+    let posts = 0;
     // Wall-clock anchor: row time t plays at anchorWall + (t - anchorTime) / speed.
     let anchorWall = 0;
     let anchorTime = 0;
     let sinceYield = 0;
     for await (const { n, row, raw } of readReplayRows(chunks)) {
-      if (signal.aborted) return false;
+      if (signal.aborted) return null;
+      rows = n;
+      if (row) posts++;
       if (n <= after) continue;
       if (row && Number.isFinite(speed)) {
         const t = row.time.getTime();
@@ -67,10 +86,10 @@ export function createReplaySource(options: ReplayOptions): Source {
           due = anchorWall + (t - anchorTime) / speed;
         }
         if (due > Date.now()) await sleep(due - Date.now(), signal);
-        if (signal.aborted) return false;
+        if (signal.aborted) return null;
       }
       await options.ready?.();
-      if (signal.aborted) return false;
+      if (signal.aborted) return null;
       after = n;
       options.onEvent(
         row
@@ -83,16 +102,17 @@ export function createReplaySource(options: ReplayOptions): Source {
         await new Promise((r) => setImmediate(r));
       }
     }
-    return true;
+    return { rows, posts };
   }
 
   async function run() {
     for (let attempt = 0; !signal.aborted; attempt++) {
       options.onStatus?.({ state: "connecting", attempt });
       try {
-        if (await play()) {
+        const ended = await play();
+        if (ended) {
           options.onEvent({ cursor: REPLAY_DONE });
-          options.onStatus?.({ state: "done" });
+          options.onStatus?.({ state: "done", ...ended });
           return;
         }
       } catch (error) {
@@ -101,7 +121,15 @@ export function createReplaySource(options: ReplayOptions): Source {
         log(
           `replay ${options.fileId}: ${error instanceof Error ? error.message : error}; retrying in ${ms} ms`,
         );
-        options.onStatus?.({ state: "waiting", ms, reason: "error" });
+        options.onStatus?.({
+          state: "waiting",
+          ms,
+          reason: "error",
+          error:
+            error instanceof ReplayFileError
+              ? error.userMessage
+              : "The file could not be read to the end (is it NDJSON or CSV, and a real .gz when named so?).",
+        });
         await sleep(ms, signal);
       }
     }

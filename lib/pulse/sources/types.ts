@@ -15,8 +15,10 @@ export type SourceLog = (line: string) => void;
 export type SourceStatus =
   | { state: "connecting"; attempt: number }
   | { state: "open" }
-  | { state: "waiting"; ms: number; reason: string }
-  | { state: "done" }
+  // `error`: a sentence for the tracker's owner when the wait is for an error (replay).
+  | { state: "waiting"; ms: number; reason: string; error?: string }
+  // `rows`/`posts`: what a replay read to the end held (absent when it had ended before).
+  | { state: "done"; rows?: number; posts?: number }
   | { state: "stopped" };
 
 export type SourceOptions = {

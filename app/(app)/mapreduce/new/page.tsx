@@ -1,8 +1,6 @@
-import { ArrowLeft } from "lucide-react";
 import type { Metadata } from "next";
-import Link from "next/link";
 import { NewJobForm } from "@/components/mapreduce/new-job-form";
-import { Button } from "@/components/ui/button";
+import { BackHeader } from "@/components/shell/back-header";
 import { requireUser } from "@/lib/auth/session";
 import { firstParam } from "@/lib/drive/schemas";
 import { emrConfig } from "@/lib/mapreduce/emr/config";
@@ -32,17 +30,11 @@ export default async function NewJobPage({ searchParams }: PageProps<"/mapreduce
 
   return (
     <div className="mx-auto grid w-full max-w-3xl gap-5">
-      <div className="flex flex-wrap items-center gap-2">
-        <Button asChild variant="ghost" size="sm" className="-ml-2">
-          <Link href="/mapreduce">
-            <ArrowLeft aria-hidden />
-            MapReduce
-          </Link>
-        </Button>
-        <h1 className="text-2xl font-semibold tracking-tight">
-          {source ? `Clone “${source.recipe.name}”` : "New job"}
-        </h1>
-      </div>
+      <BackHeader
+        href="/mapreduce"
+        back="MapReduce"
+        title={source ? `Clone “${source.recipe.name}”` : "New job"}
+      />
       <NewJobForm
         files={files}
         initial={initial}

@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Dashboard } from "@/components/pulse/dashboard";
+import { ReplayStatus } from "@/components/pulse/replay-status";
 import { StatusBadge } from "@/components/pulse/status-badge";
 import { TrackerControls } from "@/components/pulse/tracker-controls";
 import { requireUser } from "@/lib/auth/session";
@@ -43,19 +44,31 @@ export default async function TrackerPage({
           <div className="min-w-0">
             <div className="flex flex-wrap items-center gap-2">
               <h1 className="truncate text-2xl font-semibold tracking-tight">{tracker.name}</h1>
-              <StatusBadge status={tracker.status} />
+              <StatusBadge
+                status={tracker.status}
+                replay={
+                  replay && tracker.sources.length === 1
+                    ? replay.state === "error"
+                      ? "error"
+                      : replay.cursor === "done"
+                        ? "finished"
+                        : null
+                    : null
+                }
+              />
             </div>
             <p className="mt-1 text-sm text-muted-foreground">
               {[...tracker.keywords, ...tracker.hashtags.map((h) => `#${h}`)].join(", ")} ·{" "}
               {tracker.sources.map((s) => SOURCE_NAMES[s]).join(", ")}
               {tracker.languages.length > 0 && ` · ${tracker.languages.join(", ")}`}
             </p>
-            {tracker.sources.includes("replay") && (
-              <p className="mt-0.5 text-xs text-muted-foreground" data-testid="replay-state">
-                Replaying {tracker.replayFileName ?? "a file that is no longer in your Drive"} at{" "}
-                {tracker.replaySpeed === "max" ? "full speed" : `${tracker.replaySpeed}×`}
-                {replay === "done" ? " — finished." : replay ? ` — row ${replay}.` : "."}
-              </p>
+            {replay && (
+              <ReplayStatus
+                trackerId={tracker.id}
+                fileName={tracker.replayFileName}
+                speed={tracker.replaySpeed}
+                initial={replay}
+              />
             )}
           </div>
           <TrackerControls trackerId={tracker.id} status={tracker.status} name={tracker.name} />

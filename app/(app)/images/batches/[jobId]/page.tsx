@@ -1,8 +1,7 @@
-import { ArrowLeft, SearchX } from "lucide-react";
 import type { Metadata } from "next";
-import Link from "next/link";
+import { notFound } from "next/navigation";
 import { BatchView } from "@/components/images/batch-view";
-import { Button } from "@/components/ui/button";
+import { BackHeader } from "@/components/shell/back-header";
 import { requireUser } from "@/lib/auth/session";
 import { listBatchItems } from "@/lib/images/batch";
 import { getJob } from "@/lib/jobs/jobs";
@@ -14,32 +13,13 @@ export default async function BatchPage({ params }: PageProps<"/images/batches/[
   const { jobId } = await params;
   const user = await requireUser(`/images/batches/${encodeURIComponent(jobId)}`);
   const [job, items] = await Promise.all([getJob(user.id, jobId), listBatchItems(user.id, jobId)]);
+  // The layout answered 404 already; this is a batch deleted in between.
+  if (!job || !items) notFound();
 
   return (
     <div className="grid gap-5">
-      <div className="flex flex-wrap items-center gap-2">
-        <Button asChild variant="ghost" size="sm" className="-ml-2">
-          <Link href="/drive">
-            <ArrowLeft aria-hidden />
-            Drive
-          </Link>
-        </Button>
-        <h1 className="text-2xl font-semibold tracking-tight">Batch</h1>
-      </div>
-      {job && items ? (
-        <BatchView job={toJobView(job)} items={items} />
-      ) : (
-        <div className="flex flex-col items-center gap-3 rounded-lg border bg-card px-6 py-16 text-center">
-          <SearchX className="size-10 text-muted-foreground" aria-hidden />
-          <h2 className="font-medium">This batch does not exist</h2>
-          <p className="max-w-sm text-sm text-muted-foreground">
-            It may belong to another account, or the link is wrong.
-          </p>
-          <Button asChild variant="outline">
-            <Link href="/drive">Go to My Drive</Link>
-          </Button>
-        </div>
-      )}
+      <BackHeader href="/drive" back="Drive" title="Batch" />
+      <BatchView job={toJobView(job)} items={items} />
     </div>
   );
 }

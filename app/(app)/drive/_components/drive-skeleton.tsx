@@ -1,4 +1,5 @@
-export default function DriveLoading() {
+// My Drive's shape while a folder loads (and the trash's).
+export function DriveSkeleton() {
   return (
     <div aria-busy="true" aria-live="polite" className="grid gap-5">
       <span className="sr-only">Loading your drive…</span>

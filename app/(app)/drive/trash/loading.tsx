@@ -1,0 +1,5 @@
+import { DriveSkeleton } from "../_components/drive-skeleton";
+
+export default function TrashLoading() {
+  return <DriveSkeleton />;
+}
