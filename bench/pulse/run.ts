@@ -10,7 +10,8 @@
 //    pulse-consume function), which stores posts and per-minute aggregates in MariaDB — at
 //    BENCH_PULSE_RATE posts/s (1,000) for BENCH_PULSE_SECONDS (60). Reported: posts stored per
 //    second, the p50/p95/max lag from a post's time to the stored aggregates counting it (target
-//    p95 < 3 s), and each process's peak RSS.
+//    p95 < 1 s; issue 19's goal is BENCH_PULSE_RATE=5000 sustained for 60 s), and each process's
+//    peak RSS. bench/pulse/store-batch.ts splits one consumer batch's time (CPU vs MariaDB).
 // Database: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else DATABASE_URL's stratus_test (the
 // schema must be migrated; `npm test` does that). Needs no other running Stratus process.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -355,7 +356,7 @@ async function endToEnd() {
         fmt(percentile(lags, 50) / 1000, 2),
         "",
       ],
-      ["lag p95, s", fmt(p95 / 1000, 2), `< 3 ${p95 < 3000 ? "✓" : "✗"}`],
+      ["lag p95, s", fmt(p95 / 1000, 2), `< 1 ${p95 < 1000 ? "✓" : "✗"}`],
       ["lag max, s", fmt((lags.at(-1) ?? NaN) / 1000, 2), ""],
       ["peak RSS bench + stand-in, MB (now)", fmt(rss.bench / 2 ** 20), ""],
       ["peak RSS listener, MB", fmt(rss.listener / 2 ** 20), ""],
