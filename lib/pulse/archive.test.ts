@@ -1,11 +1,15 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { readdir, utimes } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { getBreadcrumbs } from "@/lib/drive/folders";
 import { countFileRows, fileRow, fileRows, makeUser, removeUsers } from "@/lib/drive/test-helpers";
 import { getObjectStream } from "@/lib/storage/objects";
-import { ARCHIVE_FOLDER, archiveFileName, archiveTracker } from "./archive";
+import { ARCHIVE_FOLDER, archiveFileName, archiveTracker, removeStaleTempFiles } from "./archive";
 import { storeBatch } from "./consume";
 import { openReplayFile } from "./listener/replay-file";
 import { readReplayRows } from "./sources/replay-format";
@@ -144,8 +148,10 @@ describe("archiveTracker", () => {
 
 describe("archiving process killed", () => {
   const children: ChildProcess[] = [];
+  const tmp = mkdtempSync(path.join(os.tmpdir(), "pulse-archive-test-"));
   afterAll(() => {
     for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+    rmSync(tmp, { recursive: true, force: true });
   });
 
   // Runs lib/pulse/testing/archive-process.ts; with a stop point, SIGKILLs it there.
@@ -161,7 +167,8 @@ describe("archiving process killed", () => {
         String(now),
         ...(stopAt ? [stopAt] : []),
       ],
-      { env: process.env, stdio: ["ignore", "pipe", "pipe"] },
+      // Its own temporary directory, so the test sees only this archiver's files.
+      { env: { ...process.env, TMPDIR: tmp }, stdio: ["ignore", "pipe", "pipe"] },
     );
     children.push(child);
     let out = "";
@@ -220,6 +227,20 @@ describe("archiving process killed", () => {
     const first = await run(trackerId, now, `page:${H0 + HOUR}:500`);
     expect(first.code).toBeNull(); // killed by the signal
     expect(await archived()).toEqual([[H0, 1_200]]);
+    // Its half-written temporary file is left; the next archiveAll removes it once an hour old.
+    // (tsx keeps its cache there too.)
+    const left = (await readdir(tmp)).filter((n) => n.startsWith("stratus-pulse-archive-"));
+    expect(left).toHaveLength(1);
+    const leftDir = path.join(tmp, left[0]!);
+    await removeStaleTempFiles(3_600_000, tmp);
+    expect(existsSync(leftDir)).toBe(true); // fresh: it could be a running archiver's
+    await utimes(
+      leftDir,
+      new Date(Date.now() - 2 * 3_600_000),
+      new Date(Date.now() - 2 * 3_600_000),
+    );
+    await removeStaleTempFiles(3_600_000, tmp);
+    expect(existsSync(leftDir)).toBe(false);
 
     // 2. Killed after the third hour's object was stored, before its row committed: it is not
     //    an archived hour (no row, no Drive file), so the next run cuts it again.

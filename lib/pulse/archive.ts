@@ -1,7 +1,7 @@
 import "server-only";
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -30,8 +30,9 @@ import { putObjectFile } from "@/lib/storage/objects";
 // temporary file, which is then streamed to the store; at most one page of rows (PAGE × at most
 // ~53 kB: 10,000 characters of text, which the event schema caps, plus author and URL — ~26 MB
 // in the worst case, ~150 kB for typical posts) and zlib's buffers are in memory, however big the
-// hour. (A SIGKILLed archiver can leave its temporary file and an uploaded object no Drive file
-// points to; neither counts against the quota.)
+// hour. (A SIGKILLed archiver can leave its temporary file, which the next archiveAll removes
+// once it is an hour old, and an uploaded object no Drive file points to, which does not count
+// against the quota.)
 
 export const ARCHIVE_FOLDER = "Pulse archive";
 export const ARCHIVE_GRACE_MS = 5 * 60_000;
@@ -158,7 +159,7 @@ export async function archiveTracker(
     });
     if (!next) return { hours, posts };
     const hour = Math.floor(next.receivedAt.getTime() / HOUR) * HOUR;
-    const dir = await mkdtemp(path.join(os.tmpdir(), "stratus-pulse-archive-"));
+    const dir = await mkdtemp(path.join(os.tmpdir(), TEMP_PREFIX));
     try {
       const file = path.join(dir, "hour.ndjson.gz");
       const count = await writeHour(trackerId, hour, file, hooks);
@@ -202,8 +203,26 @@ export async function archiveTracker(
   }
 }
 
+const TEMP_PREFIX = "stratus-pulse-archive-";
+
+/** Removes temporary hour files a killed archiver left, once they are `olderThanMs` old. */
+export async function removeStaleTempFiles(olderThanMs = HOUR, dir = os.tmpdir()) {
+  let removed = 0;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (!name.startsWith(TEMP_PREFIX)) continue;
+    const full = path.join(dir, name);
+    const info = await stat(full).catch(() => null);
+    if (info && Date.now() - info.mtimeMs > olderThanMs) {
+      await rm(full, { recursive: true, force: true });
+      removed += 1;
+    }
+  }
+  return removed;
+}
+
 /** Every tracker's closed hours; one tracker's failure (a full Drive) does not stop the rest. */
 export async function archiveAll(now = Date.now()) {
+  await removeStaleTempFiles();
   const trackers = await db.pulseTracker.findMany({ select: { id: true }, orderBy: { id: "asc" } });
   let hours = 0;
   let posts = 0;
