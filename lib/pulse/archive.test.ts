@@ -1,13 +1,19 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { readdir, utimes } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { getBreadcrumbs } from "@/lib/drive/folders";
 import { countFileRows, fileRow, fileRows, makeUser, removeUsers } from "@/lib/drive/test-helpers";
 import { getObjectStream } from "@/lib/storage/objects";
-import { ARCHIVE_FOLDER, archiveFileName, archiveTracker } from "./archive";
+import { ARCHIVE_FOLDER, archiveFileName, archiveTracker, removeStaleTempFiles } from "./archive";
 import { storeBatch } from "./consume";
 import { openReplayFile } from "./listener/replay-file";
 import { readReplayRows } from "./sources/replay-format";
+import { until } from "./sources/testing/wait";
 import type { IncomingPost } from "./types";
 
 // The archive against the real database and S3 store: posts stored by the consumer (including a
@@ -137,5 +143,141 @@ describe("archiveTracker", () => {
     // The loser's Drive file was never created (its bookkeeping failed in the same transaction).
     const owner = (await db.pulseTracker.findUniqueOrThrow({ where: { id: trackerId } })).ownerId;
     expect(await countFileRows({ ownerId: owner })).toBe(1);
+  });
+});
+
+describe("archiving process killed", () => {
+  const children: ChildProcess[] = [];
+  const tmp = mkdtempSync(path.join(os.tmpdir(), "pulse-archive-test-"));
+  afterAll(() => {
+    for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  // Runs lib/pulse/testing/archive-process.ts; with a stop point, SIGKILLs it there.
+  async function run(trackerId: string, now: number, stopAt?: string) {
+    const child = spawn(
+      process.execPath,
+      [
+        "--conditions=react-server",
+        "--import",
+        "tsx",
+        "lib/pulse/testing/archive-process.ts",
+        trackerId,
+        String(now),
+        ...(stopAt ? [stopAt] : []),
+      ],
+      // Its own temporary directory, so the test sees only this archiver's files.
+      { env: { ...process.env, TMPDIR: tmp }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    children.push(child);
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+    await until(
+      stopAt ? `the archiver to reach ${stopAt}` : "the archiver to finish",
+      () => {
+        if (child.exitCode !== null && !out.includes(stopAt ? "stopped" : "done"))
+          throw new Error(`the archiver exited early:\n${out}`);
+        return out.includes(stopAt ? "stopped" : "done");
+      },
+      90_000,
+    );
+    if (stopAt) child.kill("SIGKILL");
+    const code = await exited;
+    return { code, out };
+  }
+
+  it("leaves every post archived exactly once after SIGKILLs mid-hour and after an upload", async () => {
+    const { ownerId, trackerId } = await newTracker("Killed");
+    // Three hours: 1,200, 1,100 and 700 posts (pages of 500, so each hour takes several).
+    const sizes = [1_200, 1_100, 700];
+    const ids: string[] = [];
+    for (const [h, size] of sizes.entries()) {
+      const data = Array.from({ length: size }, (_, i) => {
+        const id = `k${h}-${i}`;
+        ids.push(id);
+        const at = new Date(H0 + h * HOUR + Math.floor((i * (HOUR - 1)) / size));
+        return {
+          trackerId,
+          source: "jetstream",
+          sourcePostId: id,
+          text: `climate post ${id}`,
+          postedAt: at,
+          minute: at,
+          receivedAt: at,
+          label: "neutral",
+          score: 0,
+          hashtags: "",
+          terms: "",
+          ingest: "test",
+        };
+      });
+      await db.pulsePost.createMany({ data });
+    }
+    const now = H0 + 3 * HOUR + 6 * 60_000;
+    const archived = async () =>
+      (await db.pulseArchive.findMany({ where: { trackerId }, orderBy: { hour: "asc" } })).map(
+        (a) => [a.hour.getTime(), a.posts],
+      );
+
+    // 1. Killed half way through the second hour's gzip file: the first hour is recorded, the
+    //    second not at all.
+    const first = await run(trackerId, now, `page:${H0 + HOUR}:500`);
+    expect(first.code).toBeNull(); // killed by the signal
+    expect(await archived()).toEqual([[H0, 1_200]]);
+    // Its half-written temporary file is left; the next archiveAll removes it once an hour old.
+    // (tsx keeps its cache there too.)
+    const left = (await readdir(tmp)).filter((n) => n.startsWith("stratus-pulse-archive-"));
+    expect(left).toHaveLength(1);
+    const leftDir = path.join(tmp, left[0]!);
+    await removeStaleTempFiles(3_600_000, tmp);
+    expect(existsSync(leftDir)).toBe(true); // fresh: it could be a running archiver's
+    await utimes(
+      leftDir,
+      new Date(Date.now() - 2 * 3_600_000),
+      new Date(Date.now() - 2 * 3_600_000),
+    );
+    await removeStaleTempFiles(3_600_000, tmp);
+    expect(existsSync(leftDir)).toBe(false);
+
+    // 2. Killed after the third hour's object was stored, before its row committed: it is not
+    //    an archived hour (no row, no Drive file), so the next run cuts it again.
+    const second = await run(trackerId, now, `uploaded:${H0 + 2 * HOUR}`);
+    expect(second.out).toContain(`"step":"page","hour":${H0 + HOUR},"posts":1100`);
+    expect(await archived()).toEqual([
+      [H0, 1_200],
+      [H0 + HOUR, 1_100],
+    ]);
+    expect(await countFileRows({ ownerId })).toBe(2);
+
+    // 3. A run to the end.
+    const third = await run(trackerId, now);
+    expect(third.code).toBe(0);
+    expect(third.out).toContain('done {"hours":1,"posts":700}');
+    expect(await archived()).toEqual([
+      [H0, 1_200],
+      [H0 + HOUR, 1_100],
+      [H0 + 2 * HOUR, 700],
+    ]);
+
+    // Every post once, in the hour it arrived, in one Drive file per hour.
+    const rows = await db.pulseArchive.findMany({ where: { trackerId }, orderBy: { hour: "asc" } });
+    expect(await countFileRows({ ownerId })).toBe(3);
+    const lines: Record<string, unknown>[] = [];
+    for (const [h, a] of rows.entries()) {
+      const hourLines = await readArchive(a.fileId);
+      expect(hourLines).toHaveLength(sizes[h]!);
+      for (const l of hourLines) {
+        const at = new Date(l.receivedAt as string).getTime();
+        expect(Math.floor(at / HOUR) * HOUR).toBe(H0 + h * HOUR);
+      }
+      lines.push(...hourLines);
+    }
+    const archivedIds = lines.map((l) => l.id as string);
+    expect(archivedIds).toHaveLength(ids.length);
+    expect(new Set(archivedIds).size).toBe(ids.length);
+    expect([...archivedIds].sort()).toEqual([...ids].sort());
   });
 });

@@ -45,6 +45,9 @@ const schema = z.object({
   PULSE_BATCH_MS: int(10, 60_000, 1_000),
   // How often the listener logs a line of totals.
   PULSE_STATS_MS: int(1_000, 24 * 60 * 60_000, 60_000),
+  // Stored raw posts (lib/pulse/caps.ts): across one user's trackers, and on the whole server.
+  PULSE_MAX_POSTS_PER_USER: int(1, 1_000_000_000, 500_000),
+  PULSE_MAX_POSTS_TOTAL: int(1, 1_000_000_000, 5_000_000),
 });
 
 export type PulseConfig = {
@@ -52,7 +55,10 @@ export type PulseConfig = {
   secretKey: Buffer | null;
   listener: ListenerConfig;
   statsMs: number;
+  caps: PostCaps;
 };
+
+export type PostCaps = { perUser: number; total: number };
 
 export type ListenerConfig = {
   jetstreamUrl: string;
@@ -81,7 +87,13 @@ export function pulseConfigFromEnv(env: Record<string, string | undefined>): Pul
       batchMs: e.PULSE_BATCH_MS,
     },
     statsMs: e.PULSE_STATS_MS,
+    caps: { perUser: e.PULSE_MAX_POSTS_PER_USER, total: e.PULSE_MAX_POSTS_TOTAL },
   };
+}
+
+/** The post caps, read at each use (tests set small ones). */
+export function postCaps(env: Record<string, string | undefined> = process.env): PostCaps {
+  return pulseConfigFromEnv(env).caps;
 }
 
 /** The same check, with the secret key required (the web server's and the listener's). */

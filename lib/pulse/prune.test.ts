@@ -1,14 +1,22 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { makeUser, removeUsers } from "@/lib/drive/test-helpers";
+import { archiveTracker } from "./archive";
 import { prunePosts } from "./prune";
 
 const users: string[] = [];
 afterAll(() => removeUsers(...users));
 
 const DAY = 24 * 60 * 60 * 1000;
+const HOUR = 3_600_000;
+// A fixed "now" half way through an hour, so which hours are closed does not depend on the clock.
+const NOW = Date.UTC(2026, 10, 20, 12, 30, 0);
 
-async function trackerWithPosts(retention: { days: number; max: number }, ages: number[]) {
+async function trackerWithPosts(
+  retention: { days: number; max: number },
+  ages: number[],
+  now = NOW,
+) {
   const ownerId = await makeUser();
   users.push(ownerId);
   const tracker = await db.pulseTracker.create({
@@ -25,7 +33,6 @@ async function trackerWithPosts(retention: { days: number; max: number }, ages: 
       retentionMaxPosts: retention.max,
     },
   });
-  const now = Date.now();
   // Inserted oldest first, as the consumer would have.
   await db.pulsePost.createMany({
     data: ages.map((ageMs, i) => ({
@@ -74,8 +81,11 @@ describe("prunePosts", () => {
     ];
     const byDays = await trackerWithPosts({ days: 7, max: 100 }, ages);
     const generous = await trackerWithPosts({ days: 30, max: 1_000 }, ages);
+    // Everything archived (two hours on, every hour is closed): retention may delete it all.
+    await archiveTracker(byDays, NOW + 2 * HOUR);
+    await archiveTracker(generous, NOW + 2 * HOUR);
 
-    const result = await prunePosts();
+    const result = await prunePosts(NOW);
     expect(result.posts).toBeGreaterThanOrEqual(8);
 
     const kept = await remaining(byDays);
@@ -87,7 +97,33 @@ describe("prunePosts", () => {
     expect(await db.pulseAggregate.count({ where: { trackerId: byDays } })).toBe(1);
 
     // Nothing more to do the second time.
-    await prunePosts();
+    await prunePosts(NOW);
     expect(await remaining(byDays)).toHaveLength(100);
+  });
+
+  it("never deletes posts of an hour not archived yet, however old or many", async () => {
+    // 30 posts 10 days old, 10 in each of three consecutive hours; retention: 7 days, 5 posts.
+    const base = NOW - 10 * DAY;
+    const hour0 = Math.floor(base / HOUR) * HOUR;
+    const ages = Array.from(
+      { length: 30 },
+      (_, i) => NOW - (hour0 + Math.floor(i / 10) * HOUR + i),
+    );
+    const t = await trackerWithPosts({ days: 7, max: 5 }, ages);
+
+    // Nothing archived: nothing goes.
+    expect((await prunePosts(NOW)).posts).toBe(0);
+    expect(await remaining(t)).toHaveLength(30);
+
+    // Only the first hour archived (the archiver ran when the second was still open): only its
+    // ten go, though the other twenty are past both the age and the count limits.
+    expect(await archiveTracker(t, hour0 + HOUR + 6 * 60_000)).toEqual({ hours: 1, posts: 10 });
+    await prunePosts(NOW);
+    expect(await remaining(t)).toEqual(Array.from({ length: 20 }, (_, i) => `p${i + 10}`));
+
+    // The rest archived: the age limit takes them all.
+    expect(await archiveTracker(t, NOW)).toEqual({ hours: 2, posts: 20 });
+    await prunePosts(NOW);
+    expect(await remaining(t)).toEqual([]);
   });
 });

@@ -5,9 +5,26 @@ import { sqlTime } from "./sql-time";
 // Retention of raw posts: per tracker, posts stored longer ago than retentionDays go, and so do the
 // oldest beyond retentionMaxPosts. Aggregates and term counts stay, so charts keep their history.
 // Deletes run in slices so a big backlog never holds long locks against the consumer.
+//
+// Only archived posts go: the raw archive (archive.ts) cuts hours in order, so every post that
+// arrived before the end of the tracker's last archived hour is in the archive, and none after it
+// may be deleted yet — however old, and whatever the caps say. A tracker whose archive is stuck
+// (its owner's Drive is full) keeps its posts; the per-user and total caps (caps.ts) then pause
+// its ingestion rather than lose them.
 
 const SLICE = 5_000;
 const DAY = 24 * 60 * 60 * 1000;
+const HOUR = 3_600_000;
+
+/** The end of the tracker's last archived hour: every post received before it is archived. */
+export async function archivedBefore(trackerId: string): Promise<number | null> {
+  const last = await db.pulseArchive.findFirst({
+    where: { trackerId },
+    orderBy: { hour: "desc" },
+    select: { hour: true },
+  });
+  return last ? last.hour.getTime() + HOUR : null;
+}
 
 async function deleteInSlices(run: () => Promise<number>): Promise<number> {
   let total = 0;
@@ -25,7 +42,10 @@ export async function prunePosts(now = Date.now()): Promise<{ trackers: number; 
   });
   let posts = 0;
   for (const t of trackers) {
-    const cutoff = sqlTime(now - t.retentionDays * DAY);
+    const archived = await archivedBefore(t.id);
+    if (archived === null) continue;
+    const safe = sqlTime(archived);
+    const cutoff = sqlTime(Math.min(archived, now - t.retentionDays * DAY));
     posts += await deleteInSlices(
       () =>
         db.$executeRaw`DELETE FROM PulsePost WHERE trackerId = ${t.id} AND receivedAt < ${cutoff} ORDER BY receivedAt LIMIT ${SLICE}`,
@@ -37,7 +57,7 @@ export async function prunePosts(now = Date.now()): Promise<{ trackers: number; 
     if (edge) {
       posts += await deleteInSlices(
         () =>
-          db.$executeRaw`DELETE FROM PulsePost WHERE trackerId = ${t.id} AND id <= ${edge.id} ORDER BY id LIMIT ${SLICE}`,
+          db.$executeRaw`DELETE FROM PulsePost WHERE trackerId = ${t.id} AND id <= ${edge.id} AND receivedAt < ${safe} ORDER BY id LIMIT ${SLICE}`,
       );
     }
   }

@@ -142,6 +142,8 @@ export type TrackerDto = {
   sources: SourceKind[];
   scorer: ScorerName;
   status: TrackerStatus;
+  /** Why Pulse paused it itself (a post cap reached), or null. */
+  pausedReason: string | null;
   mastodonInstance: string | null;
   hasMastodonToken: boolean;
   hasXToken: boolean;

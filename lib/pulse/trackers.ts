@@ -38,6 +38,7 @@ const select = {
   sources: true,
   scorer: true,
   status: true,
+  pausedReason: true,
   mastodonInstance: true,
   mastodonTokenEnc: true,
   xTokenEnc: true,
@@ -57,6 +58,7 @@ type Row = {
   sources: unknown;
   scorer: string;
   status: string;
+  pausedReason: string | null;
   mastodonInstance: string | null;
   mastodonTokenEnc: string | null;
   xTokenEnc: string | null;
@@ -84,6 +86,7 @@ function toDto(row: Row, replayFileName: string | null): TrackerDto {
       ? (row.scorer as ScorerName)
       : "model",
     status: row.status === "active" ? "active" : "paused",
+    pausedReason: row.status === "active" ? null : row.pausedReason,
     mastodonInstance: row.mastodonInstance,
     hasMastodonToken: row.mastodonTokenEnc !== null,
     hasXToken: row.xTokenEnc !== null,
@@ -344,7 +347,8 @@ export async function setTrackerStatus(
   if (!parsed.success) return false;
   const { count } = await db.pulseTracker.updateMany({
     where: { id: parsed.data, ownerId },
-    data: { status },
+    // The owner decides now: Pulse no longer resumes (or keeps) it for a cap (caps.ts).
+    data: { status, pausedReason: null },
   });
   return count === 1;
 }

@@ -8,6 +8,7 @@ import {
   paginateListObjectsV2,
   PutObjectCommand,
 } from "@aws-sdk/client-s3";
+import { createReadStream } from "node:fs";
 import { storageClient } from "./client";
 import { storageConfig } from "./config";
 import { httpStatus, isNotFound } from "./errors";
@@ -36,6 +37,24 @@ export async function putObject(key: string, body: Uint8Array, contentType: stri
       Body: body,
       ContentType: contentType,
       ContentLength: body.byteLength,
+    }),
+  );
+}
+
+/** As putObject, from a file on disk streamed to the store (its bytes never all in memory). */
+export async function putObjectFile(
+  key: string,
+  file: string,
+  size: number,
+  contentType: string,
+): Promise<void> {
+  await storageClient().send(
+    new PutObjectCommand({
+      Bucket: storageConfig().bucket,
+      Key: key,
+      Body: createReadStream(file),
+      ContentType: contentType,
+      ContentLength: size,
     }),
   );
 }

@@ -4,7 +4,7 @@ import { eld as upstream } from "eld/small";
 import { describe, expect, it } from "vitest";
 import { makePosts } from "@/bench/pulse/corpus";
 import { detectLanguage, languageHints } from "./detect";
-import { eld } from "./eld";
+import { DATA_FILE, eld, readData, separate } from "./eld";
 
 const SENTENCES: [string, string][] = [
   ["en", "I can't believe how good this new album is, listening on repeat"],
@@ -72,5 +72,25 @@ describe("eld (the packed ELD database)", () => {
       return a.language !== b.language || a.isReliable() !== b.reliable;
     });
     expect(differ).toEqual([]);
+  });
+});
+
+describe("separate (ELD's separator replace without the regex)", () => {
+  it('gives what text.replace(separators, " ") gives', () => {
+    const { separators, classes } = readData(DATA_FILE);
+    const texts = [
+      ...SENTENCES.map(([, t]) => t),
+      ...makePosts(2_000, 5),
+      "don't 'quoted' end' ''' a'' ,' x,'' ’tis `tick` 😂😂 #tag @me https://x.co/a?b=c",
+      "İstanbul ǅemal 𝒜bc \ud800 lone \udc00 surrogates\t\n tabs  two  spaces ",
+      "'",
+      "''",
+      " ",
+      "",
+      "a",
+      ".,!",
+      "x' y` z’ ",
+    ];
+    for (const t of texts) expect(separate(t, classes), t).toBe(t.replace(separators, " "));
   });
 });

@@ -62,6 +62,15 @@ export default async function TrackerPage({
               {tracker.sources.map((s) => SOURCE_NAMES[s]).join(", ")}
               {tracker.languages.length > 0 && ` · ${tracker.languages.join(", ")}`}
             </p>
+            {tracker.pausedReason && (
+              <p
+                className="mt-2 max-w-prose rounded-md border border-amber-500/40 bg-amber-500/10 px-3 py-2 text-sm"
+                data-testid="paused-reason"
+                role="status"
+              >
+                {tracker.pausedReason}
+              </p>
+            )}
             {replay && (
               <ReplayStatus
                 trackerId={tracker.id}

@@ -20,8 +20,11 @@ export const HASH_BITS = 19;
 export const BUCKETS = 1 << HASH_BITS;
 export const MAX_FEATURES = 2048;
 
-const AFINN: ReadonlyMap<string, number> = new Map(Object.entries(afinnWords));
-const EMOJI: ReadonlyMap<string, number> = new Map(Object.entries(winkEmojis));
+// One lookup per token: AFINN first, then wink's emoji (as `AFINN.get(t) ?? EMOJI.get(t)`).
+const LEXICON: ReadonlyMap<string, number> = new Map([
+  ...Object.entries(winkEmojis),
+  ...Object.entries(afinnWords),
+]);
 
 // Negators across the model's languages (en, es, pt, fr, it, de, ar, hi incl. romanised Hindi).
 const NEGATORS: ReadonlySet<string> = new Set(
@@ -39,7 +42,6 @@ const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"'
 // Words (letters, marks, digits, inner apostrophes), emoji, emoticons, and punctuation runs.
 const TOKEN_RE =
   /[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N}'_]*|\p{Extended_Pictographic}|<\/?3|[:;=8][-o^']?[)(\][dDpP/\\|*3@$oO]+|[)(\]\[dD][-o^']?[:;=]|[!?]+|[.,;:…]/gu;
-const PUNCT_RE = /^[!?.,;:…]/u;
 const ELONGATED_RE = /(.)\1{2,}/gu;
 
 // Each replace only when its trigger is present: most posts have no URL, entity or escape, and
@@ -50,7 +52,22 @@ export function normalize(text: string): string {
   if (t.includes("&")) t = t.replace(ENTITY_RE, (_, e: string) => ENTITIES[e] ?? "");
   if (/http|www\./i.test(t)) t = t.replace(URL_RE, " ");
   if (t.includes("@")) t = t.replace(MENTION_RE, " ");
-  return t.toLowerCase().replace(ELONGATED_RE, "$1$1$1");
+  t = t.toLowerCase();
+  return mayRepeat(t) ? t.replace(ELONGATED_RE, "$1$1$1") : t;
+}
+
+// Whether a character may repeat 3+ times: three equal code units in a row, or a surrogate pair
+// three times ("😂😂😂"). Cheaper than the back-reference regex, which then only confirms.
+function mayRepeat(t: string): boolean {
+  for (let i = 0; i + 2 < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c !== t.charCodeAt(i + 2)) continue;
+    if (c === t.charCodeAt(i + 1)) return true;
+    const d = t.charCodeAt(i + 1);
+    if (c === t.charCodeAt(i + 4) && d === t.charCodeAt(i + 3) && d === t.charCodeAt(i + 5))
+      return true;
+  }
+  return false;
 }
 
 export function tokenize(text: string): string[] {
@@ -82,7 +99,63 @@ export function languageSeed(lang: string): number {
   return hashRange(lang, 0, lang.length, 0x5bd1e995);
 }
 
-const WORD_START_RE = /[\p{L}\p{N}]/u;
+const WORD_START_RE = /^[\p{L}\p{N}]/u;
+
+// The lexicon and the negators in one compact table searched by the token's own hash: a Map of
+// ~3,600 strings looked up with a fresh token string was a third of featurize's time, most of it
+// cache misses over the Map's scattered entries. Keys are kept in one string to confirm a hit.
+class WordTable {
+  readonly lexicon: Float64Array;
+  readonly negator: Uint8Array;
+  private readonly keys: string;
+  private readonly start: Int32Array;
+  private readonly slots: Int32Array;
+
+  constructor(lexicon: ReadonlyMap<string, number>, negators: ReadonlySet<string>) {
+    const words = [...new Set([...lexicon.keys(), ...negators])];
+    this.lexicon = Float64Array.from(words, (w) => lexicon.get(w) ?? 0);
+    this.negator = Uint8Array.from(words, (w) => (negators.has(w) ? 1 : 0));
+    this.keys = words.join("");
+    this.start = new Int32Array(words.length + 1);
+    for (let i = 0; i < words.length; i++) this.start[i + 1] = this.start[i]! + words[i]!.length;
+    let size = 1;
+    while (size < words.length * 2) size <<= 1;
+    this.slots = new Int32Array(size);
+    for (let i = 0; i < words.length; i++) {
+      let slot = hashRange(words[i]!, 0, words[i]!.length, 0x3) & (size - 1);
+      while (this.slots[slot] !== 0) slot = (slot + 1) & (size - 1);
+      this.slots[slot] = i + 1;
+    }
+  }
+
+  /** The word's entry, or −1. */
+  find(word: string): number {
+    const mask = this.slots.length - 1;
+    for (let slot = hashRange(word, 0, word.length, 0x3) & mask; ; slot = (slot + 1) & mask) {
+      const i = this.slots[slot]! - 1;
+      if (i < 0) return -1;
+      const from = this.start[i]!;
+      if (this.start[i + 1]! - from !== word.length) continue;
+      let k = 0;
+      while (k < word.length && this.keys.charCodeAt(from + k) === word.charCodeAt(k)) k++;
+      if (k === word.length) return i;
+    }
+  }
+}
+
+const WORDS = new WordTable(LEXICON, NEGATORS);
+
+// PUNCT: the token starts with one of !?.,;:… (a punctuation run: ends a negation's scope).
+function isPunct(c: number): boolean {
+  return c === 33 || c === 63 || c === 46 || c === 44 || c === 59 || c === 58 || c === 0x2026;
+}
+
+// A word starts with a letter or digit; ASCII decided here, the rest by the Unicode classes.
+function isWordStart(token: string): boolean {
+  const c = token.charCodeAt(0);
+  if (c < 0x80) return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
+  return WORD_START_RE.test(token[0]!);
+}
 
 /** Hashed features of a text: bucket indices into `out` (repeats allowed); returns the count. */
 export function featurize(text: string, lang: string, out: Int32Array): number {
@@ -93,27 +166,25 @@ export function featurize(text: string, lang: string, out: Int32Array): number {
   let n = 0;
   // Word, phrase and lexicon features go in twice (shared and for this language); character
   // n-grams, the bulk, only once (shared): spelling carries across languages well enough.
-  const add = (h: number) => {
-    if (n > limit) return;
-    out[n++] = fmix(h) & mask;
-    out[n++] = combine(h, langSeed) & mask;
-  };
-  add(0x1234567); // bias
+  // (A module function, not a closure made per call: that cost more than its work.)
+  n = addTwice(out, n, limit, 0x1234567, langSeed); // bias
 
   let negated = false;
   let previous = 0x2bad; // start-of-post marker
   let lexicon = 0;
   let positives = 0;
   let negatives = 0;
-  for (const token of tokens) {
-    const punct = PUNCT_RE.test(token);
+  for (let t = 0; t < tokens.length; t++) {
+    const token = tokens[t]!;
+    const first = token.charCodeAt(0);
+    const punct = isPunct(first);
     if (punct) negated = false;
     const h = hashRange(token, 0, token.length, negated ? 0x2 : 0x1);
-    add(h);
-    add(combine(previous, h));
+    n = addTwice(out, n, limit, h, langSeed);
+    n = addTwice(out, n, limit, combine(previous, h), langSeed);
     previous = h;
 
-    const isWord = !punct && WORD_START_RE.test(token[0]!);
+    const isWord = !punct && isWordStart(token);
     if (isWord && token.length >= 2) {
       // Character 3–5-grams of " token ", each start's three lengths hashed in one pass.
       const len = token.length + 2;
@@ -127,18 +198,40 @@ export function featurize(text: string, lang: string, out: Int32Array): number {
         }
       }
     }
-    const lex = AFINN.get(token) ?? EMOJI.get(token) ?? 0;
+    const entry = WORDS.find(token);
+    const lex = entry < 0 ? 0 : WORDS.lexicon[entry]!;
     if (lex !== 0) {
       const s = negated && isWord ? -lex : lex;
       lexicon += s;
       if (s > 0) positives += 1;
       else negatives += 1;
     }
-    if (isWord && NEGATORS.has(token.endsWith("n't") ? "not" : token)) negated = true;
+    // As NEGATORS.has(token.endsWith("n't") ? "not" : token).
+    if (isWord && (token.endsWith("n't") || (entry >= 0 && WORDS.negator[entry] === 1)))
+      negated = true;
   }
-  add(hashString(`lex${Math.max(-6, Math.min(6, Math.round(lexicon)))}`));
-  if (positives) add(hashString(`pos${Math.min(positives, 3)}`));
-  if (negatives) add(hashString(`neg${Math.min(negatives, 3)}`));
-  if (positives === 0 && negatives === 0) add(0x7e11);
+  n = addTwice(
+    out,
+    n,
+    limit,
+    LEX_HASH[Math.max(-6, Math.min(6, Math.round(lexicon))) + 6]!,
+    langSeed,
+  );
+  if (positives) n = addTwice(out, n, limit, POS_HASH[Math.min(positives, 3)]!, langSeed);
+  if (negatives) n = addTwice(out, n, limit, NEG_HASH[Math.min(negatives, 3)]!, langSeed);
+  if (positives === 0 && negatives === 0) n = addTwice(out, n, limit, 0x7e11, langSeed);
   return n;
 }
+
+/** Feature h twice, shared and tied to the language, while there is room; returns the count. */
+function addTwice(out: Int32Array, n: number, limit: number, h: number, langSeed: number): number {
+  if (n > limit) return n;
+  out[n] = fmix(h) & (BUCKETS - 1);
+  out[n + 1] = combine(h, langSeed) & (BUCKETS - 1);
+  return n + 2;
+}
+
+// The lexicon bucket features' hashes, computed once.
+const LEX_HASH = Array.from({ length: 13 }, (_, i) => hashString(`lex${i - 6}`));
+const POS_HASH = Array.from({ length: 4 }, (_, i) => hashString(`pos${i}`));
+const NEG_HASH = Array.from({ length: 4 }, (_, i) => hashString(`neg${i}`));

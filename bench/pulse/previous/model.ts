@@ -1,0 +1,109 @@
+// Previous implementation (as of commit fdaa2e3), kept for bench:pulse's same-process baseline only.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { BUCKETS, FEATURES_VERSION, MAX_FEATURES, featurize } from "./features";
+
+// The trained sentiment model: multinomial logistic regression over hashed features
+// (features.ts), trained by `npm run train:sentiment` (train/train.ts). The weights are int8 with
+// one scale (weights.bin, BUCKETS × 3 classes, bucket-major); model.json says how they were made
+// (data files and their sha256, seed, settings) and what they scored on the validation splits.
+
+export const CLASSES = ["negative", "neutral", "positive"] as const;
+export type SentimentClass = (typeof CLASSES)[number];
+
+export type ModelMeta = {
+  featuresVersion: number;
+  hashBits: number;
+  scale: number;
+  languages: string[];
+  weightsSha256: string;
+  [key: string]: unknown;
+};
+
+export type Prediction = {
+  label: SentimentClass;
+  /** P(positive) − P(negative), × 5 to sit on the lexicon scorers' scale (about −5…+5). */
+  score: number;
+  /** The probability of the predicted class. */
+  confidence: number;
+  probabilities: [number, number, number];
+};
+
+export const MODEL_DIR = path.join(process.cwd(), "lib/pulse/sentiment/model");
+
+export class SentimentModel {
+  private readonly features = new Int32Array(MAX_FEATURES);
+  private readonly languages: ReadonlySet<string>;
+
+  constructor(
+    readonly meta: ModelMeta,
+    private readonly weights: Int8Array | Float32Array,
+    private readonly scale = meta.scale,
+  ) {
+    if (meta.featuresVersion !== FEATURES_VERSION)
+      throw new Error(
+        `sentiment model was trained with features v${meta.featuresVersion}, code has v${FEATURES_VERSION}: run npm run train:sentiment`,
+      );
+    if (weights.length !== BUCKETS * 3)
+      throw new Error("sentiment model weights have the wrong size");
+    this.languages = new Set(meta.languages);
+  }
+
+  /** Whether the model was trained on this language (a bare ISO 639-1 code). */
+  knows(lang: string): boolean {
+    return this.languages.has(lang);
+  }
+
+  logits(text: string, lang: string, out: Float64Array): void {
+    const n = featurize(text, lang, this.features);
+    const w = this.weights;
+    let a = 0;
+    let b = 0;
+    let c = 0;
+    for (let i = 0; i < n; i++) {
+      const j = this.features[i]! * 3;
+      a += w[j]!;
+      b += w[j + 1]!;
+      c += w[j + 2]!;
+    }
+    const v = this.scale / Math.sqrt(n);
+    out[0] = a * v;
+    out[1] = b * v;
+    out[2] = c * v;
+  }
+
+  private readonly z = new Float64Array(3);
+
+  predict(text: string, lang: string): Prediction {
+    const z = this.z;
+    this.logits(text, lang, z);
+    const m = Math.max(z[0]!, z[1]!, z[2]!);
+    const e0 = Math.exp(z[0]! - m);
+    const e1 = Math.exp(z[1]! - m);
+    const e2 = Math.exp(z[2]! - m);
+    const sum = e0 + e1 + e2;
+    const p: [number, number, number] = [e0 / sum, e1 / sum, e2 / sum];
+    const best = p[0] >= p[1] && p[0] >= p[2] ? 0 : p[2] >= p[1] ? 2 : 1;
+    return {
+      label: CLASSES[best]!,
+      score: Math.round((p[2] - p[0]) * 50_000) / 10_000 || 0,
+      confidence: Math.round(p[best]! * 10_000) / 10_000,
+      probabilities: p,
+    };
+  }
+}
+
+export function readModel(dir = MODEL_DIR): SentimentModel {
+  const meta = JSON.parse(readFileSync(path.join(dir, "model.json"), "utf8")) as ModelMeta;
+  const bytes = readFileSync(path.join(dir, "weights.bin"));
+  const weights = new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return new SentimentModel(meta, weights);
+}
+
+let loaded: SentimentModel | undefined;
+
+/** The committed model, read once on first use (about 1.5 MB; a few ms). */
+export function sentimentModel(): SentimentModel {
+  loaded ??= readModel();
+  return loaded;
+}
