@@ -82,6 +82,26 @@ export class BufferedFile {
     this.bytes += 1;
   }
 
+  /** Writes a non-negative integer in decimal, without making a string. */
+  writeUint(v: number): void {
+    if (v >= 1e15) {
+      this.writeLatin1(String(v));
+      return;
+    }
+    let digits = 1;
+    for (let x = v; x >= 10; x = Math.floor(x / 10)) digits++;
+    this.room(digits);
+    const buf = this.buf;
+    let u = this.used + digits;
+    this.used = u;
+    for (let x = v; digits > 0; digits--) {
+      const q = Math.floor(x / 10);
+      buf[--u] = 48 + x - q * 10;
+      x = q;
+    }
+    this.bytes += this.used - u;
+  }
+
   /** Writes a string whose characters are bytes (latin1, code units < 256). */
   writeLatin1(s: string): void {
     const n = s.length;
