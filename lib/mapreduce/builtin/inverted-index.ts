@@ -128,7 +128,8 @@ export function invertedIndexMapper(ctx: BuiltinMapContext): BuiltinMapper {
     for (let p = 0; p < postings; p++) start[tWord[p]! + 1]!++;
     for (let w = 0; w < n; w++) start[w + 1]! += start[w]!;
     const fill = start.slice(0, n);
-    const ranks = new Int32Array(postings);
+    // pDoc is read only by the first sort: the second writes its result there (memory).
+    const ranks = pDoc;
     for (let p = 0; p < postings; p++) ranks[fill[tWord[p]!]!++] = tRank[p]!;
     const byBytes = words.sorted();
     for (let k = 0; k < byBytes.n; k++) {
