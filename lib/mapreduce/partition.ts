@@ -76,10 +76,49 @@ export class BufferedFile {
     this.bytes += n;
   }
 
+  /** Writes a[as, ae), then b[bs, be), then a newline: one record, one room check. */
+  writeLine(a: Uint8Array, as: number, ae: number, b: Uint8Array, bs: number, be: number): void {
+    const n = ae - as + (be - bs) + 1;
+    if (n > 256) {
+      this.writeBytes(a, as, ae);
+      this.writeBytes(b, bs, be);
+      this.writeByte(10);
+      return;
+    }
+    this.room(n);
+    const buf = this.buf;
+    let u = this.used;
+    for (let i = as; i < ae; i++) buf[u++] = a[i]!;
+    for (let i = bs; i < be; i++) buf[u++] = b[i]!;
+    buf[u++] = 10;
+    this.used = u;
+    this.bytes += n;
+  }
+
   writeByte(b: number): void {
     if (this.used === this.buf.length) this.flushBuffer();
     this.buf[this.used++] = b;
     this.bytes += 1;
+  }
+
+  /** Writes a non-negative integer in decimal, without making a string. */
+  writeUint(v: number): void {
+    if (v >= 1e15) {
+      this.writeLatin1(String(v));
+      return;
+    }
+    let digits = 1;
+    for (let x = v; x >= 10; x = Math.floor(x / 10)) digits++;
+    this.room(digits);
+    const buf = this.buf;
+    let u = this.used + digits;
+    this.used = u;
+    for (let x = v; digits > 0; digits--) {
+      const q = Math.floor(x / 10);
+      buf[--u] = 48 + x - q * 10;
+      x = q;
+    }
+    this.bytes += this.used - u;
   }
 
   /** Writes a string whose characters are bytes (latin1, code units < 256). */
@@ -91,7 +130,13 @@ export class BufferedFile {
       return;
     }
     this.room(n);
-    this.used += this.buf.write(s, this.used, n, "latin1");
+    if (n < 64) {
+      // Short strings (a key, a document id): a loop beats a call into Buffer.write.
+      const buf = this.buf;
+      let u = this.used;
+      for (let i = 0; i < n; i++) buf[u++] = s.charCodeAt(i);
+      this.used = u;
+    } else this.used += this.buf.write(s, this.used, n, "latin1");
     this.bytes += n;
   }
 

@@ -4,7 +4,8 @@
 // document), so the reduce merges instead of sorting; each word's documents reach the reducer in
 // order either way, and it streams them out.
 import { addCounter, C, FRAMEWORK } from "../counters";
-import { FNV_OFFSET, FNV_PRIME, fnv1a } from "../partition";
+import { fnv1a } from "../partition";
+import { lowerHash, PACKED_MAX, PackedWords } from "./packed-words";
 import type {
   BuiltinMapContext,
   BuiltinMapper,
@@ -15,9 +16,11 @@ import { fitInt32, LOWER, WordTable } from "./word-table";
 
 export function invertedIndexMapper(ctx: BuiltinMapContext): BuiltinMapper {
   const { counters, combine } = ctx;
-  let words = new WordTable();
+  // Words keep their id in the slot's value; ids index lastDoc and the postings.
+  let words = new PackedWords();
+  let wordCount = 0;
   let docs = new WordTable(1 << 12);
-  let lastDoc = new Int32Array(words.capacity).fill(-1);
+  let lastDoc = new Int32Array(1 << 15).fill(-1);
   // Postings in input order: (word, document) pairs, grouped by word only when spilling.
   let pWord = new Int32Array(1 << 16);
   let pDoc = new Int32Array(1 << 16);
@@ -28,6 +31,41 @@ export function invertedIndexMapper(ctx: BuiltinMapContext): BuiltinMapper {
   let skipped = 0;
   let scratch = new Uint8Array(256);
 
+  /** The word of `len` bytes ending before buf[end] (its last 8 bytes, lowercased, in k1:k0). */
+  const word = (buf: Buffer, end: number, len: number, k0: number, k1: number, doc: number) => {
+    const long = len > PACKED_MAX;
+    const hash = long ? lowerHash(buf, end - len, len) : 0;
+    const o = long ? words.long(buf, end - len, len, hash) : words.short(k0, k1, len);
+    let id: number;
+    if (words.added) {
+      id = wordCount++;
+      words.slots[o + 3] = id;
+      if (id >= lastDoc.length) lastDoc = fitInt32(lastDoc, id * 2, -1);
+    } else id = words.slots[o + 3]!;
+    // The textbook mapper emits each word once per document.
+    if (lastDoc[id] === doc) return;
+    lastDoc[id] = doc;
+    mapOutput++;
+    outBytes += len + docs.lens[doc]! + 2;
+    if (combine) {
+      if (postings === pDoc.length) {
+        pWord = fitInt32(pWord, postings * 2);
+        pDoc = fitInt32(pDoc, postings * 2);
+      }
+      pWord[postings] = id;
+      pDoc[postings++] = doc;
+      return;
+    }
+    if (len > scratch.length) scratch = new Uint8Array(len * 2);
+    for (let k = 0; k < len; k++) scratch[k] = LOWER[buf[end - len + k]!]!;
+    const f = ctx.out.file(long ? hash : lowerHash(buf, end - len, len));
+    f.writeBytes(scratch, 0, len);
+    f.writeByte(9);
+    f.writeBytes(docs.arena, docs.starts[doc]!, docs.starts[doc]! + docs.lens[doc]!);
+    f.writeByte(10);
+    f.records++;
+  };
+
   const line = (buf: Buffer, start: number, end: number) => {
     const tab = buf.indexOf(9, start);
     if (tab < 0 || tab >= end) {
@@ -36,45 +74,22 @@ export function invertedIndexMapper(ctx: BuiltinMapContext): BuiltinMapper {
     }
     const doc = docs.intern(buf, start, tab - start, fnv1a(buf, start, tab));
     let len = 0;
-    let h = FNV_OFFSET;
-    for (let i = tab + 1; i <= end; i++) {
-      const l = i < end ? LOWER[buf[i]!]! : 0;
+    let k0 = 0;
+    let k1 = 0;
+    for (let i = tab + 1; i < end; i++) {
+      const l = LOWER[buf[i]!]!;
       if (l !== 0) {
-        if (len === scratch.length) {
-          const bigger = new Uint8Array(len * 2);
-          bigger.set(scratch);
-          scratch = bigger;
-        }
-        scratch[len++] = l;
-        h = Math.imul(h ^ l, FNV_PRIME);
+        k1 = (k1 << 8) | (k0 >>> 24);
+        k0 = (k0 << 8) | l;
+        len++;
       } else if (len !== 0) {
-        const id = words.intern(scratch, 0, len, h);
-        if (id >= lastDoc.length) lastDoc = fitInt32(lastDoc, words.capacity, -1);
-        // The textbook mapper emits each word once per document.
-        if (lastDoc[id] !== doc) {
-          lastDoc[id] = doc;
-          mapOutput++;
-          outBytes += len + docs.lens[doc]! + 2;
-          if (combine) {
-            if (postings === pDoc.length) {
-              pWord = fitInt32(pWord, postings * 2);
-              pDoc = fitInt32(pDoc, postings * 2);
-            }
-            pWord[postings] = id;
-            pDoc[postings++] = doc;
-          } else {
-            const f = ctx.out.file(h);
-            f.writeBytes(scratch, 0, len);
-            f.writeByte(9);
-            f.writeBytes(docs.arena, docs.starts[doc]!, docs.starts[doc]! + docs.lens[doc]!);
-            f.writeByte(10);
-            f.records++;
-          }
-        }
+        word(buf, i, len, k0, k1, doc);
         len = 0;
-        h = FNV_OFFSET;
+        k0 = 0;
+        k1 = 0;
       }
     }
+    if (len !== 0) word(buf, end, len, k0, k1, doc);
   };
 
   let written = 0;
@@ -97,33 +112,46 @@ export function invertedIndexMapper(ctx: BuiltinMapContext): BuiltinMapper {
         tStart[r]! + 1,
       );
     }
-    // Counting sort of the postings by word, keeping input order within a word.
-    const n = words.size;
+    // Postings by word, each word's by document rank: two stable counting sorts (rank, then
+    // word), so no word's list needs sorting on its own.
+    const n = wordCount;
+    const docsN = order.length;
+    const byRank = new Int32Array(docsN + 1);
+    for (let p = 0; p < postings; p++) byRank[rank[pDoc[p]!]! + 1]!++;
+    for (let r = 0; r < docsN; r++) byRank[r + 1]! += byRank[r]!;
+    const tWord = new Int32Array(postings);
+    const tRank = new Int32Array(postings);
+    for (let p = 0; p < postings; p++) {
+      const r = rank[pDoc[p]!]!;
+      const at = byRank[r]!++;
+      tWord[at] = pWord[p]!;
+      tRank[at] = r;
+    }
     const start = new Int32Array(n + 1);
-    for (let p = 0; p < postings; p++) start[pWord[p]! + 1]!++;
+    for (let p = 0; p < postings; p++) start[tWord[p]! + 1]!++;
     for (let w = 0; w < n; w++) start[w + 1]! += start[w]!;
     const fill = start.slice(0, n);
-    const ranks = new Int32Array(postings);
-    for (let p = 0; p < postings; p++) ranks[fill[pWord[p]!]!++] = rank[pDoc[p]!]!;
-    for (const w of words.sortedIds()) {
+    // pDoc is read only by the first sort: the second writes its result there (memory).
+    const ranks = pDoc;
+    for (let p = 0; p < postings; p++) ranks[fill[tWord[p]!]!++] = tRank[p]!;
+    const byBytes = words.sorted();
+    for (let k = 0; k < byBytes.n; k++) {
+      const sw = byBytes.order[k]!;
+      const w = words.slots[byBytes.slot[sw]! + 3]!;
       const s = start[w]!;
       const e = start[w + 1]!;
-      let sorted = true;
-      for (let i = s + 1; i < e && sorted; i++) sorted = ranks[i - 1]! < ranks[i]!;
-      if (!sorted) ranks.subarray(s, e).sort();
       // One record per (word, document), in (word, document) order: the reduce's merge (sort -m
       // on both fields) then hands each word its documents already sorted.
-      const f = ctx.out.file(words.hashes[w]!);
-      const ws = words.starts[w]!;
-      const we = ws + words.lens[w]!;
+      const f = ctx.out.file(byBytes.hashes[sw]!);
+      const ws = byBytes.starts[sw]!;
+      const we = byBytes.starts[sw + 1]!;
       let prev = -1;
       for (let i = s; i < e; i++) {
         const r = ranks[i]!;
+        // A document id on several lines that are not adjacent: once per spill.
         if (r === prev) continue;
         prev = r;
-        f.writeBytes(words.arena, ws, we);
-        f.writeBytes(tabbed, tStart[r]!, tStart[r + 1]!);
-        f.writeByte(10);
+        f.writeLine(byBytes.bytes, ws, we, tabbed, tStart[r]!, tStart[r + 1]!);
         f.records++;
         written++;
       }
@@ -131,9 +159,10 @@ export function invertedIndexMapper(ctx: BuiltinMapContext): BuiltinMapper {
   };
 
   const reset = () => {
-    words = new WordTable();
+    words = new PackedWords();
+    wordCount = 0;
     docs = new WordTable(1 << 12);
-    lastDoc = new Int32Array(words.capacity).fill(-1);
+    lastDoc = new Int32Array(1 << 15).fill(-1);
     postings = 0;
   };
 
@@ -180,9 +209,13 @@ export function invertedIndexReducer(ctx: BuiltinReduceContext): BuiltinReducer 
     },
     value(docid) {
       if (first) {
-        ctx.out.writeLatin1(`\t${docid}`);
+        ctx.out.writeByte(9);
+        ctx.out.writeLatin1(docid);
         first = false;
-      } else if (docid !== last) ctx.out.writeLatin1(`,${docid}`);
+      } else if (docid !== last) {
+        ctx.out.writeByte(44);
+        ctx.out.writeLatin1(docid);
+      }
       last = docid;
     },
     endGroup() {

@@ -1,21 +1,19 @@
 // Word count (and the counting half of top-N): words → counts, combined in memory per map task.
 import { addCounter, C, FRAMEWORK } from "../counters";
-import type { BufferedFile } from "../partition";
 import type {
   BuiltinMapContext,
   BuiltinMapper,
   BuiltinReduceContext,
   BuiltinReducer,
 } from "./types";
-import { fitInt32, LOWER, WordTable } from "./word-table";
-import { FNV_OFFSET, FNV_PRIME } from "../partition";
+import { LOWER } from "./word-table";
+import { lowerHash, PACKED_MAX, PackedWords } from "./packed-words";
 
 const TAB_ONE_NL = Buffer.from("\t1\n");
 
 export function wordCountMapper(ctx: BuiltinMapContext): BuiltinMapper {
   const { counters } = ctx;
-  let table = new WordTable();
-  let counts = new Int32Array(table.capacity);
+  let table = new PackedWords();
   let scratch = new Uint8Array(256);
   let words = 0;
   // Bytes of the word<TAB>1<LF> records emitted, before the combiner (Hadoop's map output bytes).
@@ -23,52 +21,59 @@ export function wordCountMapper(ctx: BuiltinMapContext): BuiltinMapper {
 
   // One loop for both modes keeps the hot path monomorphic; `combine` is constant per task.
   const combine = ctx.combine;
+  /** The word of `len` bytes ending before buf[end]; k1:k0 hold its last 8 bytes, lowercased. */
+  const word = (buf: Buffer, end: number, len: number, k0: number, k1: number) => {
+    words++;
+    outBytes += len + 3;
+    if (combine) {
+      const o =
+        len <= PACKED_MAX
+          ? table.short(k0, k1, len)
+          : table.long(buf, end - len, len, lowerHash(buf, end - len, len));
+      table.slots[o + 3]!++;
+      return;
+    }
+    if (len > scratch.length) scratch = new Uint8Array(len * 2);
+    for (let k = 0; k < len; k++) scratch[k] = LOWER[buf[end - len + k]!]!;
+    const f = ctx.out.file(lowerHash(buf, end - len, len));
+    f.writeBytes(scratch, 0, len);
+    f.writeBytes(TAB_ONE_NL, 0, 3);
+    f.records++;
+  };
   const line = (buf: Buffer, start: number, end: number) => {
     let len = 0;
-    let h = FNV_OFFSET;
-    for (let i = start; i <= end; i++) {
-      const l = i < end ? LOWER[buf[i]!]! : 0;
+    let k0 = 0;
+    let k1 = 0;
+    for (let i = start; i < end; i++) {
+      const l = LOWER[buf[i]!]!;
       if (l !== 0) {
-        if (len === scratch.length) {
-          const bigger = new Uint8Array(len * 2);
-          bigger.set(scratch);
-          scratch = bigger;
-        }
-        scratch[len++] = l;
-        h = Math.imul(h ^ l, FNV_PRIME);
+        // The word's last 8 bytes, shifted in: short words need nothing else.
+        k1 = (k1 << 8) | (k0 >>> 24);
+        k0 = (k0 << 8) | l;
+        len++;
       } else if (len !== 0) {
-        words++;
-        outBytes += len + 3;
-        if (combine) {
-          const id = table.intern(scratch, 0, len, h);
-          if (id >= counts.length) counts = fitInt32(counts, table.capacity);
-          counts[id]!++;
-        } else {
-          const f = ctx.out.file(h);
-          f.writeBytes(scratch, 0, len);
-          f.writeBytes(TAB_ONE_NL, 0, 3);
-          f.records++;
-        }
+        word(buf, i, len, k0, k1);
         len = 0;
-        h = FNV_OFFSET;
+        k0 = 0;
+        k1 = 0;
       }
     }
+    if (len !== 0) word(buf, end, len, k0, k1);
   };
 
   return {
     line,
     sortedSpills: combine,
-    memoryBytes: () => table.memoryBytes() + counts.byteLength,
+    memoryBytes: () => table.memoryBytes(),
     spill() {
       addCounter(counters, FRAMEWORK, C.mapOutputRecords, words);
       addCounter(counters, FRAMEWORK, C.mapOutputBytes, outBytes);
       if (combine) {
         addCounter(counters, FRAMEWORK, C.combineInputRecords, words);
         addCounter(counters, FRAMEWORK, C.combineOutputRecords, table.size);
-        writeCounts(table, counts, (h) => ctx.out.file(h));
+        writeCounts(table, ctx);
         addCounter(counters, FRAMEWORK, C.spilledRecords, table.size);
-        table = new WordTable();
-        counts = new Int32Array(table.capacity);
+        table = new PackedWords();
       } else {
         addCounter(counters, FRAMEWORK, C.spilledRecords, words);
       }
@@ -78,17 +83,16 @@ export function wordCountMapper(ctx: BuiltinMapContext): BuiltinMapper {
   };
 }
 
-function writeCounts(
-  table: WordTable,
-  counts: Int32Array,
-  fileOf: (hash: number) => BufferedFile,
-): void {
-  const { arena, starts, lens, hashes } = table;
-  for (const id of table.sortedIds()) {
-    const f = fileOf(hashes[id]!);
-    const s = starts[id]!;
-    f.writeBytes(arena, s, s + lens[id]!);
-    f.writeLatin1(`\t${counts[id]}\n`);
+function writeCounts(table: PackedWords, ctx: BuiltinMapContext): void {
+  const { n, order, bytes, starts, slot, hashes } = table.sorted();
+  const values = table.slots;
+  for (let k = 0; k < n; k++) {
+    const w = order[k]!;
+    const f = ctx.out.file(hashes[w]!);
+    f.writeBytes(bytes, starts[w]!, starts[w + 1]!);
+    f.writeByte(9);
+    f.writeUint(values[slot[w]! + 3]!);
+    f.writeByte(10);
     f.records++;
   }
 }

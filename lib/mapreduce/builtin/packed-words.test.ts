@@ -1,0 +1,112 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { BufferedFile, fnv1a } from "../partition";
+import { lowerHash, PACKED_MAX, PackedWords } from "./packed-words";
+import { LOWER } from "./word-table";
+
+/** Interns every word of `text` as the word-count scanner does; returns the table. */
+function intern(text: string): PackedWords {
+  const buf = Buffer.from(text, "latin1");
+  const t = new PackedWords(4); // tiny: grows many times
+  let len = 0;
+  let k0 = 0;
+  let k1 = 0;
+  const word = (end: number) => {
+    const o =
+      len <= PACKED_MAX
+        ? t.short(k0, k1, len)
+        : t.long(buf, end - len, len, lowerHash(buf, end - len, len));
+    t.slots[o + 3]!++;
+  };
+  for (let i = 0; i < buf.length; i++) {
+    const l = LOWER[buf[i]!]!;
+    if (l !== 0) {
+      k1 = (k1 << 8) | (k0 >>> 24);
+      k0 = (k0 << 8) | l;
+      len++;
+    } else if (len !== 0) {
+      word(i);
+      len = k0 = k1 = 0;
+    }
+  }
+  if (len !== 0) word(buf.length);
+  return t;
+}
+
+describe("PackedWords", () => {
+  it("counts words of every length and lists them in byte order with their FNV-1a hashes", () => {
+    const words = [
+      "a",
+      "ab",
+      "abcd",
+      "abcde",
+      "abcdefgh", // exactly 8: the last packed length
+      "abcdefghi", // 9: the arena
+      "abcdefghij",
+      "abcdefghia",
+      "abcdezzzzzzzzzz",
+      "abcdf",
+      "z9",
+      "0",
+      "internationalization",
+      "internationally",
+      "international",
+      "x".repeat(1000),
+    ];
+    const text = words.flatMap((w, i) => Array(i + 1).fill(w.toUpperCase())).join(" ... ");
+    const t = intern(`${text}\n`);
+    expect(t.size).toBe(words.length);
+    const s = t.sorted();
+    const got = Array.from(s.order, (w) => ({
+      word: Buffer.from(s.bytes.subarray(s.starts[w]!, s.starts[w + 1]!)).toString("latin1"),
+      count: t.slots[s.slot[w]! + 3],
+      hash: s.hashes[w],
+    }));
+    const sorted = [...words].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    expect(got.map((g) => g.word)).toEqual(sorted);
+    for (const g of got) {
+      expect(g.count).toBe(words.indexOf(g.word) + 1);
+      expect(g.hash).toBe(fnv1a(Buffer.from(g.word, "latin1")));
+    }
+  });
+
+  it("sorts tens of thousands of words like Buffer.compare does", () => {
+    const words = new Set<string>();
+    let seed = 7;
+    const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    while (words.size < 30_000) {
+      const len = 1 + Math.floor(rnd() * 14);
+      let w = "";
+      for (let i = 0; i < len; i++) w += "abcde0"[Math.floor(rnd() * 6)];
+      words.add(w);
+    }
+    const t = intern([...words].join(" "));
+    const s = t.sorted();
+    const got = Array.from(s.order, (w) =>
+      Buffer.from(s.bytes.subarray(s.starts[w]!, s.starts[w + 1]!)).toString("latin1"),
+    );
+    expect(got).toEqual([...words].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
+  });
+});
+
+describe("BufferedFile.writeUint", () => {
+  it("writes integers as decimal text and counts their bytes", () => {
+    const dir = mkdtempSync(join(tmpdir(), "stratus-writeuint-"));
+    try {
+      const f = new BufferedFile(join(dir, "out"));
+      const values = [0, 7, 9, 10, 99, 100, 65535, 2 ** 31 - 1, 2 ** 32 + 5, 123456789012345, 1e15];
+      for (const v of values) {
+        f.writeUint(v);
+        f.writeByte(10);
+      }
+      f.close();
+      const expected = values.map((v) => `${v}\n`).join("");
+      expect(readFileSync(join(dir, "out"), "latin1")).toBe(expected);
+      expect(f.bytes).toBe(expected.length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
