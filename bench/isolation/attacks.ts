@@ -24,11 +24,19 @@ export type AttackFiles = {
   trackerId: string;
 };
 
+// ISO_ATTACKS=jobs,previews,streams,zips (default: all) runs only some of A's workloads, to find
+// which one costs B what.
+const ATTACKS = new Set(
+  (process.env.ISO_ATTACKS ?? "jobs,previews,streams,zips").split(",").map((a) => a.trim()),
+);
+const only = (name: string, n: number) => (ATTACKS.has(name) ? n : 0);
+
 export const ATTACK = {
-  previewsInFlight: 10,
-  streams: 50,
+  jobs: ATTACKS.has("jobs"),
+  previewsInFlight: only("previews", 10),
+  streams: only("streams", 50),
   /** Zip downloads A keeps running (the default per-user limit is 2: the third is refused). */
-  zips: 3,
+  zips: only("zips", 3),
   regex: "^(a+)+$",
 };
 
@@ -62,20 +70,22 @@ export function startAttack(a: Session, files: AttackFiles): Attack {
   };
 
   // --- MapReduce: three jobs (the per-user job limit), the longest timeout allowed ----------
-  const jobForms = [
-    {
-      name: "fork-and-sleep mapper",
-      form: { kind: "user", mapper: files.forkMapper, inputs: [files.tinyInput] },
-    },
-    {
-      name: "memory hog mapper",
-      form: { kind: "user", mapper: files.hogMapper, inputs: [files.tinyInput] },
-    },
-    {
-      name: `grep ${ATTACK.regex}`,
-      form: { kind: "grep", pattern: ATTACK.regex, inputs: [files.aaaInput] },
-    },
-  ];
+  const jobForms = !ATTACK.jobs
+    ? []
+    : [
+        {
+          name: "fork-and-sleep mapper",
+          form: { kind: "user", mapper: files.forkMapper, inputs: [files.tinyInput] },
+        },
+        {
+          name: "memory hog mapper",
+          form: { kind: "user", mapper: files.hogMapper, inputs: [files.tinyInput] },
+        },
+        {
+          name: `grep ${ATTACK.regex}`,
+          form: { kind: "grep", pattern: ATTACK.regex, inputs: [files.aaaInput] },
+        },
+      ];
   const jobs = (async () => {
     const out: { name: string; jobId: string | null }[] = [];
     for (const { name, form } of jobForms) {
@@ -202,7 +212,8 @@ export function startAttack(a: Session, files: AttackFiles): Attack {
       );
       // (The previews are in effect once sent: the server holds them or answers.)
       const httpInEffect =
-        streamsAnswered === ATTACK.streams && (zipBytes > 0 || report.zips.refused > 0);
+        streamsAnswered === ATTACK.streams &&
+        (ATTACK.zips === 0 || zipBytes > 0 || report.zips.refused > 0);
       if (jobsInEffect && httpInEffect) return "in effect";
       if (Date.now() > deadline) {
         const jobStates = rows.map(
