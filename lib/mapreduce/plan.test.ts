@@ -204,4 +204,28 @@ describe("streaming contract helpers", () => {
       explainSandboxFailure("The mapper", { code: 1, signal: null }, "MemoryError", limits),
     ).toBe("The mapper exited with status 1: it ran out of memory (the sandbox allows 1 GB)");
   });
+
+  it.each([
+    [
+      'File "/job/m.py", line 4\n    print "%s\\t%s" % (word, 1)\n    ^^^^^^^^^^^^^^^^^^^^^^^^^^^^\nSyntaxError: Missing parentheses in call to \'print\'. Did you mean print(...)?',
+    ],
+    ["NameError: name 'xrange' is not defined"],
+    ["AttributeError: 'dict' object has no attribute 'iteritems'"],
+    [
+      "    except IOError, e:\n    ^^^^^^^^^^^^^^\nSyntaxError: multiple exception types must be parenthesized",
+    ],
+  ])("says a program is Python 2 when Python 3 says so: %s", (tail) => {
+    expect(
+      explainSandboxFailure("The mapper", { code: 1, signal: null }, tail, DEFAULT_SANDBOX_LIMITS),
+    ).toBe(
+      "The mapper exited with status 1: this looks like Python 2 code, and .py programs run with Python 3 (print(x), range(), dict.items(), input())",
+    );
+  });
+
+  it("gives no Python 2 hint for other Python errors", () => {
+    const tail = "NameError: name 'wordz' is not defined";
+    expect(
+      explainSandboxFailure("The mapper", { code: 1, signal: null }, tail, DEFAULT_SANDBOX_LIMITS),
+    ).toBe("The mapper exited with status 1");
+  });
 });

@@ -464,7 +464,14 @@ function signalName(n: number): NodeJS.Signals | null {
   return entry ? (entry[0] as NodeJS.Signals) : null;
 }
 
+// Python 3's own words for the Python 2 idioms that textbook streaming programs use most.
+const PYTHON2 =
+  /Missing parentheses in call to '(print|exec)'|multiple exception types must be parenthesized|name '(xrange|raw_input|unicode|unichr|basestring|long|reduce|file|execfile)' is not defined|has no attribute '(iteritems|itervalues|iterkeys|has_key|maxint)'/;
+
 function failureHint(tail: string, limits: SandboxLimits): string | null {
+  if (PYTHON2.test(tail)) {
+    return "this looks like Python 2 code, and .py programs run with Python 3 (print(x), range(), dict.items(), input())";
+  }
   if (
     /MemoryError|out of memory|Cannot allocate memory|ENOMEM|std::bad_alloc|Array buffer allocation failed|Invalid array length|allocation failed/i.test(
       tail,
