@@ -15,6 +15,7 @@ import { openReplayFile } from "./listener/replay-file";
 import { readReplayRows } from "./sources/replay-format";
 import { until } from "./sources/testing/wait";
 import type { IncomingPost } from "./types";
+import { testPostRow } from "@/lib/pulse/testing/post-row";
 
 // The archive against the real database and S3 store: posts stored by the consumer (including a
 // batch the listener resent after being killed, and a retried consumer run) come out once each,
@@ -199,20 +200,13 @@ describe("archiving process killed", () => {
         const id = `k${h}-${i}`;
         ids.push(id);
         const at = new Date(H0 + h * HOUR + Math.floor((i * (HOUR - 1)) / size));
-        return {
+        return testPostRow({
           trackerId,
           source: "jetstream",
           sourcePostId: id,
           text: `climate post ${id}`,
-          postedAt: at,
-          minute: at,
-          receivedAt: at,
-          label: "neutral",
-          score: 0,
-          hashtags: "",
-          terms: "",
-          ingest: "test",
-        };
+          at,
+        });
       });
       await db.pulsePost.createMany({ data });
     }

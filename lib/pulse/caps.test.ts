@@ -4,6 +4,7 @@ import { makeUser, removeUsers } from "@/lib/drive/test-helpers";
 import { archiveTracker } from "./archive";
 import { enforcePostCaps } from "./caps";
 import { setTrackerStatus } from "./trackers";
+import { testPostRow } from "@/lib/pulse/testing/post-row";
 
 // The post caps against the real database and S3 store, with small caps from the environment:
 // the oldest archived posts go first; when too few are archived, the trackers pause with a
@@ -44,23 +45,14 @@ async function tracker(ownerId: string, status: "active" | "paused" = "active") 
 
 async function addPosts(trackerId: string, hour: number, n: number) {
   await db.pulsePost.createMany({
-    data: Array.from({ length: n }, (_, i) => {
-      const at = new Date(hour + i * 1_000);
-      return {
+    data: Array.from({ length: n }, (_, i) =>
+      testPostRow({
         trackerId,
-        source: "replay",
         sourcePostId: `${hour}-${++seq}`,
         text: `post ${i}`,
-        postedAt: at,
-        minute: at,
-        receivedAt: at,
-        label: "neutral",
-        score: 0,
-        hashtags: "",
-        terms: "",
-        ingest: "test",
-      };
-    }),
+        at: new Date(hour + i * 1_000),
+      }),
+    ),
   });
 }
 

@@ -3,6 +3,7 @@ import { db } from "@/lib/db/client";
 import { makeUser, removeUsers } from "@/lib/drive/test-helpers";
 import { archiveTracker } from "./archive";
 import { prunePosts } from "./prune";
+import { testPostRow } from "@/lib/pulse/testing/post-row";
 
 const users: string[] = [];
 afterAll(() => removeUsers(...users));
@@ -35,20 +36,14 @@ async function trackerWithPosts(
   });
   // Inserted oldest first, as the consumer would have.
   await db.pulsePost.createMany({
-    data: ages.map((ageMs, i) => ({
-      trackerId: tracker.id,
-      source: "replay",
-      sourcePostId: `p${i}`,
-      text: `post ${i}`,
-      postedAt: new Date(now - ageMs),
-      minute: new Date(now - ageMs),
-      receivedAt: new Date(now - ageMs),
-      label: "neutral",
-      score: 0,
-      hashtags: "",
-      terms: "",
-      ingest: "test",
-    })),
+    data: ages.map((ageMs, i) =>
+      testPostRow({
+        trackerId: tracker.id,
+        sourcePostId: `p${i}`,
+        text: `post ${i}`,
+        at: new Date(now - ageMs),
+      }),
+    ),
   });
   await db.pulseAggregate.create({
     data: {
