@@ -160,6 +160,17 @@ describe("withUser", () => {
       error: { message: expect.stringContaining("hunter2") },
     });
   });
+
+  it("logs a request the client abandoned as such, not as a server error", async () => {
+    const client = new AbortController();
+    const route = withUser(async () => {
+      client.abort();
+      throw new Error("aborted");
+    });
+    const res = await route(new Request("http://stratus.test/api/x", { signal: client.signal }));
+    expect(res.status).toBe(499);
+    expect(stderr.lines).toEqual([]);
+  });
 });
 
 describe("publicRoute", () => {

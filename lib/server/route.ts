@@ -86,12 +86,14 @@ function errorResponse(error: unknown, request: Request, requestId: string, fail
     return jsonError(error.status, error.message, { errors: error.errors, headers: error.headers });
   }
   if (isUserFacing(error)) return jsonError(422, error.message);
-  logger.error("route failed", {
-    requestId,
-    method: request.method,
-    path: new URL(request.url).pathname,
-    error,
-  });
+  const where = { requestId, method: request.method, path: new URL(request.url).pathname };
+  // The browser went away (a preview superseded, a tab closed): whatever then failed is no fault
+  // of the server's, and nobody reads the answer.
+  if (request.signal.aborted) {
+    logger.info("route abandoned by the client", where);
+    return jsonError(499, "The request was cancelled.");
+  }
+  logger.error("route failed", { ...where, error });
   return jsonError(503, withRequestId(failure, requestId), {
     headers: { [REQUEST_ID_HEADER]: requestId },
   });
