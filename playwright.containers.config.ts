@@ -11,8 +11,8 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   forbidOnly: !!process.env.CI,
-  timeout: 900_000,
-  expect: { timeout: 15_000 },
+  timeout: 1_800_000,
+  expect: { timeout: 60_000 },
   reporter: [["list"], ["json", { outputFile: ".data/test-reports/containers-playwright.json" }]],
   outputDir: ".data/test-results-containers",
   use: {

@@ -117,6 +117,11 @@ const REDUCER = [
   "",
 ].join("\n");
 const POSTS = 12;
+// Caps on waits for states, not expectations: at load 66 (a cold image build beside seven test
+// runs) signing up alone outlasted 30 s. A healthy stack answers in a second or two.
+const STATE_MS = 180_000;
+const LONG_STATE_MS = 600_000;
+
 const posts = Array.from({ length: POSTS }, (_, i) =>
   JSON.stringify({
     id: `p-${i}`,
@@ -128,7 +133,7 @@ const posts = Array.from({ length: POSTS }, (_, i) =>
 ).join("\n");
 
 test("the stack through nginx: every app, a crash, a restart", async ({ page }) => {
-  test.setTimeout(900_000);
+  test.setTimeout(1_800_000);
 
   await timed("sign up", async () => {
     await page.goto("/signup");
@@ -141,7 +146,7 @@ test("the stack through nginx: every app, a crash, a restart", async ({ page }) 
       .poll(
         async () =>
           /\/home$/.test(page.url()) || (await mailedLinks(email)).some((l) => /verif/i.test(l)),
-        { timeout: 30_000 },
+        { timeout: STATE_MS },
       )
       .toBe(true);
     if (!/\/home$/.test(page.url())) {
@@ -165,7 +170,7 @@ test("the stack through nginx: every app, a crash, a restart", async ({ page }) 
       buffer: notes,
     });
     await expect(page.getByTestId("upload-panel")).toContainText("1 file uploaded", {
-      timeout: 30_000,
+      timeout: STATE_MS,
     });
     await expect(page.getByRole("table").getByText("notes.txt", { exact: true })).toBeVisible();
   });
@@ -177,8 +182,8 @@ test("the stack through nginx: every app, a crash, a restart", async ({ page }) 
       mimeType: "image/jpeg",
       buffer: await gradientJpeg(640, 480),
     });
-    await expect(page).toHaveURL(/\/images\/[A-Za-z0-9_-]+$/, { timeout: 30_000 });
-    await expect(page.getByTestId("preview-image")).toBeVisible({ timeout: 30_000 });
+    await expect(page).toHaveURL(/\/images\/[A-Za-z0-9_-]+$/, { timeout: STATE_MS });
+    await expect(page.getByTestId("preview-image")).toBeVisible({ timeout: STATE_MS });
     await page.getByRole("button", { name: "Add filter" }).click();
     await page
       .getByTestId("add-step-menu")
@@ -186,7 +191,7 @@ test("the stack through nginx: every app, a crash, a restart", async ({ page }) 
       .click();
     await page.getByTestId("apply").click();
     await expect(page.getByTestId("job-progress")).toHaveAttribute("data-status", "succeeded", {
-      timeout: 90_000,
+      timeout: STATE_MS,
     });
     const result = page.getByTestId("result");
     await expect(result).toContainText("lake (edited).jpg");
@@ -206,15 +211,15 @@ test("the stack through nginx: every app, a crash, a restart", async ({ page }) 
     });
     await expect(page.getByRole("list", { name: "Input files: chosen files" })).toContainText(
       "words.txt",
-      { timeout: 30_000 },
+      { timeout: STATE_MS },
     );
     await page.getByLabel("Name (optional)").fill("Smoke count");
     await page.getByRole("button", { name: "Run job" }).click();
-    await expect(page).toHaveURL(/\/mapreduce\/[A-Za-z0-9_-]+$/, { timeout: 30_000 });
+    await expect(page).toHaveURL(/\/mapreduce\/[A-Za-z0-9_-]+$/, { timeout: STATE_MS });
     await expect(page.locator("[data-status]").first()).toHaveAttribute(
       "data-status",
       "succeeded",
-      { timeout: 180_000 },
+      { timeout: LONG_STATE_MS },
     );
     await expect(page.getByTestId("output-preview")).toContainText("gamma\t900");
     const zip = await download(page, () =>
@@ -236,7 +241,7 @@ test("the stack through nginx: every app, a crash, a restart", async ({ page }) 
     });
     await expect(page.getByRole("list", { name: "Input files: chosen files" })).toContainText(
       "words-2.txt",
-      { timeout: 30_000 },
+      { timeout: STATE_MS },
     );
     await page.getByTestId("mapper-upload").setInputFiles({
       name: "mapper.py",
@@ -245,7 +250,7 @@ test("the stack through nginx: every app, a crash, a restart", async ({ page }) 
     });
     await expect(page.getByRole("list", { name: "Mapper: chosen files" })).toContainText(
       "mapper.py",
-      { timeout: 30_000 },
+      { timeout: STATE_MS },
     );
     await page.getByTestId("reducer-upload").setInputFiles({
       name: "reducer.js",
@@ -254,13 +259,13 @@ test("the stack through nginx: every app, a crash, a restart", async ({ page }) 
     });
     await expect(
       page.getByRole("list", { name: "Reducer (optional): chosen files" }),
-    ).toContainText("reducer.js", { timeout: 30_000 });
+    ).toContainText("reducer.js", { timeout: STATE_MS });
     await page.getByLabel("Name (optional)").fill("Smoke programs");
     await page.getByRole("button", { name: "Run job" }).click();
-    await expect(page).toHaveURL(/\/mapreduce\/[A-Za-z0-9_-]+$/, { timeout: 30_000 });
+    await expect(page).toHaveURL(/\/mapreduce\/[A-Za-z0-9_-]+$/, { timeout: STATE_MS });
     const status = page.locator("[data-status]").first();
     await expect(status).toHaveAttribute("data-status", /^(succeeded|failed)$/, {
-      timeout: 180_000,
+      timeout: LONG_STATE_MS,
     });
     // On failure the page names the task's error (bubblewrap's or the program's stderr).
     if ((await status.getAttribute("data-status")) !== "succeeded") {
@@ -277,7 +282,7 @@ test("the stack through nginx: every app, a crash, a restart", async ({ page }) 
       buffer: Buffer.from(`${posts}\n`),
     });
     await expect(page.getByTestId("upload-panel")).toContainText("1 file uploaded", {
-      timeout: 30_000,
+      timeout: STATE_MS,
     });
     await page.goto("/pulse/new");
     await page.getByLabel("Name").fill("Energy");
@@ -288,7 +293,7 @@ test("the stack through nginx: every app, a crash, a restart", async ({ page }) 
     await page.getByLabel("10×").check();
     await page.getByRole("button", { name: "Create tracker" }).click();
     await expect(page).toHaveURL(/\/pulse\/(?!new$)[a-z0-9]+$/);
-    await expect(page.getByTestId("total-posts")).toHaveText(String(POSTS), { timeout: 90_000 });
+    await expect(page.getByTestId("total-posts")).toHaveText(String(POSTS), { timeout: STATE_MS });
     const csv = await download(page, () => page.getByRole("link", { name: "Posts CSV" }).click());
     expect(csv.bytes.toString().trim().split(/\r\n/)).toHaveLength(POSTS + 1);
   });
@@ -337,7 +342,7 @@ test("the stack through nginx: every app, a crash, a restart", async ({ page }) 
             ["inspect", "-f", "{{.State.Health.Status}} {{.RestartCount}}", id],
             { encoding: "utf8" },
           ).trim(),
-        { timeout: 180_000, intervals: [1_000] },
+        { timeout: LONG_STATE_MS, intervals: [1_000] },
       )
       .toMatch(/^healthy [1-9]/);
   });
