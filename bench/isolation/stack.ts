@@ -144,7 +144,15 @@ export async function startStack(opts: {
       "app",
       join(process.cwd(), "node_modules/.bin/next"),
       ["start", "-H", "127.0.0.1", "-p", String(appPort)],
-      { ...common, NODE_ENV: "production", NEXT_DIST_DIR: opts.distDir },
+      {
+        ...common,
+        NODE_ENV: "production",
+        NEXT_DIST_DIR: opts.distDir,
+        // ISO_APP_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=…": a profile of the app server only.
+        ...(process.env.ISO_APP_NODE_OPTIONS
+          ? { NODE_OPTIONS: process.env.ISO_APP_NODE_OPTIONS }
+          : {}),
+      },
       opts.logDir,
       append,
     );

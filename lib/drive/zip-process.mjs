@@ -52,7 +52,12 @@ async function* inputs(client, store, entries) {
     if (out.ContentLength !== undefined && out.ContentLength !== entry.size) {
       throw new Error(`zip: the object of "${entry.path}" has an unexpected size`);
     }
-    yield { name: entry.path, lastModified, size: entry.size, input: out.Body.transformToWebStream() };
+    yield {
+      name: entry.path,
+      lastModified,
+      size: entry.size,
+      input: out.Body.transformToWebStream(),
+    };
   }
 }
 
