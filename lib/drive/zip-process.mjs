@@ -3,14 +3,13 @@
 // runs on the web server's one JavaScript thread. The server only forwards the bytes.
 //
 // Input on stdin, one JSON document: { store, entries, length } (see zip.ts). Exit code 0 when the
-// whole zip was written; otherwise a message on stderr and a non-zero code, and the server fails
+// whole zip was written; otherwise a line `zip-error: <message>` on stderr and a non-zero code, and the server fails
 // the download rather than sending a zip whose files are silently wrong.
 // Plain JavaScript on purpose, as render-process.mjs: started with `node` from the source tree or
 // the build, it needs nothing but client-zip and the S3 SDK. It trusts only its parent.
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { makeZip } from "client-zip";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { once } from "node:events";
 
 async function readStdin() {
   const chunks = [];
@@ -65,7 +64,10 @@ async function main() {
   const { store, entries, length } = await readStdin();
   const client = storeClient(store);
   const zip = makeZip(inputs(client, store, entries), { length: BigInt(length) });
-  await pipeline(Readable.fromWeb(zip), process.stdout);
+  // Not stream.pipeline: it would destroy stdout on a failure, before the message is written.
+  for await (const chunk of zip) {
+    if (!process.stdout.write(chunk)) await once(process.stdout, "drain");
+  }
 }
 
 // The server going away (the browser closed the download) closes stdout: stop quietly.
@@ -74,7 +76,7 @@ process.stdout.on("error", () => process.exit(3));
 main().then(
   () => process.exit(0),
   (error) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`zip-error: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   },
 );

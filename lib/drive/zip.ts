@@ -162,6 +162,8 @@ export function zipStream(
     env: {
       PATH: process.env.PATH ?? "/usr/bin:/bin",
       NODE_ENV: process.env.NODE_ENV ?? "production",
+      // The SDK's notices (its Node version support) are not the download's business.
+      NODE_NO_WARNINGS: "1",
       ...awsChainEnv(),
     },
     stdio: ["pipe", "pipe", "pipe"],
@@ -223,7 +225,8 @@ export function zipStream(
           open = false;
           if (code === 0) return controller.close();
           // Failing the stream is better than a zip whose files are silently wrong.
-          const reason = stderr.trim() || `zip process ended (${sig ?? code})`;
+          const said = /^zip-error: (.*)$/m.exec(stderr)?.[1];
+          const reason = said ?? `zip process ended (${sig ?? code}): ${stderr.trim().slice(-500)}`;
           if (!signal?.aborted) logger.error("zip: the download failed", { reason });
           controller.error(new Error(reason));
         });
