@@ -140,19 +140,22 @@ export async function startStack(opts: {
     if (worker) await stopGroup(worker.child, 15_000);
   };
   const startApp = async (append: boolean) => {
+    // ISO_APP_NODE_ARGS="--cpu-prof --cpu-prof-dir=…": node flags for the app server only (a
+    // profile of its thread; node refuses --cpu-prof in NODE_OPTIONS).
+    const nodeArgs = (process.env.ISO_APP_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
     app = start(
       "app",
-      join(process.cwd(), "node_modules/.bin/next"),
-      ["start", "-H", "127.0.0.1", "-p", String(appPort)],
-      {
-        ...common,
-        NODE_ENV: "production",
-        NEXT_DIST_DIR: opts.distDir,
-        // ISO_APP_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=…": a profile of the app server only.
-        ...(process.env.ISO_APP_NODE_OPTIONS
-          ? { NODE_OPTIONS: process.env.ISO_APP_NODE_OPTIONS }
-          : {}),
-      },
+      process.execPath,
+      [
+        ...nodeArgs,
+        join(process.cwd(), "node_modules/next/dist/bin/next"),
+        "start",
+        "-H",
+        "127.0.0.1",
+        "-p",
+        String(appPort),
+      ],
+      { ...common, NODE_ENV: "production", NEXT_DIST_DIR: opts.distDir },
       opts.logDir,
       append,
     );
