@@ -19,6 +19,7 @@ const nextConfig = {
     // the sharp it imports is traced already, as the routes import it too.
     "/api/images/preview": ["./lib/images/render-process.mjs"],
     "/api/images/thumbnails": ["./lib/images/render-process.mjs"],
+    "/api/drive/zip": ["./lib/drive/zip-process.mjs"],
   },
   // MapReduce lived at /jobs before it was named after itself everywhere: old links and
   // bookmarks (and the e-mails already sent) still land on the same page.

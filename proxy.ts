@@ -2,6 +2,8 @@ import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { NONCE_HEADER, newNonce, securityHeaders } from "@/lib/http/security-headers";
 import { REQUEST_ID_HEADER, requestIdFrom } from "@/lib/log/request-id";
+import { requestRate } from "@/lib/limits/request-rate";
+import { clientIp } from "@/lib/auth/client-ip";
 import {
   dueForRenewal,
   renewSession,
@@ -21,6 +23,22 @@ const GATED = /^\/(home|drive|images|mapreduce|pulse|profile)(\/|$)/;
 
 export async function proxy(request: NextRequest) {
   const requestId = requestIdFrom(request.headers);
+  // First of all, before any session or database work: one client's flood is refused for the
+  // price of a map lookup (lib/limits/request-rate.ts).
+  const rate = requestRate().take(rateKey(request));
+  if (!rate.ok) {
+    return NextResponse.json(
+      { message: rate.message },
+      {
+        status: 429,
+        headers: {
+          "retry-after": String(rate.retryAfterSeconds),
+          "cache-control": "private, no-store",
+          [REQUEST_ID_HEADER]: requestId,
+        },
+      },
+    );
+  }
   const nonce = newNonce();
   const https =
     request.nextUrl.protocol === "https:" || request.headers.get("x-forwarded-proto") === "https";
@@ -55,6 +73,15 @@ export async function proxy(request: NextRequest) {
     response.cookies.set(sessionCookieName(), renewed.value, sessionCookieOptions(renewed.maxAge));
   }
   return finish(response);
+}
+
+/** Whose bucket a request takes from: its session (each signed-in device), else its address. */
+function rateKey(request: NextRequest): string {
+  const name = sessionCookieName();
+  // next-auth splits a large session cookie into name.0, name.1…
+  const session = request.cookies.get(name)?.value ?? request.cookies.get(`${name}.0`)?.value;
+  if (session) return `s:${session}`;
+  return `ip:${clientIp(request.headers, Number(process.env.TRUSTED_PROXY_HOPS) || 0)}`;
 }
 
 export const config = {

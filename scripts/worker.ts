@@ -12,6 +12,7 @@ import { existsSync } from "node:fs";
 if (existsSync(".env.local")) process.loadEnvFile(".env.local");
 
 const { workerConfig } = await import("@/lib/executor/config");
+const { stepRequestTimeoutMs } = await import("@/lib/mapreduce/config");
 const { startExecutor } = await import("@/lib/executor/executor");
 const { SyncError } = await import("@/lib/executor/functions");
 const { startWorkerEndpoint } = await import("@/inngest/worker-endpoint");
@@ -47,6 +48,8 @@ if (config.INNGEST_EXECUTOR === "local") {
       maxConcurrentRuns: config.EXECUTOR_MAX_RUNS,
       leaseMs: config.EXECUTOR_LEASE_MS,
       backoffBaseMs: config.EXECUTOR_BACKOFF_BASE_MS,
+      // Long enough for the longest MapReduce task step (a task may run up to an hour).
+      requestTimeoutMs: stepRequestTimeoutMs(),
       log,
     });
   } catch (error) {

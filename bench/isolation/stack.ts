@@ -140,10 +140,21 @@ export async function startStack(opts: {
     if (worker) await stopGroup(worker.child, 15_000);
   };
   const startApp = async (append: boolean) => {
+    // ISO_APP_NODE_ARGS="--cpu-prof --cpu-prof-dir=…": node flags for the app server only (a
+    // profile of its thread; node refuses --cpu-prof in NODE_OPTIONS).
+    const nodeArgs = (process.env.ISO_APP_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
     app = start(
       "app",
-      join(process.cwd(), "node_modules/.bin/next"),
-      ["start", "-H", "127.0.0.1", "-p", String(appPort)],
+      process.execPath,
+      [
+        ...nodeArgs,
+        join(process.cwd(), "node_modules/next/dist/bin/next"),
+        "start",
+        "-H",
+        "127.0.0.1",
+        "-p",
+        String(appPort),
+      ],
       { ...common, NODE_ENV: "production", NEXT_DIST_DIR: opts.distDir },
       opts.logDir,
       append,

@@ -17,7 +17,8 @@ export function workload(jobId: string): Target[] {
 
 export async function runLoad(opts: {
   baseUrl: string;
-  cookie: string;
+  /** One session for all users, or one per user (cookie[u % length]). */
+  cookie: string | string[];
   targets: Target[];
   concurrency: number;
   durationMs: number;
@@ -29,6 +30,7 @@ export async function runLoad(opts: {
   const max = opts.maxRequests ?? 1_000_000;
   let sent = 0;
   const user = async (u: number) => {
+    const cookie = Array.isArray(opts.cookie) ? opts.cookie[u % opts.cookie.length]! : opts.cookie;
     let k = u;
     while (performance.now() < deadline && sent < max) {
       sent++;
@@ -36,7 +38,7 @@ export async function runLoad(opts: {
       const t0 = performance.now();
       try {
         const res = await fetch(`${opts.baseUrl}${target.path}`, {
-          headers: { cookie: opts.cookie },
+          headers: { cookie },
           redirect: "manual",
           signal: AbortSignal.timeout(30_000),
         });

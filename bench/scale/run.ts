@@ -32,7 +32,10 @@ const loadAverage = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice
 
 const account = await makeAccount();
 try {
-  const cookie = await signIn(account.email, account.password);
+  // One session per virtual user, as so many browsers: the proxy bounds each session's request
+  // rate (lib/limits/request-rate.ts), which one session shared by 16 loops would exceed.
+  const cookie: string[] = [];
+  for (let u = 0; u < concurrency; u++) cookie.push(await signIn(account.email, account.password));
   const targets = workload(account.jobId);
   const load = () => runLoad({ baseUrl: BASE_URL, cookie, targets, concurrency, durationMs });
   const warm = (ms: number) =>

@@ -165,7 +165,7 @@ describe("zip", () => {
     });
     if (!result.ok) throw new Error(result.reason);
     expect(result.plan.filename).toBe("Stratus files.zip");
-    const zip = await readStream(zipStream(result.plan));
+    const zip = await readStream(zipStream(result.plan).stream);
     expect(BigInt(zip.byteLength)).toBe(zipLength(result.plan));
     const entries = readZip(zip);
     const byName = Object.fromEntries(entries.map((e) => [e.name, e.data.toString()]));

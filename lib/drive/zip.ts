@@ -1,8 +1,12 @@
 import "server-only";
-import { makeZip, predictLength } from "client-zip";
+import { spawn } from "node:child_process";
+import { setPriority } from "node:os";
+import { join } from "node:path";
+import { predictLength } from "client-zip";
 import { db } from "@/lib/db/client";
+import { logger } from "@/lib/log/logger";
+import { storageConfig } from "@/lib/storage/config";
 import { safeFilename } from "@/lib/storage/content-disposition";
-import { getObjectStream } from "@/lib/storage/objects";
 
 // Beyond these a zip takes too long to stream in one request, and unzip tools struggle; the
 // owner is asked to download in parts instead.
@@ -129,31 +133,127 @@ export function zipLength(plan: ZipPlan): bigint {
   return predictLength(plan.entries.map(metadata));
 }
 
+/** Where the zip process's script is (see renderProcessPath: the project root is the working
+ * directory in dev, in tests and in the standalone server). */
+export function zipProcessPath(): string {
+  return join(/* turbopackIgnore: true */ process.cwd(), "lib", "drive", "zip-process.mjs");
+}
+
+/** The zip processes running now (tests and the bench). */
+export const zipProcesses = new Set<number>();
+
 /**
- * The zip as a stream. Objects are opened one at a time, only when the previous one has been
- * written, and their bytes flow through without being held in memory (files are stored, not
- * compressed: most of what people keep is already compressed, and the length stays predictable).
+ * The zip as a stream. It is built in a child process (zip-process.mjs): objects are opened one
+ * at a time, only when the previous one has been written, their bytes flow through without being
+ * held in memory, and their CRC-32 is computed there — at a lower CPU priority than this server,
+ * whose one thread then only forwards the bytes, so a download of gigabytes does not hold up
+ * other users' page loads and sign-ins. Files are stored, not compressed: most of what people
+ * keep is already compressed, and the length stays predictable (sent as Content-Length).
+ * Aborting `signal` or cancelling the stream (the browser went away) stops the process; `done`
+ * settles when the process has ended, however it ended.
  */
-export function zipStream(plan: ZipPlan, signal?: AbortSignal): ReadableStream<Uint8Array> {
-  async function* inputs() {
-    for (const entry of plan.entries) {
-      if (entry.kind === "folder") {
-        yield { name: `${entry.path}/`, lastModified: entry.modified };
-        continue;
-      }
-      const object = await getObjectStream(entry.key, { signal });
-      // Failing the stream is better than a zip whose files are silently wrong.
-      if (!object) throw new Error(`zip: the object of "${entry.path}" is missing`);
-      if (object.contentLength !== undefined && object.contentLength !== entry.size) {
-        throw new Error(`zip: the object of "${entry.path}" has an unexpected size`);
-      }
-      yield {
-        name: entry.path,
-        lastModified: entry.modified,
-        size: entry.size,
-        input: object.body,
-      };
+export function zipStream(
+  plan: ZipPlan,
+  signal?: AbortSignal,
+): { stream: ReadableStream<Uint8Array>; done: Promise<void> } {
+  const config = storageConfig();
+  const child = spawn(process.execPath, [zipProcessPath()], {
+    // None of the server's secrets but the store's own, which it gets on stdin.
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      NODE_ENV: process.env.NODE_ENV ?? "production",
+      // The SDK's notices (its Node version support) are not the download's business.
+      NODE_NO_WARNINGS: "1",
+      ...awsChainEnv(),
+    },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  const pid = child.pid;
+  if (pid !== undefined) {
+    zipProcesses.add(pid);
+    try {
+      // Below the server's own priority: with every core busy zipping, a sign-in still runs.
+      setPriority(pid, ZIP_NICE);
+    } catch (error) {
+      logger.warn("zip: could not lower the zip process's priority", { error });
     }
   }
-  return makeZip(inputs(), { length: zipLength(plan) });
+  let stderr = "";
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (text: string) => {
+    if (stderr.length < 4096) stderr += text;
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("close", (code, sig) => {
+      if (pid !== undefined) zipProcesses.delete(pid);
+      resolve({ code, signal: sig });
+    }),
+  );
+  const kill = () => child.kill("SIGKILL");
+  if (signal?.aborted) kill();
+  signal?.addEventListener("abort", kill, { once: true });
+  child.on("error", (error) => logger.error("zip: the zip process failed to start", { error }));
+  child.stdin.on("error", () => undefined);
+  child.stdin.end(
+    JSON.stringify({
+      store: {
+        endpoint: config.endpoint,
+        region: config.region,
+        bucket: config.bucket,
+        forcePathStyle: config.forcePathStyle,
+        credentials: config.credentials,
+      },
+      entries: plan.entries.map((e) => ({ ...e, modified: e.modified.getTime() })),
+      length: zipLength(plan).toString(),
+    }),
+  );
+
+  const stdout = child.stdout;
+  let open = true;
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        stdout.on("data", (chunk: Buffer) => {
+          if (!open) return;
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          // Backpressure: the process waits while the browser is slower than the store.
+          if ((controller.desiredSize ?? 0) <= 0) stdout.pause();
+        });
+        void exited.then(({ code, signal: sig }) => {
+          signal?.removeEventListener("abort", kill);
+          if (!open) return;
+          open = false;
+          if (code === 0) return controller.close();
+          // Failing the stream is better than a zip whose files are silently wrong.
+          const said = /^zip-error: (.*)$/m.exec(stderr)?.[1];
+          const reason = said ?? `zip process ended (${sig ?? code}): ${stderr.trim().slice(-500)}`;
+          if (!signal?.aborted) logger.error("zip: the download failed", { reason });
+          controller.error(new Error(reason));
+        });
+      },
+      pull() {
+        stdout.resume();
+      },
+      cancel() {
+        open = false;
+        kill();
+      },
+    },
+    // About a megabyte buffered here: enough to keep the socket busy, little to hold.
+    new CountQueuingStrategy({ highWaterMark: 16 }),
+  );
+  return { stream, done: exited.then(() => undefined) };
+}
+
+/** The zip process's priority (nice): below the server's, as the render processes. */
+const ZIP_NICE = 10;
+
+// Without keys in the settings the SDK's default chain finds them (an instance role, ~/.aws): the
+// zip process needs what that chain reads.
+function awsChainEnv(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && (name.startsWith("AWS_") || name === "HOME")) out[name] = value;
+  }
+  return out;
 }

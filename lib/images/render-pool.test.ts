@@ -49,12 +49,12 @@ function maxOverlap(runs: PoolResult[]): number {
 }
 
 describe("the render pool", () => {
-  it("never runs more pipelines at once than its size, as seen by the processes", async () => {
+  it("never runs more of one user's pipelines at once than its size, as seen by the processes", async () => {
     const p = pool(2);
     // Both processes started first, so the measured runs are not a spawn's shadow.
     await Promise.all([p.run(tiny, { userId: "warm" }), p.run(tiny, { userId: "warm" })]);
     const runs = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => p.run(busy(), { userId: `user${i % 3}` })),
+      Array.from({ length: 8 }, () => p.run(busy(), { userId: "user0" })),
     );
     expect(maxOverlap(runs)).toBe(2);
     expect(p.peakRunning).toBe(2);
@@ -64,16 +64,31 @@ describe("the render pool", () => {
     expect([meta.format, meta.width, meta.height]).toEqual(["png", 512, 512]);
   });
 
-  it("serves waiting users round-robin: one user's queue does not hold another's back", async () => {
+  it("gives a user with nothing running a process at once, however many another has queued", async () => {
     const p = pool(1);
     const alice = Array.from({ length: 6 }, () => p.run(busy(10), { userId: "alice" }));
-    const bob = p.run(busy(10), { userId: "bob" });
-    const [a, b] = [await Promise.all(alice), await bob];
+    const bob = [p.run(busy(10), { userId: "bob" }), p.run(busy(10), { userId: "bob" })];
+    const a = await Promise.all(alice);
+    const b = await Promise.all(bob);
+    const first = a.reduce((x, y) => (x.started <= y.started ? x : y));
+    // Bob's first ran beside Alice's first, in an extra process, not after it.
+    expect(b[0]!.started).toBeLessThan(first.ended);
+    // His second waited its turn, round-robin: no later than Alice's third.
     const aliceStarts = a.map((r) => r.started).sort((x, y) => x - y);
-    // Alice's first runs at once and her second is served first; Bob's comes next.
-    expect(b.started).toBeLessThan(aliceStarts[2]! + 1);
-    expect(b.started).toBeGreaterThanOrEqual(aliceStarts[1]!);
-    expect(maxOverlap([...a, b])).toBe(1);
+    expect(b[1]!.started).toBeLessThan(aliceStarts[2]! + 1);
+    // Never more than the pool's size plus one extra per user with nothing running.
+    expect(maxOverlap([...a, ...b])).toBe(2);
+    expect(p.peakRunning).toBe(2);
+  });
+
+  it("holds the extra processes to its size: a third user waits for a free one", async () => {
+    const p = pool(1);
+    const alice = p.run(busy(), { userId: "alice" });
+    const bob = p.run(busy(), { userId: "bob" });
+    const carol = p.run(tiny, { userId: "carol" });
+    const [a, b, c] = await Promise.all([alice, bob, carol]);
+    expect(c.started).toBeGreaterThanOrEqual(Math.min(a.ended, b.ended));
+    expect(p.peakRunning).toBe(2);
   });
 
   it("bounds how many pipelines one user may have waiting, naming the limit", async () => {

@@ -14,10 +14,15 @@ import type { SharpFactory } from "./pipeline";
 // uses too — and on as many cores as it finds. Here it runs in a few child processes instead,
 // started once and reused, at a lower CPU priority than the server: a preview waits for a free
 // process, sign-ins and page loads do not wait for previews.
+// A user with nothing rendering is not made to wait for another user's renders either: when the
+// `size` processes are all busy, such a user gets one of up to `size` extra processes (so one
+// user's flood of worst-case previews costs another user's preview a share of the CPU, not a
+// place in a queue behind seconds of someone else's work).
 //
 // The server keeps all the planning (pipeline.ts) and records each sharp pipeline it would have
 // run — input, options, method calls — with `pool.sharp(...)`; the process replays it and sends
-// the pixels back (render-process.mjs). At most `size` pipelines run at once in this server.
+// the pixels back (render-process.mjs). At most `size` pipelines run at once in this server, plus
+// up to `size` more for users who had none running (below).
 // Waiting work is served round-robin by user, so one user's queue never holds another's back,
 // and each user may have only so many pipelines waiting.
 
@@ -81,6 +86,8 @@ export class RenderPool {
   private readonly queues = new Map<string, Task[]>();
   private nextId = 1;
   private readonly pending = new Map<number, Member>();
+  /** Pipelines running now per user. */
+  private readonly runningBy = new Map<string, number>();
   /** Pipelines running now, and the most seen at once (tests and the bench). */
   running = 0;
   peakRunning = 0;
@@ -145,9 +152,10 @@ export class RenderPool {
     return this.members.length;
   }
 
-  private nextTask(): Task | undefined {
+  private nextTask(eligible?: (userId: string) => boolean): Task | undefined {
     // Round-robin: the user served goes to the back of the line (a Map keeps insertion order).
     for (const [userId, queue] of this.queues) {
+      if (eligible && !eligible(userId)) continue;
       const task = queue.shift();
       this.queues.delete(userId);
       if (queue.length > 0) this.queues.set(userId, queue);
@@ -157,8 +165,13 @@ export class RenderPool {
   }
 
   private dispatch(): void {
-    while (this.running < this.size) {
-      const task = this.nextTask();
+    for (;;) {
+      let task: Task | undefined;
+      if (this.running < this.size) task = this.nextTask();
+      else if (this.running < this.size * 2) {
+        // Full: only a user with nothing running gets an extra process.
+        task = this.nextTask((userId) => !this.runningBy.has(userId));
+      }
       if (!task) return;
       if (task.onAbort) task.opts.signal?.removeEventListener("abort", task.onAbort);
       const member = this.members.find((m) => m.task === null) ?? this.spawn();
@@ -202,6 +215,7 @@ export class RenderPool {
     member.task = task;
     this.pending.set(id, member);
     this.running += 1;
+    this.runningBy.set(task.opts.userId, (this.runningBy.get(task.opts.userId) ?? 0) + 1);
     this.peakRunning = Math.max(this.peakRunning, this.running);
     member.child.channel?.ref();
     if (task.opts.killAfterMs !== undefined) {
@@ -226,6 +240,9 @@ export class RenderPool {
     clearTimeout(member.timer);
     for (const [id, m] of this.pending) if (m === member) this.pending.delete(id);
     this.running -= 1;
+    const left = (this.runningBy.get(task.opts.userId) ?? 1) - 1;
+    if (left > 0) this.runningBy.set(task.opts.userId, left);
+    else this.runningBy.delete(task.opts.userId);
     member.child.channel?.unref();
     then();
     this.dispatch();

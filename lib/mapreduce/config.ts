@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 import { blank, parseEnv } from "@/lib/parse-env";
+import { MAX_TASK_TIMEOUT_SECONDS } from "./schemas";
 
 // Where and how wide the local MapReduce engine runs, and how the EMR runner polls (README,
 // "MapReduce"). Checked at start with every other feature's settings (lib/health/environment.ts);
@@ -59,4 +60,21 @@ export function mapReduceConfig(
     emrPollSeconds: e.EMR_POLL_SECONDS,
     emrS3Endpoint: e.EMR_S3_ENDPOINT,
   };
+}
+
+/** What a task step does besides waiting for a slot and running its task: fetch and store. */
+const TASK_STEP_IO_SECONDS = 600;
+
+/**
+ * How long the executor must wait for one step's answer (scripts/worker.ts): a MapReduce task
+ * step waits for a slot (MAPREDUCE_SLOT_WAIT_SECONDS), runs its task (up to the longest timeout a
+ * job may ask for) and moves its data. A shorter request timeout would abort every task longer
+ * than it and retry it forever; the executor's own default (15 min) stays the floor.
+ */
+export function stepRequestTimeoutMs(
+  env: Record<string, string | undefined> = process.env,
+): number {
+  const { slotWaitSeconds } = mapReduceConfig(env);
+  const task = (slotWaitSeconds + MAX_TASK_TIMEOUT_SECONDS + TASK_STEP_IO_SECONDS) * 1000;
+  return Math.max(15 * 60_000, task);
 }

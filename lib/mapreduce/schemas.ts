@@ -3,6 +3,9 @@
 import { z } from "zod";
 import { userRegexError } from "./user-regex";
 
+/** The longest per-task timeout a job may ask for (config.ts sizes the step requests from it). */
+export const MAX_TASK_TIMEOUT_SECONDS = 3600;
+
 export const COMBINER_MODES = ["none", "reducer", "upload"] as const;
 export type CombinerMode = (typeof COMBINER_MODES)[number];
 
@@ -116,7 +119,7 @@ export const JobOptions = z.object({
     .min(1, "The timeout is at least 1 second.")
     // A task holds a slot of the shared worker while it runs: one user's slow tasks must not
     // keep others' jobs waiting for a day.
-    .max(3600, "The timeout is at most 1 hour (3600 seconds).")
+    .max(MAX_TASK_TIMEOUT_SECONDS, "The timeout is at most 1 hour (3600 seconds).")
     .default(600),
 });
 export type JobOptions = z.infer<typeof JobOptions>;

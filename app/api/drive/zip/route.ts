@@ -12,7 +12,8 @@ export const dynamic = "force-dynamic";
 const SMALLER = "Download this selection in smaller parts.";
 
 // Streams a zip of the owner's selection. Unlike single downloads the bytes pass through this
-// server (a zip has to be assembled somewhere), one object at a time and never whole in memory.
+// server (a zip has to be assembled somewhere), one object at a time and never whole in memory;
+// a child process reads the objects and checksums them, this thread only forwards the bytes.
 export const GET = withUser(
   async ({ request, user }) => {
     const query = readQuery(request, zipQuerySchema, firstIssueMessage("Invalid selection"));
@@ -32,13 +33,11 @@ export const GET = withUser(
     // Every byte of a zip passes through this server: one user may run only a few at once.
     const slot = userSlots("zip-downloads").acquire(user.id);
     if (!slot.ok) throw new HttpError(429, slot.message);
-    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-    // The place is freed when the zip is sent, fails or the browser goes away.
-    void zipStream(plan, request.signal)
-      .pipeTo(writable)
-      .catch(() => undefined)
-      .finally(slot.release);
-    return new Response(readable, {
+    // The zip is built in a process of its own (lib/drive/zip.ts); the place is freed when that
+    // process has ended: the zip was sent, failed or the browser went away.
+    const { stream, done } = zipStream(plan, request.signal);
+    void done.finally(slot.release);
+    return new Response(stream, {
       headers: {
         "content-type": "application/zip",
         "content-length": String(zipLength(plan)),

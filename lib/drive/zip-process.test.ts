@@ -1,0 +1,72 @@
+import { existsSync, readFileSync } from "node:fs";
+import { getPriority } from "node:os";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { deleteObject } from "@/lib/storage/objects";
+import { deleteSeededUsers, seedFile, seedUser } from "./drive-test-seed";
+import { readZip } from "./read-zip";
+import { planZip, zipProcesses, zipStream, type ZipPlan } from "./zip";
+
+// A zip is built in a process of its own, so that its per-byte work (reading the objects, their
+// CRC-32) never runs on the web server's one thread: the attack is a big zip downloaded while
+// other users sign in and load pages (bench:isolation measures the effect).
+
+afterAll(deleteSeededUsers);
+
+async function planFor(ownerId: string, fileIds: string[]): Promise<ZipPlan> {
+  const result = await planZip(ownerId, { fileIds, folderIds: [] });
+  if (!result.ok) throw new Error(result.reason);
+  return result.plan;
+}
+
+describe("the zip process", () => {
+  it("makes the zip in a child process below the server's priority, which ends when the browser goes away", async () => {
+    const owner = await seedUser("zipproc");
+    const big = await seedFile(owner.id, { name: "big.bin", content: new Uint8Array(8 << 20) });
+    const plan = await planFor(owner.id, [big.id]);
+    const before = new Set(zipProcesses);
+    const { stream, done } = zipStream(plan);
+    const reader = stream.getReader();
+    const first = await reader.read();
+    expect(first.done).toBe(false);
+    const pids = [...zipProcesses].filter((p) => !before.has(p));
+    expect(pids).toHaveLength(1);
+    const pid = pids[0]!;
+    expect(pid).not.toBe(process.pid);
+    // The bytes come from that process, which is the zip script, at a lower priority.
+    expect(readFileSync(`/proc/${pid}/cmdline`, "utf8")).toContain("zip-process.mjs");
+    expect(getPriority(pid)).toBeGreaterThan(getPriority(process.pid));
+    // The browser goes away mid-download: the process ends, nothing is left running.
+    await reader.cancel();
+    await done;
+    expect(zipProcesses.has(pid)).toBe(false);
+    await vi.waitFor(() => expect(existsSync(`/proc/${pid}/cmdline`)).toBe(false));
+  });
+
+  it("fails the download, rather than sending a wrong zip, when an object is missing", async () => {
+    const owner = await seedUser("zipproc");
+    const ok = await seedFile(owner.id, { name: "a.txt", content: "present" });
+    const gone = await seedFile(owner.id, { name: "b.txt", content: "missing" });
+    const plan = await planFor(owner.id, [ok.id, gone.id]);
+    await deleteObject(gone.storageKey);
+    const { stream, done } = zipStream(plan);
+    await expect(new Response(stream).arrayBuffer()).rejects.toThrow(
+      /the object of "b\.txt" is missing/,
+    );
+    await done;
+  });
+
+  it("writes a zip whose files and checksums unzip tools accept", async () => {
+    const owner = await seedUser("zipproc");
+    const a = await seedFile(owner.id, { name: "a.txt", content: "alpha\n" });
+    const b = await seedFile(owner.id, { name: "b.bin", content: new Uint8Array(300_000).fill(7) });
+    const zip = Buffer.from(
+      await new Response(zipStream(await planFor(owner.id, [a.id, b.id])).stream).arrayBuffer(),
+    );
+    // readZip checks each entry's CRC-32 against its bytes.
+    const entries = readZip(zip);
+    expect(entries.map((e) => [e.name, e.data.byteLength])).toEqual([
+      ["a.txt", 6],
+      ["b.bin", 300_000],
+    ]);
+  });
+});
