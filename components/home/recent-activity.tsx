@@ -2,7 +2,7 @@ import { BarChart3, Cpu, HardDrive, type LucideIcon } from "lucide-react";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { FileIcon } from "@/components/drive/file-icon";
-import { StatusBadge } from "@/components/mapreduce/status-badge";
+import { StatusBadge } from "@/components/shared/job-status-badge";
 import { LocalDateTime } from "@/components/shared/local-date-time";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { formatBytes } from "@/lib/format/numbers";
