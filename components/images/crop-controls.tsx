@@ -172,7 +172,7 @@ export function CropControls({
       </div>
       {source && px ? (
         <>
-          <div className="grid grid-cols-4 gap-2">
+          <div className="grid grid-cols-2 gap-2">
             <PxField id={`${stepId}-x`} label="X" value={px.x} onCommit={set("x")} />
             <PxField id={`${stepId}-y`} label="Y" value={px.y} onCommit={set("y")} />
             <PxField id={`${stepId}-w`} label="Width" value={px.w} onCommit={set("w")} />
