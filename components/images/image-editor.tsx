@@ -156,7 +156,7 @@ export function ImageEditor({
           className="flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border bg-card px-3 py-2 text-sm"
         >
           <History className="size-4 shrink-0 text-primary" aria-hidden />
-          <span className="min-w-0 flex-1">
+          <span className="min-w-0 flex-[1_1_14rem]">
             Your draft from {new Date(draft.restoredAt).toLocaleString()} is back
             {draft.unsaved ? ", not applied yet." : "."}
           </span>
