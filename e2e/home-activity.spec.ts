@@ -9,7 +9,7 @@ test("home shows recent files, jobs and trackers, with empty states first", asyn
   page,
   signedIn,
 }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(420_000);
   await page.goto("/home");
   await expect(page.getByRole("heading", { name: "Recent activity" })).toBeVisible();
   await expect(page.getByTestId("recent-files")).toContainText("No files yet");

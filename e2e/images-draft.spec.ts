@@ -22,6 +22,7 @@ test("the chain is a draft: it survives reload and navigation, and leaving asks 
   page,
   signedIn,
 }) => {
+  test.setTimeout(420_000);
   const image = await seedDriveFile(signedIn.id, {
     name: "harbour.jpg",
     body: await gradientJpeg(400, 300),
@@ -90,6 +91,7 @@ test("the chain is a draft: it survives reload and navigation, and leaving asks 
 });
 
 test("crop with an aspect preset and pixel values", async ({ page, signedIn }) => {
+  test.setTimeout(420_000);
   const image = await seedDriveFile(signedIn.id, {
     name: "wide.jpg",
     body: await gradientJpeg(400, 300),

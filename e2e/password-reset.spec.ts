@@ -19,6 +19,7 @@ test("forgot password: mail, new password, sign in; the link works once and old 
   account,
   clientIp,
 }) => {
+  test.setTimeout(420_000);
   // A session on another device, signed in with the old password.
   const other = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": clientIp } });
   const otherPage = await other.newPage();
