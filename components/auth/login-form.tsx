@@ -40,14 +40,22 @@ export function LoginForm({ next }: { next: string }) {
         defaultValue={state.email}
         errors={state.errors?.email}
       />
-      <FormField
-        name="password"
-        label="Password"
-        type="password"
-        autoComplete="current-password"
-        required
-        errors={state.errors?.password}
-      />
+      <div className="grid gap-1.5">
+        <FormField
+          name="password"
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          required
+          errors={state.errors?.password}
+        />
+        <Link
+          className="justify-self-end text-sm text-primary underline-offset-4 hover:underline"
+          href="/forgot-password"
+        >
+          Forgot password?
+        </Link>
+      </div>
       <Button type="submit" disabled={pending || state.ok}>
         {pending || state.ok ? "Logging in…" : "Log in"}
       </Button>

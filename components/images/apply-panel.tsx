@@ -30,11 +30,14 @@ export function ApplyPanel({
   chain,
   output,
   initialJob,
+  onApplied,
 }: {
   fileId: string;
   chain: Chain;
   output: OutputOptions;
   initialJob?: JobView;
+  /** The chain went off to be applied (the editor's draft is then no longer "unsaved"). */
+  onApplied?: () => void;
 }) {
   const [job, setJob] = useState<{ id: string; initial?: JobView } | null>(
     initialJob ? { id: initialJob.id, initial: initialJob } : null,
@@ -52,6 +55,7 @@ export function ApplyPanel({
       if (result.ok && result.jobId) {
         setJob({ id: result.jobId });
         setJobParam(result.jobId);
+        onApplied?.();
       } else {
         setError(result.message ?? "Apply did not start.");
       }

@@ -11,7 +11,7 @@ import {
   Layers,
   Trash2,
 } from "lucide-react";
-import { useState, type DragEvent } from "react";
+import { useState, type DragEvent, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { stepInfo } from "@/lib/images/catalog";
 import type { Chain, ChainStep } from "@/lib/images/chain";
@@ -39,6 +39,7 @@ export function ChainEditor({
   watermarkNames,
   open,
   onToggleOpen,
+  cropTools,
 }: {
   chain: Chain;
   onChange: (chain: Chain, group?: string) => void;
@@ -49,6 +50,8 @@ export function ChainEditor({
   /** Steps whose settings are shown. */
   open: ReadonlySet<string>;
   onToggleOpen: (stepId: string) => void;
+  /** Aspect presets and pixel values, under a crop step while it is being drawn. */
+  cropTools?: (step: Extract<ChainStep, { kind: "crop" }>) => ReactNode;
 }) {
   const [armed, setArmed] = useState<string | null>(null);
   const [dragging, setDragging] = useState<number | null>(null);
@@ -210,16 +213,20 @@ export function ChainEditor({
     if (step.kind === "crop") {
       const drawing = cropStepId === step.id;
       return (
-        <Button
-          type="button"
-          size="sm"
-          variant={drawing ? "default" : "outline"}
-          onClick={() => onCropMode(drawing ? null : step.id)}
-          aria-pressed={drawing}
-        >
-          <Crop aria-hidden />
-          {drawing ? "Done drawing" : "Draw on the image"}
-        </Button>
+        <div className="grid gap-3">
+          <Button
+            type="button"
+            size="sm"
+            variant={drawing ? "default" : "outline"}
+            onClick={() => onCropMode(drawing ? null : step.id)}
+            aria-pressed={drawing}
+            className="justify-self-start"
+          >
+            <Crop aria-hidden />
+            {drawing ? "Done drawing" : "Draw on the image"}
+          </Button>
+          {drawing && cropTools?.(step)}
+        </div>
       );
     }
     if (step.kind === "imageWatermark") {

@@ -15,9 +15,12 @@ const clamp01 = (n: number) => Math.min(1, Math.max(0, n));
 export function CropOverlay({
   rect,
   onChange,
+  ratio = null,
 }: {
   rect: CropRect;
   onChange: (rect: CropRect) => void;
+  /** A locked aspect as width ÷ height in fractions of this image; null draws freely. */
+  ratio?: number | null;
 }) {
   const box = useRef<HTMLDivElement>(null);
   const [start, setStart] = useState<{ x: number; y: number } | null>(null);
@@ -30,6 +33,24 @@ export function CropOverlay({
     };
   };
   const rectFrom = (a: { x: number; y: number }, b: { x: number; y: number }): CropRect => {
+    if (ratio) {
+      // From the starting corner towards the pointer, as large as the drag and the room allow.
+      const dx = b.x - a.x;
+      const dy = b.y - a.y;
+      const roomX = dx >= 0 ? 1 - a.x : a.x;
+      const roomY = dy >= 0 ? 1 - a.y : a.y;
+      const w = Math.max(
+        MIN,
+        Math.min(Math.max(Math.abs(dx), Math.abs(dy) * ratio), roomX, roomY * ratio),
+      );
+      const h = w / ratio;
+      return {
+        left: round(dx >= 0 ? a.x : a.x - w),
+        top: round(dy >= 0 ? a.y : a.y - h),
+        width: round(w),
+        height: round(h),
+      };
+    }
     const left = round(Math.min(a.x, b.x));
     const top = round(Math.min(a.y, b.y));
     const width = round(Math.max(MIN, Math.min(1 - left, Math.abs(a.x - b.x))));

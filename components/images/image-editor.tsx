@@ -1,7 +1,7 @@
 "use client";
 
-import { Redo2, Undo2 } from "lucide-react";
-import { useState, type ReactNode } from "react";
+import { History, Redo2, Undo2 } from "lucide-react";
+import { useCallback, useState, type ReactNode } from "react";
 import { BackHeader } from "@/components/shell/back-header";
 import { Button } from "@/components/ui/button";
 import { defaultStep, DEFAULT_OUTPUT, stepInfo } from "@/lib/images/catalog";
@@ -12,16 +12,27 @@ import type { JobView } from "@/lib/jobs/view";
 import { AddStepDialog } from "./add-step-dialog";
 import { ApplyPanel } from "./apply-panel";
 import { ChainEditor } from "./chain-editor";
+import {
+  aspectRatio,
+  CropControls,
+  fractionRatio,
+  type AspectKey,
+  type Size,
+} from "./crop-controls";
 import { ImageChoiceDialog } from "./image-choice-dialog";
 import { OutputOptionsForm } from "./output-options";
 import { PresetsPanel } from "./presets-panel";
 import { PreviewPane } from "./preview-pane";
+import { useDraft } from "./use-draft";
 import { useHistory, useUndoShortcuts } from "./use-history";
 
 // The Image Studio editor: the preview on the left (on top on small screens), the chain, output
-// options, presets and Apply beside it. Chain and output share one undo history.
+// options, presets and Apply beside it. Chain and output share one undo history, and are kept as
+// a draft in this browser (use-draft.ts). The preview stays in view while the settings scroll:
+// the left column is sticky on wide screens, the preview alone (shorter) on phones.
 
 type EditorState = { chain: Chain; output: OutputOptions };
+const EMPTY: EditorState = { chain: [], output: DEFAULT_OUTPUT };
 type CropStep = Extract<ChainStep, { kind: "crop" }>;
 
 function Panel({ title, children }: { title: string; children: ReactNode }) {
@@ -42,9 +53,13 @@ export function ImageEditor({
   presets: ImagePresetDto[];
   initialJob?: JobView;
 }) {
-  const history = useHistory<EditorState>({ chain: [], output: DEFAULT_OUTPUT });
+  const history = useHistory<EditorState>(EMPTY);
   const { chain, output } = history.value;
   useUndoShortcuts(history.undo, history.redo);
+  const draft = useDraft(image.id, history.value, EMPTY, history.reset);
+  const [aspects, setAspects] = useState<Record<string, AspectKey>>({});
+  const [cropSource, setCropSource] = useState<Size | null>(null);
+  const onSourceSize = useCallback((size: Size | null) => setCropSource(size), []);
 
   const [open, setOpen] = useState<Set<string>>(() => new Set());
   const [cropStepId, setCropStepId] = useState<string | null>(null);
@@ -87,10 +102,14 @@ export function ImageEditor({
   // A crop is drawn on the image as the steps before it leave it.
   const cropIndex = chain.findIndex((s) => s.id === cropStepId && s.kind === "crop");
   const cropStep = cropIndex >= 0 ? (chain[cropIndex] as CropStep) : null;
+  const cropAspect = cropStep ? (aspects[cropStep.id] ?? "free") : "free";
+  const lockedRatio = aspectRatio(cropAspect);
   const crop = cropStep
     ? {
         before: chain.slice(0, cropIndex),
         rect: cropStep,
+        ratio: lockedRatio && cropSource ? fractionRatio(lockedRatio, cropSource) : null,
+        onSourceSize,
         onChange: (rect: Pick<CropStep, "left" | "top" | "width" | "height">) =>
           setChain(
             chain.map((s) => (s.id === cropStep.id ? { ...cropStep, ...rect } : s)),
@@ -130,13 +149,56 @@ export function ImageEditor({
         </div>
       </BackHeader>
 
-      {/* One column on small screens (preview, settings, Apply); on wide ones the settings sit
-          beside the preview and Apply under it. */}
-      <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_20rem] lg:grid-rows-[auto_1fr]">
-        <div className="min-w-0 lg:col-start-1 lg:row-start-1">
-          <PreviewPane fileId={image.id} name={image.name} chain={chain} crop={crop} />
+      {draft.restoredAt !== null && (
+        <div
+          role="status"
+          data-testid="draft-restored"
+          className="flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border bg-card px-3 py-2 text-sm"
+        >
+          <History className="size-4 shrink-0 text-primary" aria-hidden />
+          <span className="min-w-0 flex-[1_1_14rem]">
+            Your draft from {new Date(draft.restoredAt).toLocaleString()} is back
+            {draft.unsaved ? ", not applied yet." : "."}
+          </span>
+          <Button
+            type="button"
+            size="sm"
+            variant="ghost"
+            onClick={() => {
+              history.reset(EMPTY);
+              setCropStepId(null);
+              draft.dismissRestored();
+            }}
+          >
+            Start over
+          </Button>
+          <Button type="button" size="sm" variant="ghost" onClick={draft.dismissRestored}>
+            Keep
+          </Button>
         </div>
-        <div className="grid content-start gap-4 lg:col-start-2 lg:row-span-2 lg:row-start-1">
+      )}
+
+      {/* One column on small screens (preview, settings, Apply); on wide ones the settings sit
+          beside the preview and Apply under it, both of which stay in view. */}
+      <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_20rem]">
+        <div className="contents lg:sticky lg:top-20 lg:col-start-1 lg:row-start-1 lg:grid lg:max-h-[calc(100dvh-6rem)] lg:content-start lg:gap-4 lg:self-start lg:overflow-y-auto">
+          <div
+            className="sticky top-16 z-[5] order-1 min-w-0 bg-background pb-2 lg:static lg:pb-0"
+            data-testid="preview-dock"
+          >
+            <PreviewPane fileId={image.id} name={image.name} chain={chain} crop={crop} />
+          </div>
+          <div className="order-3 min-w-0">
+            <ApplyPanel
+              fileId={image.id}
+              chain={chain}
+              output={output}
+              initialJob={initialJob}
+              onApplied={draft.markSaved}
+            />
+          </div>
+        </div>
+        <div className="order-2 grid content-start gap-4 lg:col-start-2 lg:row-start-1">
           <Panel title="Filters">
             <ChainEditor
               chain={chain}
@@ -154,6 +216,21 @@ export function ImageEditor({
                   return next;
                 })
               }
+              cropTools={(step) => (
+                <CropControls
+                  stepId={step.id}
+                  rect={step}
+                  source={cropSource}
+                  aspect={aspects[step.id] ?? "free"}
+                  onAspect={(key) => setAspects((a) => ({ ...a, [step.id]: key }))}
+                  onChange={(rect) =>
+                    setChain(
+                      chain.map((s) => (s.id === step.id ? { ...step, ...rect } : s)),
+                      `${step.id}:px`,
+                    )
+                  }
+                />
+              )}
             />
             <AddStepDialog fileId={image.id} onAdd={add} />
           </Panel>
@@ -171,9 +248,6 @@ export function ImageEditor({
               onApply={(preset) => history.set({ chain: preset.chain, output: preset.output })}
             />
           </Panel>
-        </div>
-        <div className="min-w-0 content-start lg:col-start-1 lg:row-start-2">
-          <ApplyPanel fileId={image.id} chain={chain} output={output} initialJob={initialJob} />
         </div>
       </div>
 

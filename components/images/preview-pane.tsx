@@ -1,7 +1,7 @@
 "use client";
 
 import { CircleAlert, Columns2, Image as ImageIcon, LoaderCircle } from "lucide-react";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import type { Chain } from "@/lib/images/chain";
 import { cn } from "@/lib/utils";
 import { CHECKER } from "./checker";
@@ -12,7 +12,8 @@ import { usePreview } from "./use-preview";
 // The editor's big picture: the chain rendered on a downscaled copy, a before/after comparison,
 // and — while a crop is being drawn — the image as it is before that crop with the rectangle.
 
-const FRAME = "h-[45dvh] min-h-64 sm:h-[min(62dvh,640px)]";
+// Shorter on phones, where the preview stays on top while the settings scroll under it.
+const FRAME = "h-[36dvh] min-h-56 sm:h-[min(62dvh,640px)]";
 
 export function PreviewPane({
   fileId,
@@ -24,13 +25,30 @@ export function PreviewPane({
   name: string;
   chain: Chain;
   /** Set while the user draws a crop: the steps before it and the rectangle being edited. */
-  crop: { before: Chain; rect: CropRect; onChange: (rect: CropRect) => void } | null;
+  crop: {
+    before: Chain;
+    rect: CropRect;
+    onChange: (rect: CropRect) => void;
+    /** A locked aspect in fractions of the image before the crop; null draws freely. */
+    ratio: number | null;
+    /** Told the full-resolution size of the image before the crop once it is known. */
+    onSourceSize: (size: { width: number; height: number } | null) => void;
+  } | null;
 }) {
   const [mode, setMode] = useState<"preview" | "compare">("preview");
   const after = usePreview(fileId, chain, { enabled: crop === null });
   const original = usePreview(fileId, [], { enabled: mode === "compare" || crop !== null });
   const cropBase = usePreview(fileId, crop?.before ?? [], { enabled: crop !== null });
   const showing = crop ? cropBase : after;
+  const onSourceSize = crop?.onSourceSize;
+  const baseWidth = cropBase.size?.width;
+  const baseHeight = cropBase.size?.height;
+  useEffect(() => {
+    if (!onSourceSize) return;
+    onSourceSize(baseWidth && baseHeight ? { width: baseWidth, height: baseHeight } : null);
+    // The callback changes every render; the size is what matters.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [baseWidth, baseHeight, onSourceSize === undefined]);
 
   return (
     <section aria-label="Preview" className="grid gap-2">
@@ -109,11 +127,11 @@ export function PreviewPane({
               alt={`${name} before cropping`}
               className={cn(
                 "block max-w-full object-contain",
-                "max-h-[45dvh] sm:max-h-[min(62dvh,640px)]",
+                "max-h-[36dvh] sm:max-h-[min(62dvh,640px)]",
               )}
               draggable={false}
             />
-            <CropOverlay rect={crop.rect} onChange={crop.onChange} />
+            <CropOverlay rect={crop.rect} onChange={crop.onChange} ratio={crop.ratio} />
           </div>
         )}
         {showing.url && !crop && mode === "compare" && original.url && (

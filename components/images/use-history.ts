@@ -75,6 +75,8 @@ export type History<T> = {
   set: (value: T, group?: string) => void;
   undo: () => void;
   redo: () => void;
+  /** Starts over from `value` with no undo history (a restored draft, a discarded one). */
+  reset: (value: T) => void;
   canUndo: boolean;
   canRedo: boolean;
 };
@@ -93,11 +95,13 @@ export function useHistory<T>(initial: T): History<T> {
   );
   const undo = useCallback(() => dispatch({ type: "undo" }), []);
   const redo = useCallback(() => dispatch({ type: "redo" }), []);
+  const reset = useCallback((value: T) => dispatch({ type: "reset", value }), []);
   return {
     value: state.present,
     set,
     undo,
     redo,
+    reset,
     canUndo: state.past.length > 0,
     canRedo: state.future.length > 0,
   };

@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState } from "react";
 import { Chain } from "@/lib/images/chain";
+import { PREVIEW_HEADERS } from "@/lib/images/preview-schemas";
 
 // The live preview: every change of the chain asks POST /api/images/preview for a render on a
 // downscaled copy. Requests wait DEBOUNCE_MS for the user to stop typing or dragging, and a newer
@@ -17,7 +18,19 @@ export type PreviewState = {
   error: string | null;
   /** The chain the shown render belongs to (a JSON key), for tests and the compare view. */
   key: string | null;
+  /** The full-resolution size of what the render shows (preview size ÷ scale), when known. */
+  size: { width: number; height: number } | null;
 };
+
+type Size = NonNullable<PreviewState["size"]>;
+
+function fullSize(res: Response): Size | null {
+  const width = Number(res.headers.get(PREVIEW_HEADERS.width));
+  const height = Number(res.headers.get(PREVIEW_HEADERS.height));
+  const scale = Number(res.headers.get(PREVIEW_HEADERS.scale));
+  if (!(width > 0 && height > 0 && scale > 0)) return null;
+  return { width: Math.round(width / scale), height: Math.round(height / scale) };
+}
 
 class RenderCache {
   private entries = new Map<string, string>();
@@ -64,8 +77,10 @@ export function usePreview(fileId: string, chain: Chain, options: { enabled?: bo
     loading: true,
     error: null,
     key: null,
+    size: null,
   });
   const cache = useRef<RenderCache | null>(null);
+  const sizes = useRef(new Map<string, Size | null>());
   const shown = useRef<string | null>(null);
   cache.current ??= new RenderCache();
 
@@ -90,7 +105,13 @@ export function usePreview(fileId: string, chain: Chain, options: { enabled?: bo
     const cached = renders.get(key);
     if (cached) {
       shown.current = cached;
-      setState({ url: cached, loading: false, error: null, key });
+      setState({
+        url: cached,
+        loading: false,
+        error: null,
+        key,
+        size: sizes.current.get(key) ?? null,
+      });
       return;
     }
     const controller = new AbortController();
@@ -112,9 +133,11 @@ export function usePreview(fileId: string, chain: Chain, options: { enabled?: bo
         const blob = await res.blob();
         if (controller.signal.aborted) return;
         const url = URL.createObjectURL(blob);
+        const size = fullSize(res);
+        sizes.current.set(key, size);
         renders.put(key, url, () => shown.current);
         shown.current = url;
-        setState({ url, loading: false, error: null, key });
+        setState({ url, loading: false, error: null, key, size });
       } catch (err) {
         if (controller.signal.aborted) return;
         setState((s) => ({

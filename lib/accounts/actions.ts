@@ -9,6 +9,8 @@ import {
   changeNameSchema,
   changePasswordSchema,
   deleteAccountSchema,
+  forgotPasswordSchema,
+  resetPasswordSchema,
   signUpSchema,
 } from "@/lib/auth/schemas";
 import { currentSessionToken } from "@/lib/auth/session";
@@ -19,6 +21,7 @@ import type { FormState } from "@/lib/forms";
 import { formFields, publicAction, userAction } from "@/lib/server/action";
 import { changePassword, deleteAccount, signUp, updateName } from "./accounts";
 import { resendVerification } from "./email-verification";
+import { requestPasswordReset, resetPassword, RESET_TTL_MS } from "./password-reset";
 
 const throttled = (retryAt: Date) => describeSignInError(throttledError(retryAt));
 const noInput = z.unknown();
@@ -33,6 +36,49 @@ export const signUpAction = publicAction(
     }
     // The same answer whether or not the address already had an account.
     return { ok: true, message: `Check your e-mail: we sent a message to ${input.email}.` };
+  },
+);
+
+const minutesUntil = (at: Date) => Math.max(1, Math.ceil((at.getTime() - Date.now()) / 60_000));
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+export const forgotPasswordAction = publicAction(
+  { schema: forgotPasswordSchema, input: formFields, invalid: "Please correct the fields below." },
+  async ({ email }): Promise<FormState> => {
+    const result = await requestPasswordReset(email, await requestClientIp());
+    if (!result.ok) {
+      return {
+        message: `Too many reset requests. Try again in ${plural(minutesUntil(result.retryAt), "minute")}.`,
+      };
+    }
+    // The same answer whether or not the address has an account.
+    return {
+      ok: true,
+      message: `If ${email} has a Stratus account, a link to reset its password is on its way. It works once, for ${RESET_TTL_MS / 60_000} minutes.`,
+    };
+  },
+);
+
+export const resetPasswordAction = publicAction(
+  { schema: resetPasswordSchema, input: formFields, invalid: "Password not changed." },
+  async (input): Promise<FormState> => {
+    const result = await resetPassword(input.token, input.newPassword, await requestClientIp());
+    if (!result.ok) {
+      if (result.reason === "throttled") {
+        return {
+          message: `Too many reset links that did not work. Try again in ${plural(minutesUntil(result.retryAt), "minute")}.`,
+        };
+      }
+      return {
+        message:
+          "This link does not work: it has been used, has expired or was replaced by a newer one. Ask for a new link.",
+      };
+    }
+    // No session is started here: every session ended, and signing in proves the new password.
+    return {
+      ok: true,
+      message: "Password changed. You were signed out everywhere; log in with the new password.",
+    };
   },
 );
 

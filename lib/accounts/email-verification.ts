@@ -62,7 +62,11 @@ export async function resendVerification(
   });
   if (user.emailVerifiedAt) return { ok: false, reason: "verified" };
   const recent = await db.emailToken.count({
-    where: { userId, createdAt: { gt: new Date(now.getTime() - RESEND_AFTER_MS) } },
+    where: {
+      userId,
+      purpose: "verify-email",
+      createdAt: { gt: new Date(now.getTime() - RESEND_AFTER_MS) },
+    },
   });
   if (recent > 0) return { ok: false, reason: "too-soon" };
   await sendVerification(user, send, now);
@@ -73,9 +77,17 @@ export async function verifyEmail(token: string, now = new Date()): Promise<bool
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return false;
   const row = await db.emailToken.findUnique({
     where: { tokenHash: hashToken(token) },
-    select: { userId: true, email: true, expiresAt: true, user: { select: { email: true } } },
+    select: {
+      userId: true,
+      purpose: true,
+      email: true,
+      expiresAt: true,
+      user: { select: { email: true } },
+    },
   });
-  if (!row || row.expiresAt <= now || row.user.email !== row.email) return false;
+  // A password-reset token is not a verification token (password-reset.ts).
+  if (!row || row.purpose !== "verify-email") return false;
+  if (row.expiresAt <= now || row.user.email !== row.email) return false;
   await db.$transaction([
     db.user.updateMany({
       where: { id: row.userId, emailVerifiedAt: null },

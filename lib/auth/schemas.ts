@@ -54,6 +54,20 @@ export const changePasswordSchema = z
     message: "The new password must differ from the current one",
   });
 
+export const forgotPasswordSchema = z.object({ email: emailSchema });
+
+export const resetPasswordSchema = z
+  .object({
+    // The link's token; its shape is checked where it is looked up.
+    token: z.string().min(1).max(100),
+    newPassword: newPasswordSchema,
+    confirmPassword: z.string(),
+  })
+  .refine((v) => v.newPassword === v.confirmPassword, {
+    path: ["confirmPassword"],
+    message: "The two passwords differ",
+  });
+
 export const deleteAccountSchema = z.object({
   confirmation: z.string().trim(),
   password: z.string().min(1, "Enter your password").max(128),

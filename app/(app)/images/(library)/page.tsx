@@ -1,6 +1,7 @@
 import { ImagePlus, SearchX } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { ImageJobsList } from "@/components/images/image-jobs-list";
 import { ImageThumb } from "@/components/images/image-thumb";
 import { StudioUpload } from "@/components/images/studio-upload";
 import { Button } from "@/components/ui/button";
@@ -9,6 +10,7 @@ import { requireUser } from "@/lib/auth/session";
 import { firstParam } from "@/lib/drive/schemas";
 import { formatBytes } from "@/lib/format/numbers";
 import { librarySearchSchema } from "@/lib/images/action-schemas";
+import { listImageJobs } from "@/lib/images/history";
 import { listImages } from "@/lib/images/library";
 
 export const metadata: Metadata = { title: "Images" };
@@ -24,7 +26,7 @@ function pageHref(q: string | undefined, page: number): string {
 export default async function ImagesPage({ searchParams }: PageProps<"/images">) {
   const user = await requireUser("/images");
   const params = librarySearchSchema.parse(firstParam(await searchParams));
-  const library = await listImages(user.id, params);
+  const [library, jobs] = await Promise.all([listImages(user.id, params), listImageJobs(user.id)]);
 
   return (
     <div className="grid gap-5">
@@ -136,6 +138,7 @@ export default async function ImagesPage({ searchParams }: PageProps<"/images">)
           )}
         </>
       )}
+      <ImageJobsList jobs={jobs} />
     </div>
   );
 }
