@@ -1,5 +1,6 @@
-// The consumer's cost per batch, split: wall time of storeBatch (200 posts, model scorer) against
-// the process's CPU time and the scoring alone; what is left is waiting on MariaDB.
+// The consumer's cost per batch, split: wall time of storeBatch (BENCH_BATCH_SIZE posts, 500 by
+// default as the listener sends them; model scorer) against the process's CPU time and the scoring
+// alone; what is left is waiting on MariaDB.
 //   DATABASE_URL=$TEST_DATABASE_URL NEXTAUTH_SECRET=… \
 //     node --conditions=react-server --import tsx bench/pulse/store-batch.ts
 import os from "node:os";
@@ -22,10 +23,11 @@ const t = await db.pulseTracker.create({
     status: "paused",
   },
 });
+const SIZE = Number(process.env.BENCH_BATCH_SIZE ?? 500);
 const texts = makePosts(8_000, 5, "pulse");
 let k = 0;
 const batch = () =>
-  Array.from({ length: 200 }, () => ({
+  Array.from({ length: SIZE }, () => ({
     source: "jetstream" as const,
     id: `p${k}`,
     text: texts[k++ % texts.length]!,
@@ -47,7 +49,7 @@ for (let i = 0; i < N; i++) {
 }
 const cpu = process.cpuUsage(c0);
 console.log(
-  `load average ${os.loadavg()[0]!.toFixed(1)}: storeBatch(200 posts): ${(wall / N).toFixed(1)} ms wall each (${((200 * N) / (wall / 1000)).toFixed(0)} posts/s), scoring alone ${(score / N).toFixed(1)} ms, process CPU ${((cpu.user + cpu.system) / 1000 / N).toFixed(1)} ms per batch (incl. the scoring pass)`,
+  `load average ${os.loadavg()[0]!.toFixed(1)}: storeBatch(${SIZE} posts): ${(wall / N).toFixed(1)} ms wall each (${((SIZE * N) / (wall / 1000)).toFixed(0)} posts/s), scoring alone ${(score / N).toFixed(1)} ms, process CPU ${((cpu.user + cpu.system) / 1000 / N).toFixed(1)} ms per batch (incl. the scoring pass)`,
 );
 await db.user.delete({ where: { id: owner.id } });
 process.exit(0);

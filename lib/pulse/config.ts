@@ -41,7 +41,7 @@ const schema = z.object({
   // How often the listener reads the tracker list.
   PULSE_POLL_MS: int(100, 60_000, 2_000),
   // Posts per event, and the longest wait before a partial batch is sent.
-  PULSE_BATCH_SIZE: int(1, 500, 200),
+  PULSE_BATCH_SIZE: int(1, 500, 500),
   PULSE_BATCH_MS: int(10, 60_000, 1_000),
   // How often the listener logs a line of totals.
   PULSE_STATS_MS: int(1_000, 24 * 60 * 60_000, 60_000),

@@ -86,47 +86,52 @@ export async function storeBatch(
     minute: minuteOf(p, now),
   }));
   const ingest = randomBytes(12).toString("base64url");
-  const receivedAt = new Date(now);
+
+  const received = sqlTime(now);
+  const rows = scored.map(({ post, key, minute }) => {
+    const posted = Date.parse(post.createdAt);
+    return Prisma.sql`(${trackerId}, ${post.source}, ${key}, ${post.text.slice(0, 10_000)},
+      ${post.author?.slice(0, 255) ?? null}, ${post.lang?.slice(0, 35) ?? null},
+      ${post.language.slice(0, 8)}, ${post.url && post.url.length <= 2048 ? post.url : null},
+      ${Number.isFinite(posted) ? sqlTime(posted) : received}, ${sqlTime(minute)}, ${received},
+      ${post.score}, ${post.label}, ${post.confidence}, ${spaced(post.hashtags)},
+      ${spaced(post.terms)}, ${ingest})`;
+  });
 
   return db.$transaction(
     async (tx) => {
-      await tx.pulsePost.createMany({
-        skipDuplicates: true,
-        data: scored.map(({ post, key, minute }) => ({
-          trackerId,
-          source: post.source,
-          sourcePostId: key,
-          text: post.text.slice(0, 10_000),
-          author: post.author?.slice(0, 255) ?? null,
-          lang: post.lang?.slice(0, 35) ?? null,
-          language: post.language.slice(0, 8),
-          url: post.url && post.url.length <= 2048 ? post.url : null,
-          postedAt: Number.isFinite(Date.parse(post.createdAt))
-            ? new Date(post.createdAt)
-            : receivedAt,
-          minute: new Date(minute),
-          receivedAt,
-          score: post.score,
+      // One statement stores the new posts and says which they were: INSERT IGNORE skips the
+      // ones already stored (the unique key), RETURNING lists only the rows it inserted — so a
+      // replayed batch, or a post twice in one batch, is counted once, with no read-back query.
+      const inserted = await tx.$queryRaw<{ source: string; sourcePostId: string }[]>`
+        INSERT IGNORE INTO PulsePost (trackerId, source, sourcePostId, text, author, lang, language,
+          url, postedAt, minute, receivedAt, score, label, confidence, hashtags, terms, ingest)
+        VALUES ${Prisma.join(rows)}
+        RETURNING source, sourcePostId`;
+      if (inserted.length === 0) return { stored: 0, duplicates: posts.length };
+      const freshKeys = new Set(inserted.map((r) => `${r.source}\n${r.sourcePostId}`));
+      // The first of a batch's copies is the one stored.
+      const fresh: {
+        label: string;
+        score: number | null;
+        confidence: number | null;
+        language: string;
+        minute: Date;
+        hashtags: string;
+        terms: string;
+      }[] = [];
+      for (const { post, key, minute } of scored) {
+        if (!freshKeys.delete(`${post.source}\n${key}`)) continue;
+        fresh.push({
           label: post.label,
+          score: post.score,
           confidence: post.confidence,
+          language: post.language.slice(0, 8),
+          minute: new Date(minute),
           hashtags: spaced(post.hashtags),
           terms: spaced(post.terms),
-          ingest,
-        })),
-      });
-      const fresh = await tx.pulsePost.findMany({
-        where: { trackerId, ingest, sourcePostId: { in: [...new Set(scored.map((s) => s.key))] } },
-        select: {
-          label: true,
-          score: true,
-          confidence: true,
-          language: true,
-          minute: true,
-          hashtags: true,
-          terms: true,
-        },
-      });
-      if (fresh.length === 0) return { stored: 0, duplicates: posts.length };
+        });
+      }
 
       const perMinute = new Map<number, Counts>();
       const perLanguage = new Map<string, Counts & { confidenceSum: number }>(); // "minute|lang"

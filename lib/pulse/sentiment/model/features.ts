@@ -157,17 +157,63 @@ function isWordStart(token: string): boolean {
   return WORD_START_RE.test(token[0]!);
 }
 
-/** Hashed features of a text: bucket indices into `out` (repeats allowed); returns the count. */
-export function featurize(text: string, lang: string, out: Int32Array): number {
+/**
+ * Takes over a word's character n-grams (see featurize): the scorer memoises their weight sum per
+ * word, the bulk of a post's features (three per character) and of its weight reads.
+ */
+export interface WordGramSink {
+  /** The word's 3L − 3 character n-grams (wordGrams) count as features; `h` is its token hash. */
+  word(token: string, h: number): void;
+}
+
+/** How many character n-grams a word of `length` ≥ 2 code units has (wordGrams writes them). */
+export const gramCount = (length: number) => 3 * length - 3;
+
+/** The character 3–5-grams of " token " into `out` from `at` (gramCount of them); returns the end. */
+export function wordGrams(token: string, out: Int32Array, at: number): number {
+  const len = token.length + 2;
+  let n = at;
+  for (let i = 0; i + 3 <= len; i++) n = gramsAt(token, len, i, out, n);
+  return n;
+}
+
+// The n-grams starting at i of " token " (len = token.length + 2), its three lengths hashed in
+// one pass.
+function gramsAt(token: string, len: number, i: number, out: Int32Array, n: number): number {
+  const mask = BUCKETS - 1;
+  let g = 0x811c9dc5;
+  for (let k = 0; k < 5 && i + k < len; k++) {
+    const at = i + k;
+    g ^= at === 0 || at === len - 1 ? 32 : token.charCodeAt(at - 1);
+    g = Math.imul(g, 0x01000193);
+    if (k >= 2) out[n++] = fmix((g ^ Math.imul(k, 0x27d4eb2d)) >>> 0) & mask;
+  }
+  return n;
+}
+
+/**
+ * Hashed features of a text: bucket indices into `out` (repeats allowed); returns the count.
+ * With a `sink`, a word's character n-grams go to the sink instead of `out` whenever they all
+ * fit (they always do but in posts of thousands of characters): then the count returned is of
+ * the features written, and the sink's grams (gramCount per word) make up the rest. Training
+ * passes no sink; the features are the same either way.
+ */
+export function featurize(
+  text: string,
+  lang: string,
+  out: Int32Array,
+  sink?: WordGramSink,
+): number {
   const tokens = tokenize(text);
   const langSeed = languageSeed(lang);
-  const mask = BUCKETS - 1;
   const limit = out.length - 2;
+  // n: features so far (written + sunk), which the bound counts; written: those in `out`.
   let n = 0;
+  let sunk = 0;
   // Word, phrase and lexicon features go in twice (shared and for this language); character
   // n-grams, the bulk, only once (shared): spelling carries across languages well enough.
   // (A module function, not a closure made per call: that cost more than its work.)
-  n = addTwice(out, n, limit, 0x1234567, langSeed); // bias
+  n = addTwice(out, n, sunk, limit, 0x1234567, langSeed); // bias
 
   let negated = false;
   let previous = 0x2bad; // start-of-post marker
@@ -180,21 +226,24 @@ export function featurize(text: string, lang: string, out: Int32Array): number {
     const punct = isPunct(first);
     if (punct) negated = false;
     const h = hashRange(token, 0, token.length, negated ? 0x2 : 0x1);
-    n = addTwice(out, n, limit, h, langSeed);
-    n = addTwice(out, n, limit, combine(previous, h), langSeed);
+    n = addTwice(out, n, sunk, limit, h, langSeed);
+    n = addTwice(out, n, sunk, limit, combine(previous, h), langSeed);
     previous = h;
 
     const isWord = !punct && isWordStart(token);
     if (isWord && token.length >= 2) {
-      // Character 3–5-grams of " token ", each start's three lengths hashed in one pass.
-      const len = token.length + 2;
-      for (let i = 0; i + 3 <= len && n + 3 <= limit; i++) {
-        let g = 0x811c9dc5;
-        for (let k = 0; k < 5 && i + k < len; k++) {
-          const at = i + k;
-          g ^= at === 0 || at === len - 1 ? 32 : token.charCodeAt(at - 1);
-          g = Math.imul(g, 0x01000193);
-          if (k >= 2) out[n++] = fmix((g ^ Math.imul(k, 0x27d4eb2d)) >>> 0) & mask;
+      // Character 3–5-grams of " token ", while there is room (checked before each start; the
+      // last start's check is the strictest, so a sink takes the word when that one passes).
+      const count = gramCount(token.length);
+      if (sink && n + count + 2 <= limit) {
+        sink.word(token, h);
+        n += count;
+        sunk += count;
+      } else {
+        const len = token.length + 2;
+        for (let i = 0; i + 3 <= len && n + 3 <= limit; i++) {
+          const end = gramsAt(token, len, i, out, n - sunk);
+          n = end + sunk;
         }
       }
     }
@@ -213,21 +262,29 @@ export function featurize(text: string, lang: string, out: Int32Array): number {
   n = addTwice(
     out,
     n,
+    sunk,
     limit,
     LEX_HASH[Math.max(-6, Math.min(6, Math.round(lexicon))) + 6]!,
     langSeed,
   );
-  if (positives) n = addTwice(out, n, limit, POS_HASH[Math.min(positives, 3)]!, langSeed);
-  if (negatives) n = addTwice(out, n, limit, NEG_HASH[Math.min(negatives, 3)]!, langSeed);
-  if (positives === 0 && negatives === 0) n = addTwice(out, n, limit, 0x7e11, langSeed);
-  return n;
+  if (positives) n = addTwice(out, n, sunk, limit, POS_HASH[Math.min(positives, 3)]!, langSeed);
+  if (negatives) n = addTwice(out, n, sunk, limit, NEG_HASH[Math.min(negatives, 3)]!, langSeed);
+  if (positives === 0 && negatives === 0) n = addTwice(out, n, sunk, limit, 0x7e11, langSeed);
+  return n - sunk;
 }
 
 /** Feature h twice, shared and tied to the language, while there is room; returns the count. */
-function addTwice(out: Int32Array, n: number, limit: number, h: number, langSeed: number): number {
+function addTwice(
+  out: Int32Array,
+  n: number,
+  sunk: number,
+  limit: number,
+  h: number,
+  langSeed: number,
+): number {
   if (n > limit) return n;
-  out[n] = fmix(h) & (BUCKETS - 1);
-  out[n + 1] = combine(h, langSeed) & (BUCKETS - 1);
+  out[n - sunk] = fmix(h) & (BUCKETS - 1);
+  out[n - sunk + 1] = combine(h, langSeed) & (BUCKETS - 1);
   return n + 2;
 }
 

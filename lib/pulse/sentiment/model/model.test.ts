@@ -38,6 +38,34 @@ describe("the committed sentiment model", () => {
     expect(Math.abs(pos.score)).toBeLessThanOrEqual(5);
   });
 
+  it("scores with its per-word memo exactly as the plain sum over every feature", () => {
+    const weights = new Int8Array(readFileSync(path.join(MODEL_DIR, "weights.bin")));
+    const out = new Int32Array(MAX_FEATURES);
+    const plain = (text: string, lang: string) => {
+      const n = featurize(text, lang, out);
+      const z = [0, 0, 0];
+      for (const j of out.subarray(0, n)) for (let c = 0; c < 3; c++) z[c]! += weights[j * 3 + c]!;
+      return z.map((x) => (x * model.meta.scale) / Math.sqrt(n));
+    };
+    const texts = [
+      "I love this, best day ever! 😍",
+      "not good at all, not good at all =(",
+      "Odio los lunes, qué asco de día",
+      "x",
+      // Collides in the memo (same words, other neighbours), and past the feature bound.
+      "good good good bad good",
+      "supercalifragilistic ".repeat(400),
+      "word ".repeat(5_000),
+    ];
+    const z = new Float64Array(3);
+    for (const lang of ["en", "es"])
+      for (const text of [...texts, ...texts]) {
+        model.logits(text, lang, z);
+        const expected = plain(text, lang);
+        for (let c = 0; c < 3; c++) expect(z[c]).toBeCloseTo(expected[c]!, 12);
+      }
+  });
+
   it("knows its languages only", () => {
     expect(model.knows("en")).toBe(true);
     expect(model.knows("pt")).toBe(true);

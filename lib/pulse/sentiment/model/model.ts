@@ -1,6 +1,14 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { BUCKETS, FEATURES_VERSION, MAX_FEATURES, featurize } from "./features";
+import {
+  BUCKETS,
+  FEATURES_VERSION,
+  MAX_FEATURES,
+  featurize,
+  gramCount,
+  wordGrams,
+  type WordGramSink,
+} from "./features";
 
 // The trained sentiment model: multinomial logistic regression over hashed features
 // (features.ts), trained by `npm run train:sentiment` (train/train.ts). The weights are int8 with
@@ -36,7 +44,7 @@ export class SentimentModel {
 
   constructor(
     readonly meta: ModelMeta,
-    private readonly weights: Int8Array | Float32Array,
+    private readonly weights: Int8Array,
     private readonly scale = meta.scale,
   ) {
     if (meta.featuresVersion !== FEATURES_VERSION)
@@ -53,19 +61,23 @@ export class SentimentModel {
     return this.languages.has(lang);
   }
 
+  private words: WordSums | undefined;
+
   logits(text: string, lang: string, out: Float64Array): void {
-    const n = featurize(text, lang, this.features);
+    const words = (this.words ??= new WordSums(this.weights));
+    words.begin();
+    const n = featurize(text, lang, this.features, words);
     const w = this.weights;
-    let a = 0;
-    let b = 0;
-    let c = 0;
+    let a = words.a;
+    let b = words.b;
+    let c = words.c;
     for (let i = 0; i < n; i++) {
       const j = this.features[i]! * 3;
       a += w[j]!;
       b += w[j + 1]!;
       c += w[j + 2]!;
     }
-    const v = this.scale / Math.sqrt(n);
+    const v = this.scale / Math.sqrt(n + words.count);
     out[0] = a * v;
     out[1] = b * v;
     out[2] = c * v;
@@ -89,6 +101,60 @@ export class SentimentModel {
       confidence: Math.round(p[best]! * 10_000) / 10_000,
       probabilities: p,
     };
+  }
+}
+
+// A word's character n-grams (three per character: most of a post's features) always add the
+// same three weight sums, so they are memoised per word: one lookup instead of ~3 × its length
+// hashes and scattered reads of the weight table (the cache misses that dominated scoring).
+// Integer sums (int8 weights), so the logits are exactly those of the plain loop. Direct-mapped
+// on the token's hash; a colliding word replaces the one there. Words repeat in any feed (Zipf):
+// 78% of lookups hit over 50,000 Sentiment140 tweets, 65% over the 4,253 validation tweets in
+// eight languages from a cold start (the synthetic bench corpus, a small vocabulary: ~100%).
+const WORD_SLOTS = 1 << 13;
+
+class WordSums implements WordGramSink {
+  a = 0;
+  b = 0;
+  c = 0;
+  count = 0;
+  hits = 0;
+  misses = 0;
+  private readonly keys: (string | undefined)[] = new Array<string | undefined>(WORD_SLOTS);
+  private readonly sums = new Int32Array(WORD_SLOTS * 3);
+  private readonly grams = new Int32Array(gramCount(MAX_FEATURES));
+
+  constructor(private readonly weights: Int8Array) {}
+
+  begin(): void {
+    this.a = this.b = this.c = this.count = 0;
+  }
+
+  word(token: string, h: number): void {
+    const slot = h & (WORD_SLOTS - 1);
+    const s = slot * 3;
+    if (this.keys[slot] !== token) {
+      this.misses += 1;
+      const n = wordGrams(token, this.grams, 0);
+      const w = this.weights;
+      let a = 0;
+      let b = 0;
+      let c = 0;
+      for (let i = 0; i < n; i++) {
+        const j = this.grams[i]! * 3;
+        a += w[j]!;
+        b += w[j + 1]!;
+        c += w[j + 2]!;
+      }
+      this.keys[slot] = token;
+      this.sums[s] = a;
+      this.sums[s + 1] = b;
+      this.sums[s + 2] = c;
+    } else this.hits += 1;
+    this.a += this.sums[s]!;
+    this.b += this.sums[s + 1]!;
+    this.c += this.sums[s + 2]!;
+    this.count += gramCount(token.length);
   }
 }
 
