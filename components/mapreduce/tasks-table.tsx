@@ -78,7 +78,7 @@ function LogDialog({
         <DialogTitle>Task {task.taskId}</DialogTitle>
         <DialogDescription>
           {current
-            ? current.error ?? `Attempt ${current.attempt}: ${current.state}`
+            ? (current.error ?? `Attempt ${current.attempt}: ${current.state}`)
             : task.error
               ? task.error
               : `${task.state}, attempt ${task.attempts}`}

@@ -14,9 +14,10 @@ import { createHash } from "node:crypto";
 // Everything else — killed by a signal, over a limit, a timeout, a crash that says something
 // different each time — gets the usual attempts: a flaky program still gets its second chance.
 
-/** Python's and Node's errors for code that cannot be loaded (the last line of a traceback). */
+/** Python's and Node's errors for code that cannot be loaded (not JSON.parse's SyntaxError). */
 const LOAD_ERROR =
-  /^(?:\s*\w*(?:SyntaxError|IndentationError|TabError|ModuleNotFoundError|ImportError)\b|.*Error: Cannot find (?:module|package) |.*\bERR_MODULE_NOT_FOUND\b)/m;
+  /^(?:SyntaxError|IndentationError|TabError|ModuleNotFoundError|ImportError)\b(?!.*JSON)/;
+const NODE_MODULE = /Error: Cannot find (?:module|package) |\b(?:ERR_)?MODULE_NOT_FOUND\b/;
 
 /** What bwrap or the kernel say when the program itself cannot be executed. */
 const EXEC_ERROR =
@@ -35,8 +36,23 @@ export function deterministicFailure(reason: string, stderrTail: string): string
   const tail = stderrTail.trim();
   if (EXEC_ERROR.test(tail)) return "the program could not be started";
   if (PYTHON2.test(tail)) return "Python 2 code cannot run under Python 3";
-  const last = lastLine(tail);
-  if (LOAD_ERROR.test(last)) return `the program cannot be loaded (${last.slice(0, 120)})`;
+  const error = errorLine(tail);
+  if (error && LOAD_ERROR.test(error)) {
+    return `the program cannot be loaded (${error.slice(0, 120)})`;
+  }
+  if (NODE_MODULE.test(tail)) return "the program cannot be loaded (a module is missing)";
+  return null;
+}
+
+/**
+ * The error line of a traceback: the last line that names an error, which is the last line of
+ * Python's and comes before the stack (and "Node.js v20…") in Node's.
+ */
+function errorLine(tail: string): string | null {
+  const lines = tail.split("\n").map((l) => l.trim());
+  for (let i = lines.length - 1; i >= 0; i--) {
+    if (/^[A-Za-z_.]*(?:Error|Exception)\b.*:/.test(lines[i]!)) return lines[i]!;
+  }
   return null;
 }
 
