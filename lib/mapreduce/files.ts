@@ -14,6 +14,7 @@ export type PickableFile = {
   updatedAt: string;
   /** null: the top of My Drive. */
   folderId: string | null;
+  contentType: string;
 };
 
 export type PickableFolder = { id: string; name: string; parentId: string | null };
@@ -26,6 +27,7 @@ export async function listPickableFiles(ownerId: string): Promise<PickableFile[]
     size: r.size,
     updatedAt: r.updatedAt.toISOString(),
     folderId: r.folderId,
+    contentType: r.contentType,
   }));
 }
 

@@ -177,12 +177,7 @@ export async function getMapReduceJobForRun(jobId: string) {
  * A task's stderr for its owner: one attempt's (1-based), or the last attempt's. Tasks that ran
  * before attempts were kept apart have only the last log, on the task row.
  */
-export async function getTaskLog(
-  ownerId: string,
-  jobId: string,
-  taskId: string,
-  attempt?: number,
-) {
+export async function getTaskLog(ownerId: string, jobId: string, taskId: string, attempt?: number) {
   const id = JobId.safeParse(jobId);
   if (!id.success || !/^[mr]-\d{5}$/.test(taskId)) return null;
   const task = await db.mapReduceTask.findFirst({
