@@ -54,6 +54,7 @@ test("write a mapper in the editor, test it on the first 100 lines, then run the
   });
   const programs = await addFolder(signedIn.id, "Programs");
 
+  await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto("/mapreduce/new");
   await page.getByRole("radio", { name: "Your own programs" }).click();
 
@@ -122,7 +123,10 @@ test("write a mapper in the editor, test it on the first 100 lines, then run the
   await writeCode(page, "Mapper code", UPPER_MAPPER);
   await page.getByLabel("Name (optional)").fill("Shouting words");
   await page.getByRole("button", { name: "Run job" }).click();
-  await expect(page).toHaveURL(/\/mapreduce\/[A-Za-z0-9_-]+$/, { timeout: 60_000 });
+  // The programs are saved first, then the job's page opens.
+  await expect(page.getByRole("heading", { name: "Shouting words" })).toBeVisible({
+    timeout: 60_000,
+  });
   await expect(page.locator("[data-status]").first()).toHaveAttribute("data-status", "succeeded", {
     timeout: 180_000,
   });

@@ -199,6 +199,10 @@ export function NewJobForm({
     const data = new FormData(e.currentTarget);
     setSaving(true);
     setSaveError(null);
+    // Out of the submit event first: a server action started inside it schedules a transition,
+    // which makes React start the form's own (empty) action transition too, and the save never
+    // gets sent.
+    await Promise.resolve();
     try {
       for (const [role, d, set] of toSave) {
         const r = await saveProgramAction({
