@@ -1,6 +1,6 @@
 "use client";
 
-import { FileText, FolderOpen, Upload, X } from "lucide-react";
+import { ChevronRight, FileText, Folder, FolderOpen, Upload, X } from "lucide-react";
 import { useEffect, useId, useMemo, useRef, useState, type ChangeEvent } from "react";
 import { useUploader } from "@/components/uploads/use-uploader";
 import { Button } from "@/components/ui/button";
@@ -9,17 +9,56 @@ import { Dialog, DialogContent, DialogDescription, DialogTitle } from "@/compone
 import { Input } from "@/components/ui/input";
 import { formatBytes } from "@/lib/format/numbers";
 import { ACTIVE } from "@/lib/drive/upload-client/types";
-import type { PickableFile } from "@/lib/mapreduce/files";
+import { Select } from "@/components/ui/select";
+import type { PickableFile, PickableFolder } from "@/lib/mapreduce/files";
 
-// Chooses Drive files for a job: from the Drive (searchable list) or uploaded on the spot with the
-// Drive's own uploader (into My Drive), which selects them once stored. The chosen ids travel as
+// Chooses Drive files for a job: from the Drive (browsed folder by folder, or searched by name
+// across it, filtered by type) or uploaded on the spot with the Drive's own uploader (into the
+// folder the form's uploads go to), which selects them once stored. The chosen ids travel as
 // hidden inputs named `name`. Uploads show their progress under the picker.
+
+export type FileFilter = "text" | "programs" | "all";
+
+const PROGRAM_EXT = /\.(py|js|mjs|cjs|sh|bash|pl|rb|r|awk|php|lua)$/i;
+const TEXT_EXT =
+  /\.(txt|text|csv|tsv|tab|json|jsonl|ndjson|log|md|markdown|xml|html?|ya?ml|ini|conf|sql|srt|vtt|dat|psv)$/i;
+
+/** Whether `f` is of the kind `filter` names. */
+export function fileMatches(f: PickableFile, filter: FileFilter): boolean {
+  if (filter === "all") return true;
+  if (filter === "programs") return PROGRAM_EXT.test(f.name);
+  return (
+    TEXT_EXT.test(f.name) ||
+    f.contentType.startsWith("text/") ||
+    /json|csv|xml|yaml/.test(f.contentType) ||
+    (!/\.[A-Za-z0-9]{1,6}$/.test(f.name) && f.contentType === "application/octet-stream")
+  );
+}
+
+const FILTER_LABEL: Record<FileFilter, string> = {
+  text: "Text and data files",
+  programs: "Programs (.py, .js, .sh …)",
+  all: "All files",
+};
+
+/** "Reports / 2026": a folder's path from the top of My Drive. */
+export function folderPath(folders: Map<string, PickableFolder>, id: string | null): string {
+  const names: string[] = [];
+  for (let f = id ? folders.get(id) : undefined; f && names.length < 32;) {
+    names.unshift(f.name);
+    f = f.parentId ? folders.get(f.parentId) : undefined;
+  }
+  return names.length ? `My Drive / ${names.join(" / ")}` : "My Drive";
+}
 
 export function FilePicker({
   name,
   label,
   hint,
   files,
+  folders,
+  uploadFolderId,
+  filter: initialFilter = "text",
   onUploaded,
   value,
   onChange,
@@ -32,6 +71,11 @@ export function FilePicker({
   label: string;
   hint?: string;
   files: PickableFile[];
+  folders: PickableFolder[];
+  /** Where this picker's uploads go (null: the top of My Drive). */
+  uploadFolderId: string | null;
+  /** Which files the dialog lists first (the user may show all). */
+  filter?: FileFilter;
   onUploaded: (file: PickableFile) => void;
   value: string[];
   onChange: (ids: string[]) => void;
@@ -44,6 +88,9 @@ export function FilePicker({
   const id = useId();
   const [open, setOpen] = useState(false);
   const [query, setQuery] = useState("");
+  const [filter, setFilter] = useState<FileFilter>(initialFilter);
+  const [at, setAt] = useState<string | null>(null);
+  const folderById = useMemo(() => new Map(folders.map((f) => [f.id, f])), [folders]);
   const input = useRef<HTMLInputElement>(null);
   const { manager, snapshot } = useUploader();
   const waiting = useRef(new Set<string>());
@@ -76,7 +123,14 @@ export function FilePicker({
       if (item.phase === "done" && item.file) {
         waiting.current.delete(item.id);
         const f = item.file;
-        onUploaded({ id: f.id, name: f.name, size: f.size, updatedAt: f.updatedAt });
+        onUploaded({
+          id: f.id,
+          name: f.name,
+          size: f.size,
+          updatedAt: f.updatedAt,
+          folderId: f.folderId,
+          contentType: f.contentType,
+        });
         const next = multiple ? [...valueRef.current, f.id] : [f.id];
         valueRef.current = next;
         onChange(next);
@@ -90,13 +144,26 @@ export function FilePicker({
     const chosen = Array.from(e.target.files ?? []);
     e.target.value = "";
     if (chosen.length === 0) return;
-    const ids = manager.add(multiple ? chosen : chosen.slice(0, 1), null);
+    const ids = manager.add(multiple ? chosen : chosen.slice(0, 1), uploadFolderId);
     for (const itemId of ids) waiting.current.add(itemId);
     setMine((m) => [...m, ...ids]);
     setHiddenFor(errors);
   };
 
-  const shown = files.filter((f) => f.name.toLowerCase().includes(query.trim().toLowerCase()));
+  const q = query.trim().toLowerCase();
+  // A search looks through the whole Drive; otherwise the dialog shows one folder at a time.
+  const shown = files.filter(
+    (f) => fileMatches(f, filter) && (q ? f.name.toLowerCase().includes(q) : f.folderId === at),
+  );
+  const subfolders = q ? [] : folders.filter((f) => f.parentId === at);
+  const crumbs: PickableFolder[] = [];
+  for (let f = at ? folderById.get(at) : undefined; f && crumbs.length < 32;) {
+    crumbs.unshift(f);
+    f = f.parentId ? folderById.get(f.parentId) : undefined;
+  }
+  const hiddenByFilter = files.filter(
+    (f) => !fileMatches(f, filter) && (q ? f.name.toLowerCase().includes(q) : f.folderId === at),
+  ).length;
   const toggle = (fileId: string) => {
     if (!multiple) {
       change([fileId]);
@@ -214,22 +281,87 @@ export function FilePicker({
           <DialogDescription>
             {multiple ? "Tick the files to use." : "Pick one file."} Only your own files are listed.
           </DialogDescription>
-          <Input
-            type="search"
-            placeholder="Search by name"
-            aria-label="Search files by name"
-            value={query}
-            onChange={(e) => setQuery(e.target.value)}
-          />
+          <div className="grid gap-2 sm:grid-cols-[1fr_auto]">
+            <Input
+              type="search"
+              placeholder="Search the whole Drive by name"
+              aria-label="Search files by name"
+              value={query}
+              onChange={(e) => setQuery(e.target.value)}
+            />
+            <Select
+              aria-label="Show"
+              value={filter}
+              onChange={(e) => setFilter(e.target.value as FileFilter)}
+            >
+              {(Object.keys(FILTER_LABEL) as FileFilter[]).map((k) => (
+                <option key={k} value={k}>
+                  {FILTER_LABEL[k]}
+                </option>
+              ))}
+            </Select>
+          </div>
+          {!q && (
+            <nav aria-label="Folder" className="flex flex-wrap items-center gap-1 text-sm">
+              <button
+                type="button"
+                className="rounded px-1 hover:bg-muted/50"
+                aria-current={at === null ? "location" : undefined}
+                onClick={() => setAt(null)}
+              >
+                My Drive
+              </button>
+              {crumbs.map((c) => (
+                <span key={c.id} className="flex items-center gap-1">
+                  <ChevronRight className="size-3.5 text-muted-foreground" aria-hidden />
+                  <button
+                    type="button"
+                    className="max-w-40 truncate rounded px-1 hover:bg-muted/50"
+                    aria-current={c.id === at ? "location" : undefined}
+                    onClick={() => setAt(c.id)}
+                  >
+                    {c.name}
+                  </button>
+                </span>
+              ))}
+            </nav>
+          )}
           <div className="max-h-80 overflow-y-auto rounded-md border">
-            {shown.length === 0 ? (
+            {shown.length === 0 && subfolders.length === 0 ? (
               <p className="px-3 py-6 text-center text-sm text-muted-foreground">
                 {files.length === 0
                   ? "Your Drive has no files yet. Use Upload."
-                  : "No file name matches."}
+                  : q
+                    ? "No file name matches."
+                    : "This folder has no such files."}
+                {hiddenByFilter > 0 && (
+                  <>
+                    {" "}
+                    <button
+                      type="button"
+                      className="underline underline-offset-2"
+                      onClick={() => setFilter("all")}
+                    >
+                      Show {hiddenByFilter} other file{hiddenByFilter === 1 ? "" : "s"}
+                    </button>
+                  </>
+                )}
               </p>
             ) : (
               <ul>
+                {subfolders.map((f) => (
+                  <li key={f.id} className="border-b last:border-0">
+                    <button
+                      type="button"
+                      className="flex w-full items-center gap-2 px-3 py-2 text-left text-sm hover:bg-muted/50"
+                      onClick={() => setAt(f.id)}
+                    >
+                      <Folder className="size-4 shrink-0 text-muted-foreground" aria-hidden />
+                      <span className="min-w-0 flex-1 truncate">{f.name}</span>
+                      <ChevronRight className="size-4 text-muted-foreground" aria-hidden />
+                    </button>
+                  </li>
+                ))}
                 {shown.map((f) => {
                   const checked = value.includes(f.id);
                   return (
@@ -241,7 +373,14 @@ export function FilePicker({
                           checked={checked}
                           onChange={() => toggle(f.id)}
                         />
-                        <span className="min-w-0 flex-1 truncate">{f.name}</span>
+                        <span className="min-w-0 flex-1">
+                          <span className="block truncate">{f.name}</span>
+                          {q && (
+                            <span className="block truncate text-xs text-muted-foreground">
+                              {folderPath(folderById, f.folderId)}
+                            </span>
+                          )}
+                        </span>
                         <span className="text-xs tabular-nums text-muted-foreground">
                           {formatBytes(f.size)}
                         </span>
@@ -252,6 +391,19 @@ export function FilePicker({
               </ul>
             )}
           </div>
+          {hiddenByFilter > 0 && (shown.length > 0 || subfolders.length > 0) && (
+            <p className="text-xs text-muted-foreground">
+              {hiddenByFilter} other file{hiddenByFilter === 1 ? "" : "s"} here{" "}
+              {hiddenByFilter === 1 ? "is" : "are"} not {FILTER_LABEL[filter].toLowerCase()}.{" "}
+              <button
+                type="button"
+                className="underline underline-offset-2"
+                onClick={() => setFilter("all")}
+              >
+                Show all files
+              </button>
+            </p>
+          )}
           {multiple && (
             <div className="flex justify-end">
               <Button type="button" onClick={() => setOpen(false)}>

@@ -1,15 +1,22 @@
 "use client";
 
 import { LoaderCircle, Play } from "lucide-react";
-import { useActionState, useCallback, useState } from "react";
+import {
+  startTransition,
+  useActionState,
+  useCallback,
+  useMemo,
+  useState,
+  type FormEvent,
+} from "react";
 import { FormField } from "@/components/form-field";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Label } from "@/components/ui/label";
 import { Select as UiSelect } from "@/components/ui/select";
-import { submitJobAction } from "@/lib/mapreduce/actions";
+import { saveProgramAction, submitJobAction } from "@/lib/mapreduce/actions";
 import { BUILTIN_DOCS } from "@/lib/mapreduce/catalog";
-import type { PickableFile } from "@/lib/mapreduce/files";
+import type { PickableFile, PickableFolder } from "@/lib/mapreduce/files";
 import {
   JOB_KINDS,
   type JobKindChoice,
@@ -17,7 +24,16 @@ import {
   type NewJobState,
 } from "@/lib/mapreduce/form-schemas";
 import { cn } from "@/lib/utils";
-import { FilePicker } from "./file-picker";
+import { DryRunPanel } from "./dry-run-panel";
+import { FilePicker, folderPath } from "./file-picker";
+import {
+  draftFromFile,
+  draftFromText,
+  draftHasProgram,
+  ProgramField,
+  type ProgramDraft,
+} from "./program-field";
+import { MAPPER_TEMPLATE, REDUCER_TEMPLATE } from "./program-templates";
 
 // The new-job form (and Clone and edit, which starts from an earlier job's values). Fields that do
 // not apply to the chosen job are not rendered, so they are not submitted either.
@@ -94,10 +110,12 @@ const SEPARATORS = [
 
 export function NewJobForm({
   files: initialFiles,
+  folders,
   initial,
   emr,
 }: {
   files: PickableFile[];
+  folders: PickableFolder[];
   initial: NewJobInput | null;
   emr: { available: boolean; kinds: string[] };
 }) {
@@ -106,11 +124,31 @@ export function NewJobForm({
   const [kind, setKind] = useState<JobKindChoice>(initial?.kind ?? "word-count");
   const [inputs, setInputs] = useState<string[]>(initial?.inputs ?? []);
   const [rightInputs, setRightInputs] = useState<string[]>(initial?.rightInputs ?? []);
-  const [mapper, setMapper] = useState<string[]>(initial?.mapper ? [initial.mapper] : []);
-  const [reducer, setReducer] = useState<string[]>(initial?.reducer ? [initial.reducer] : []);
-  const [combinerFile, setCombinerFile] = useState<string[]>(
-    initial?.combinerFile ? [initial.combinerFile] : [],
+  // A new job starts with the textbook's word count in the editor; a clone with its files.
+  const [mapper, setMapper] = useState<ProgramDraft>(
+    initial ? draftFromFile(initial.mapper ?? null) : draftFromText("mapper.py", MAPPER_TEMPLATE),
   );
+  const [reducer, setReducer] = useState<ProgramDraft>(
+    initial
+      ? draftFromFile(initial.reducer ?? null)
+      : draftFromText("reducer.py", REDUCER_TEMPLATE),
+  );
+  const [combinerFile, setCombinerFile] = useState<ProgramDraft>(
+    draftFromFile(initial?.combinerFile ?? null),
+  );
+  // Where uploads from this form and programs saved from the editor go.
+  const [uploadFolderId, setUploadFolderId] = useState<string | null>(null);
+  const folderById = useMemo(() => new Map(folders.map((f) => [f.id, f])), [folders]);
+  const folderOptions = useMemo(
+    () =>
+      [
+        { value: "", label: "My Drive" },
+        ...folders.map((f) => ({ value: f.id, label: folderPath(folderById, f.id) })),
+      ].sort((a, b) => (a.value === "" ? -1 : b.value === "" ? 1 : a.label.localeCompare(b.label))),
+    [folders, folderById],
+  );
+  const [saving, setSaving] = useState(false);
+  const [saveError, setSaveError] = useState<string | null>(null);
   const [combiner, setCombiner] = useState<string>(initial?.combiner ?? "reducer");
   const [separator, setSeparator] = useState(initial?.separator ?? "tab");
   const [target, setTarget] = useState<string>(initial?.target ?? "local");
@@ -144,9 +182,62 @@ export function NewJobForm({
         ];
   const emrOk = emr.available && (kind === "user" || emr.kinds.includes(kind));
 
+  // Programs written in the editor are saved to the Drive first (unless saved as they are), and
+  // the job runs those files, as it runs uploaded ones.
+  const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
+    if (kind !== "user") return;
+    const roles = [
+      ["mapper", mapper, setMapper],
+      ["reducer", reducer, setReducer],
+      ...(combiner === "upload" ? [["combinerFile", combinerFile, setCombinerFile] as const] : []),
+    ] as const;
+    const toSave = roles.filter(
+      ([, d]) => d.mode === "editor" && draftHasProgram(d) && d.source !== d.saved?.source,
+    );
+    if (toSave.length === 0) return;
+    e.preventDefault();
+    const data = new FormData(e.currentTarget);
+    setSaving(true);
+    setSaveError(null);
+    // Out of the submit event first: a server action started inside it schedules a transition,
+    // which makes React start the form's own (empty) action transition too, and the save never
+    // gets sent.
+    await Promise.resolve();
+    try {
+      for (const [role, d, set] of toSave) {
+        const r = await saveProgramAction({
+          name: d.name.trim(),
+          source: d.source,
+          folderId: uploadFolderId,
+        });
+        if (!r.ok) {
+          setSaveError(
+            `The ${role === "combinerFile" ? "combiner" : role} could not be saved: ${r.message}`,
+          );
+          return;
+        }
+        const f = r.file;
+        uploaded({
+          id: f.id,
+          name: f.name,
+          size: f.size,
+          updatedAt: new Date().toISOString(),
+          folderId: f.folderId,
+          contentType: "text/plain; charset=utf-8",
+        });
+        set({ ...d, saved: { id: f.id, name: f.name, source: d.source } });
+        data.set(role, f.id);
+      }
+    } finally {
+      setSaving(false);
+    }
+    startTransition(() => action(data));
+  };
+
   return (
-    <form action={action} className="grid gap-6" noValidate>
+    <form action={action} onSubmit={(e) => void onSubmit(e)} className="grid gap-6" noValidate>
       {state.message && !state.ok && <Alert>{state.message}</Alert>}
+      {saveError && <Alert>{saveError}</Alert>}
       <input type="hidden" name="kind" value={kind} />
 
       <section className="grid gap-3 rounded-lg border bg-card p-4" aria-labelledby="job-heading">
@@ -276,14 +367,27 @@ export function NewJobForm({
       </section>
 
       <section className="grid gap-4 rounded-lg border bg-card p-4" aria-labelledby="data-heading">
-        <h2 id="data-heading" className="font-medium">
-          Data
-        </h2>
+        <div className="flex flex-wrap items-end justify-between gap-2">
+          <h2 id="data-heading" className="font-medium">
+            Data
+          </h2>
+          <div className="w-full sm:w-72">
+            <Select
+              name="uploadFolder"
+              label="Uploads and saved programs go to"
+              value={uploadFolderId ?? ""}
+              onChange={(v) => setUploadFolderId(v === "" ? null : v)}
+              options={folderOptions}
+            />
+          </div>
+        </div>
         <FilePicker
           name="inputs"
           label={kind === "join" ? "Left input files" : "Input files"}
           hint="Text files from your Drive; big files are split into 16–64 MiB tasks."
           files={files}
+          folders={folders}
+          uploadFolderId={uploadFolderId}
           onUploaded={uploaded}
           onUploadingChange={uploadingChange}
           value={inputs}
@@ -295,6 +399,8 @@ export function NewJobForm({
             name="rightInputs"
             label="Right input files"
             files={files}
+            folders={folders}
+            uploadFolderId={uploadFolderId}
             onUploaded={uploaded}
             onUploadingChange={uploadingChange}
             value={rightInputs}
@@ -312,32 +418,37 @@ export function NewJobForm({
           <h2 id="programs-heading" className="font-medium">
             Programs
           </h2>
-          <FilePicker
-            name="mapper"
+          <ProgramField
+            role="mapper"
             label="Mapper"
+            draft={mapper}
+            onChange={setMapper}
             files={files}
+            folders={folders}
+            uploadFolderId={uploadFolderId}
             onUploaded={uploaded}
             onUploadingChange={uploadingChange}
-            value={mapper}
-            onChange={setMapper}
-            multiple={false}
             errors={errors.mapper}
             accept={PROGRAMS}
           />
-          <FilePicker
-            name="reducer"
+          <ProgramField
+            role="reducer"
             label="Reducer (optional)"
             hint="Without a reducer the job is map-only: the mappers' output is the result."
+            draft={reducer}
+            onChange={setReducer}
             files={files}
+            folders={folders}
+            uploadFolderId={uploadFolderId}
             onUploaded={uploaded}
             onUploadingChange={uploadingChange}
-            value={reducer}
-            onChange={setReducer}
-            multiple={false}
             errors={errors.reducer}
             accept={PROGRAMS}
           />
         </section>
+      )}
+      {kind === "user" && (
+        <DryRunPanel inputs={inputs} files={files} mapper={mapper} reducer={reducer} />
       )}
 
       <section
@@ -381,15 +492,16 @@ export function NewJobForm({
           />
         </div>
         {kind === "user" && combiner === "upload" && (
-          <FilePicker
-            name="combinerFile"
+          <ProgramField
+            role="combinerFile"
             label="Combiner program"
+            draft={combinerFile}
+            onChange={setCombinerFile}
             files={files}
+            folders={folders}
+            uploadFolderId={uploadFolderId}
             onUploaded={uploaded}
             onUploadingChange={uploadingChange}
-            value={combinerFile}
-            onChange={setCombinerFile}
-            multiple={false}
             errors={errors.combinerFile}
             accept={PROGRAMS}
           />
@@ -423,13 +535,19 @@ export function NewJobForm({
             finished and {uploading === 1 ? "its file is" : "their files are"} in your Drive.
           </p>
         )}
-        <Button type="submit" disabled={pending || uploading > 0}>
-          {pending || uploading > 0 ? (
+        <Button type="submit" disabled={pending || saving || uploading > 0}>
+          {pending || saving || uploading > 0 ? (
             <LoaderCircle className="animate-spin" aria-hidden />
           ) : (
             <Play aria-hidden />
           )}
-          {pending ? "Submitting…" : uploading > 0 ? "Waiting for uploads…" : "Run job"}
+          {pending
+            ? "Submitting…"
+            : saving
+              ? "Saving programs…"
+              : uploading > 0
+                ? "Waiting for uploads…"
+                : "Run job"}
         </Button>
       </div>
     </form>

@@ -20,6 +20,13 @@ const STATE_TONE: Record<TaskView["state"], string> = {
   cancelled: "text-muted-foreground",
 };
 
+type AttemptView = {
+  attempt: number;
+  state: TaskView["state"];
+  error: string | null;
+};
+
+/** A task's logs, one tab per attempt (each attempt keeps its own stderr). */
 function LogDialog({
   jobId,
   task,
@@ -29,14 +36,19 @@ function LogDialog({
   task: TaskView;
   onClose: () => void;
 }) {
+  const [attempts, setAttempts] = useState<AttemptView[] | null>(null);
+  const [chosen, setChosen] = useState<number | null>(null);
   const [text, setText] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const load = async () => {
+  const base = `/api/mapreduce/${encodeURIComponent(jobId)}/tasks/${encodeURIComponent(task.taskId)}`;
+  const loadLog = async (attempt: number | null) => {
+    setChosen(attempt);
+    setText(null);
+    setError(null);
     try {
-      const res = await fetch(
-        `/api/mapreduce/${encodeURIComponent(jobId)}/tasks/${encodeURIComponent(task.taskId)}/log`,
-        { cache: "no-store" },
-      );
+      const res = await fetch(`${base}/log${attempt === null ? "" : `?attempt=${attempt}`}`, {
+        cache: "no-store",
+      });
       const body = await res.text();
       if (res.ok) setText(body);
       else setError(errorMessage(body) ?? `The log could not be read (${res.status}).`);
@@ -44,6 +56,17 @@ function LogDialog({
       setError("The log could not be read. Check your connection.");
     }
   };
+  const load = async () => {
+    try {
+      const res = await fetch(`${base}/attempts`, { cache: "no-store" });
+      const list = res.ok ? ((await res.json()) as { attempts: AttemptView[] }).attempts : [];
+      setAttempts(list);
+      await loadLog(list.at(-1)?.attempt ?? null);
+    } catch {
+      setError("The log could not be read. Check your connection.");
+    }
+  };
+  const current = attempts?.find((a) => a.attempt === chosen);
   return (
     <Dialog
       open
@@ -54,8 +77,32 @@ function LogDialog({
       <DialogContent className="max-w-3xl" onOpenAutoFocus={() => void load()}>
         <DialogTitle>Task {task.taskId}</DialogTitle>
         <DialogDescription>
-          {task.error ? task.error : `${task.state}, attempt ${task.attempts}`}
+          {current
+            ? (current.error ?? `Attempt ${current.attempt}: ${current.state}`)
+            : task.error
+              ? task.error
+              : `${task.state}, attempt ${task.attempts}`}
         </DialogDescription>
+        {attempts && attempts.length > 1 && (
+          <div role="tablist" aria-label="Attempts" className="flex flex-wrap gap-1">
+            {attempts.map((a) => (
+              <button
+                key={a.attempt}
+                type="button"
+                role="tab"
+                aria-selected={a.attempt === chosen}
+                onClick={() => void loadLog(a.attempt)}
+                className={cn(
+                  "rounded-md border px-2 py-1 text-xs transition-colors hover:bg-muted/50",
+                  a.attempt === chosen && "border-primary bg-primary/10 font-medium",
+                )}
+              >
+                Attempt {a.attempt} of {attempts.length}
+                <span className={cn("ml-1", STATE_TONE[a.state])}>· {a.state}</span>
+              </button>
+            ))}
+          </div>
+        )}
         {error ? (
           <p role="alert" className="text-sm text-destructive">
             {error}
@@ -64,12 +111,15 @@ function LogDialog({
           <p className="text-sm text-muted-foreground">Loading…</p>
         ) : text === "" ? (
           <p className="text-sm text-muted-foreground">
-            This task wrote nothing to stderr. (Built-in jobs keep no log.)
+            {chosen === null
+              ? "This task wrote nothing to stderr. (Built-in jobs keep no log.)"
+              : `Attempt ${chosen} wrote nothing to stderr. (Built-in jobs keep no log.)`}
           </p>
         ) : (
           <pre
             className="max-h-96 overflow-auto rounded-md bg-muted p-3 text-xs"
             data-testid="task-log"
+            role={attempts && attempts.length > 1 ? "tabpanel" : undefined}
           >
             {text}
           </pre>

@@ -29,7 +29,8 @@ const SERVER_PROBLEM =
 
 const failureCause = (f: Extract<TaskStepResult, { cancelled: false }>) =>
   `${f.taskId.startsWith("m-") ? "Map" : "Reduce"} task ${f.taskId} failed after ` +
-  `${MAX_TASK_ATTEMPTS} attempts: ${f.reason}` +
+  `${f.attempts} attempt${f.attempts === 1 ? "" : "s"}: ${f.reason}` +
+  (f.notRetried ? ` (${f.notRetried})` : "") +
   (f.stderrTail.trim() ? `\n\nLast lines of its stderr:\n${f.stderrTail.trim()}` : "");
 
 export const runMapReduceJob = inngest.createFunction(

@@ -132,3 +132,15 @@ export async function liveFolder(
     select: { id: true, name: true, parentId: true },
   });
 }
+
+export type LiveFolder = { id: string; name: string; parentId: string | null };
+
+/** The owner's live folders (not in the trash), by name: for pickers that browse the tree. */
+export async function listLiveFolders(ownerId: string, take: number): Promise<LiveFolder[]> {
+  return db.folder.findMany({
+    where: { ownerId, trashedAt: null },
+    orderBy: [{ name: "asc" }, { id: "asc" }],
+    take,
+    select: { id: true, name: true, parentId: true },
+  });
+}

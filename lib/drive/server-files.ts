@@ -32,7 +32,7 @@ type Tx = Parameters<Parameters<typeof db.$transaction>[0]>[0];
  */
 export async function storeServerFile(
   ownerId: string,
-  folderId: string,
+  folderId: string | null,
   file: ServerFile,
   quotaError: QuotaErrorFor,
   recordWith?: (tx: Tx, created: { id: string; name: string }) => Promise<void>,

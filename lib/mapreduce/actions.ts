@@ -4,9 +4,11 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import type { FormState } from "@/lib/forms";
 import { JobId } from "@/lib/jobs/schemas";
-import { userAction } from "@/lib/server/action";
+import { firstIssue, userAction } from "@/lib/server/action";
 import { deleteObject } from "@/lib/storage/objects";
 import { formFromRecipe, newJobObject, type NewJobState } from "./form-schemas";
+import { dryRun } from "./dry-run";
+import { MAX_PROGRAM_BYTES, readInputHead, readProgram, saveProgram } from "./program-files";
 import { deleteMapReduceJob, getMapReduceJob } from "./store";
 import { recipeFromInput, startMapReduceJob } from "./submit";
 
@@ -60,5 +62,58 @@ export const deleteJobAction = userAction(
     if (!deleted) return { ok: false, message: "Only a finished job of yours can be deleted." };
     if (deleted.zipKey) await deleteObject(deleted.zipKey).catch(() => undefined);
     return { ok: true, message: "Job deleted. Its results stay in your Drive." };
+  },
+);
+
+const ProgramName = z
+  .string()
+  .trim()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/,
+    "Name the program with letters, digits, dots, dashes and underscores (e.g. mapper.py).",
+  );
+const ProgramSource = z
+  .string()
+  .max(MAX_PROGRAM_BYTES, "The program is longer than 256 KiB.")
+  .refine((s) => s.trim() !== "", "The program is empty.");
+const EditorProgram = z.object({ name: ProgramName, source: ProgramSource });
+const FileIdSchema = z.string().min(1).max(64);
+
+/** Opens a program of the user's Drive in the editor. */
+export const loadProgramAction = userAction(
+  { schema: FileIdSchema, invalid: "Choose a program file." },
+  async (fileId, user) => ({ ok: true as const, program: await readProgram(user.id, fileId) }),
+);
+
+/** Saves the editor's program to the user's Drive, in the folder they chose. */
+export const saveProgramAction = userAction(
+  {
+    schema: EditorProgram.extend({ folderId: FileIdSchema.nullable() }),
+    invalid: firstIssue("The program could not be saved."),
+  },
+  async (program, user) => ({ ok: true as const, file: await saveProgram(user.id, program) }),
+);
+
+/**
+ * "Test on the first 100 lines": the mapper (and reducer) over the start of an input, in the
+ * tasks' sandbox; one at a time per user (dry-run.ts).
+ */
+export const dryRunAction = userAction(
+  {
+    schema: z.object({
+      mapper: EditorProgram,
+      reducer: EditorProgram.nullable(),
+      inputFileId: FileIdSchema,
+    }),
+    invalid: firstIssue("Choose an input file and write a mapper first."),
+  },
+  async (input, user) => {
+    const head = await readInputHead(user.id, input.inputFileId);
+    const result = await dryRun(user.id, {
+      mapper: input.mapper,
+      reducer: input.reducer,
+      input: head,
+    });
+    return { ok: true as const, result };
   },
 );

@@ -35,7 +35,11 @@ import {
 import { jobPaths } from "./plan";
 import type { PartitionTotals, StoredOutput } from "./records";
 import type { JobDefinition } from "./schemas";
+import { failureSignature, retryDecision } from "./failure-kind";
 import {
+  attemptFinished,
+  attemptSignature,
+  attemptStarted,
   cancelOpenTasks,
   getMapReduceJobForRun,
   jobStatus,
@@ -239,7 +243,17 @@ export async function reportPhase(jobId: string): Promise<void> {
 export type TaskStepResult =
   | { ok: true; partitions: [number, number][] }
   | { ok: false; cancelled: true }
-  | { ok: false; cancelled: false; taskId: string; reason: string; stderrTail: string };
+  | {
+      ok: false;
+      cancelled: false;
+      taskId: string;
+      reason: string;
+      stderrTail: string;
+      /** Attempts the task had (fewer than the most when it failed fast, failure-kind.ts). */
+      attempts: number;
+      /** Why it was not retried again, when it had attempts left. */
+      notRetried: string | null;
+    };
 
 /** No slot came free within MAPREDUCE_SLOT_WAIT_SECONDS: run the step again (a new one). */
 export type TaskStepWaiting = { waiting: true; attempt: number };
@@ -247,7 +261,8 @@ export type TaskStepWaiting = { waiting: true; attempt: number };
 /**
  * One attempt of one task, as one step. A failed attempt throws so the step is retried (each
  * retry is the next attempt); the last failed attempt returns the failure instead, so the job
- * fails with that task's reason rather than a generic one.
+ * fails with that task's reason rather than a generic one. An attempt that failed in a way a retry
+ * cannot fix (failure-kind.ts) is the last one. Each attempt keeps its own log.
  */
 export async function runTaskStep(
   jobId: string,
@@ -268,6 +283,8 @@ export async function runTaskStep(
   let waitNote: Promise<unknown> = Promise.resolve();
   const ctx = {
     signal: watch.signal,
+    // Names the attempt's log file and Hadoop's attempt id in the program's environment.
+    attempt,
     engine: { concurrency: stepParallelism(), jobOutputBytes: mapReduceConfig().jobOutputBytes },
     owner,
     maxWaitMs: mapReduceConfig().slotWaitSeconds * 1000,
@@ -279,6 +296,7 @@ export async function runTaskStep(
     onStart: async () => {
       await waitNote;
       await taskStarted(jobId, taskId, attempt);
+      await attemptStarted(jobId, taskId, attempt);
       await reportPhase(jobId);
     },
     onProgress: (p: { counters: Counters; status: string | null }) => {
@@ -288,17 +306,19 @@ export async function runTaskStep(
       void taskProgress(jobId, taskId, p.counters, p.status).catch(() => undefined);
     },
   };
-  const logPath = join(jobPaths(plan.jobDir).logs, `${taskId}.attempt-0.log`);
+  const logPath = join(jobPaths(plan.jobDir).logs, `${taskId}.attempt-${attempt}.log`);
   try {
     const r: MapTaskResult | ReduceTaskResult =
       spec.kind === "map" ? await runMapTask(spec, ctx) : await runReduceTask(spec, ctx);
+    const log = r.logFile ? await readHead(r.logFile, LOG_BYTES) : "";
     await taskFinished(jobId, taskId, {
       state: "succeeded",
       counters: r.counters,
       status: r.status,
-      log: r.logFile ? await readHead(r.logFile, LOG_BYTES) : "",
+      log,
       durationMs: r.durationMs,
     });
+    await attemptFinished(jobId, taskId, attempt, { state: "succeeded", log });
     await reportPhase(jobId);
     const partitions: [number, number][] =
       r.kind === "map" ? r.partitions.map((p) => [p.bytes, p.records]) : [];
@@ -311,22 +331,36 @@ export async function runTaskStep(
     }
     if (error instanceof CancelledError || watch.signal.aborted) {
       await taskFinished(jobId, taskId, { state: "cancelled" });
+      await attemptFinished(jobId, taskId, attempt, { state: "cancelled" });
       return { ok: false, cancelled: true };
     }
     if (!(error instanceof TaskFailedError)) throw error;
-    const last = attempt + 1 >= maxAttempts;
-    await taskFinished(jobId, taskId, {
-      state: "failed",
-      error: `Attempt ${attempt + 1} of ${maxAttempts}: ${error.reason}`,
-      log: await readHead(logPath, LOG_BYTES),
+    const decision = retryDecision({
+      attempt,
+      maxAttempts,
+      reason: error.reason,
+      stderrTail: error.stderrTail,
+      previousSignature: await attemptSignature(jobId, taskId, attempt - 1),
     });
-    if (!last) throw error;
+    const notRetried = !decision.retry && attempt + 1 < maxAttempts ? decision.why : null;
+    const log = await readHead(logPath, LOG_BYTES);
+    const message = `Attempt ${attempt + 1} of ${maxAttempts}: ${error.reason}${notRetried ? ` (${notRetried})` : ""}`;
+    await attemptFinished(jobId, taskId, attempt, {
+      state: "failed",
+      error: message,
+      log,
+      signature: failureSignature(error.reason, error.stderrTail),
+    });
+    await taskFinished(jobId, taskId, { state: "failed", error: message, log });
+    if (decision.retry) throw error;
     return {
       ok: false,
       cancelled: false,
       taskId,
       reason: error.reason,
       stderrTail: error.stderrTail,
+      attempts: attempt + 1,
+      notRetried,
     };
   } finally {
     watch.stop();

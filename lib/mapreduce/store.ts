@@ -173,14 +173,57 @@ export async function getMapReduceJobForRun(jobId: string) {
 }
 
 /** A task's full log, for its owner. */
-export async function getTaskLog(ownerId: string, jobId: string, taskId: string) {
+/**
+ * A task's stderr for its owner: one attempt's (1-based), or the last attempt's. Tasks that ran
+ * before attempts were kept apart have only the last log, on the task row.
+ */
+export async function getTaskLog(ownerId: string, jobId: string, taskId: string, attempt?: number) {
   const id = JobId.safeParse(jobId);
   if (!id.success || !/^[mr]-\d{5}$/.test(taskId)) return null;
   const task = await db.mapReduceTask.findFirst({
     where: { jobId: id.data, taskId, job: { job: { ownerId } } },
     select: { log: true },
   });
-  return task ? (task.log ?? "") : null;
+  if (!task) return null;
+  if (attempt === undefined) return task.log ?? "";
+  const row = await db.mapReduceTaskAttempt.findUnique({
+    where: { jobId_taskId_attempt: { jobId: id.data, taskId, attempt } },
+    select: { log: true },
+  });
+  return row ? (row.log ?? "") : null;
+}
+
+export type TaskAttemptView = {
+  attempt: number;
+  state: "pending" | "running" | "succeeded" | "failed" | "cancelled";
+  error: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+};
+
+/** A task's attempts (1-based), oldest first, for its owner; null when there is no such task. */
+export async function listTaskAttempts(
+  ownerId: string,
+  jobId: string,
+  taskId: string,
+): Promise<TaskAttemptView[] | null> {
+  const id = JobId.safeParse(jobId);
+  if (!id.success || !/^[mr]-\d{5}$/.test(taskId)) return null;
+  const task = await db.mapReduceTask.findFirst({
+    where: { jobId: id.data, taskId, job: { job: { ownerId } } },
+    select: {
+      attemptsLog: {
+        orderBy: { attempt: "asc" },
+        select: { attempt: true, state: true, error: true, startedAt: true, finishedAt: true },
+      },
+    },
+  });
+  if (!task) return null;
+  return task.attemptsLog.map((a) => ({
+    ...a,
+    startedAt: a.startedAt.toISOString(),
+    finishedAt: a.finishedAt?.toISOString() ?? null,
+  }));
 }
 
 // --- writes from the job's function ----------------------------------------------------------
@@ -284,6 +327,56 @@ export async function taskFinished(
       ...(result.durationMs !== undefined ? { durationMs: result.durationMs } : {}),
     },
   });
+}
+
+/** An attempt (0-based, as the engine numbers them) started: its row, 1-based as users count. */
+export async function attemptStarted(jobId: string, taskId: string, attempt: number) {
+  const key = { jobId, taskId, attempt: attempt + 1 };
+  await db.mapReduceTaskAttempt.upsert({
+    where: { jobId_taskId_attempt: key },
+    create: key,
+    update: {
+      state: "running",
+      log: null,
+      error: null,
+      signature: null,
+      startedAt: new Date(),
+      finishedAt: null,
+    },
+  });
+}
+
+export async function attemptFinished(
+  jobId: string,
+  taskId: string,
+  attempt: number,
+  result: {
+    state: "succeeded" | "failed" | "cancelled";
+    log?: string;
+    error?: string;
+    signature?: string;
+  },
+) {
+  await db.mapReduceTaskAttempt.updateMany({
+    where: { jobId, taskId, attempt: attempt + 1 },
+    data: {
+      state: result.state,
+      finishedAt: new Date(),
+      ...(result.log !== undefined ? { log: result.log.slice(0, MAX_LOG) } : {}),
+      ...(result.error !== undefined ? { error: result.error.slice(0, MAX_TEXT) } : {}),
+      ...(result.signature !== undefined ? { signature: result.signature } : {}),
+    },
+  });
+}
+
+/** The failure signature of an attempt (0-based), if it failed. */
+export async function attemptSignature(jobId: string, taskId: string, attempt: number) {
+  if (attempt < 0) return null;
+  const row = await db.mapReduceTaskAttempt.findUnique({
+    where: { jobId_taskId_attempt: { jobId, taskId, attempt: attempt + 1 } },
+    select: { signature: true, state: true },
+  });
+  return row?.state === "failed" ? row.signature : null;
 }
 
 /** Tasks that never got to run (a cancel, a failure elsewhere) are marked so the page says why. */

@@ -20,6 +20,7 @@ import {
   type TaskContext,
   type TaskResult,
 } from "../engine";
+import { failureSignature, retryDecision } from "../failure-kind";
 import type { TaskSpec } from "../plan";
 import type { JobDefinition } from "../schemas";
 
@@ -44,7 +45,10 @@ async function withRetries<R extends TaskResult>(
   const maxAttempts = ctx.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const started = Date.now();
   let last: TaskFailedError | null = null;
+  let previous: string | null = null;
+  let attempts = 0;
   for (let attempt = 0; attempt < maxAttempts; attempt++) {
+    attempts = attempt + 1;
     try {
       const result = await run(attempt);
       return { ...result, durationMs: Date.now() - started };
@@ -57,9 +61,19 @@ async function withRetries<R extends TaskResult>(
         message: error.reason,
         stderrTail: error.stderrTail,
       });
+      // The production rule (execute.ts): no retry of a failure a retry cannot fix.
+      const decision = retryDecision({
+        attempt,
+        maxAttempts,
+        reason: error.reason,
+        stderrTail: error.stderrTail,
+        previousSignature: previous,
+      });
+      if (!decision.retry) break;
+      previous = failureSignature(error.reason, error.stderrTail);
     }
   }
-  throw new TaskFailedError(spec.taskId, maxAttempts, last!.reason, last!.stderrTail);
+  throw new TaskFailedError(spec.taskId, attempts, last!.reason, last!.stderrTail);
 }
 
 export type JobPhase = "map" | "reduce" | "done";

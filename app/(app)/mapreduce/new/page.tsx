@@ -5,7 +5,7 @@ import { requireUser } from "@/lib/auth/session";
 import { firstParam } from "@/lib/drive/schemas";
 import { emrConfig } from "@/lib/mapreduce/emr/config";
 import { EMR_SUPPORTED_BUILTINS } from "@/lib/mapreduce/emr/step";
-import { listPickableFiles } from "@/lib/mapreduce/files";
+import { listPickableFiles, listPickableFolders } from "@/lib/mapreduce/files";
 import { formFromRecipe } from "@/lib/mapreduce/form-schemas";
 import { getMapReduceJob } from "@/lib/mapreduce/store";
 
@@ -14,8 +14,9 @@ export const metadata: Metadata = { title: "New job" };
 export default async function NewJobPage({ searchParams }: PageProps<"/mapreduce/new">) {
   const user = await requireUser("/mapreduce/new");
   const { from } = firstParam(await searchParams);
-  const [files, source] = await Promise.all([
+  const [files, folders, source] = await Promise.all([
     listPickableFiles(user.id),
+    listPickableFolders(user.id),
     typeof from === "string" ? getMapReduceJob(user.id, from) : null,
   ]);
   const initial = source
@@ -37,6 +38,7 @@ export default async function NewJobPage({ searchParams }: PageProps<"/mapreduce
       />
       <NewJobForm
         files={files}
+        folders={folders}
         initial={initial}
         emr={{ available: emrAvailable, kinds: EMR_SUPPORTED_BUILTINS }}
       />
