@@ -64,6 +64,8 @@ async function startWorker(keys: { signingKey: string; eventKey: string }): Prom
     },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
+  // A worker left behind would go on claiming runs from the shared test database.
+  process.once("exit", () => child.kill("SIGKILL"));
   const replies = new Map<string, (m: WorkerMessage) => void>();
   child.on("message", (message: WorkerMessage) => {
     if (message.t === "marks") {
