@@ -9,6 +9,7 @@
 // what taking the SDK's share of the CPU off the executor's thread would give. Counters then sum
 // every process.
 import cluster from "node:cluster";
+import { createHash } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "inngest/node";
@@ -26,14 +27,19 @@ const env = z
     EXECUTOR_MAX_RUNS: z.coerce.number().int().min(1),
     BENCH_SERVE_PROCESSES: z.coerce.number().int().min(0).max(16).default(0),
     SERVE_PORT: z.coerce.number().int().optional(),
+    EXECUTOR_MAX_STEPS: z.coerce.number().int().min(1).optional(),
+    // As scripts/worker.ts: the SDK reads a plain snapshot of the environment (0: node's own).
+    BENCH_ENV_SNAPSHOT: z.enum(["0", "1"]).default("1"),
   })
   .parse(process.env);
+if (env.BENCH_ENV_SNAPSHOT === "1") process.env = { ...process.env };
 
 export type WorkerMessage =
   | { t: "ready"; eventUrl: string }
   | { t: "marks"; marks: Mark[] }
   | { t: "stats"; stats: WorkerStats }
-  | { t: "floor"; ms: number; calls: number; cpuMs: number };
+  | { t: "floor"; ms: number; calls: number; cpuMs: number }
+  | { t: "executor"; on: boolean };
 export type Mark = { kind: "start" | "done"; w: string; sentAt: number; at: number };
 export type WorkerStats = {
   cpuMs: number;
@@ -43,7 +49,11 @@ export type WorkerStats = {
   serveConnections: number;
 };
 export type ParentMessage =
-  { t: "stats" } | { t: "floor"; calls: number; concurrency: number } | { t: "stop" };
+  | { t: "stats" }
+  | { t: "floor"; calls: number; concurrency: number }
+  | { t: "stop" }
+  // bench/jobs/scale-out.ts: this worker's executor off (it only serves) or on again.
+  | { t: "executor"; on: boolean };
 
 const keys = { signingKey: env.INNGEST_SIGNING_KEY, eventKey: env.INNGEST_EVENT_KEY };
 const client = testClient(keys, env.EVENT_PORT, "bench");
@@ -76,9 +86,32 @@ const functions = [
       mark("done", String(event.data.w), event.data.sentAt);
     },
   ),
+  // bench/jobs/scale-out.ts: one job whose map tasks are parallel steps of fixed CPU work.
+  client.createFunction(
+    { id: "spread", triggers: [{ event: "bench/spread" }] },
+    async ({ event, step }) => {
+      const { tasks, rounds } = z
+        .object({ tasks: z.number().int(), rounds: z.number().int() })
+        .parse(event.data);
+      mark("start", String(event.data.w), event.data.sentAt);
+      await Promise.all(
+        Array.from({ length: tasks }, (_, i) => step.run(`map-${i}`, () => burn(rounds, i))),
+      );
+      mark("done", String(event.data.w), event.data.sentAt);
+    },
+  ),
   // Called directly (never by an event): the cost of one signed call through the SDK.
   client.createFunction({ id: "floor", triggers: [{ event: "bench/floor" }] }, async () => null),
 ];
+
+/** Fixed CPU work (SHA-256 chained `rounds` times over 4 KiB): the same work on any worker. */
+function burn(rounds: number, seed: number): string {
+  let digest = createHash("sha256").update(String(seed)).digest();
+  const block = Buffer.alloc(4096, seed);
+  for (let i = 0; i < rounds; i++)
+    digest = createHash("sha256").update(digest).update(block).digest();
+  return digest.toString("hex").slice(0, 16);
+}
 
 let serveCalls = 0;
 let serveConnections = 0;
@@ -149,14 +182,17 @@ async function primary() {
     return total;
   };
 
-  const executor = await startExecutor({
-    databaseUrl: env.DATABASE_URL,
-    ...keys,
-    serveUrl,
-    eventPort: env.EVENT_PORT,
-    maxConcurrentRuns: env.EXECUTOR_MAX_RUNS,
-    log: () => {},
-  });
+  const start = () =>
+    startExecutor({
+      databaseUrl: env.DATABASE_URL,
+      ...keys,
+      serveUrl,
+      eventPort: env.EVENT_PORT,
+      maxConcurrentRuns: env.EXECUTOR_MAX_RUNS,
+      maxParallelSteps: env.EXECUTOR_MAX_STEPS,
+      log: () => {},
+    });
+  let executor: Awaited<ReturnType<typeof start>> | undefined = await start();
 
   const floor = async (calls: number, concurrency: number): Promise<number> => {
     const started = performance.now();
@@ -195,8 +231,16 @@ async function primary() {
         const after = await allStats();
         tell({ t: "floor", ms, calls: message.calls, cpuMs: after.cpuMs - before.cpuMs });
       })();
+    } else if (message.t === "executor") {
+      void (async () => {
+        if (!message.on) {
+          await executor?.stop(5_000);
+          executor = undefined;
+        } else executor ??= await start();
+        tell({ t: "executor", on: message.on });
+      })();
     } else {
-      void executor.stop(5_000).then(() => {
+      void (executor?.stop(5_000) ?? Promise.resolve()).then(() => {
         for (const worker of servers) worker.kill();
         process.exit(0);
       });

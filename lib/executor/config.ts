@@ -30,6 +30,9 @@ const schema = z.object({
   WORKER_SERVE_PORT: port.default(3288),
   EXECUTOR_EVENT_PORT: port.default(8288),
   EXECUTOR_MAX_RUNS: z.coerce.number().int().min(1).max(256).default(8),
+  // Steps of parallel batches this worker runs at once, its runs' and other workers' (issue 19:
+  // the scale-out of one run). Default: EXECUTOR_MAX_RUNS.
+  EXECUTOR_MAX_STEPS: z.coerce.number().int().min(1).max(256).optional(),
   EXECUTOR_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   EXECUTOR_BACKOFF_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(1_000),
 });

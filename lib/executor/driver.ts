@@ -5,6 +5,13 @@ import { newId } from "./ids";
 import { completeLeasedRun, finishRun, type JsonError } from "./lifecycle";
 import { callFunction, retryAfterMs, type CallResult, type Op } from "./protocol";
 import {
+  claimStep,
+  renewStep,
+  writeSharedStep,
+  type SharedOutcome,
+  type SharedStep,
+} from "./step-leases";
+import {
   completeLeasedStep,
   completeStep,
   createRuns,
@@ -46,6 +53,13 @@ export type DriverOptions = {
   log: (line: string) => void;
   /** Called after a write queued new runs (an invoked child, a failure handler's event). */
   onQueued?: () => void;
+  /** How long a shared step's lease lasts (renewed at a third of it while its call runs). */
+  leaseMs?: number;
+  /**
+   * This worker's capacity for shared steps (step-leases.ts): takes up to `wanted` slots, at
+   * least `atLeast`, and returns how many it took. Without it a driver runs every step itself.
+   */
+  stepSlots?: { take: (wanted: number, atLeast: number) => number; give: (n: number) => void };
 };
 
 type Outcome = "continue" | "stop";
@@ -76,6 +90,8 @@ class Draft {
       result,
       seq: seq + 1,
       childRunId: this.steps.get(step.id)?.childRunId ?? null,
+      leaseOwner: this.steps.get(step.id)?.leaseOwner ?? null,
+      leaseUntil: null,
     });
   }
   pending(step: Parameters<typeof pendStep>[2]): void {
@@ -91,6 +107,8 @@ class Draft {
       result: this.steps.get(step.id)?.result ?? null,
       seq: this.steps.get(step.id)?.seq ?? null,
       childRunId: step.childRunId ?? null,
+      leaseOwner: null,
+      leaseUntil: step.shared ? 0 : null,
     });
   }
   snapshot(): Snapshot {
@@ -169,11 +187,20 @@ export class RunDriver {
     const due = (s: StepRow) => s.availableAt !== null && s.availableAt <= now;
 
     const planned = pending.filter((s) => s.op === "StepPlanned" && due(s));
-    if (planned.length === 1) return this.call(run, steps, fn, planned[0]!, signal);
-    if (planned.length > 0) {
+    // Steps of a parallel batch are shared: this worker runs those it can claim (up to its step
+    // capacity); other workers sharing the database take the rest (step-leases.ts).
+    const own = planned.filter((s) => s.leaseUntil === null);
+    const shared = planned.filter((s) => s.leaseUntil !== null && s.leaseUntil < now);
+    if (own.length === 1 && shared.length === 0) return this.call(run, steps, fn, own[0]!, signal);
+    if (own.length + shared.length > 0) {
+      const claimed = await this.claimShared(run.id, shared, own.length === 0 ? 1 : 0);
       // Each call's write knows only its own step: read the run again after all of them.
-      const results = await Promise.all(planned.map((s) => this.call(run, steps, fn, s, signal)));
-      return results.includes("stop") ? "stop" : "continue";
+      const results = await Promise.all([
+        ...own.map((s) => this.call(run, steps, fn, s, signal)),
+        ...claimed.map((s) => this.callShared(run, steps, fn, s, signal)),
+      ]);
+      if (results.length > 0) return results.includes("stop") ? "stop" : "continue";
+      // Every shared step was claimed by another worker meanwhile: wait for them (release).
     }
     const woken = pending.filter((s) => (s.op === "Sleep" || s.op === "InvokeFunction") && due(s));
     if (woken.length > 0) {
@@ -202,6 +229,163 @@ export class RunDriver {
     return this.call(run, steps, fn, null, signal);
   }
 
+  /** Claims shared steps up to this worker's step capacity (at least `atLeast` of them). */
+  private async claimShared(runId: string, shared: StepRow[], atLeast: number): Promise<StepRow[]> {
+    if (shared.length === 0) return [];
+    const slots = this.options.stepSlots;
+    const taken = slots ? slots.take(shared.length, atLeast) : shared.length;
+    const claimed: StepRow[] = [];
+    const leaseMs = this.options.leaseMs ?? 30_000;
+    for (const s of shared) {
+      if (claimed.length >= taken) break;
+      if (await claimStep(this.options.db, runId, s.id, this.options.owner, leaseMs))
+        claimed.push(s);
+    }
+    slots?.give(taken - claimed.length);
+    return claimed;
+  }
+
+  /**
+   * Runs a shared step of another worker's run (or a queued one) that the claim loop found: claims
+   * it, reads the run, calls, stores the outcome under the step's lease. Takes one step slot,
+   * which it gives back when done. False when another worker claimed it first.
+   */
+  async helpStep(candidate: SharedStep, signal: AbortSignal): Promise<boolean> {
+    const { db, owner } = this.options;
+    const leaseMs = this.options.leaseMs ?? 30_000;
+    if (!(await claimStep(db, candidate.runId, candidate.stepId, owner, leaseMs))) {
+      this.options.stepSlots?.give(1);
+      return false;
+    }
+    const [run, steps] = await Promise.all([
+      getRun(db, candidate.runId),
+      getSteps(db, candidate.runId),
+    ]);
+    const target = steps.find((s) => s.id === candidate.stepId);
+    const fn = run && (await loadFunctions(db)).get(run.functionId);
+    if (!run || !target || !fn) {
+      // The run ended or its function is gone: its holder decides; the lease simply expires.
+      this.options.stepSlots?.give(1);
+      return true;
+    }
+    await this.runShared(run, steps, fn, target, signal);
+    return true;
+  }
+
+  /** A shared step this run's holder claimed: "continue" reads the run again. */
+  private async callShared(
+    run: RunRow,
+    steps: StepRow[],
+    fn: FunctionDef,
+    target: StepRow,
+    signal: AbortSignal,
+  ): Promise<Next> {
+    await this.runShared(run, steps, fn, target, signal);
+    return signal.aborted ? "stop" : "continue";
+  }
+
+  /** Calls one claimed shared step, renewing its lease meanwhile, and stores what it produced. */
+  private async runShared(
+    run: RunRow,
+    steps: StepRow[],
+    fn: FunctionDef,
+    target: StepRow,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const { db, owner } = this.options;
+    const leaseMs = this.options.leaseMs ?? 30_000;
+    const abort = new AbortController();
+    const onAbort = () => abort.abort();
+    signal.addEventListener("abort", onAbort);
+    const renew = setInterval(
+      () => {
+        renewStep(db, run.id, target.id, owner, leaseMs)
+          .then((ours) => {
+            if (!ours) abort.abort();
+          })
+          .catch((e: unknown) => this.options.log(`lease renewal of a step failed: ${String(e)}`));
+      },
+      Math.max(100, Math.floor(leaseMs / 3)),
+    );
+    try {
+      const { memo, stack } = memoOf(steps);
+      const result = await callFunction({
+        url: this.callUrl(fn.url),
+        stepId: target.id,
+        signingKey: this.options.signingKey,
+        event: JSON.parse(run.event),
+        steps: memo,
+        stack,
+        runId: run.id,
+        attempt: target.attempt,
+        maxAttempts: fn.maxAttempts,
+        disableImmediate: run.disableImmediate,
+        signal: abort.signal,
+        timeoutMs: this.options.requestTimeoutMs,
+      });
+      if (abort.signal.aborted) return;
+      const now = Date.now();
+      const { queued } = await writeSharedStep(
+        db,
+        run.id,
+        target.id,
+        owner,
+        this.sharedOutcome(run, fn, target, result, now),
+        now,
+      );
+      if (queued) this.options.onQueued?.();
+    } finally {
+      clearInterval(renew);
+      signal.removeEventListener("abort", onAbort);
+      this.options.stepSlots?.give(1);
+    }
+  }
+
+  /** What the run holder's write (apply) would store for a call of one step, as one outcome. */
+  private sharedOutcome(
+    run: RunRow,
+    fn: FunctionDef,
+    target: StepRow,
+    result: CallResult,
+    now: number,
+  ): SharedOutcome {
+    const retry = (retryAfter: string | null): SharedOutcome => ({
+      kind: "retry",
+      step: { id: target.id, name: target.name, opts: parseOpts(target.opts) },
+      attempt: target.attempt + 1,
+      availableAt: now + (retryAfterMs(retryAfter, now) ?? this.options.backoffMs(target.attempt)),
+    });
+    const failedAttempt = (error: JsonError, retryAfter: string | null): SharedOutcome => {
+      this.options.log(
+        `run ${run.id} (${fn.id}): step "${target.name}" attempt ${target.attempt + 1} failed: ${error.message}`,
+      );
+      if (target.attempt + 1 >= fn.maxAttempts)
+        return { kind: "done", step: target, result: { error } };
+      return retry(retryAfter);
+    };
+    if (result.kind === "error") {
+      if (!result.retriable) return { kind: "fail-run", error: result.error };
+      return failedAttempt(result.error, result.retryAfter);
+    }
+    const op = result.kind === "ops" && result.ops.length === 1 ? result.ops[0] : undefined;
+    if (op && op.id === target.id) {
+      const step = { id: op.id, op: op.op, name: op.displayName ?? op.name ?? target.name };
+      if (op.op === "StepRun" || op.op === "Step")
+        return { kind: "done", step, result: { data: op.data ?? null } };
+      if (op.op === "StepFailed")
+        return { kind: "done", step, result: { error: op.error ?? null } };
+      // The SDK says StepFailed on the last attempt, so this one is always retried.
+      if (op.op === "StepError") return retry(result.kind === "ops" ? result.retryAfter : null);
+    }
+    return failedAttempt(
+      {
+        name: "Error",
+        message: `a call to run step "${target.name}" answered ${result.kind === "ops" ? result.ops.map((o) => o.op).join(", ") : result.kind}`,
+      },
+      null,
+    );
+  }
+
   /** The registered URL (which carries the function's query) on this worker's own endpoint. */
   private callUrl(registered: string): string {
     if (!this.options.serveUrl) return registered;
@@ -221,11 +405,7 @@ export class RunDriver {
     target: StepRow | null,
     signal: AbortSignal,
   ): Promise<Next> {
-    const done = steps
-      .filter((s) => s.status === "done")
-      .sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
-    const memo: Record<string, unknown> = {};
-    for (const s of done) memo[s.id] = JSON.parse(s.result ?? "null");
+    const { memo, stack } = memoOf(steps);
     const attempt = target ? target.attempt : run.attempt;
     const result = await callFunction({
       url: this.callUrl(fn.url),
@@ -233,7 +413,7 @@ export class RunDriver {
       signingKey: this.options.signingKey,
       event: JSON.parse(run.event),
       steps: memo,
-      stack: done.map((s) => s.id),
+      stack,
       runId: run.id,
       attempt,
       maxAttempts: fn.maxAttempts,
@@ -336,6 +516,8 @@ export class RunDriver {
       await tx.query("UPDATE ExecRun SET disableImmediate = TRUE WHERE id = ?", [run.id]);
       draft.run.disableImmediate = true;
     }
+    // One call that planned several steps started a parallel batch: its steps are shared.
+    const shared = result.ops.filter((op) => op.op === "StepPlanned").length > 1;
     for (const op of result.ops) {
       const outcome = await this.applyOp(
         tx,
@@ -346,6 +528,7 @@ export class RunDriver {
         attempt,
         result.retryAfter,
         now,
+        shared,
       );
       if (outcome === "stop") return "stop";
     }
@@ -381,6 +564,7 @@ export class RunDriver {
     attempt: number,
     retryAfter: string | null,
     now: number,
+    shared: boolean,
   ): Promise<Outcome> {
     const name = op.displayName ?? op.name ?? op.id;
     const step = { id: op.id, op: op.op, name };
@@ -417,7 +601,7 @@ export class RunDriver {
         await this.pendStep(
           tx,
           draft,
-          { ...step, attempt: 0, availableAt: now, opts: op.opts },
+          { ...step, attempt: 0, availableAt: now, opts: op.opts, shared },
           now,
         );
         return "continue";
@@ -519,7 +703,11 @@ export class RunDriver {
     await this.write(run, [], async (tx, locked) => {
       const steps = await getSteps(tx, run.id);
       const pending = steps.filter((s) => s.status === "pending");
-      const times = pending.map((s) => s.availableAt).filter((t): t is number => t !== null);
+      // A shared step another worker holds: its writer brings the run forward when it is done;
+      // if that worker dies, the run comes back when the step's lease expires.
+      const times = pending
+        .map((s) => (s.leaseUntil !== null && s.leaseUntil > now ? s.leaseUntil : s.availableAt))
+        .filter((t): t is number => t !== null);
       if (pending.length === 0 || doneCount(steps) !== knownDone) {
         await releaseRun(tx, run.id, {
           status: "queued",
@@ -561,6 +749,14 @@ export class RunDriver {
 
 function parseOpts(opts: string | null): Record<string, unknown> | undefined {
   return opts === null ? undefined : (JSON.parse(opts) as Record<string, unknown>);
+}
+
+/** The memoised results a call carries: done steps in completion order. */
+function memoOf(steps: StepRow[]): { memo: Record<string, unknown>; stack: string[] } {
+  const done = steps.filter((s) => s.status === "done").sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
+  const memo: Record<string, unknown> = {};
+  for (const s of done) memo[s.id] = JSON.parse(s.result ?? "null");
+  return { memo, stack: done.map((s) => s.id) };
 }
 
 function doneCount(steps: StepRow[]): number {

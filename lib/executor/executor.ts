@@ -9,6 +9,7 @@ import { newId } from "./ids";
 import { claimRuns, releaseAll, renewLease, type Claim } from "./leases";
 import type { Handoff } from "./lifecycle";
 import { pruneHistory } from "./retention";
+import { findSharedSteps, releaseSteps } from "./step-leases";
 import { syncApp } from "./sync";
 
 // The local executor: event API, function sync, the claim loop and the drivers of claimed runs,
@@ -24,6 +25,12 @@ export type ExecutorOptions = {
   /** 0 picks a free port (tests). */
   eventPort: number;
   maxConcurrentRuns?: number;
+  /**
+   * Steps of parallel batches (shared steps, step-leases.ts) this worker runs at once, its own
+   * runs' and other workers' together; a run's holder always runs at least one. Default: as many
+   * as maxConcurrentRuns.
+   */
+  maxParallelSteps?: number;
   leaseMs?: number;
   pollMs?: number;
   backoffBaseMs?: number;
@@ -46,6 +53,9 @@ export type Executor = {
 const HEARTBEAT_MS = 5_000;
 const CRON_CHECK_MS = 1_000;
 const PRUNE_EVERY_MS = 10 * 60_000;
+// How often an idle worker looks for shared steps of other workers' runs (one SELECT); a worker
+// that just finished one looks again at once.
+const HELP_POLL_MS = 500;
 
 export function backoff(baseMs: number, maxMs: number): (attempt: number) => number {
   return (attempt) => {
@@ -60,7 +70,21 @@ export async function startExecutor(options: ExecutorOptions): Promise<Executor>
   const leaseMs = options.leaseMs ?? 30_000;
   const pollMs = options.pollMs ?? 250;
   const workerId = `${os.hostname().slice(0, 30)}-${process.pid}-${newId().slice(-8)}`;
-  const db = createDb(options.databaseUrl, maxRuns + 4);
+  const maxSteps = options.maxParallelSteps ?? maxRuns;
+  const db = createDb(options.databaseUrl, maxRuns + maxSteps + 4);
+  let stepsInFlight = 0;
+  let helpWake: (() => void) | null = null;
+  const stepSlots = {
+    take: (wanted: number, atLeast: number) => {
+      const n = Math.max(atLeast, Math.min(wanted, maxSteps - stepsInFlight));
+      stepsInFlight += n;
+      return n;
+    },
+    give: (n: number) => {
+      stepsInFlight -= n;
+      if (n > 0) helpWake?.();
+    },
+  };
   const driver = new RunDriver({
     db,
     owner: workerId,
@@ -70,6 +94,8 @@ export async function startExecutor(options: ExecutorOptions): Promise<Executor>
     serveUrl: options.serveUrl,
     log,
     onQueued: () => poke(),
+    leaseMs,
+    stepSlots,
   });
 
   let stopping = false;
@@ -270,21 +296,63 @@ export async function startExecutor(options: ExecutorOptions): Promise<Executor>
     }
   })();
 
+  // Helping: shared steps of runs other workers hold (or queued ones), run here while this worker
+  // has step capacity to spare. This is what spreads one run's parallel steps over workers.
+  const helping = new Set<Promise<void>>();
+  const helpAbort = new AbortController();
+  const helpLoop = (async () => {
+    while (!stopping) {
+      let found = 0;
+      try {
+        const free = maxSteps - stepsInFlight;
+        for (const candidate of await findSharedSteps(db, free)) {
+          if (stopping || stepSlots.take(1, 0) === 0) break;
+          found++;
+          const call = driver
+            .helpStep(candidate, helpAbort.signal)
+            .then(() => undefined)
+            .catch((e: unknown) =>
+              log(`step of run ${candidate.runId}: ${e instanceof Error ? e.message : String(e)}`),
+            )
+            .finally(() => helping.delete(call));
+          helping.add(call);
+        }
+      } catch (error) {
+        log(`help loop: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      if (stopping) break;
+      if (found > 0 && stepsInFlight < maxSteps) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, HELP_POLL_MS);
+        helpWake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      helpWake = null;
+    }
+  })();
+
   const stop = async (graceMs = 10_000) => {
     if (stopping) return;
     stopping = true;
     poke();
+    helpWake?.();
     await loop;
+    await helpLoop;
     await new Promise<void>((resolve) => server.close(() => resolve()));
     const timeout = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
-    await Promise.race([Promise.all(slots.values()), timeout]);
+    await Promise.race([Promise.all([...slots.values(), ...helping]), timeout]);
     for (const abort of inFlight) abort.abort();
-    await Promise.all(slots.values());
+    helpAbort.abort();
+    await Promise.all([...slots.values(), ...helping]);
     clearInterval(heartbeatTimer);
     // Runs claimed ahead go back with the rest.
     ahead.length = 0;
     const released = await releaseAll(db, workerId);
     if (released > 0) log(`released ${released} run(s) for other workers`);
+    const steps = await releaseSteps(db, workerId);
+    if (steps > 0) log(`released ${steps} step(s) for other workers`);
     await db.query("UPDATE ExecWorker SET stoppedAt = UTC_TIMESTAMP(3) WHERE id = ?", [workerId]);
     await db.end();
   };

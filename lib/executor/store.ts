@@ -50,6 +50,10 @@ export const StepRow = z.object({
   result: z.string().nullable(),
   seq: z.number().nullable(),
   childRunId: z.string().nullable(),
+  // A shared step of a parallel batch (step-leases.ts): null leaseUntil means the run's lease
+  // covers the step; else any worker may claim it once leaseUntil has passed.
+  leaseOwner: z.string().nullable(),
+  leaseUntil: z.number().nullable(),
 });
 export type StepRow = z.infer<typeof StepRow>;
 
@@ -67,7 +71,8 @@ export async function getRun(q: Queryable, id: string, forUpdate = false): Promi
   return rows[0] ? RunRow.parse(rows[0]) : null;
 }
 
-const STEP_COLUMNS = "id, op, name, status, attempt, availableAt, opts, result, seq, childRunId";
+const STEP_COLUMNS =
+  "id, op, name, status, attempt, availableAt, opts, result, seq, childRunId, leaseOwner, leaseUntil";
 
 export async function getSteps(q: Queryable, runId: string): Promise<StepRow[]> {
   const rows: unknown[] = await q.query(`SELECT ${STEP_COLUMNS} FROM ExecStep WHERE runId = ?`, [
@@ -185,7 +190,7 @@ export async function completeStep(
      SELECT ?, ?, ?, ?, 'done', ?, COALESCE(MAX(prior.seq), -1) + 1, ?, NULL
        FROM ExecStep AS prior WHERE prior.runId = ?
      ON DUPLICATE KEY UPDATE status = 'done', result = VALUES(result), seq = VALUES(seq),
-       updatedAt = VALUES(updatedAt), availableAt = NULL`,
+       updatedAt = VALUES(updatedAt), availableAt = NULL, leaseUntil = NULL`,
     [runId, step.id, step.op, step.name.slice(0, 255), text, now, runId],
   );
   return text;
@@ -214,7 +219,7 @@ export async function completeLeasedStep(
          ?, NULL
          FROM ExecRun AS r WHERE r.id = ? AND r.status = 'running' AND r.leaseOwner = ? FOR UPDATE
        ON DUPLICATE KEY UPDATE status = 'done', result = VALUES(result), seq = VALUES(seq),
-         updatedAt = VALUES(updatedAt), availableAt = NULL`,
+         updatedAt = VALUES(updatedAt), availableAt = NULL, leaseUntil = NULL`,
       [step.id, step.op, step.name.slice(0, 255), text, now, runId, owner],
     ),
   );
@@ -232,15 +237,17 @@ export async function pendStep(
     availableAt: number | null;
     opts?: unknown;
     childRunId?: string | null;
+    /** A step of a parallel batch: any worker sharing the database may claim it. */
+    shared?: boolean;
   },
   now: number,
 ): Promise<void> {
   await tx.query(
-    `INSERT INTO ExecStep (runId, id, op, name, status, attempt, availableAt, opts, childRunId, updatedAt)
-     VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)
+    `INSERT INTO ExecStep (runId, id, op, name, status, attempt, availableAt, opts, childRunId, updatedAt, leaseUntil)
+     VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)
      ON DUPLICATE KEY UPDATE op = VALUES(op), name = VALUES(name), attempt = VALUES(attempt),
        availableAt = VALUES(availableAt), opts = VALUES(opts), childRunId = VALUES(childRunId),
-       updatedAt = VALUES(updatedAt)`,
+       updatedAt = VALUES(updatedAt), leaseOwner = NULL, leaseUntil = VALUES(leaseUntil)`,
     [
       runId,
       step.id,
@@ -251,6 +258,7 @@ export async function pendStep(
       step.opts === undefined ? null : JSON.stringify(step.opts),
       step.childRunId ?? null,
       now,
+      step.shared ? 0 : null,
     ],
   );
 }

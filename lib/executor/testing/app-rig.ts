@@ -10,9 +10,14 @@ export async function startAppExecutor(
   keys: { signingKey: string; eventKey: string },
   // Fixed when the app's own client must reach it (INNGEST_BASE_URL is read once, at import).
   eventPort?: number,
-  // Short for tests that let a function use up its retries.
-  options: { backoffBaseMs?: number } = {},
-): Promise<{ executor: Executor; eventPort: number; stop: () => Promise<void> }> {
+  // Short for tests that let a function use up its retries; maxParallelSteps for scale-out tests.
+  options: { backoffBaseMs?: number; maxParallelSteps?: number } = {},
+): Promise<{
+  executor: Executor;
+  eventPort: number;
+  serveUrl: string;
+  stop: () => Promise<void>;
+}> {
   const endpoint = await startServeEndpoint(client, functions);
   eventPort ??= await freePort();
   const executor = await startExecutor({
@@ -27,6 +32,7 @@ export async function startAppExecutor(
   return {
     executor,
     eventPort,
+    serveUrl: endpoint.url,
     stop: async () => {
       await executor.stop(2_000);
       await endpoint.close();

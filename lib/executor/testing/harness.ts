@@ -105,8 +105,8 @@ const FINISHED = new Set(["completed", "failed", "cancelled"]);
 export async function startRig(
   define: (client: Inngest) => InngestFunction.Any[],
   overrides: Partial<ExecutorOptions> = {},
+  keys = testKeys(),
 ): Promise<Rig> {
-  const keys = testKeys();
   const eventPort = await freePort();
   const client = testClient(keys, eventPort);
   const endpoint = await startServeEndpoint(client, define(client));
