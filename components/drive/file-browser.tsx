@@ -15,7 +15,7 @@ import { driveHref, zipHref } from "@/lib/drive/hrefs";
 import { MoveDialog, type MoveTarget } from "./move-dialog";
 import { NewFolderDialog } from "./new-folder-dialog";
 import { RenameDialog, type RenameTarget } from "./rename-dialog";
-import { ShareDialog } from "./share-dialog";
+import { ShareDialog, type ShareItem } from "./share-dialog";
 import { SearchForm, SelectionBar, SortSelect, Toolbar } from "./toolbar";
 import { DriveUploader, UploadDropZone } from "./drive-uploader";
 
@@ -60,7 +60,7 @@ export function FileBrowser({
   const [renaming, setRenaming] = useState<RenameTarget | null>(null);
   const [moving, setMoving] = useState<MoveTarget[] | null>(null);
   const [previewing, setPreviewing] = useState<DriveFile | null>(null);
-  const [sharing, setSharing] = useState<DriveFile | null>(null);
+  const [sharing, setSharing] = useState<ShareItem | null>(null);
   const [applyingPreset, setApplyingPreset] = useState(false);
   const [busy, startTransition] = useTransition();
 
@@ -99,7 +99,7 @@ export function FileBrowser({
 
   function onAction(entry: BrowserItem, action: RowAction) {
     if (action === "preview" && entry.kind === "file") setPreviewing(entry.item);
-    else if (action === "share" && entry.kind === "file") setSharing(entry.item);
+    else if (action === "share") setSharing(entry);
     else if (action === "rename") setRenaming(target(entry));
     else if (action === "move") setMoving([target(entry)]);
     else if (action === "trash") trash([entry.key]);
@@ -244,7 +244,7 @@ export function FileBrowser({
         />
       )}
       {sharing && (
-        <ShareDialog file={sharing} open onOpenChange={(open) => !open && setSharing(null)} />
+        <ShareDialog target={sharing} open onOpenChange={(open) => !open && setSharing(null)} />
       )}
     </div>
   );
