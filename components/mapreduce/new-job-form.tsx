@@ -96,15 +96,18 @@ export function NewJobForm({
   files: initialFiles,
   initial,
   emr,
+  preselected = [],
 }: {
   files: PickableFile[];
   initial: NewJobInput | null;
   emr: { available: boolean; kinds: string[] };
+  /** Input file ids chosen before the form opened (Drive's "Use in MapReduce", ?input=). */
+  preselected?: string[];
 }) {
   const [state, action, pending] = useActionState<NewJobState, FormData>(submitJobAction, {});
   const [files, setFiles] = useState(initialFiles);
   const [kind, setKind] = useState<JobKindChoice>(initial?.kind ?? "word-count");
-  const [inputs, setInputs] = useState<string[]>(initial?.inputs ?? []);
+  const [inputs, setInputs] = useState<string[]>(initial?.inputs ?? preselected);
   const [rightInputs, setRightInputs] = useState<string[]>(initial?.rightInputs ?? []);
   const [mapper, setMapper] = useState<string[]>(initial?.mapper ? [initial.mapper] : []);
   const [reducer, setReducer] = useState<string[]>(initial?.reducer ? [initial.reducer] : []);

@@ -140,6 +140,7 @@ describe("visiting and downloading", () => {
     const view = await visitorView(link.token, noCookies);
     expect(view).toEqual({
       status: "open",
+      kind: "file",
       file: { name: "report (final).txt", size: 9, contentType: "text/plain" },
       downloadsLeft: null,
       expiresAt: null,
