@@ -69,6 +69,8 @@ test("a folder share link lists the folder, walks subfolders, downloads one file
   await dialog.getByRole("button", { name: "Create link" }).click();
   const url = await dialog.getByTestId("share-link").getByTestId("share-link-url").inputValue();
   await page.keyboard.press("Escape");
+  // The listing marks it on its next render (creating a link does not re-render the list).
+  await page.reload();
   await expect(row(page, "Projects").getByTestId("shared-mark")).toBeVisible();
 
   const guest = await visitor(browser, baseURL);
@@ -113,17 +115,17 @@ test("uploading the same name keeps a version; the Versions dialog restores it",
     }
     await page.reload();
     await expect(row(page, "notes.txt")).toHaveCount(1);
-    await expect(row(page, "notes.txt")).toContainText("20 B");
+    await expect(row(page, "notes.txt")).toContainText("20 bytes");
 
     // Right-click opens the same actions as the ⋯ menu.
     await row(page, "notes.txt").getByTestId("item-name").click({ button: "right" });
     await page.getByRole("menuitem", { name: "Versions…" }).click();
     const dialog = page.getByRole("dialog");
     await expect(dialog.getByTestId("version-row")).toHaveCount(2);
-    await expect(dialog.getByTestId("version-row").nth(1)).toContainText("11 B");
+    await expect(dialog.getByTestId("version-row").nth(1)).toContainText("11 bytes");
     await dialog.getByRole("button", { name: "Restore" }).click();
     await expect(status(page)).toContainText("Version restored");
-    await expect(row(page, "notes.txt")).toContainText("11 B");
+    await expect(row(page, "notes.txt")).toContainText("11 bytes");
     expect(signedIn.id).toBeTruthy();
   } finally {
     await rm(dir, { recursive: true, force: true });
