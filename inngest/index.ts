@@ -1,6 +1,7 @@
 import { applyImageBatch } from "./functions/apply-image-batch";
 import { applyImageChain } from "./functions/apply-image-chain";
 import { emptyTrashJob } from "./functions/empty-trash";
+import { makeThumbnailFn } from "./functions/make-thumbnail";
 import { pulseArchive } from "./functions/pulse-archive";
 import { pulseConsume } from "./functions/pulse-consume";
 import { pulsePrune } from "./functions/pulse-prune";
@@ -15,6 +16,7 @@ export const functions = [
   emptyTrashJob,
   applyImageChain,
   applyImageBatch,
+  makeThumbnailFn,
   pulseConsume,
   pulsePrune,
   pulseArchive,

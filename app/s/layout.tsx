@@ -19,7 +19,8 @@ export default function ShareLayout({ children }: { children: ReactNode }) {
         <ThemeToggle />
       </header>
       <main className="flex flex-1 items-start justify-center px-4 py-8 sm:items-center">
-        <div className="w-full max-w-md">{children}</div>
+        {/* A folder link's listing (data-wide) needs the room; a single file's card does not. */}
+        <div className="w-full max-w-md has-data-wide:max-w-3xl">{children}</div>
       </main>
     </div>
   );

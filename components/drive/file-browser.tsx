@@ -1,21 +1,28 @@
 "use client";
 
-import { ChevronLeft, ChevronRight, FolderOpen, SearchX } from "lucide-react";
+import { ChevronLeft, ChevronRight, FolderOpen, LayoutGrid, List, SearchX } from "lucide-react";
 import Link from "next/link";
-import { useState, useTransition, type ComponentType } from "react";
+import { useEffect, useState, useTransition, type ComponentType } from "react";
 import { Button } from "@/components/ui/button";
-import { restoreAction, trashAction } from "@/lib/drive/actions";
+import { moveAction, restoreAction, trashAction } from "@/lib/drive/actions";
 import type { FolderListing } from "@/lib/drive/listing-types";
 import type { DriveFile } from "@/lib/drive/types";
 import { cn } from "@/lib/utils";
 import { FilePreviewDialog } from "./file-preview-dialog";
-import { browserItems, FileTable, type BrowserItem, type RowAction } from "./file-table";
+import {
+  browserItems,
+  FileTable,
+  type BrowserItem,
+  type DragMove,
+  type RowAction,
+} from "./file-table";
+import { VersionsDialog } from "./versions-dialog";
 import { Breadcrumbs } from "./breadcrumbs";
 import { driveHref, zipHref } from "@/lib/drive/hrefs";
 import { MoveDialog, type MoveTarget } from "./move-dialog";
 import { NewFolderDialog } from "./new-folder-dialog";
 import { RenameDialog, type RenameTarget } from "./rename-dialog";
-import { ShareDialog } from "./share-dialog";
+import { ShareDialog, type ShareItem } from "./share-dialog";
 import { SearchForm, SelectionBar, SortSelect, Toolbar } from "./toolbar";
 import { DriveUploader, UploadDropZone } from "./drive-uploader";
 
@@ -60,8 +67,10 @@ export function FileBrowser({
   const [renaming, setRenaming] = useState<RenameTarget | null>(null);
   const [moving, setMoving] = useState<MoveTarget[] | null>(null);
   const [previewing, setPreviewing] = useState<DriveFile | null>(null);
-  const [sharing, setSharing] = useState<DriveFile | null>(null);
+  const [sharing, setSharing] = useState<ShareItem | null>(null);
   const [applyingPreset, setApplyingPreset] = useState(false);
+  const [versioning, setVersioning] = useState<DriveFile | null>(null);
+  const [view, setView] = useDriveView();
   const [busy, startTransition] = useTransition();
 
   const chosen = items.filter((i) => selected.has(i.key));
@@ -97,9 +106,24 @@ export function FileBrowser({
     });
   }
 
+  // Drag-to-move: rows onto folder rows and breadcrumbs. Dragging a selected row moves the whole
+  // selection, as in a desktop file manager.
+  const drag: DragMove = {
+    keysFor: (key) => (selected.has(key) ? [...selected] : [key]),
+    drop: (keys, targetId) =>
+      startTransition(async () => {
+        const fd = formOf(keys);
+        fd.set("targetId", targetId ?? "");
+        const result = await moveAction({}, fd);
+        setStatus({ ok: !!result.ok, message: result.message ?? "" });
+        if (result.ok) setSelected(new Set());
+      }),
+  };
+
   function onAction(entry: BrowserItem, action: RowAction) {
     if (action === "preview" && entry.kind === "file") setPreviewing(entry.item);
-    else if (action === "share" && entry.kind === "file") setSharing(entry.item);
+    else if (action === "share") setSharing(entry);
+    else if (action === "versions" && entry.kind === "file") setVersioning(entry.item);
     else if (action === "rename") setRenaming(target(entry));
     else if (action === "move") setMoving([target(entry)]);
     else if (action === "trash") trash([entry.key]);
@@ -120,6 +144,8 @@ export function FileBrowser({
       onSelectAll={(on) => setSelected(on ? new Set(items.map((i) => i.key)) : new Set())}
       onAction={onAction}
       empty={<EmptyState listing={listing} />}
+      drag={searching ? undefined : drag}
+      view={view}
     />
   );
 
@@ -143,8 +169,14 @@ export function FileBrowser({
             </Link>
           </div>
         ) : (
-          <Breadcrumbs crumbs={listing.breadcrumbs} sort={listing.sort} dir={listing.dir} />
+          <Breadcrumbs
+            crumbs={listing.breadcrumbs}
+            sort={listing.sort}
+            dir={listing.dir}
+            drag={drag}
+          />
         )}
+        <ViewToggle view={view} onChange={setView} />
         <SortSelect
           folder={listing.folder?.id}
           q={listing.q}
@@ -243,9 +275,61 @@ export function FileBrowser({
           onOpenChange={setApplyingPreset}
         />
       )}
-      {sharing && (
-        <ShareDialog file={sharing} open onOpenChange={(open) => !open && setSharing(null)} />
+      {versioning && (
+        <VersionsDialog
+          file={versioning}
+          onOpenChange={(open) => !open && setVersioning(null)}
+          onDone={(message) => {
+            setVersioning(null);
+            setStatus({ ok: true, message });
+          }}
+        />
       )}
+      {sharing && (
+        <ShareDialog target={sharing} open onOpenChange={(open) => !open && setSharing(null)} />
+      )}
+    </div>
+  );
+}
+
+const VIEW_KEY = "stratus.drive.view";
+type DriveView = "list" | "grid";
+
+/** List or grid, remembered in this browser (localStorage) across folders and visits. */
+function useDriveView(): [DriveView, (v: DriveView) => void] {
+  const [view, setView] = useState<DriveView>("list");
+  useEffect(() => {
+    // Read after hydration: the server cannot know, and a mismatch would warn.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    if (window.localStorage.getItem(VIEW_KEY) === "grid") setView("grid");
+  }, []);
+  return [
+    view,
+    (v) => {
+      setView(v);
+      window.localStorage.setItem(VIEW_KEY, v);
+    },
+  ];
+}
+
+function ViewToggle({ view, onChange }: { view: DriveView; onChange(v: DriveView): void }) {
+  const item = (v: DriveView, label: string, Icon: typeof List) => (
+    <Button
+      type="button"
+      size="icon"
+      variant={view === v ? "outline" : "ghost"}
+      className="size-9"
+      aria-label={label}
+      aria-pressed={view === v}
+      onClick={() => onChange(v)}
+    >
+      <Icon aria-hidden />
+    </Button>
+  );
+  return (
+    <div className="flex shrink-0 items-center gap-1" role="group" aria-label="View">
+      {item("list", "List view", List)}
+      {item("grid", "Grid view", LayoutGrid)}
     </div>
   );
 }

@@ -9,12 +9,30 @@ import {
   Eye,
   FolderInput,
   FolderOpen,
+  History,
+  Link2,
+  Network,
   Pencil,
   Share2,
   Trash2,
+  WandSparkles,
 } from "lucide-react";
 import Link from "next/link";
-import { useEffect, useRef } from "react";
+import {
+  useEffect,
+  useRef,
+  useState,
+  type ComponentType,
+  type DragEvent,
+  type ReactNode,
+} from "react";
+import {
+  ContextMenu,
+  ContextMenuContent,
+  ContextMenuItem,
+  ContextMenuSeparator,
+  ContextMenuTrigger,
+} from "@/components/ui/context-menu";
 import {
   DropdownMenu,
   DropdownMenuContent,
@@ -22,6 +40,7 @@ import {
   DropdownMenuSeparator,
   DropdownMenuTrigger,
 } from "@/components/ui/dropdown-menu";
+import { isTextType, previewKind } from "@/lib/drive/preview-kind";
 import type { FolderListing } from "@/lib/drive/listing-types";
 import type { SortKey } from "@/lib/drive/schemas";
 import type { DriveFile, DriveFolder } from "@/lib/drive/types";
@@ -35,7 +54,61 @@ export type BrowserItem =
   | { kind: "folder"; key: string; item: DriveFolder }
   | { kind: "file"; key: string; item: DriveFile };
 
-export type RowAction = "preview" | "share" | "rename" | "move" | "trash";
+export type RowAction = "preview" | "share" | "versions" | "rename" | "move" | "trash";
+
+/** The MIME type of a drag of Drive items (their "file:<id>" / "folder:<id>" keys, as JSON). */
+export const DRAG_TYPE = "application/x-stratus-items";
+
+/** Drag-to-move: what a row drag carries, and what a folder or breadcrumb does with a drop. */
+export type DragMove = {
+  /** Keys a drag of `key` carries: the whole selection if it is part of it, else the item. */
+  keysFor(key: string): string[];
+  /** Moves the dragged keys into the folder (null: My Drive). */
+  drop(keys: string[], folderId: string | null, folderName: string): void;
+};
+
+export function readDragKeys(e: DragEvent): string[] | null {
+  if (!Array.from(e.dataTransfer.types).includes(DRAG_TYPE)) return null;
+  try {
+    const keys: unknown = JSON.parse(e.dataTransfer.getData(DRAG_TYPE) || "[]");
+    return Array.isArray(keys) ? keys.filter((k): k is string => typeof k === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Props that make an element a drop target for dragged Drive items. */
+export function useDropTarget(
+  folderId: string | null,
+  folderName: string,
+  drag: DragMove | undefined,
+  own?: string,
+) {
+  const [over, setOver] = useState(false);
+  if (!drag) return { over: false, props: {} };
+  const accepts = (e: DragEvent) => Array.from(e.dataTransfer.types).includes(DRAG_TYPE);
+  return {
+    over,
+    props: {
+      onDragOver: (e: DragEvent) => {
+        if (!accepts(e)) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = "move";
+        setOver(true);
+      },
+      onDragLeave: () => setOver(false),
+      onDrop: (e: DragEvent) => {
+        const keys = readDragKeys(e);
+        setOver(false);
+        if (!keys) return;
+        e.preventDefault();
+        // A folder dropped on itself stays where it is.
+        const moving = keys.filter((k) => k !== own);
+        if (moving.length > 0) drag.drop(moving, folderId, folderName);
+      },
+    },
+  };
+}
 
 export function browserItems(listing: FolderListing): BrowserItem[] {
   return [
@@ -119,6 +192,94 @@ function SelectAll({
   );
 }
 
+type MenuParts = {
+  Item: ComponentType<{
+    onSelect?: () => void;
+    asChild?: boolean;
+    variant?: "default" | "destructive";
+    children: ReactNode;
+  }>;
+  Separator: ComponentType;
+};
+
+const DROPDOWN: MenuParts = { Item: DropdownMenuItem, Separator: DropdownMenuSeparator };
+const CONTEXT: MenuParts = { Item: ContextMenuItem, Separator: ContextMenuSeparator };
+
+/** The actions on one item: the same in the row's ⋯ menu and its right-click menu. */
+function MenuItems({
+  entry,
+  onAction,
+  parts: { Item, Separator },
+}: {
+  entry: BrowserItem;
+  onAction(a: RowAction): void;
+  parts: MenuParts;
+}) {
+  return (
+    <>
+      {entry.kind === "file" ? (
+        <>
+          <Item onSelect={() => onAction("preview")}>
+            <Eye aria-hidden /> Preview
+          </Item>
+          <Item asChild>
+            <a href={downloadHref(entry.item.id)} download>
+              <Download aria-hidden /> Download
+            </a>
+          </Item>
+          <Item onSelect={() => onAction("share")}>
+            <Share2 aria-hidden /> Share…
+          </Item>
+          <Item onSelect={() => onAction("versions")}>
+            <History aria-hidden /> Versions…
+          </Item>
+          {previewKind(entry.item.contentType, entry.item.name) === "image" && (
+            <Item asChild>
+              <Link href={`/images/${encodeURIComponent(entry.item.id)}`}>
+                <WandSparkles aria-hidden /> Open in Image Studio
+              </Link>
+            </Item>
+          )}
+          {isTextType(entry.item.contentType, entry.item.name) && (
+            <Item asChild>
+              <Link href={`/mapreduce/new?input=${encodeURIComponent(entry.item.id)}`}>
+                <Network aria-hidden /> Use in MapReduce
+              </Link>
+            </Item>
+          )}
+        </>
+      ) : (
+        <>
+          <Item asChild>
+            <Link href={driveHref({ folder: entry.item.id })}>
+              <FolderOpen aria-hidden /> Open
+            </Link>
+          </Item>
+          <Item asChild>
+            <a href={zipHref([], [entry.item.id])} download>
+              <Download aria-hidden /> Download as zip
+            </a>
+          </Item>
+          <Item onSelect={() => onAction("share")}>
+            <Share2 aria-hidden /> Share…
+          </Item>
+        </>
+      )}
+      <Separator />
+      <Item onSelect={() => onAction("rename")}>
+        <Pencil aria-hidden /> Rename…
+      </Item>
+      <Item onSelect={() => onAction("move")}>
+        <FolderInput aria-hidden /> Move…
+      </Item>
+      <Separator />
+      <Item variant="destructive" onSelect={() => onAction("trash")}>
+        <Trash2 aria-hidden /> Move to trash
+      </Item>
+    </>
+  );
+}
+
 function RowMenu({ entry, onAction }: { entry: BrowserItem; onAction(a: RowAction): void }) {
   const name = entry.item.name;
   return (
@@ -130,48 +291,54 @@ function RowMenu({ entry, onAction }: { entry: BrowserItem; onAction(a: RowActio
         <Ellipsis className="size-4" aria-hidden />
       </DropdownMenuTrigger>
       <DropdownMenuContent align="end">
-        {entry.kind === "file" ? (
-          <>
-            <DropdownMenuItem onSelect={() => onAction("preview")}>
-              <Eye aria-hidden /> Preview
-            </DropdownMenuItem>
-            <DropdownMenuItem asChild>
-              <a href={downloadHref(entry.item.id)} download>
-                <Download aria-hidden /> Download
-              </a>
-            </DropdownMenuItem>
-            <DropdownMenuItem onSelect={() => onAction("share")}>
-              <Share2 aria-hidden /> Share…
-            </DropdownMenuItem>
-          </>
-        ) : (
-          <>
-            <DropdownMenuItem asChild>
-              <Link href={driveHref({ folder: entry.item.id })}>
-                <FolderOpen aria-hidden /> Open
-              </Link>
-            </DropdownMenuItem>
-            <DropdownMenuItem asChild>
-              <a href={zipHref([], [entry.item.id])} download>
-                <Download aria-hidden /> Download as zip
-              </a>
-            </DropdownMenuItem>
-          </>
-        )}
-        <DropdownMenuSeparator />
-        <DropdownMenuItem onSelect={() => onAction("rename")}>
-          <Pencil aria-hidden /> Rename…
-        </DropdownMenuItem>
-        <DropdownMenuItem onSelect={() => onAction("move")}>
-          <FolderInput aria-hidden /> Move…
-        </DropdownMenuItem>
-        <DropdownMenuSeparator />
-        <DropdownMenuItem variant="destructive" onSelect={() => onAction("trash")}>
-          <Trash2 aria-hidden /> Move to trash
-        </DropdownMenuItem>
+        <MenuItems entry={entry} onAction={onAction} parts={DROPDOWN} />
       </DropdownMenuContent>
     </DropdownMenu>
   );
+}
+
+/** Right-click (or the context-menu key, or a long press) on `children` opens the item's menu. */
+function ItemContextMenu({
+  entry,
+  onAction,
+  children,
+}: {
+  entry: BrowserItem;
+  onAction(a: RowAction): void;
+  children: ReactNode;
+}) {
+  return (
+    <ContextMenu modal={false}>
+      <ContextMenuTrigger asChild>{children}</ContextMenuTrigger>
+      <ContextMenuContent aria-label={`Actions for ${entry.item.name}`}>
+        <MenuItems entry={entry} onAction={onAction} parts={CONTEXT} />
+      </ContextMenuContent>
+    </ContextMenu>
+  );
+}
+
+function SharedMark({ name }: { name: string }) {
+  return (
+    <span
+      className="inline-flex shrink-0 items-center gap-1 justify-self-start rounded-full border border-primary/30 bg-primary/10 px-1.5 py-0.5 text-[11px] font-medium text-primary"
+      title={`${name} has an active share link`}
+      data-testid="shared-mark"
+    >
+      <Link2 className="size-3" aria-hidden />
+      Shared
+    </span>
+  );
+}
+
+function dragProps(entry: BrowserItem, drag: DragMove | undefined) {
+  if (!drag) return {};
+  return {
+    draggable: true,
+    onDragStart: (e: DragEvent) => {
+      e.dataTransfer.setData(DRAG_TYPE, JSON.stringify(drag.keysFor(entry.key)));
+      e.dataTransfer.effectAllowed = "move";
+    },
+  };
 }
 
 export function FileTable({
@@ -181,6 +348,8 @@ export function FileTable({
   onSelectAll,
   onAction,
   empty,
+  drag,
+  view = "list",
 }: {
   listing: FolderListing;
   selected: ReadonlySet<string>;
@@ -188,8 +357,26 @@ export function FileTable({
   onSelectAll(on: boolean): void;
   onAction(entry: BrowserItem, action: RowAction): void;
   empty: React.ReactNode;
+  drag?: DragMove;
+  view?: "list" | "grid";
 }) {
   const items = browserItems(listing);
+  const shared = new Set(listing.shared);
+  if (view === "grid") {
+    return (
+      <FileGrid
+        listing={listing}
+        items={items}
+        shared={shared}
+        selected={selected}
+        onSelect={onSelect}
+        onSelectAll={onSelectAll}
+        onAction={onAction}
+        empty={empty}
+        drag={drag}
+      />
+    );
+  }
   const caption = listing.q
     ? `Search results for ${listing.q}`
     : `Contents of ${listing.folder?.name ?? "My Drive"}`;
@@ -217,6 +404,8 @@ export function FileTable({
                 key={entry.key}
                 entry={entry}
                 listing={listing}
+                shared={shared.has(entry.key)}
+                drag={drag}
                 selected={selected.has(entry.key)}
                 onSelect={(on) => onSelect(entry.key, on)}
                 onAction={(a) => onAction(entry, a)}
@@ -234,16 +423,26 @@ export function FileTable({
 function Row({
   entry,
   listing,
+  shared,
+  drag,
   selected,
   onSelect,
   onAction,
 }: {
   entry: BrowserItem;
   listing: FolderListing;
+  shared: boolean;
+  drag: DragMove | undefined;
   selected: boolean;
   onSelect(on: boolean): void;
   onAction(a: RowAction): void;
 }) {
+  const drop = useDropTarget(
+    entry.kind === "folder" ? entry.item.id : null,
+    entry.item.name,
+    entry.kind === "folder" ? drag : undefined,
+    entry.key,
+  );
   const { item } = entry;
   const parentId = entry.kind === "file" ? entry.item.folderId : entry.item.parentId;
   const location = listing.q ? listing.locations[parentId ?? ""] : undefined;
@@ -253,35 +452,228 @@ function Row({
   const nameClass =
     "min-w-0 truncate rounded-sm text-left font-medium hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring";
   return (
-    <tr
-      className={cn(
-        "border-b last:border-b-0 hover:bg-accent/40",
-        selected && "bg-accent/60 hover:bg-accent/60",
+    <ItemContextMenu entry={entry} onAction={onAction}>
+      <tr
+        className={cn(
+          "border-b last:border-b-0 hover:bg-accent/40",
+          selected && "bg-accent/60 hover:bg-accent/60",
+          drop.over && "bg-primary/10 outline-2 -outline-offset-2 outline-primary",
+        )}
+        data-testid="drive-row"
+        data-kind={entry.kind}
+        data-drop-target={drop.over ? "" : undefined}
+        {...dragProps(entry, drag)}
+        {...drop.props}
+      >
+        <td className="py-2 pl-3 pr-1 align-middle">
+          <input
+            type="checkbox"
+            className="size-4 accent-primary"
+            aria-label={`Select ${item.name}`}
+            checked={selected}
+            onChange={(e) => onSelect(e.target.checked)}
+          />
+        </td>
+        <td className="px-2 py-2 align-middle">
+          <div className="flex min-w-0 items-center gap-2.5">
+            {entry.kind === "folder" ? (
+              <FolderIcon />
+            ) : (
+              <FileIcon contentType={entry.item.contentType} name={entry.item.name} />
+            )}
+            <div className="grid min-w-0">
+              {entry.kind === "folder" ? (
+                <Link
+                  href={driveHref({ folder: item.id, sort: listing.sort, dir: listing.dir })}
+                  className={nameClass}
+                  title={item.name}
+                  data-testid="item-name"
+                >
+                  {item.name}
+                </Link>
+              ) : (
+                <button
+                  type="button"
+                  className={nameClass}
+                  title={item.name}
+                  onClick={() => onAction("preview")}
+                  data-testid="item-name"
+                >
+                  {item.name}
+                </button>
+              )}
+              {shared && <SharedMark name={item.name} />}
+              {location !== undefined && (
+                <Link
+                  href={driveHref({ folder: parentId })}
+                  className="truncate text-xs text-muted-foreground hover:underline"
+                  title={`In ${location}`}
+                >
+                  In {location === "/" ? "My Drive" : location}
+                </Link>
+              )}
+              {/* The columns that narrow screens hide, folded under the name. */}
+              <span className="truncate text-xs text-muted-foreground md:hidden">
+                {entry.kind === "file" && <span className="sm:hidden">{size} · </span>}
+                <LocalDate iso={item.updatedAt} />
+              </span>
+            </div>
+          </div>
+        </td>
+        <td className="hidden px-2 py-2 align-middle tabular-nums text-muted-foreground sm:table-cell">
+          {size}
+        </td>
+        <td className="hidden truncate px-2 py-2 align-middle text-muted-foreground lg:table-cell">
+          {type}
+        </td>
+        <td className="hidden px-2 py-2 align-middle text-muted-foreground md:table-cell">
+          <LocalDate iso={item.updatedAt} />
+        </td>
+        <td className="px-2 py-2 text-right align-middle">
+          <RowMenu entry={entry} onAction={onAction} />
+        </td>
+      </tr>
+    </ItemContextMenu>
+  );
+}
+
+function thumbnailHref(file: DriveFile): string {
+  // The content's time in the URL: a new version gets a new thumbnail, the old one stays cached.
+  return `/api/drive/files/${encodeURIComponent(file.id)}/thumbnail?v=${encodeURIComponent(file.updatedAt)}`;
+}
+
+function FileGrid({
+  listing,
+  items,
+  shared,
+  selected,
+  onSelect,
+  onSelectAll,
+  onAction,
+  empty,
+  drag,
+}: {
+  listing: FolderListing;
+  items: BrowserItem[];
+  shared: ReadonlySet<string>;
+  selected: ReadonlySet<string>;
+  onSelect(key: string, on: boolean): void;
+  onSelectAll(on: boolean): void;
+  onAction(entry: BrowserItem, action: RowAction): void;
+  empty: React.ReactNode;
+  drag: DragMove | undefined;
+}) {
+  const thumbs = new Set(listing.thumbnails);
+  return (
+    <div className="rounded-lg border bg-card" data-testid="file-grid">
+      <div className="flex items-center gap-2 border-b bg-muted/50 px-3 py-2 text-xs text-muted-foreground">
+        <SelectAll items={items} selected={selected} onChange={onSelectAll} />
+        <span>Select all</span>
+      </div>
+      {items.length === 0 ? (
+        empty
+      ) : (
+        <ul
+          className="grid grid-cols-2 gap-3 p-3 sm:grid-cols-3 md:grid-cols-4 lg:grid-cols-5 xl:grid-cols-6"
+          aria-label={`Contents of ${listing.folder?.name ?? "My Drive"}`}
+        >
+          {items.map((entry) => (
+            <GridCard
+              key={entry.key}
+              entry={entry}
+              listing={listing}
+              thumbnail={entry.kind === "file" && thumbs.has(entry.item.id)}
+              shared={shared.has(entry.key)}
+              selected={selected.has(entry.key)}
+              onSelect={(on) => onSelect(entry.key, on)}
+              onAction={(a) => onAction(entry, a)}
+              drag={drag}
+            />
+          ))}
+        </ul>
       )}
-      data-testid="drive-row"
-      data-kind={entry.kind}
-    >
-      <td className="py-2 pl-3 pr-1 align-middle">
+    </div>
+  );
+}
+
+function GridCard({
+  entry,
+  listing,
+  thumbnail,
+  shared,
+  selected,
+  onSelect,
+  onAction,
+  drag,
+}: {
+  entry: BrowserItem;
+  listing: FolderListing;
+  thumbnail: boolean;
+  shared: boolean;
+  selected: boolean;
+  onSelect(on: boolean): void;
+  onAction(a: RowAction): void;
+  drag: DragMove | undefined;
+}) {
+  const { item } = entry;
+  const drop = useDropTarget(
+    entry.kind === "folder" ? entry.item.id : null,
+    item.name,
+    entry.kind === "folder" ? drag : undefined,
+    entry.key,
+  );
+  const [broken, setBroken] = useState(false);
+  const open = entry.kind === "folder" ? undefined : () => onAction("preview");
+  const picture =
+    entry.kind === "folder" ? (
+      <FolderIcon className="size-12" />
+    ) : thumbnail && !broken ? (
+      // eslint-disable-next-line @next/next/no-img-element -- a private, per-user thumbnail
+      <img
+        src={thumbnailHref(entry.item)}
+        alt=""
+        loading="lazy"
+        className="size-full object-cover"
+        onError={() => setBroken(true)}
+        data-testid="thumbnail"
+      />
+    ) : (
+      <FileIcon contentType={entry.item.contentType} name={entry.item.name} className="size-12" />
+    );
+  return (
+    <ItemContextMenu entry={entry} onAction={onAction}>
+      <li
+        className={cn(
+          "group relative grid min-w-0 overflow-hidden rounded-md border bg-background hover:border-primary/50",
+          selected && "border-primary ring-2 ring-primary/40",
+          drop.over && "border-primary bg-primary/10",
+        )}
+        data-testid="drive-row"
+        data-kind={entry.kind}
+        {...dragProps(entry, drag)}
+        {...drop.props}
+      >
+        <div className="flex aspect-[4/3] items-center justify-center overflow-hidden bg-muted/40">
+          {picture}
+        </div>
         <input
           type="checkbox"
-          className="size-4 accent-primary"
+          className="absolute left-2 top-2 size-4 accent-primary"
           aria-label={`Select ${item.name}`}
           checked={selected}
           onChange={(e) => onSelect(e.target.checked)}
         />
-      </td>
-      <td className="px-2 py-2 align-middle">
-        <div className="flex min-w-0 items-center gap-2.5">
-          {entry.kind === "folder" ? (
-            <FolderIcon />
-          ) : (
-            <FileIcon contentType={entry.item.contentType} name={entry.item.name} />
-          )}
-          <div className="grid min-w-0">
+        {shared && (
+          <span className="absolute right-2 top-2">
+            <SharedMark name={item.name} />
+          </span>
+        )}
+        <div className="flex min-w-0 items-center gap-1 px-2 py-1.5">
+          <div className="grid min-w-0 flex-1">
             {entry.kind === "folder" ? (
               <Link
                 href={driveHref({ folder: item.id, sort: listing.sort, dir: listing.dir })}
-                className={nameClass}
+                className="truncate text-sm font-medium hover:underline"
                 title={item.name}
                 data-testid="item-name"
               >
@@ -290,43 +682,22 @@ function Row({
             ) : (
               <button
                 type="button"
-                className={nameClass}
+                className="truncate text-left text-sm font-medium hover:underline"
                 title={item.name}
-                onClick={() => onAction("preview")}
+                onClick={open}
                 data-testid="item-name"
               >
                 {item.name}
               </button>
             )}
-            {location !== undefined && (
-              <Link
-                href={driveHref({ folder: parentId })}
-                className="truncate text-xs text-muted-foreground hover:underline"
-                title={`In ${location}`}
-              >
-                In {location === "/" ? "My Drive" : location}
-              </Link>
-            )}
-            {/* The columns that narrow screens hide, folded under the name. */}
-            <span className="truncate text-xs text-muted-foreground md:hidden">
-              {entry.kind === "file" && <span className="sm:hidden">{size} · </span>}
+            <span className="truncate text-xs text-muted-foreground">
+              {entry.kind === "file" ? `${formatBytes(entry.item.size)} · ` : ""}
               <LocalDate iso={item.updatedAt} />
             </span>
           </div>
+          <RowMenu entry={entry} onAction={onAction} />
         </div>
-      </td>
-      <td className="hidden px-2 py-2 align-middle tabular-nums text-muted-foreground sm:table-cell">
-        {size}
-      </td>
-      <td className="hidden truncate px-2 py-2 align-middle text-muted-foreground lg:table-cell">
-        {type}
-      </td>
-      <td className="hidden px-2 py-2 align-middle text-muted-foreground md:table-cell">
-        <LocalDate iso={item.updatedAt} />
-      </td>
-      <td className="px-2 py-2 text-right align-middle">
-        <RowMenu entry={entry} onAction={onAction} />
-      </td>
-    </tr>
+      </li>
+    </ItemContextMenu>
   );
 }

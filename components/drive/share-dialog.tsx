@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogTitle } from "@/components/ui/dialog";
 import { listShareLinksAction } from "@/lib/drive/share-actions";
 import type { ShareLinkView } from "@/lib/drive/share-types";
-import type { DriveFile } from "@/lib/drive/types";
+import type { DriveFile, DriveFolder } from "@/lib/drive/types";
 import { ShareLinkForm } from "./share-link-form";
 import { ShareLinkRow } from "./share-link-row";
 
@@ -16,49 +16,57 @@ type Links =
   | { status: "error"; message: string }
   | { status: "ready"; links: ShareLinkView[] };
 
+/** What is being shared: a file, or a folder (read-only: its files and subfolders). */
+export type ShareItem = { kind: "file"; item: DriveFile } | { kind: "folder"; item: DriveFolder };
+
 export function ShareDialog({
-  file,
+  target,
   open,
   onOpenChange,
 }: {
-  file: DriveFile;
+  target: ShareItem;
   open: boolean;
   onOpenChange(open: boolean): void;
 }) {
+  const { item } = target;
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogContent className="max-h-[calc(100dvh-2rem)] max-w-xl overflow-y-auto">
         <div className="min-w-0 pr-6">
-          <DialogTitle className="truncate" title={file.name}>
-            Share “{file.name}”
+          <DialogTitle className="truncate" title={item.name}>
+            Share “{item.name}”
           </DialogTitle>
           <DialogDescription>
-            Anyone with a link can download this file — and nothing else in your drive.
+            {target.kind === "file"
+              ? "Anyone with a link can download this file — and nothing else in your drive."
+              : "Anyone with a link can see this folder’s files and subfolders and download them one by one — read-only, and nothing outside this folder."}
           </DialogDescription>
         </div>
-        {open && <ShareLinks file={file} />}
+        {open && <ShareLinks target={target} />}
       </DialogContent>
     </Dialog>
   );
 }
 
-function ShareLinks({ file }: { file: DriveFile }) {
+function ShareLinks({ target }: { target: ShareItem }) {
+  const file = target.item;
+  const kind = target.kind;
   const [links, setLinks] = useState<Links>({ status: "loading" });
   const [creating, setCreating] = useState(false);
   const [highlight, setHighlight] = useState<string | null>(null);
 
   const load = useCallback(async () => {
-    const result = await listShareLinksAction(file.id);
+    const result = await listShareLinksAction({ kind, id: file.id });
     setLinks(
       result.ok
         ? { status: "ready", links: result.links }
         : { status: "error", message: result.message },
     );
-  }, [file.id]);
+  }, [file.id, kind]);
 
   useEffect(() => {
     let live = true;
-    listShareLinksAction(file.id).then(
+    listShareLinksAction({ kind, id: file.id }).then(
       (result) => {
         if (!live) return;
         setLinks(
@@ -73,7 +81,7 @@ function ShareLinks({ file }: { file: DriveFile }) {
     return () => {
       live = false;
     };
-  }, [file.id]);
+  }, [file.id, kind]);
 
   if (links.status === "loading") {
     return (
@@ -94,7 +102,11 @@ function ShareLinks({ file }: { file: DriveFile }) {
             New link
           </h3>
           <ShareLinkForm
-            mode={{ kind: "create", fileId: file.id }}
+            mode={
+              kind === "file"
+                ? { kind: "create", fileId: file.id }
+                : { kind: "create", folderId: file.id }
+            }
             onCancel={links.links.length > 0 ? () => setCreating(false) : undefined}
             onSaved={(link) => {
               setCreating(false);
@@ -115,7 +127,7 @@ function ShareLinks({ file }: { file: DriveFile }) {
           </Button>
         )
       )}
-      {!canCreate && <Alert>This file is in the trash, so its links do not open it.</Alert>}
+      {!canCreate && <Alert>This {kind} is in the trash, so its links do not open it.</Alert>}
       {links.links.length > 0 && (
         <ul className="grid gap-3" aria-label="Share links">
           {links.links.map((link) => (

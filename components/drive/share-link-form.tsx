@@ -10,7 +10,10 @@ import { SHARE_MAX_DOWNLOADS, SHARE_PASSWORD_MIN } from "@/lib/drive/share-schem
 import type { ShareLinkView } from "@/lib/drive/share-types";
 import type { FormState } from "@/lib/forms";
 
-type Mode = { kind: "create"; fileId: string } | { kind: "edit"; link: ShareLinkView };
+type Mode =
+  | { kind: "create"; fileId: string }
+  | { kind: "create"; folderId: string }
+  | { kind: "edit"; link: ShareLinkView };
 
 /** "2026-12-01T09:30" in the browser's time zone, as <input type="datetime-local"> wants it. */
 function toLocalInput(iso: string | null): string {
@@ -65,7 +68,18 @@ export function ShareLinkForm({
       {editing ? (
         <input type="hidden" name="linkId" value={editing.id} />
       ) : (
-        <input type="hidden" name="fileId" value={mode.kind === "create" ? mode.fileId : ""} />
+        <>
+          <input
+            type="hidden"
+            name="fileId"
+            value={mode.kind === "create" && "fileId" in mode ? mode.fileId : ""}
+          />
+          <input
+            type="hidden"
+            name="folderId"
+            value={mode.kind === "create" && "folderId" in mode ? mode.folderId : ""}
+          />
+        </>
       )}
       <input type="hidden" name="expiresAt" value={toIso(expires)} />
       <div className="grid gap-3 sm:grid-cols-2">

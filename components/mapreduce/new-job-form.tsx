@@ -113,16 +113,19 @@ export function NewJobForm({
   folders,
   initial,
   emr,
+  preselected = [],
 }: {
   files: PickableFile[];
   folders: PickableFolder[];
   initial: NewJobInput | null;
   emr: { available: boolean; kinds: string[] };
+  /** Input file ids chosen before the form opened (Drive's "Use in MapReduce", ?input=). */
+  preselected?: string[];
 }) {
   const [state, action, pending] = useActionState<NewJobState, FormData>(submitJobAction, {});
   const [files, setFiles] = useState(initialFiles);
   const [kind, setKind] = useState<JobKindChoice>(initial?.kind ?? "word-count");
-  const [inputs, setInputs] = useState<string[]>(initial?.inputs ?? []);
+  const [inputs, setInputs] = useState<string[]>(initial?.inputs ?? preselected);
   const [rightInputs, setRightInputs] = useState<string[]>(initial?.rightInputs ?? []);
   // A new job starts with the textbook's word count in the editor; a clone with its files.
   const [mapper, setMapper] = useState<ProgramDraft>(

@@ -12,6 +12,23 @@ import {
   X,
 } from "lucide-react";
 import { useState } from "react";
+
+/**
+ * The tray floats over the bottom right corner, where the last rows' menus are. While it is shown
+ * the page gets that much room below its content, so every row can be scrolled clear of it.
+ */
+function reserveSpaceBelow(tray: HTMLElement | null) {
+  if (!tray) return;
+  const body = document.body;
+  const observer = new ResizeObserver(() => {
+    body.style.paddingBottom = `${tray.offsetHeight + 24}px`;
+  });
+  observer.observe(tray);
+  return () => {
+    observer.disconnect();
+    body.style.paddingBottom = "";
+  };
+}
 import { Button } from "@/components/ui/button";
 import { formatBytes, formatSpeed } from "@/lib/format/numbers";
 import { formatDuration } from "@/lib/format/time";
@@ -236,6 +253,7 @@ export function UploadPanel({
 
   return (
     <section
+      ref={reserveSpaceBelow}
       aria-label="Uploads"
       data-testid="upload-panel"
       className="fixed right-4 bottom-4 z-40 flex max-h-[min(32rem,calc(100dvh-6rem))] w-[min(26rem,calc(100vw-2rem))] flex-col overflow-hidden rounded-lg border bg-card text-card-foreground shadow-lg"

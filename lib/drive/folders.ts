@@ -139,8 +139,14 @@ export async function listFolder(
     for (const [id, chain] of chains) locations[id] = chainPath(chain);
     locations[""] = "/";
   }
+  const marks = await listingMarks(
+    ownerId,
+    folderRows.map((f) => f.id),
+    fileRows.map((f) => f.id),
+  );
 
   return {
+    ...marks,
     folder,
     breadcrumbs,
     folders: folderRows.map(toDriveFolder),
@@ -155,6 +161,40 @@ export async function listFolder(
     q,
     locations,
   };
+}
+
+/**
+ * For the items of one page: which have a share link that opens now (the "Shared" marker: not
+ * revoked, not expired, not used up) and which files have a grid thumbnail.
+ */
+async function listingMarks(ownerId: string, folderIds: string[], fileIds: string[]) {
+  const now = new Date();
+  const [links, thumbs] = await Promise.all([
+    folderIds.length + fileIds.length === 0
+      ? []
+      : db.shareLink.findMany({
+          where: {
+            ownerId,
+            revokedAt: null,
+            OR: [{ expiresAt: null }, { expiresAt: { gt: now } }],
+            AND: [{ OR: [{ fileId: { in: fileIds } }, { folderId: { in: folderIds } }] }],
+          },
+          select: { fileId: true, folderId: true, maxDownloads: true, downloadCount: true },
+        }),
+    fileIds.length === 0
+      ? []
+      : db.file.findMany({
+          where: { ownerId, id: { in: fileIds }, thumbnailKey: { not: null } },
+          select: { id: true },
+        }),
+  ]);
+  const shared = new Set<string>();
+  for (const l of links) {
+    if (l.maxDownloads !== null && l.downloadCount >= l.maxDownloads) continue;
+    if (l.fileId) shared.add(`file:${l.fileId}`);
+    if (l.folderId) shared.add(`folder:${l.folderId}`);
+  }
+  return { shared: [...shared], thumbnails: thumbs.map((t) => t.id) };
 }
 
 /** The live subfolders of a folder (or of the root), by name: what the Move dialog browses. */

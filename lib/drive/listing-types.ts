@@ -24,6 +24,10 @@ export type FolderListing = {
   q?: string;
   /** For a search: where each result lives, by parent folder id ("" = root) → "/A/B". */
   locations: Record<string, string>;
+  /** "file:<id>" / "folder:<id>" keys of the items on this page with a share link that opens. */
+  shared: string[];
+  /** Ids of the files on this page that have a grid thumbnail. */
+  thumbnails: string[];
 };
 
 export type TrashEntry =

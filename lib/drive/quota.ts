@@ -3,10 +3,11 @@ import { db } from "@/lib/db/client";
 import { driveConfig } from "./config";
 import type { DriveUsage } from "./types";
 
-type UsageClient = Pick<typeof db, "file" | "upload">;
+type UsageClient = Pick<typeof db, "file" | "upload" | "fileVersion">;
 
 /**
- * What the user's drive holds. Trashed files count (they occupy the store until purged), and
+ * What the user's drive holds. Trashed files and every kept version count (they occupy the store
+ * until deleted; grid thumbnails do not: they are ours, small, and remade on demand), and
  * pending uploads count by their declared size so that parallel uploads cannot together overshoot
  * the quota.
  */
@@ -23,8 +24,9 @@ export async function usageWithin(
   ownerId: string,
   options: { excludeUploadId?: string } = {},
 ): Promise<DriveUsage> {
-  const [files, uploads] = await Promise.all([
+  const [files, versions, uploads] = await Promise.all([
     client.file.aggregate({ where: { ownerId }, _sum: { size: true } }),
+    client.fileVersion.aggregate({ where: { ownerId }, _sum: { size: true } }),
     client.upload.aggregate({
       where: {
         ownerId,
@@ -34,7 +36,7 @@ export async function usageWithin(
     }),
   ]);
   return {
-    usedBytes: Number(files._sum.size ?? BigInt(0)),
+    usedBytes: Number(files._sum.size ?? BigInt(0)) + Number(versions._sum.size ?? BigInt(0)),
     reservedBytes: Number(uploads._sum.size ?? BigInt(0)),
     quotaBytes: driveConfig().DRIVE_QUOTA_BYTES,
   };

@@ -11,8 +11,8 @@ import {
 } from "./share-links";
 import {
   createShareLinkSchema,
-  shareFileIdSchema,
   shareLinkIdSchema,
+  shareTargetSchema,
   updateShareLinkSchema,
 } from "./share-schemas";
 import type { ShareLinkView } from "./share-types";
@@ -20,6 +20,7 @@ import type { ShareLinkView } from "./share-types";
 type LinkState = FormState<string, { link: ShareLinkView }>;
 
 const FILE_GONE = "This file is no longer in your drive.";
+const FOLDER_GONE = "This folder is no longer in your drive.";
 const LINK_GONE = "This link no longer exists.";
 
 function failure(reason: ShareFailure["reason"], notFound: string): LinkState {
@@ -30,18 +31,21 @@ function failure(reason: ShareFailure["reason"], notFound: string): LinkState {
   return { message: notFound };
 }
 
+// A file id alone (the file dialog's original call) or { kind, id } for a file or a folder.
 export const listShareLinksAction = userAction(
   {
-    schema: shareFileIdSchema,
-    input: (fileId: string) => ({ fileId }),
+    schema: shareTargetSchema,
+    input: (target: string | { kind: "file" | "folder"; id: string }) =>
+      typeof target === "string" ? { kind: "file" as const, id: target } : target,
     invalid: () => ({ ok: false, message: FILE_GONE }),
   },
   async (
-    { fileId },
+    target,
     user,
   ): Promise<{ ok: true; links: ShareLinkView[] } | { ok: false; message: string }> => {
-    const links = await listShareLinks(user.id, fileId);
-    return links ? { ok: true, links } : { ok: false, message: FILE_GONE };
+    const links = await listShareLinks(user.id, target);
+    if (links) return { ok: true, links };
+    return { ok: false, message: target.kind === "file" ? FILE_GONE : FOLDER_GONE };
   },
 );
 
@@ -49,7 +53,7 @@ export const createShareLinkAction = userAction(
   { schema: createShareLinkSchema, input: formFields, invalid: "Link not created." },
   async (input, user): Promise<LinkState> => {
     const result = await createShareLink(user.id, input);
-    if (!result.ok) return failure(result.reason, FILE_GONE);
+    if (!result.ok) return failure(result.reason, input.folderId ? FOLDER_GONE : FILE_GONE);
     return { ok: true, message: "Link created.", link: result.link };
   },
 );

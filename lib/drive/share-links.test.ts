@@ -140,6 +140,7 @@ describe("visiting and downloading", () => {
     const view = await visitorView(link.token, noCookies);
     expect(view).toEqual({
       status: "open",
+      kind: "file",
       file: { name: "report (final).txt", size: 9, contentType: "text/plain" },
       downloadsLeft: null,
       expiresAt: null,
@@ -172,7 +173,7 @@ describe("visiting and downloading", () => {
   it("asks for the password, refuses a wrong one and opens with the right one", async () => {
     const { owner, file } = await ownerWithFile();
     const link = await newLink(owner.id, file.id, { password: "open sesame" });
-    expect(await visitorView(link.token, noCookies)).toEqual({ status: "locked" });
+    expect(await visitorView(link.token, noCookies)).toEqual({ status: "locked", kind: "file" });
     expect(await consumeShareDownload(link.token, { ip: "203.0.113.2" })).toEqual({
       ok: false,
       reason: "password-required",

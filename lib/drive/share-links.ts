@@ -5,6 +5,7 @@ import { db } from "@/lib/db/client";
 import { serverEnv } from "@/lib/env";
 import type { CreateShareLinkInput, UpdateShareLinkInput } from "./share-schemas";
 import { isFuture } from "./share-schemas";
+import { folderChain } from "./tree";
 import { shareLinkState, type ShareLinkState, type ShareLinkView } from "./share-types";
 
 export const SHARE_THROTTLE = { windowMs: 15 * 60 * 1000, maxFailures: 10 } as const;
@@ -65,15 +66,31 @@ function toView(row: ViewRow, hasPassword: boolean, now: Date): ShareLinkView {
   };
 }
 
-/** The links of a file the owner has (trashed or not), newest first; null if not theirs. */
+/** What a link opens: one file, or a folder read-only (its files and subfolders, recursively). */
+export type ShareTarget = { kind: "file"; id: string } | { kind: "folder"; id: string };
+
+function targetOf(target: string | ShareTarget): ShareTarget {
+  return typeof target === "string" ? { kind: "file", id: target } : target;
+}
+
+async function ownsTarget(ownerId: string, target: ShareTarget, liveOnly: boolean) {
+  const where = { id: target.id, ownerId, ...(liveOnly ? { trashedAt: null } : {}) };
+  const row =
+    target.kind === "file"
+      ? await db.file.findFirst({ where, select: { id: true } })
+      : await db.folder.findFirst({ where, select: { id: true } });
+  return row !== null;
+}
+
+/** The links of a file or folder the owner has (trashed or not), newest first; null if not theirs. */
 export async function listShareLinks(
   ownerId: string,
-  fileId: string,
+  target: string | ShareTarget,
   now = new Date(),
 ): Promise<ShareLinkView[] | null> {
-  const file = await db.file.findFirst({ where: { id: fileId, ownerId }, select: { id: true } });
-  if (!file) return null;
-  const where = { ownerId, fileId };
+  const t = targetOf(target);
+  if (!(await ownsTarget(ownerId, t, false))) return null;
+  const where = t.kind === "file" ? { ownerId, fileId: t.id } : { ownerId, folderId: t.id };
   // Asking which rows have a password keeps the hashes themselves out of this read.
   const [rows, protectedRows] = await Promise.all([
     db.shareLink.findMany({
@@ -92,23 +109,24 @@ export async function listShareLinks(
 
 export type ShareFailure = { ok: false; reason: "not-found" | "revoked" | "past-expiry" };
 
-/** A new link for a live file the owner has. */
+/** A new link for a live file or folder the owner has. */
 export async function createShareLink(
   ownerId: string,
   input: CreateShareLinkInput,
   now = new Date(),
 ): Promise<{ ok: true; link: ShareLinkView } | ShareFailure> {
-  const file = await db.file.findFirst({
-    where: { id: input.fileId, ownerId, trashedAt: null },
-    select: { id: true },
-  });
-  if (!file) return { ok: false, reason: "not-found" };
+  const target: ShareTarget =
+    input.folderId !== null
+      ? { kind: "folder", id: input.folderId }
+      : { kind: "file", id: input.fileId ?? "" };
+  if (!(await ownsTarget(ownerId, target, true))) return { ok: false, reason: "not-found" };
   if (!isFuture(input.expiresAt, now)) return { ok: false, reason: "past-expiry" };
   const passwordHash = input.password === null ? null : await hashPassword(input.password);
   const row = await db.shareLink.create({
     data: {
       token: newShareToken(),
-      fileId: file.id,
+      fileId: target.kind === "file" ? target.id : null,
+      folderId: target.kind === "folder" ? target.id : null,
       ownerId,
       passwordHash,
       expiresAt: input.expiresAt,
@@ -197,10 +215,12 @@ type VisitorLink = {
   downloadCount: number;
   revokedAt: Date | null;
   lockedUntil: Date | null;
-  file: { name: string; size: bigint; contentType: string; storageKey: string };
+  file: { name: string; size: bigint; contentType: string; storageKey: string } | null;
+  folder: { id: string; name: string } | null;
 };
 
-// A trashed file's links answer exactly like unknown tokens until the file is restored.
+// A trashed file's or folder's links answer exactly like unknown tokens until it is restored
+// (trashing a folder trashes everything inside it, so a live folder's live contents are reachable).
 async function findVisitorLink(token: string): Promise<VisitorLink | null> {
   const link = await db.shareLink.findUnique({
     where: { token },
@@ -209,19 +229,45 @@ async function findVisitorLink(token: string): Promise<VisitorLink | null> {
       file: {
         select: { name: true, size: true, contentType: true, storageKey: true, trashedAt: true },
       },
+      folder: { select: { id: true, name: true, ownerId: true, trashedAt: true } },
     },
   });
-  if (!link || link.file.trashedAt !== null) return null;
-  return link;
+  if (!link) return null;
+  if (link.file) {
+    if (link.file.trashedAt !== null) return null;
+    return { ...link, folder: null };
+  }
+  // The folder's owner is checked too: a link can only ever open its creator's folder.
+  if (!link.folder || link.folder.trashedAt !== null || link.folder.ownerId !== link.ownerId) {
+    return null;
+  }
+  return { ...link, file: null, folder: { id: link.folder.id, name: link.folder.name } };
 }
+
+export type SharedEntryFile = {
+  id: string;
+  name: string;
+  size: number;
+  contentType: string;
+  updatedAt: string;
+};
+export type SharedEntryFolder = { id: string; name: string };
 
 export type VisitorView =
   | { status: "not-found" }
   | { status: Exclude<ShareLinkState, "active"> }
-  | { status: "locked" }
+  | { status: "locked"; kind: "file" | "folder" }
   | {
       status: "open";
+      kind: "file";
       file: { name: string; size: number; contentType: string };
+      downloadsLeft: number | null;
+      expiresAt: string | null;
+    }
+  | {
+      status: "open";
+      kind: "folder";
+      folder: { name: string };
       downloadsLeft: number | null;
       expiresAt: string | null;
     };
@@ -264,22 +310,116 @@ export async function visitorView(
   if (!link) return { status: "not-found" };
   const state = shareLinkState(link, now);
   if (state !== "active") return { status: state };
+  const kind = link.file ? "file" : "folder";
   if (link.passwordHash !== null) {
     const cookie = readCookie(unlockCookieName(link.id));
     if (!validUnlockCookie({ id: link.id, passwordHash: link.passwordHash }, cookie, now)) {
-      return { status: "locked" };
+      return { status: "locked", kind };
     }
   }
-  return {
-    status: "open",
-    file: {
-      name: link.file.name,
-      size: Number(link.file.size),
-      contentType: link.file.contentType,
-    },
+  const limits = {
     downloadsLeft: link.maxDownloads === null ? null : link.maxDownloads - link.downloadCount,
     expiresAt: link.expiresAt?.toISOString() ?? null,
   };
+  if (link.folder)
+    return { status: "open", kind: "folder", folder: { name: link.folder.name }, ...limits };
+  const file = link.file!;
+  return {
+    status: "open",
+    kind: "file",
+    file: { name: file.name, size: Number(file.size), contentType: file.contentType },
+    ...limits,
+  };
+}
+
+// At most this many subfolders and files are listed per folder on the public page.
+export const SHARED_FOLDER_PAGE = 500;
+
+export type SharedFolderContents = {
+  /** From the shared folder (first) down to the folder shown. */
+  path: SharedEntryFolder[];
+  folders: SharedEntryFolder[];
+  files: SharedEntryFile[];
+  truncated: boolean;
+};
+
+/**
+ * The chain from the shared folder down to `at` if `at` is the shared folder or a live folder
+ * inside it, else null. Every step is scoped to the link's owner, so a foreign or outside folder
+ * id — whatever a visitor puts in the URL — matches nothing.
+ */
+async function chainWithin(
+  ownerId: string,
+  rootId: string,
+  at: string,
+): Promise<SharedEntryFolder[] | null> {
+  const chain = await folderChain(ownerId, at);
+  const start = chain.findIndex((c) => c.id === rootId);
+  if (start < 0) return null;
+  const inside = chain.slice(start);
+  if (inside.some((c) => c.trashed)) return null;
+  return inside.map(({ id, name }) => ({ id, name }));
+}
+
+/**
+ * What a folder link shows at `at` (a folder id inside the shared folder, or null for the shared
+ * folder itself). Call it only after visitorView said "open" for the same token: it checks the
+ * link is a live folder link, not the password.
+ */
+export async function sharedFolderContents(
+  token: string,
+  at: string | null,
+): Promise<SharedFolderContents | null> {
+  const link = await findVisitorLink(token);
+  if (!link?.folder) return null;
+  const path = await chainWithin(link.ownerId, link.folder.id, at ?? link.folder.id);
+  const current = path?.at(-1);
+  if (!path || !current) return null;
+  const where = { ownerId: link.ownerId, trashedAt: null };
+  const [folders, files] = await Promise.all([
+    db.folder.findMany({
+      where: { ...where, parentId: current.id },
+      orderBy: [{ name: "asc" }, { id: "asc" }],
+      take: SHARED_FOLDER_PAGE + 1,
+      select: { id: true, name: true },
+    }),
+    db.file.findMany({
+      where: { ...where, folderId: current.id },
+      orderBy: [{ name: "asc" }, { id: "asc" }],
+      take: SHARED_FOLDER_PAGE + 1,
+      select: { id: true, name: true, size: true, contentType: true, updatedAt: true },
+    }),
+  ]);
+  return {
+    path,
+    folders: folders.slice(0, SHARED_FOLDER_PAGE),
+    files: files.slice(0, SHARED_FOLDER_PAGE).map((f) => ({
+      id: f.id,
+      name: f.name,
+      size: Number(f.size),
+      contentType: f.contentType,
+      updatedAt: f.updatedAt.toISOString(),
+    })),
+    truncated: folders.length > SHARED_FOLDER_PAGE || files.length > SHARED_FOLDER_PAGE,
+  };
+}
+
+/** A live file inside a folder link's folder (at any depth), or null. */
+async function fileWithin(link: VisitorLink, fileId: string | undefined) {
+  if (!link.folder || !fileId) return null;
+  const file = await db.file.findFirst({
+    where: { id: fileId, ownerId: link.ownerId, trashedAt: null },
+    select: {
+      id: true,
+      folderId: true,
+      name: true,
+      size: true,
+      contentType: true,
+      storageKey: true,
+    },
+  });
+  if (!file?.folderId) return null;
+  return (await chainWithin(link.ownerId, link.folder.id, file.folderId)) ? file : null;
 }
 
 type PasswordCheck =
@@ -391,11 +531,19 @@ export type SharedFile = { name: string; size: bigint; contentType: string; stor
  */
 export async function consumeShareDownload(
   token: string,
-  access: { cookie?: (name: string) => string | undefined; password?: string; ip: string },
+  access: {
+    cookie?: (name: string) => string | undefined;
+    password?: string;
+    ip: string;
+    /** For a folder link: which file inside the folder. Each file downloaded counts once. */
+    fileId?: string;
+  },
   now = new Date(),
 ): Promise<ShareDownloadResult> {
   const link = await findVisitorLink(token);
   if (!link) return { ok: false, reason: "not-found" };
+  const inFolder = link.folder ? await fileWithin(link, access.fileId) : null;
+  if (link.folder && !inFolder) return { ok: false, reason: "not-found" };
   const state = shareLinkState(link, now);
   if (state !== "active") return { ok: false, reason: state };
 
@@ -414,7 +562,20 @@ export async function consumeShareDownload(
     }
   }
 
-  const updated = await db.$executeRaw`
+  // For a folder link the folder must still be live, and the file (checked just above) too.
+  const updated = link.folder
+    ? await db.$executeRaw`
+    UPDATE \`ShareLink\` AS l
+    JOIN \`Folder\` AS d ON d.id = l.folderId
+    JOIN \`File\` AS f ON f.id = ${inFolder?.id ?? ""} AND f.ownerId = l.ownerId
+    SET l.downloadCount = l.downloadCount + 1, l.updatedAt = ${now}
+    WHERE l.id = ${link.id}
+      AND l.revokedAt IS NULL
+      AND (l.expiresAt IS NULL OR l.expiresAt > ${now})
+      AND (l.maxDownloads IS NULL OR l.downloadCount < l.maxDownloads)
+      AND d.trashedAt IS NULL
+      AND f.trashedAt IS NULL`
+    : await db.$executeRaw`
     UPDATE \`ShareLink\` AS l
     JOIN \`File\` AS f ON f.id = l.fileId
     SET l.downloadCount = l.downloadCount + 1, l.updatedAt = ${now}
@@ -431,6 +592,6 @@ export async function consumeShareDownload(
     return { ok: false, reason: after === "active" ? "limit-reached" : after };
   }
 
-  const { name, size, contentType, storageKey } = link.file;
+  const { name, size, contentType, storageKey } = (inFolder ?? link.file)!;
   return { ok: true, file: { name, size, contentType, storageKey } };
 }

@@ -43,12 +43,19 @@ export function isFuture(date: Date | null, now = new Date()): boolean {
   return date === null || date.getTime() > now.getTime();
 }
 
-export const createShareLinkSchema = z.object({
-  fileId: id,
-  expiresAt: expiresAt.refine((d) => isFuture(d), "Choose a time in the future"),
-  password: z.preprocess(blankToNull, password.nullable()),
-  maxDownloads,
-});
+// A link opens one file or, read-only, one folder: exactly one of fileId and folderId.
+export const createShareLinkSchema = z
+  .object({
+    fileId: z.preprocess(blankToNull, id.nullable()).default(null),
+    folderId: z.preprocess(blankToNull, id.nullable()).default(null),
+    expiresAt: expiresAt.refine((d) => isFuture(d), "Choose a time in the future"),
+    password: z.preprocess(blankToNull, password.nullable()),
+    maxDownloads,
+  })
+  .refine((v) => (v.fileId === null) !== (v.folderId === null), {
+    message: "Unknown item",
+    path: ["fileId"],
+  });
 export type CreateShareLinkInput = z.infer<typeof createShareLinkSchema>;
 
 // "keep" leaves the password as it is without the owner retyping it; "remove" drops it.
@@ -76,6 +83,9 @@ export type UpdateShareLinkInput = z.infer<typeof updateShareLinkSchema>;
 
 export const shareLinkIdSchema = z.object({ linkId: id });
 export const shareFileIdSchema = z.object({ fileId: id });
+export const shareTargetSchema = z.object({ kind: z.enum(["file", "folder"]), id });
+/** A folder link's page: which folder inside the shared one to show (absent: the shared one). */
+export const shareAtSchema = id.nullable().catch(null);
 
 export const unlockShareSchema = z.object({
   token: shareTokenSchema,

@@ -4,6 +4,7 @@ import { deleteObjects } from "@/lib/storage/objects";
 import { driveConfig } from "./config";
 import type { TrashEntry, TrashListing } from "./listing-types";
 import { availableNameIn } from "./names";
+import { attachedKeys } from "./versions";
 import { PAGE_SIZE, type ItemRef } from "./schemas";
 import { fileSelect, folderSelect, toDriveFile, toDriveFolder } from "./serialize";
 import {
@@ -273,7 +274,8 @@ type Doomed = { fileIds: string[]; storageKeys: string[]; folderIds: string[] };
 
 /** Deletes the objects first: if that fails the rows remain, and deleting again finishes. */
 async function destroy({ fileIds, storageKeys, folderIds }: Doomed): Promise<void> {
-  await deleteObjects(storageKeys);
+  // A file's versions and thumbnail go with it (their rows by ON DELETE CASCADE / with the row).
+  await deleteObjects([...storageKeys, ...(await attachedKeys(fileIds))]);
   await inChunks(fileIds, (ids) => db.file.deleteMany({ where: { id: { in: ids } } }));
   // Cut the parent links first so no row's deletion depends on the order within the statement.
   await inChunks(folderIds, (ids) =>

@@ -164,24 +164,50 @@ describe("single presigned PUT", () => {
     expect(await objectsOf(alice)).toEqual([row.storageKey]);
   });
 
-  it("names a second file with the same name 'name (1).ext', in the target folder", async () => {
+  it("keeps the earlier content as a version when a file of the same name is uploaded into the same folder", async () => {
     const alice = await newUser();
     const folder = await db.folder.create({ data: { ownerId: alice, name: "Docs" } });
-    const names = [];
-    for (let i = 0; i < 2; i++) {
+    const contents = [body(3), body(5)];
+    const files = [];
+    for (const [i, data] of contents.entries()) {
       const start = await startUpload(alice, {
-        name: "report.pdf",
-        size: 3,
+        // Names compare case-insensitively, as everywhere in Drive.
+        name: i === 0 ? "report.pdf" : "REPORT.pdf",
+        size: data.byteLength,
         contentType: "application/pdf",
         folderId: folder.id,
       });
       if (start.mode !== "single") throw new Error("expected a single PUT");
-      await put(start.url, body(3), start.headers);
-      const { file } = await completeUpload(alice, start.uploadId);
-      expect(file.folderId).toBe(folder.id);
-      names.push(file.name);
+      await put(start.url, data, start.headers);
+      files.push((await completeUpload(alice, start.uploadId)).file);
     }
-    expect(names).toEqual(["report.pdf", "report (1).pdf"]);
+    // One file, same id and name, with the new content; the old one is a version, and both count.
+    expect(files.map((f) => f.id)).toEqual([files[0]?.id, files[0]?.id]);
+    expect(files.map((f) => f.name)).toEqual(["report.pdf", "report.pdf"]);
+    expect(await db.file.count({ where: { ownerId: alice } })).toBe(1);
+    const versions = await db.fileVersion.findMany({ where: { ownerId: alice } });
+    expect(versions.map((v) => Number(v.size))).toEqual([3]);
+    const current = await db.file.findUniqueOrThrow({ where: { id: files[0]?.id ?? "" } });
+    expect(
+      Buffer.from((await getRange(current.storageKey, 100)) ?? []).equals(
+        contents[1] ?? Buffer.alloc(0),
+      ),
+    ).toBe(true);
+    expect(
+      Buffer.from((await getRange(versions[0]?.storageKey ?? "", 100)) ?? []).equals(
+        contents[0] ?? Buffer.alloc(0),
+      ),
+    ).toBe(true);
+    expect(await getUsage(alice)).toMatchObject({ usedBytes: 8, reservedBytes: 0 });
+    // A different folder is a different file.
+    const root = await startUpload(alice, {
+      name: "report.pdf",
+      size: 2,
+      contentType: "application/pdf",
+    });
+    if (root.mode !== "single") throw new Error("expected a single PUT");
+    await put(root.url, body(2), root.headers);
+    expect((await completeUpload(alice, root.uploadId)).file.id).not.toBe(files[0]?.id);
   });
 
   it("accepts an empty file", async () => {

@@ -15,12 +15,14 @@ import {
   planParts,
 } from "@/lib/storage/multipart";
 import { storageConfig } from "@/lib/storage/config";
-import { copyObject, deleteObject, headObject } from "@/lib/storage/objects";
+import { copyObject, deleteObject, deleteObjects, headObject } from "@/lib/storage/objects";
 import { MAX_PUT_SIZE, presignPut, presignUploadPart } from "@/lib/storage/presign";
 import { driveConfig } from "./config";
-import { availableName } from "./names";
+import { announceFileStored } from "./file-stored";
+import { availableNameIn } from "./names";
 import { bytesLeft, lockOwnerForQuota, usageWithin } from "./quota";
 import type { DriveFile, DriveUsage } from "./types";
+import { pruneVersions, replaceContent, sameNameFile } from "./versions";
 import { formatBytes } from "@/lib/format/numbers";
 import {
   completeUploadSchema,
@@ -355,7 +357,6 @@ export async function completeUpload(
   // If the folder went to the trash (or away) meanwhile, the file lands in the root instead of
   // disappearing into the trash with it.
   const folderId = await liveFolderId(ownerId, upload.folderId);
-  const name = await availableName(ownerId, folderId, upload.name);
   // Every PUT URL for the staging key was signed before this point and expires within the TTL.
   const lastUrlExpiry = new Date(now.getTime() + (storageConfig().presignTtlSeconds + 60) * 1000);
   const outcome = await db.$transaction(async (tx) => {
@@ -372,17 +373,21 @@ export async function completeUpload(
         })
       : await tx.upload.deleteMany({ where });
     if (claimedRow.count === 0) return { ok: false as const, usage: null };
-    const file = await tx.file.create({
-      data: {
-        ownerId,
-        folderId,
-        name,
-        size: BigInt(size),
-        contentType: upload.contentType,
-        storageKey,
-      },
-    });
-    return { ok: true as const, file };
+    const content = { size: BigInt(size), contentType: upload.contentType, storageKey };
+    // Same name in the same folder: a new version of that file (versions.ts), not "name (1)".
+    const existing = await sameNameFile(tx, ownerId, folderId, upload.name);
+    if (existing) {
+      const replaced = await replaceContent(tx, ownerId, existing, content, now);
+      return {
+        ok: true as const,
+        file: replaced.file,
+        staleKeys: replaced.staleKeys,
+        versioned: true,
+      };
+    }
+    const name = await availableNameIn(tx, ownerId, folderId, upload.name);
+    const file = await tx.file.create({ data: { ownerId, folderId, name, ...content } });
+    return { ok: true as const, file, staleKeys: [] as string[], versioned: false };
   }, QUOTA_TX);
   if (!outcome.ok) {
     await dropCopy();
@@ -392,6 +397,9 @@ export async function completeUpload(
   }
   // The staging object goes now; one a late PUT stores goes with the row at its expiry.
   if (single) await deleteObject(upload.storageKey);
+  if (outcome.staleKeys.length > 0) await deleteObjects(outcome.staleKeys);
+  if (outcome.versioned) await pruneVersions(ownerId, outcome.file.id);
+  await announceFileStored(ownerId, outcome.file.id);
   return { file: toDriveFile(outcome.file) };
 }
 

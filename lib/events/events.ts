@@ -30,3 +30,10 @@ export const mapReduceRequested = eventType("stratus/mapreduce.run", { schema: M
 
 // Pulse: one tracker's matched posts from the listener (scripts/listener.ts), for the consumer.
 export const pulsePostsReceived = eventType("stratus/pulse.posts", { schema: PulsePostsEvent });
+
+// Drive: a file's content was stored (a new upload, or a new version of a file). Generic on
+// purpose: the grid thumbnails (inngest/functions/make-thumbnail.ts) and any index kept up to date
+// on upload listen to it; they read the file's current row, so a late or doubled event is harmless.
+export const driveFileStored = eventType("stratus/drive.file.stored", {
+  schema: z.object({ ownerId: z.string().min(1).max(30), fileId: z.string().min(1).max(30) }),
+});

@@ -6,12 +6,15 @@ import { SharePasswordForm } from "@/components/drive/share-password-form";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { formatBytes } from "@/lib/format/numbers";
+import { sharedFolderContents } from "@/lib/drive/share-links";
+import { shareAtSchema } from "@/lib/drive/share-schemas";
+import { SharedFolder } from "./_components/shared-folder";
 import { refusalOf, shareView } from "./_lib/visitor-view";
 
-export const metadata: Metadata = { title: "Shared file" };
+export const metadata: Metadata = { title: "Shared with you" };
 export const dynamic = "force-dynamic";
 
-export default async function SharePage({ params }: PageProps<"/s/[token]">) {
+export default async function SharePage({ params, searchParams }: PageProps<"/s/[token]">) {
   const found = await shareView((await params).token);
   // Missing, revoked, expired, used up: a 404, with the reason (not-found.tsx, via the layout).
   if (!found || refusalOf(found)) notFound();
@@ -23,7 +26,7 @@ export default async function SharePage({ params }: PageProps<"/s/[token]">) {
         <CardHeader className="items-center text-center">
           <Lock className="mb-2 size-10 text-muted-foreground" aria-hidden />
           <CardTitle>
-            <span className="text-xl">This file is protected</span>
+            <span className="text-xl">This {view.kind} is protected</span>
           </CardTitle>
           <CardDescription>Enter the password you were given to open it.</CardDescription>
         </CardHeader>
@@ -34,6 +37,21 @@ export default async function SharePage({ params }: PageProps<"/s/[token]">) {
     );
   }
   if (view.status !== "open") notFound();
+
+  if (view.kind === "folder") {
+    const at = shareAtSchema.parse((await searchParams).at ?? null);
+    // A folder id outside the shared folder (or trashed, or someone else's) is simply not found.
+    const contents = await sharedFolderContents(token, at);
+    if (!contents) notFound();
+    return (
+      <SharedFolder
+        token={token}
+        contents={contents}
+        downloadsLeft={view.downloadsLeft}
+        expiresAt={view.expiresAt}
+      />
+    );
+  }
 
   const { file, downloadsLeft, expiresAt } = view;
   return (

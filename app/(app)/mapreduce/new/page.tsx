@@ -13,12 +13,15 @@ export const metadata: Metadata = { title: "New job" };
 
 export default async function NewJobPage({ searchParams }: PageProps<"/mapreduce/new">) {
   const user = await requireUser("/mapreduce/new");
-  const { from } = firstParam(await searchParams);
+  const { from, input } = firstParam(await searchParams);
   const [files, folders, source] = await Promise.all([
     listPickableFiles(user.id),
     listPickableFolders(user.id),
     typeof from === "string" ? getMapReduceJob(user.id, from) : null,
   ]);
+  // Drive's "Use in MapReduce" (?input=<fileId>): preselected only if it is one of the user's
+  // pickable files, so a foreign or stale id is simply ignored.
+  const preselected = typeof input === "string" && files.some((f) => f.id === input) ? [input] : [];
   const initial = source
     ? formFromRecipe({ ...source.recipe, name: `${source.recipe.name} (copy)` })
     : null;
@@ -40,6 +43,7 @@ export default async function NewJobPage({ searchParams }: PageProps<"/mapreduce
         files={files}
         folders={folders}
         initial={initial}
+        preselected={preselected}
         emr={{ available: emrAvailable, kinds: EMR_SUPPORTED_BUILTINS }}
       />
     </div>

@@ -25,13 +25,23 @@ function readCookies(header: string | null): Map<string, string> {
   return out;
 }
 
-async function formPassword(request: Request): Promise<string | undefined> {
+async function formFields(
+  request: Request,
+): Promise<{ password: string | undefined; fileId: string | undefined }> {
   const type = request.headers.get("content-type") ?? "";
-  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) return undefined;
-  const value = (await request.formData().catch(() => null))?.get("password");
-  if (typeof value !== "string" || value === "") return undefined;
-  // Longer than any password we accept: wrong, without spending argon2 time on it.
-  return value.slice(0, SHARE_PASSWORD_MAX + 1);
+  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) {
+    return { password: undefined, fileId: undefined };
+  }
+  const form = await request.formData().catch(() => null);
+  const value = form?.get("password");
+  // A folder link's page names the file inside the folder; anything malformed matches nothing.
+  const fileId = form?.get("fileId");
+  return {
+    // Longer than any password we accept: wrong, without spending argon2 time on it.
+    password:
+      typeof value === "string" && value !== "" ? value.slice(0, SHARE_PASSWORD_MAX + 1) : undefined,
+    fileId: typeof fileId === "string" && /^[A-Za-z0-9_-]{1,30}$/.test(fileId) ? fileId : undefined,
+  };
 }
 
 function refusal(result: Failure): Response {
@@ -64,9 +74,11 @@ export const POST = publicRoute<{ token: string }>(
     if (!parsed.success) return refusal({ ok: false, reason: "not-found" });
     const fromPage = request.headers.get("sec-fetch-mode") === "navigate";
     const cookies = readCookies(request.headers.get("cookie"));
+    const fields = await formFields(request);
     const result = await consumeShareDownload(parsed.data, {
       cookie: (name) => cookies.get(name),
-      password: await formPassword(request),
+      password: fields.password,
+      fileId: fields.fileId,
       ip: clientIp(request.headers, serverEnv().TRUSTED_PROXY_HOPS),
     });
     if (result.ok) return sharedFileResponse(result.file, request.signal);
