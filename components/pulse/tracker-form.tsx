@@ -91,7 +91,7 @@ export function TrackerForm({
   submitLabel: string;
 }) {
   const [state, formAction, pending] = useActionState<TrackerFormState, FormData>(action, {});
-  const [sources, setSources] = useState<SourceKind[]>(tracker?.sources ?? ["jetstream"]);
+  const [sources, setSources] = useState<SourceKind[]>(tracker?.sources ?? []);
   const e = state.errors ?? {};
   const uses = (s: SourceKind) => sources.includes(s);
 
@@ -122,10 +122,16 @@ export function TrackerForm({
           className={fieldClass}
           aria-invalid={e.keywords ? true : undefined}
           aria-describedby="keywords-hint keywords-error"
-          placeholder={"climate\nglobal warming"}
+          placeholder={'climate\nglobal warming\n"carbon tax" AND (policy OR vote) NOT hoax'}
         />
         <p id="keywords-hint" className="text-xs text-muted-foreground">
-          One per line or separated by commas. Whole words, any case; a phrase matches as written.
+          One per line or separated by commas; a post matches when any line does. Whole words, any
+          case; words side by side are a phrase. A line may combine terms with{" "}
+          <code className="rounded bg-muted px-1">AND</code>,{" "}
+          <code className="rounded bg-muted px-1">OR</code>,{" "}
+          <code className="rounded bg-muted px-1">NOT</code> (upper case),{" "}
+          <code className="rounded bg-muted px-1">&quot;quoted phrases&quot;</code> and{" "}
+          <code className="rounded bg-muted px-1">( )</code>.
         </p>
         <Errors id="keywords-error" errors={e.keywords} />
       </div>
