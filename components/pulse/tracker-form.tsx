@@ -79,6 +79,48 @@ function ReplaySampleView({ sample }: { sample: ReplaySample }) {
   );
 }
 
+// What a replay file must hold, with samples to download and start from.
+function ReplayFormatHelp() {
+  return (
+    <details className="text-xs sm:col-span-2" data-testid="replay-format">
+      <summary className="cursor-pointer font-medium">File format</summary>
+      <div className="mt-2 grid gap-2 text-muted-foreground">
+        <p>
+          NDJSON (one JSON object per line) or CSV with a header row, optionally gzipped (.gz). Each
+          row is one post:
+        </p>
+        <ul className="grid gap-1 pl-4 [list-style:disc]">
+          <li>
+            <code className="rounded bg-muted px-1">text</code> (required; or content, body,
+            full_text, message)
+          </li>
+          <li>
+            <code className="rounded bg-muted px-1">time</code> (required; or created_at, timestamp,
+            date): ISO 8601 such as 2026-11-26T10:00:00Z, or epoch seconds
+          </li>
+          <li>
+            <code className="rounded bg-muted px-1">id</code>,{" "}
+            <code className="rounded bg-muted px-1">author</code>,{" "}
+            <code className="rounded bg-muted px-1">lang</code> (optional; a row without an id is
+            identified by its content)
+          </li>
+        </ul>
+        <p>
+          Download a sample:{" "}
+          <a className="underline" href="/api/pulse/replay-sample?format=ndjson" download>
+            NDJSON
+          </a>{" "}
+          ·{" "}
+          <a className="underline" href="/api/pulse/replay-sample?format=csv" download>
+            CSV
+          </a>
+          . Upload it to Drive, then pick it here.
+        </p>
+      </div>
+    </details>
+  );
+}
+
 export function TrackerForm({
   action,
   tracker,
@@ -245,6 +287,7 @@ export function TrackerForm({
                     <ReplaySampleView sample={state.replaySample} />
                   )}
                 </div>
+                <ReplayFormatHelp />
                 <fieldset className="grid content-start gap-1.5 self-start">
                   <legend className="mb-1.5 text-sm font-medium">Speed</legend>
                   <div className="flex flex-wrap gap-3">
