@@ -1,6 +1,7 @@
 import { applyImageBatch } from "./functions/apply-image-batch";
 import { applyImageChain } from "./functions/apply-image-chain";
 import { emptyTrashJob } from "./functions/empty-trash";
+import { pulseAlerts } from "./functions/pulse-alerts";
 import { pulseArchive } from "./functions/pulse-archive";
 import { pulseConsume } from "./functions/pulse-consume";
 import { pulsePrune } from "./functions/pulse-prune";
@@ -18,4 +19,5 @@ export const functions = [
   pulseConsume,
   pulsePrune,
   pulseArchive,
+  pulseAlerts,
 ];
