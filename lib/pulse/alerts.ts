@@ -313,3 +313,8 @@ async function fire(
     });
   }
 }
+
+/** The user's rules over all trackers (the form says when MAX_ALERT_RULES is reached). */
+export function countAlertRules(ownerId: string): Promise<number> {
+  return db.pulseAlertRule.count({ where: { tracker: { ownerId } } });
+}

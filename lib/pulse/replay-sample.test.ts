@@ -4,7 +4,10 @@ import { readReplayRows } from "./sources/replay-format";
 
 async function rowsOf(text: string) {
   const out = [];
-  for await (const r of readReplayRows([text])) out.push(r.row);
+  async function* chunks() {
+    yield text;
+  }
+  for await (const r of readReplayRows(chunks())) out.push(r.row);
   return out;
 }
 
