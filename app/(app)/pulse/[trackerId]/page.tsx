@@ -86,6 +86,7 @@ export default async function TrackerPage({
       <Dashboard
         key={range}
         trackerId={tracker.id}
+        trackerName={tracker.name}
         range={range}
         snapshot={snap}
         others={all.filter((t) => t.id !== tracker.id).map((t) => ({ id: t.id, name: t.name }))}
