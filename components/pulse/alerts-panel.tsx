@@ -34,12 +34,14 @@ const span = (m: number) =>
       : `${m} minutes`;
 
 function MinutesSelect({
+  prefix,
   name,
   label,
   values,
   value,
   errors,
 }: {
+  prefix: string;
   name: string;
   label: string;
   values: number[];
@@ -49,14 +51,14 @@ function MinutesSelect({
   const options = values.includes(value) ? values : [...values, value].sort((a, b) => a - b);
   return (
     <div className="grid gap-1.5">
-      <Label htmlFor={`alert-${name}`}>{label}</Label>
+      <Label htmlFor={`${prefix}-${name}`}>{label}</Label>
       <Select
-        id={`alert-${name}`}
+        id={`${prefix}-${name}`}
         name={name}
         defaultValue={String(value)}
         className="w-full"
         aria-invalid={errors?.length ? true : undefined}
-        aria-describedby={errors?.length ? `alert-${name}-error` : undefined}
+        aria-describedby={errors?.length ? `${prefix}-${name}-error` : undefined}
       >
         {options.map((m) => (
           <option key={m} value={m}>
@@ -65,7 +67,7 @@ function MinutesSelect({
         ))}
       </Select>
       {errors?.length ? (
-        <p id={`alert-${name}-error`} className="text-xs text-destructive">
+        <p id={`${prefix}-${name}-error`} className="text-xs text-destructive">
           {errors.join(" ")}
         </p>
       ) : null}
@@ -161,6 +163,7 @@ function RuleForm({
           errors={e.threshold}
         />
         <MinutesSelect
+          prefix={prefix}
           name="windowMinutes"
           label="Over the last"
           values={WINDOWS}
@@ -168,6 +171,7 @@ function RuleForm({
           errors={e.windowMinutes}
         />
         <MinutesSelect
+          prefix={prefix}
           name="baselineMinutes"
           label="Compared with the"
           values={BASELINES}
@@ -185,6 +189,7 @@ function RuleForm({
           errors={e.minPosts}
         />
         <MinutesSelect
+          prefix={prefix}
           name="cooldownMinutes"
           label="Then stay quiet for"
           values={COOLDOWNS}
