@@ -3,6 +3,7 @@ import { applyImageChain } from "./functions/apply-image-chain";
 import { emptyTrashJob } from "./functions/empty-trash";
 import { pulseAlerts } from "./functions/pulse-alerts";
 import { pulseArchive } from "./functions/pulse-archive";
+import { pulseBackfill } from "./functions/pulse-backfill";
 import { pulseConsume } from "./functions/pulse-consume";
 import { pulsePrune } from "./functions/pulse-prune";
 import { purgeTrash } from "./functions/purge-trash";
@@ -20,4 +21,5 @@ export const functions = [
   pulsePrune,
   pulseArchive,
   pulseAlerts,
+  pulseBackfill,
 ];

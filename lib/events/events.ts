@@ -30,3 +30,11 @@ export const mapReduceRequested = eventType("stratus/mapreduce.run", { schema: M
 
 // Pulse: one tracker's matched posts from the listener (scripts/listener.ts), for the consumer.
 export const pulsePostsReceived = eventType("stratus/pulse.posts", { schema: PulsePostsEvent });
+
+// Pulse: search a tracker's sources for the posts of the last `hours` (lib/pulse/backfill.ts).
+export const pulseBackfillRequested = eventType("stratus/pulse.backfill", {
+  schema: z.object({
+    trackerId: z.string().min(1).max(30),
+    hours: z.number().int().min(1).max(168),
+  }),
+});

@@ -6,6 +6,8 @@ import { fieldErrors, formDataObject, type FormState } from "@/lib/forms";
 import { userAction } from "@/lib/server/action";
 import { alertRuleFormSchema, alertRuleIdSchema } from "./alert-schemas";
 import { ALERT_RULE_GONE, createAlertRule, deleteAlertRule, updateAlertRule } from "./alerts";
+import { BACKFILL_HOURS } from "./backfill-options";
+import { requestBackfill } from "./backfill-requests";
 import { trackerIdSchema } from "./schemas";
 
 // Alert rules' server actions, through the one front door; scoped to the signed-in user's
@@ -50,5 +52,25 @@ export const deleteAlertRuleAction = userAction(
     if (!(await deleteAlertRule(user.id, ruleId))) return { ok: false, message: ALERT_RULE_GONE };
     revalidatePath(`/pulse/${trackerId}/alerts`);
     return { ok: true, message: "Alert rule deleted." };
+  },
+);
+
+/** The dashboard's "Backfill": search the tracker's sources for the last `hours`. */
+export const requestBackfillAction = userAction(
+  {
+    schema: z.object({
+      trackerId: trackerIdSchema,
+      hours: z.coerce
+        .number()
+        .int()
+        .refine((h) => (BACKFILL_HOURS as readonly number[]).includes(h), "Pick how far back"),
+    }),
+    invalid: () => ({ ok: false, message: "Pick how far back to search." }),
+  },
+  async ({ trackerId, hours }, user): Promise<FormState> => {
+    const result = await requestBackfill(user.id, trackerId, hours);
+    if (!result.ok) return { ok: false, message: result.message };
+    revalidatePath(`/pulse/${trackerId}`);
+    return { ok: true, message: `Searching the last ${hours} h…` };
   },
 );

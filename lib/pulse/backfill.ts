@@ -18,7 +18,7 @@ import type { IncomingPost, SourceKind, TrackerQuery } from "./types";
 // — Bluesky's at-URI and Mastodon's status URI are the ids both paths use — is not stored twice.
 // Bounded: MAX_BACKFILL_POSTS matched posts and MAX_PAGES requests per search per run.
 
-export const BACKFILL_HOURS = [1, 6, 24, 72, 168] as const;
+export { BACKFILL_HOURS } from "./backfill-options";
 export const MAX_BACKFILL_POSTS = 5_000;
 const MAX_PAGES = 20;
 const MAX_SEARCHES = 20;
