@@ -2,7 +2,9 @@ import { applyImageBatch } from "./functions/apply-image-batch";
 import { applyImageChain } from "./functions/apply-image-chain";
 import { emptyTrashJob } from "./functions/empty-trash";
 import { makeThumbnailFn } from "./functions/make-thumbnail";
+import { pulseAlerts } from "./functions/pulse-alerts";
 import { pulseArchive } from "./functions/pulse-archive";
+import { pulseBackfill } from "./functions/pulse-backfill";
 import { pulseConsume } from "./functions/pulse-consume";
 import { pulsePrune } from "./functions/pulse-prune";
 import { purgeTrash } from "./functions/purge-trash";
@@ -20,4 +22,6 @@ export const functions = [
   pulseConsume,
   pulsePrune,
   pulseArchive,
+  pulseAlerts,
+  pulseBackfill,
 ];

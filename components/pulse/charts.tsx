@@ -115,7 +115,21 @@ export function VolumeChart({
   );
 }
 
-export function SentimentChart({ data, domain }: { data: Bucket[]; domain: Domain }) {
+export type SentimentPoint = Bucket & {
+  comparePositiveShare?: number | null;
+  compareNegativeShare?: number | null;
+};
+
+export function SentimentChart({
+  data,
+  domain,
+  compareName,
+}: {
+  data: SentimentPoint[];
+  domain: Domain;
+  /** With another tracker's positive and negative shares as dashed lines. */
+  compareName?: string;
+}) {
   const fmt = timeFormatter(domain.bucketMs);
   return (
     <ResponsiveContainer width="100%" height={240}>
@@ -170,6 +184,32 @@ export function SentimentChart({ data, domain }: { data: Bucket[]; domain: Domai
           connectNulls
           isAnimationActive={false}
         />
+        {compareName !== undefined && (
+          <Line
+            yAxisId="share"
+            dataKey="comparePositiveShare"
+            name={`${compareName}: positive`}
+            stroke={COLORS.positive}
+            strokeDasharray="2 4"
+            strokeOpacity={0.7}
+            dot={false}
+            connectNulls
+            isAnimationActive={false}
+          />
+        )}
+        {compareName !== undefined && (
+          <Line
+            yAxisId="share"
+            dataKey="compareNegativeShare"
+            name={`${compareName}: negative`}
+            stroke={COLORS.negative}
+            strokeDasharray="2 4"
+            strokeOpacity={0.7}
+            dot={false}
+            connectNulls
+            isAnimationActive={false}
+          />
+        )}
         <Line
           yAxisId="mean"
           dataKey="meanScore"

@@ -1,17 +1,19 @@
 "use client";
 
-import { ArrowDownRight, ArrowUpRight, Download } from "lucide-react";
+import { ArrowDownRight, ArrowUpRight, Download, Filter, X } from "lucide-react";
 import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
+import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Select } from "@/components/ui/select";
 import { RANGES, type RangeKey } from "@/lib/pulse/schemas";
-import { buckets, change, totals, window } from "@/lib/pulse/series";
-import type { Snapshot, TermRow } from "@/lib/pulse/view-types";
+import { buckets, change, totals, window, type Totals } from "@/lib/pulse/series";
+import type { MinuteRow, Snapshot, TermRow } from "@/lib/pulse/view-types";
 import { cn } from "@/lib/utils";
 import { DistributionChart, SentimentChart, VolumeChart } from "./charts";
 import { LanguageCard } from "./language-card";
 import { PostList, type PostFilter } from "./post-list";
+import { useFilteredView, type FilteredState } from "./use-filtered";
 import { useLiveTracker, type LiveStatus } from "./use-live";
 
 // A tracker's dashboard: everything is computed in the browser from per-minute rows that the live
@@ -142,13 +144,91 @@ function TermList({
   );
 }
 
+const filterLabel = (f: NonNullable<PostFilter>) =>
+  f.kind === "hashtag"
+    ? `#${f.value}`
+    : f.kind === "language"
+      ? `language “${f.value}”`
+      : `“${f.value}”`;
+
+// Says that every widget below shows only the filtered posts, and from when posts are kept.
+function FilterBanner({
+  filter,
+  state,
+  onClear,
+}: {
+  filter: NonNullable<PostFilter>;
+  state: FilteredState;
+  onClear: () => void;
+}) {
+  const kept =
+    state.status === "ready" && state.view.keptSince !== null
+      ? ` Posts are kept from ${new Date(state.view.keptSince).toLocaleString()} on (the tracker's retention).`
+      : "";
+  return (
+    <div
+      className="flex flex-col gap-2 rounded-md border border-primary/40 bg-primary/5 px-3 py-2 text-sm sm:flex-row sm:items-center sm:justify-between"
+      data-testid="filter-banner"
+      role="status"
+    >
+      <p className="flex items-start gap-2">
+        <Filter className="mt-0.5 size-4 shrink-0" aria-hidden />
+        <span>
+          Every chart and list shows only posts with {filterLabel(filter)}.
+          {state.status === "loading" && !state.view ? " Loading…" : kept}
+          {state.status === "error" && <span className="text-destructive"> {state.message}</span>}
+        </span>
+      </p>
+      <Button variant="outline" size="sm" onClick={onClear}>
+        <X aria-hidden /> Clear filter
+      </Button>
+    </div>
+  );
+}
+
+function CompareTable({ rows }: { rows: { name: string; totals: Totals }[] }) {
+  const scored = (t: Totals) => t.count - t.unscored;
+  const pct = (n: number, t: Totals) =>
+    scored(t) > 0 ? `${((n / scored(t)) * 100).toFixed(0)}%` : "–";
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full text-sm" data-testid="compare-table">
+        <thead className="text-left text-xs text-muted-foreground">
+          <tr>
+            <th className="py-1 pr-3 font-medium">Tracker</th>
+            <th className="py-1 pr-3 text-right font-medium">Posts</th>
+            <th className="py-1 pr-3 text-right font-medium">Positive</th>
+            <th className="py-1 pr-3 text-right font-medium">Negative</th>
+            <th className="py-1 text-right font-medium">Mean score</th>
+          </tr>
+        </thead>
+        <tbody className="tabular-nums">
+          {rows.map((r) => (
+            <tr key={r.name} className="border-t">
+              <td className="max-w-40 truncate py-1 pr-3">{r.name}</td>
+              <td className="py-1 pr-3 text-right">{r.totals.count.toLocaleString("en")}</td>
+              <td className="py-1 pr-3 text-right">{pct(r.totals.positive, r.totals)}</td>
+              <td className="py-1 pr-3 text-right">{pct(r.totals.negative, r.totals)}</td>
+              <td className="py-1 text-right">
+                {r.totals.meanScore === null ? "–" : r.totals.meanScore.toFixed(2)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 export function Dashboard({
   trackerId,
+  trackerName,
   range,
   snapshot,
   others,
 }: {
   trackerId: string;
+  trackerName?: string;
   range: RangeKey;
   snapshot: Snapshot;
   others: { id: string; name: string }[];
@@ -164,22 +244,55 @@ export function Dashboard({
     return () => clearInterval(id);
   }, []);
   const now = Math.max(clock, live.at);
+  // With a filter every widget reads the matching posts (lib/pulse/filtered.ts), not the totals.
+  const filtered = useFilteredView(trackerId, range, filter, live.at);
+  const filteredView =
+    filtered.status === "ready" || filtered.status === "loading" ? filtered.view : null;
+  const sourceMinutes: MinuteRow[] = useMemo(
+    () => (filter ? (filteredView?.minutes ?? []) : Object.values(live.minutes)),
+    [filter, filteredView, live.minutes],
+  );
+  const languages = filter ? (filteredView?.languages ?? []) : live.languages;
+  const hashtags = filter ? (filteredView?.hashtags ?? []) : live.hashtags;
+  const terms = filter ? (filteredView?.terms ?? []) : live.terms;
 
   const view = useMemo(() => {
-    const minutes = Object.values(live.minutes);
+    const minutes = sourceMinutes;
     const w = window(range, now);
     const series = buckets(minutes, range, now);
     const current = totals(minutes, w.start, w.end);
     const previous = totals(minutes, w.previousStart, w.start);
     return { w, series, current, previous };
-  }, [live.minutes, range, now]);
+  }, [sourceMinutes, range, now]);
 
   const compareName = others.find((o) => o.id === compareId)?.name;
-  const volume = useMemo(() => {
-    if (!compareId) return view.series;
-    const other = buckets(Object.values(compare.minutes), range, now);
-    return view.series.map((b, i) => ({ ...b, compare: other[i]?.count ?? 0 }));
-  }, [view.series, compareId, compare.minutes, range, now]);
+  const other = useMemo(() => {
+    if (!compareId) return null;
+    const minutes = Object.values(compare.minutes);
+    return {
+      series: buckets(minutes, range, now),
+      current: totals(minutes, view.w.start, view.w.end),
+    };
+  }, [compareId, compare.minutes, range, now, view.w.start, view.w.end]);
+  const volume = useMemo(
+    () =>
+      other
+        ? view.series.map((b, i) => ({ ...b, compare: other.series[i]?.count ?? 0 }))
+        : view.series,
+    [view.series, other],
+  );
+  // Compare shows sentiment too: the other tracker's shares beside this one's.
+  const sentiment = useMemo(
+    () =>
+      other
+        ? view.series.map((b, i) => ({
+            ...b,
+            comparePositiveShare: other.series[i]?.positiveShare ?? null,
+            compareNegativeShare: other.series[i]?.negativeShare ?? null,
+          }))
+        : view.series,
+    [view.series, other],
+  );
 
   const { current, previous } = view;
   const scored = (t: typeof current) => t.count - t.unscored;
@@ -230,6 +343,8 @@ export function Dashboard({
           </a>
         </div>
       </div>
+
+      {filter && <FilterBanner filter={filter} state={filtered} onClear={() => setFilter(null)} />}
 
       <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
         <Stat
@@ -292,6 +407,16 @@ export function Dashboard({
             domain={domain}
             compareName={compareId ? compareName : undefined}
           />
+          {other && compareName && (
+            <div className="mt-4 px-2 sm:px-0">
+              <CompareTable
+                rows={[
+                  { name: trackerName ?? "This tracker", totals: current },
+                  { name: compareName, totals: other.current },
+                ]}
+              />
+            </div>
+          )}
         </CardContent>
       </Card>
 
@@ -304,11 +429,15 @@ export function Dashboard({
           </CardDescription>
         </CardHeader>
         <CardContent className="px-2 sm:px-6" data-testid="sentiment-chart">
-          <SentimentChart data={view.series} domain={domain} />
+          <SentimentChart
+            data={sentiment}
+            domain={domain}
+            compareName={compareId ? compareName : undefined}
+          />
         </CardContent>
       </Card>
 
-      <LanguageCard rows={live.languages} active={filter} onPick={setFilter} />
+      <LanguageCard rows={languages} active={filter} onPick={setFilter} />
 
       <div className="grid gap-4 lg:grid-cols-3">
         <Card>
@@ -322,18 +451,12 @@ export function Dashboard({
         </Card>
         <TermList
           title="Top hashtags"
-          rows={live.hashtags}
+          rows={hashtags}
           kind="hashtag"
           active={filter}
           onPick={setFilter}
         />
-        <TermList
-          title="Top terms"
-          rows={live.terms}
-          kind="term"
-          active={filter}
-          onPick={setFilter}
-        />
+        <TermList title="Top terms" rows={terms} kind="term" active={filter} onPick={setFilter} />
       </div>
 
       <Card>

@@ -1,6 +1,6 @@
 "use client";
 
-import { Pause, Pencil, Play, Trash2 } from "lucide-react";
+import { Bell, Pause, Pencil, Play, Trash2 } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
@@ -57,6 +57,12 @@ export function TrackerControls({
         <Link href={`/pulse/${trackerId}/edit`}>
           <Pencil aria-hidden />
           {compact ? <span className="sr-only">Edit {name}</span> : "Edit"}
+        </Link>
+      </Button>
+      <Button variant="outline" size="sm" asChild>
+        <Link href={`/pulse/${trackerId}/alerts`}>
+          <Bell aria-hidden />
+          {compact ? <span className="sr-only">Alerts for {name}</span> : "Alerts"}
         </Link>
       </Button>
       <Button variant="outline" size="sm" onClick={remove} disabled={pending}>

@@ -79,6 +79,48 @@ function ReplaySampleView({ sample }: { sample: ReplaySample }) {
   );
 }
 
+// What a replay file must hold, with samples to download and start from.
+function ReplayFormatHelp() {
+  return (
+    <details className="text-xs sm:col-span-2" data-testid="replay-format">
+      <summary className="cursor-pointer font-medium">File format</summary>
+      <div className="mt-2 grid gap-2 text-muted-foreground">
+        <p>
+          NDJSON (one JSON object per line) or CSV with a header row, optionally gzipped (.gz). Each
+          row is one post:
+        </p>
+        <ul className="grid gap-1 pl-4 [list-style:disc]">
+          <li>
+            <code className="rounded bg-muted px-1">text</code> (required; or content, body,
+            full_text, message)
+          </li>
+          <li>
+            <code className="rounded bg-muted px-1">time</code> (required; or created_at, timestamp,
+            date): ISO 8601 such as 2026-11-26T10:00:00Z, or epoch seconds
+          </li>
+          <li>
+            <code className="rounded bg-muted px-1">id</code>,{" "}
+            <code className="rounded bg-muted px-1">author</code>,{" "}
+            <code className="rounded bg-muted px-1">lang</code> (optional; a row without an id is
+            identified by its content)
+          </li>
+        </ul>
+        <p>
+          Download a sample:{" "}
+          <a className="underline" href="/api/pulse/replay-sample?format=ndjson" download>
+            NDJSON
+          </a>{" "}
+          ·{" "}
+          <a className="underline" href="/api/pulse/replay-sample?format=csv" download>
+            CSV
+          </a>
+          . Upload it to Drive, then pick it here.
+        </p>
+      </div>
+    </details>
+  );
+}
+
 export function TrackerForm({
   action,
   tracker,
@@ -91,7 +133,7 @@ export function TrackerForm({
   submitLabel: string;
 }) {
   const [state, formAction, pending] = useActionState<TrackerFormState, FormData>(action, {});
-  const [sources, setSources] = useState<SourceKind[]>(tracker?.sources ?? ["jetstream"]);
+  const [sources, setSources] = useState<SourceKind[]>(tracker?.sources ?? []);
   const e = state.errors ?? {};
   const uses = (s: SourceKind) => sources.includes(s);
 
@@ -122,10 +164,16 @@ export function TrackerForm({
           className={fieldClass}
           aria-invalid={e.keywords ? true : undefined}
           aria-describedby="keywords-hint keywords-error"
-          placeholder={"climate\nglobal warming"}
+          placeholder={'climate\nglobal warming\n"carbon tax" AND (policy OR vote) NOT hoax'}
         />
         <p id="keywords-hint" className="text-xs text-muted-foreground">
-          One per line or separated by commas. Whole words, any case; a phrase matches as written.
+          One per line or separated by commas; a post matches when any line does. Whole words, any
+          case; words side by side are a phrase. A line may combine terms with{" "}
+          <code className="rounded bg-muted px-1">AND</code>,{" "}
+          <code className="rounded bg-muted px-1">OR</code>,{" "}
+          <code className="rounded bg-muted px-1">NOT</code> (upper case),{" "}
+          <code className="rounded bg-muted px-1">&quot;quoted phrases&quot;</code> and{" "}
+          <code className="rounded bg-muted px-1">( )</code>.
         </p>
         <Errors id="keywords-error" errors={e.keywords} />
       </div>
@@ -239,6 +287,7 @@ export function TrackerForm({
                     <ReplaySampleView sample={state.replaySample} />
                   )}
                 </div>
+                <ReplayFormatHelp />
                 <fieldset className="grid content-start gap-1.5 self-start">
                   <legend className="mb-1.5 text-sm font-medium">Speed</legend>
                   <div className="flex flex-wrap gap-3">

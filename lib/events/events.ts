@@ -37,3 +37,11 @@ export const pulsePostsReceived = eventType("stratus/pulse.posts", { schema: Pul
 export const driveFileStored = eventType("stratus/drive.file.stored", {
   schema: z.object({ ownerId: z.string().min(1).max(30), fileId: z.string().min(1).max(30) }),
 });
+
+// Pulse: search a tracker's sources for the posts of the last `hours` (lib/pulse/backfill.ts).
+export const pulseBackfillRequested = eventType("stratus/pulse.backfill", {
+  schema: z.object({
+    trackerId: z.string().min(1).max(30),
+    hours: z.number().int().min(1).max(168),
+  }),
+});

@@ -1,5 +1,6 @@
 import { domainNameProblem, PUBLIC_URL_MESSAGE } from "@/lib/net/host-name";
 import { z } from "zod";
+import { queryProblem, splitQueries } from "./query";
 import { SCORERS, SOURCE_KINDS, type ScorerName, type SourceKind } from "./types";
 
 // What the tracker form sends, what the dashboard's routes accept, and what the browser may see
@@ -21,10 +22,13 @@ export const trackerIdSchema = z
   .regex(/^[a-z0-9]+$/i, "Not a tracker id");
 
 /** "a, b\nc" → ["a", "b", "c"]: commas or new lines separate, blanks and repeats dropped. */
-export function splitList(text: string): string[] {
+export function splitList(
+  text: string,
+  split: (text: string) => string[] = (t) => t.split(/[,\n]/),
+): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
-  for (const raw of text.split(/[,\n]/)) {
+  for (const raw of split(text)) {
     const item = raw.trim();
     if (item && !seen.has(item.toLowerCase())) {
       seen.add(item.toLowerCase());
@@ -38,7 +42,7 @@ const listField = (what: string, item: z.ZodType<string, string>) =>
   z
     .string()
     .max(5_000)
-    .transform(splitList)
+    .transform((t) => splitList(t))
     .pipe(z.array(item).max(MAX_LIST_ITEMS, `At most ${MAX_LIST_ITEMS} ${what}`));
 
 const hashtag = z
@@ -67,10 +71,23 @@ const optionalText = (max: number) =>
 export const trackerFormSchema = z
   .object({
     name: z.string().trim().min(1, "Name the tracker").max(100, "At most 100 characters"),
-    keywords: listField(
-      "keywords",
-      z.string().max(100, "Keywords are at most 100 characters each"),
-    ),
+    // Each line a keyword or a boolean query (query.ts); commas inside quotes or parentheses
+    // belong to the query.
+    keywords: z
+      .string()
+      .max(10_000)
+      .transform((t) => splitList(t, splitQueries))
+      .pipe(
+        z
+          .array(z.string().max(300, "Keywords and queries are at most 300 characters each"))
+          .max(MAX_LIST_ITEMS, `At most ${MAX_LIST_ITEMS} keywords`)
+          .superRefine((lines, ctx) => {
+            for (const line of lines) {
+              const problem = queryProblem(line);
+              if (problem) ctx.addIssue({ code: "custom", message: `In “${line}”: ${problem}` });
+            }
+          }),
+      ),
     hashtags: listField("hashtags", hashtag),
     languages: listField("languages", language),
     sources: z
@@ -103,24 +120,34 @@ export const trackerFormSchema = z
       .max(1_000_000, "At most 1,000,000 posts")
       .default(100_000),
   })
-  .superRefine((v, ctx) => {
-    if (v.keywords.length === 0 && v.hashtags.length === 0)
-      ctx.addIssue({ code: "custom", path: ["keywords"], message: "Add a keyword or a hashtag" });
-    if (v.sources.includes("mastodon") && !v.mastodonInstance)
-      ctx.addIssue({
-        code: "custom",
-        path: ["mastodonInstance"],
-        message: "Mastodon needs the instance address",
-      });
-    if (v.sources.includes("mastodon") && v.hashtags.length === 0)
-      ctx.addIssue({
-        code: "custom",
-        path: ["hashtags"],
-        message: "Mastodon streams hashtags: add at least one",
-      });
-    if (v.sources.includes("replay") && !v.replayFileId)
-      ctx.addIssue({ code: "custom", path: ["replayFileId"], message: "Pick a file to replay" });
-  });
+  // Runs even when a field failed, so the form shows every problem at once; the value may then
+  // hold a failed field's raw input, hence the defensive reads.
+  .superRefine(
+    (v, ctx) => {
+      const list = (x: unknown): unknown[] =>
+        Array.isArray(x) ? x : typeof x === "string" ? splitList(x) : [];
+      const sources = list(v.sources);
+      const keywords = list(v.keywords);
+      const hashtags = list(v.hashtags);
+      if (keywords.length === 0 && hashtags.length === 0)
+        ctx.addIssue({ code: "custom", path: ["keywords"], message: "Add a keyword or a hashtag" });
+      if (sources.includes("mastodon") && !v.mastodonInstance)
+        ctx.addIssue({
+          code: "custom",
+          path: ["mastodonInstance"],
+          message: "Mastodon needs the instance address",
+        });
+      if (sources.includes("mastodon") && hashtags.length === 0)
+        ctx.addIssue({
+          code: "custom",
+          path: ["hashtags"],
+          message: "Mastodon streams hashtags: add at least one",
+        });
+      if (sources.includes("replay") && !v.replayFileId)
+        ctx.addIssue({ code: "custom", path: ["replayFileId"], message: "Pick a file to replay" });
+    },
+    { when: () => true },
+  );
 
 export type TrackerFormInput = z.infer<typeof trackerFormSchema>;
 

@@ -232,13 +232,6 @@ async function checkReplayFile(
   return checkReplayContent(ownerId, file);
 }
 
-const fileRefused = (problem: FileProblem): TrackerResult => ({
-  ok: false,
-  message: problem.message,
-  errors: { replayFileId: [problem.message] },
-  ...(problem.replaySample ? { replaySample: problem.replaySample } : {}),
-});
-
 function columns(input: TrackerFormInput) {
   const uses = (s: SourceKind) => input.sources.includes(s);
   return {
@@ -256,11 +249,24 @@ function columns(input: TrackerFormInput) {
   };
 }
 
-const needToken = (field: string, message: string): TrackerResult => ({
-  ok: false,
-  message,
-  errors: { [field]: [message] },
-});
+// Every problem the database and the file reveal, at once (the schema already said its own).
+function refusedTogether(
+  fileProblem: FileProblem | null,
+  missingToken: { mastodon: boolean; x: boolean },
+): TrackerResult | null {
+  const errors: Record<string, string[]> = {};
+  if (fileProblem) errors.replayFileId = [fileProblem.message];
+  if (missingToken.mastodon) errors.mastodonToken = ["Mastodon needs an access token"];
+  if (missingToken.x) errors.xToken = ["X needs a bearer token"];
+  const messages = Object.values(errors).flat();
+  if (messages.length === 0) return null;
+  return {
+    ok: false,
+    message: messages.length === 1 ? messages[0]! : "Please correct the fields below.",
+    errors,
+    ...(fileProblem?.replaySample ? { replaySample: fileProblem.replaySample } : {}),
+  };
+}
 
 export async function createTracker(
   ownerId: string,
@@ -268,12 +274,11 @@ export async function createTracker(
 ): Promise<TrackerResult> {
   if ((await db.pulseTracker.count({ where: { ownerId } })) >= MAX_TRACKERS)
     return { ok: false, message: `You can have at most ${MAX_TRACKERS} trackers.` };
-  const fileProblem = await checkReplayFile(ownerId, input);
-  if (fileProblem) return fileRefused(fileProblem);
-  if (input.sources.includes("mastodon") && !input.mastodonToken)
-    return needToken("mastodonToken", "Mastodon needs an access token");
-  if (input.sources.includes("x") && !input.xToken)
-    return needToken("xToken", "X needs a bearer token");
+  const refusal = refusedTogether(await checkReplayFile(ownerId, input), {
+    mastodon: input.sources.includes("mastodon") && !input.mastodonToken,
+    x: input.sources.includes("x") && !input.xToken,
+  });
+  if (refusal) return refusal;
   const row = await db.pulseTracker.create({
     data: {
       ownerId,
@@ -304,7 +309,6 @@ export async function updateTracker(
     : null;
   if (!current) return { ok: false, message: "That tracker no longer exists." };
   const fileProblem = await checkReplayFile(ownerId, input);
-  if (fileProblem) return fileRefused(fileProblem);
   const uses = (s: SourceKind) => input.sources.includes(s);
   // A blank token field keeps the stored token; a source that is switched off forgets it.
   const mastodonTokenEnc = !uses("mastodon")
@@ -317,9 +321,11 @@ export async function updateTracker(
     : input.xToken
       ? encryptSecret(input.xToken)
       : current.xTokenEnc;
-  if (uses("mastodon") && !mastodonTokenEnc)
-    return needToken("mastodonToken", "Mastodon needs an access token");
-  if (uses("x") && !xTokenEnc) return needToken("xToken", "X needs a bearer token");
+  const refusal = refusedTogether(fileProblem, {
+    mastodon: uses("mastodon") && !mastodonTokenEnc,
+    x: uses("x") && !xTokenEnc,
+  });
+  if (refusal) return refusal;
   const data = columns(input);
   await db.$transaction([
     db.pulseTracker.update({

@@ -60,3 +60,14 @@ export type LiveDelta = {
   languages?: LanguageRow[];
   posts: PostView[];
 };
+
+/** The dashboard's widgets under a hashtag, term or language filter (lib/pulse/filtered.ts). */
+export type FilteredView = {
+  at: number;
+  minutes: MinuteRow[];
+  languages: LanguageRow[];
+  hashtags: TermRow[];
+  terms: TermRow[];
+  /** The oldest post still kept, or null: the view cannot reach before it. */
+  keptSince: number | null;
+};

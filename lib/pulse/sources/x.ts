@@ -1,4 +1,5 @@
 import { normalizeHashtag } from "../match";
+import { formatQuery, parseQuery, type QueryNode } from "../query";
 import type { IncomingPost, TrackerQuery } from "../types";
 import { backoffDelay, sleep } from "./backoff";
 import { compareNumericIds, isNumericId, isoTime } from "./ids";
@@ -49,8 +50,19 @@ export type XRule = { value: string; tag: string };
 
 export const ruleTag = (trackerId: string) => `stratus:${trackerId}`;
 
+const X_SYNTAX = { and: " ", or: " OR ", not: (inner: string) => `-${inner}` };
+
 function operand(keyword: string): string {
   const k = keyword.trim();
+  // A boolean line (query.ts) in X's own syntax: space is AND, "-" is NOT.
+  let node: QueryNode | null = null;
+  try {
+    node = parseQuery(k);
+  } catch {
+    node = null;
+  }
+  if (node && node.kind !== "phrase" && node.kind !== "hashtag")
+    return `(${formatQuery(node, X_SYNTAX)})`;
   if (/^#[\p{L}\p{N}_]+$/u.test(k)) return k;
   if (/^[\p{L}\p{N}_]+$/u.test(k) && !/^(or|and)$/i.test(k)) return k;
   return `"${k.replace(/["\\]/g, " ").replace(/\s+/g, " ").trim()}"`;

@@ -2,11 +2,14 @@ import { ArrowLeft } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { BackfillControl } from "@/components/pulse/backfill-control";
 import { Dashboard } from "@/components/pulse/dashboard";
 import { ReplayStatus } from "@/components/pulse/replay-status";
 import { StatusBadge } from "@/components/pulse/status-badge";
 import { TrackerControls } from "@/components/pulse/tracker-controls";
 import { requireUser } from "@/lib/auth/session";
+import { canBackfill } from "@/lib/pulse/backfill";
+import { backfillState } from "@/lib/pulse/backfill-requests";
 import { snapshot } from "@/lib/pulse/live";
 import { rangeSchema } from "@/lib/pulse/schemas";
 import { getTracker, listTrackers, replayProgress } from "@/lib/pulse/trackers";
@@ -25,10 +28,12 @@ export default async function TrackerPage({
   if (!tracker) notFound();
   const rawRange = (await searchParams).range;
   const range = rangeSchema.catch("1h").parse(Array.isArray(rawRange) ? rawRange[0] : rawRange);
-  const [snap, all, replay] = await Promise.all([
+  const backfills = canBackfill(tracker.sources);
+  const [snap, all, replay, backfill] = await Promise.all([
     snapshot(tracker.id, range),
     listTrackers(user.id),
     tracker.sources.includes("replay") ? replayProgress(user.id, tracker.id) : null,
+    backfills ? backfillState(user.id, tracker.id) : null,
   ]);
 
   return (
@@ -80,12 +85,16 @@ export default async function TrackerPage({
               />
             )}
           </div>
-          <TrackerControls trackerId={tracker.id} status={tracker.status} name={tracker.name} />
+          <div className="grid gap-3 lg:justify-items-end">
+            <TrackerControls trackerId={tracker.id} status={tracker.status} name={tracker.name} />
+            {backfills && <BackfillControl trackerId={tracker.id} state={backfill} />}
+          </div>
         </div>
       </div>
       <Dashboard
         key={range}
         trackerId={tracker.id}
+        trackerName={tracker.name}
         range={range}
         snapshot={snap}
         others={all.filter((t) => t.id !== tracker.id).map((t) => ({ id: t.id, name: t.name }))}

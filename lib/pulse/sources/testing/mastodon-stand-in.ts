@@ -5,7 +5,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 // A loopback Mastodon for tests: the streaming API over WebSocket (`/api/v1/streaming`, bearer
 // token, multiplexed `subscribe` messages, `update` events whose payload is the status as a JSON
 // string), the hashtag and public timelines with `min_id` paging, `/api/v2/instance` naming the
-// streaming URL, and disconnects on demand.
+// streaming URL, and disconnects on demand. For backfill: `max_id` paging back and /api/v2/search.
 
 export type StandInStatus = {
   id: string;
@@ -28,6 +28,7 @@ export type MastodonStandIn = {
     tags?: string[];
     language?: string | null;
     reblog?: boolean;
+    createdAt?: Date;
   }): StandInStatus;
   dropAll(): void;
   clients(): number;
@@ -57,8 +58,17 @@ export async function startMastodonStandIn(
 
   function timeline(res: http.ServerResponse, list: StandInStatus[], url: URL) {
     const min = url.searchParams.get("min_id");
+    const max = url.searchParams.get("max_id");
     const limit = Math.min(40, Number(url.searchParams.get("limit") ?? 20));
-    // min_id: the statuses immediately newer than it, returned newest first.
+    // Without min_id (backfill): the newest statuses, or those just older than max_id.
+    if (!min) {
+      const before = list
+        .filter((s) => max === null || byId(s, { id: max } as StandInStatus) < 0)
+        .sort(byId)
+        .reverse()
+        .slice(0, limit);
+      return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(before));
+    }
     const after = list
       .filter((s) => !min || byId(s, { id: min } as StandInStatus) > 0)
       .sort(byId)
@@ -87,6 +97,21 @@ export async function startMastodonStandIn(
         statuses.filter((s) => s.tags.some((t) => t.name === name)),
         url,
       );
+    }
+    if (url.pathname === "/api/v2/search") {
+      // Full-text status search, as an instance with search enabled answers it (whole words).
+      timelineCalls.push(`${url.pathname}${url.search}`);
+      const q = (url.searchParams.get("q") ?? "").replace(/"/g, "").toLowerCase();
+      const offset = Number(url.searchParams.get("offset") ?? 0);
+      const limit = Math.min(40, Number(url.searchParams.get("limit") ?? 20));
+      const found = statuses
+        .filter((s) => s.content.toLowerCase().includes(q))
+        .sort(byId)
+        .reverse()
+        .slice(offset, offset + limit);
+      return res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ accounts: [], hashtags: [], statuses: found }));
     }
     if (url.pathname === "/api/v1/timelines/public") {
       timelineCalls.push(`${url.pathname}${url.search}`);
@@ -129,14 +154,14 @@ export async function startMastodonStandIn(
     token,
     subscriptions,
     timelineCalls,
-    publish({ html, tags = [], language = "en", reblog = false }) {
+    publish({ html, tags = [], language = "en", reblog = false, createdAt = new Date() }) {
       const id = String(nextId);
       nextId += 1_000n + BigInt(Math.floor(Math.random() * 1000));
       const status: StandInStatus = {
         id,
         uri: `https://standin.test/users/ann/statuses/${id}`,
         url: `https://standin.test/@ann/${id}`,
-        created_at: new Date().toISOString(),
+        created_at: createdAt.toISOString(),
         content: html,
         spoiler_text: "",
         language,
