@@ -69,6 +69,9 @@ const WAIT_MS = 120_000;
 const TEST_MS = 600_000;
 
 async function setUp() {
+  // The listener serves every active tracker in the database: one left active by an interrupted
+  // run (a killed test, a bench on the same database) would hold the shared connection open.
+  await db.pulseTracker.updateMany({ where: { status: "active" }, data: { status: "paused" } });
   const rig = await startAppExecutor(inngest, [pulseConsume], keys);
   cleanups.push(rig.stop);
   const jet: JetstreamStandIn = await startJetstreamStandIn();

@@ -39,7 +39,9 @@ async function formFields(
   return {
     // Longer than any password we accept: wrong, without spending argon2 time on it.
     password:
-      typeof value === "string" && value !== "" ? value.slice(0, SHARE_PASSWORD_MAX + 1) : undefined,
+      typeof value === "string" && value !== ""
+        ? value.slice(0, SHARE_PASSWORD_MAX + 1)
+        : undefined,
     fileId: typeof fileId === "string" && /^[A-Za-z0-9_-]{1,30}$/.test(fileId) ? fileId : undefined,
   };
 }
