@@ -30,3 +30,8 @@ export const mapReduceRequested = eventType("stratus/mapreduce.run", { schema: M
 
 // Pulse: one tracker's matched posts from the listener (scripts/listener.ts), for the consumer.
 export const pulsePostsReceived = eventType("stratus/pulse.posts", { schema: PulsePostsEvent });
+
+// Drive search: bring the owner's full-text index up to date (new, changed and unread files).
+export const searchIndexRequested = eventType("stratus/drive.search.index", {
+  schema: z.object({ ownerId: z.string().min(1).max(30) }),
+});
