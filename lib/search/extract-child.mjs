@@ -11,7 +11,8 @@ const maxChars = Number(maxCharsArg) || 1_000_000;
 const MAX_UNZIPPED = 64 * 1024 * 1024;
 
 function fail(message) {
-  process.stderr.write(`${message}\n`);
+  // Marked: parsers write their own warnings to stderr too.
+  process.stderr.write(`\nSTRATUS-ERROR ${message}\n`);
   process.exit(2);
 }
 
@@ -133,7 +134,7 @@ async function pdf(bytes) {
   const { getDocumentProxy } = await import("unpdf");
   let doc;
   try {
-    doc = await getDocumentProxy(new Uint8Array(bytes), { isEvalSupported: false });
+    doc = await getDocumentProxy(new Uint8Array(bytes), { isEvalSupported: false, verbosity: 0 });
   } catch {
     fail("The file is not a readable PDF.");
   }

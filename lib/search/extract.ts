@@ -54,7 +54,7 @@ export function extractText(
       else out.push(c);
     });
     child.stderr.on("data", (c: Buffer) => {
-      if (err.length < 4096) err += c.toString("utf8");
+      err = (err + c.toString("utf8")).slice(-4096);
     });
     child.stdin.on("error", () => {});
     child.on("error", (e) => {
@@ -70,7 +70,7 @@ export function extractText(
         });
       if (code === 0) return resolve({ ok: true, text: Buffer.concat(out).toString("utf8") });
       // Exit code 2: the extractor's own message for the user; anything else: it crashed.
-      const mine = code === 2 ? err.trim().split("\n")[0] : "";
+      const mine = code === 2 ? (/STRATUS-ERROR (.*)/.exec(err)?.[1] ?? "") : "";
       resolve({
         ok: false,
         message: mine || "The text could not be read: the file looks damaged or too complex.",
