@@ -5,25 +5,12 @@ import { liveFiles } from "@/lib/drive/access";
 import { chainPath, folderChains } from "@/lib/drive/tree";
 import { getRange } from "@/lib/storage/objects";
 import { foldText, parseQuery } from "./tokens";
+import type { SearchHit, SearchResults, SnippetPart } from "./types";
 
 // Queries against the postings the MapReduce inverted index produced: every word of the query
 // must occur in a file (AND), files are ranked by BM25 over the user's own indexed files, quoted
 // phrases are checked word after word in the stored text, and each result gets a snippet around
 // the passage that holds the most query words. Every read is scoped to the signed-in owner.
-
-export type SnippetPart = { text: string; hit: boolean };
-export type SearchHit = {
-  fileId: string;
-  name: string;
-  folderId: string | null;
-  folderPath: string;
-  size: number;
-  contentType: string;
-  updatedAt: string;
-  score: number;
-  snippet: SnippetPart[];
-};
-export type SearchResults = { hits: SearchHit[]; total: number; terms: string[] };
 
 const K1 = 1.2;
 const B = 0.75;
