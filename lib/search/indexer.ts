@@ -1,10 +1,10 @@
 import "server-only";
 import { createHash, randomUUID } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile, mkdir } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { db } from "@/lib/db/client";
 import { listLiveFiles, liveFiles } from "@/lib/drive/access";
+import { mapReduceConfig } from "@/lib/mapreduce/config";
 import { runJobLocally } from "@/lib/mapreduce/testing/run-job-locally";
 import { deleteObject, getRange, putObject } from "@/lib/storage/objects";
 import { userPrefix } from "@/lib/storage/keys";
@@ -160,7 +160,10 @@ export async function indexClaimed(ownerId: string, claim: string): Promise<numb
     await releaseClaim(ownerId, claim);
     return 0;
   }
-  const dir = await mkdtemp(join(tmpdir(), "stratus-search-"));
+  // Beside MapReduce's own job directories (MAPREDUCE_WORK_DIR): the disk the worker sized for it.
+  const root = join(mapReduceConfig().workDir, "search");
+  await mkdir(root, { recursive: true });
+  const dir = await mkdtemp(join(root, "job-"));
   try {
     await mkdir(join(dir, "inputs"));
     const inputs = [];
