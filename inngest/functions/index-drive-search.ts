@@ -1,6 +1,12 @@
 import { inngest } from "@/lib/events/client";
 import { searchIndexRequested } from "@/lib/events/events";
-import { claimBatch, discoverFiles, extractClaimed, indexClaimed } from "@/lib/search/indexer";
+import {
+  claimBatch,
+  discoverFiles,
+  extractClaimed,
+  indexClaimed,
+  sweepOrphanTexts,
+} from "@/lib/search/indexer";
 
 // Most rounds one run does; a Drive with more waiting files is finished by the next request
 // (every upload and every visit to the search page sends one).
@@ -14,7 +20,10 @@ export const indexDriveSearch = inngest.createFunction(
   { id: "index-drive-search", retries: 2, triggers: [searchIndexRequested] },
   async ({ event, step }) => {
     const { ownerId } = event.data;
-    const waiting = await step.run("discover", () => discoverFiles(ownerId));
+    const waiting = await step.run("discover", async () => {
+      await sweepOrphanTexts(ownerId);
+      return discoverFiles(ownerId);
+    });
     if (waiting === 0) return { indexed: 0 };
     let indexed = 0;
     for (let round = 0; round < MAX_ROUNDS; round++) {

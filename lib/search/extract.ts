@@ -15,8 +15,16 @@ function entryPath(): string {
   return join(process.cwd(), "lib", "search", "extract-child.mjs");
 }
 
+/** UTF-8 text, or a refusal for binary data (a NUL in the first 8 KiB, as git and grep assume). */
+function plainText(bytes: Uint8Array, maxChars: number): Extracted {
+  if (bytes.subarray(0, 8192).includes(0))
+    return { ok: false, message: "The file holds binary data, not text." };
+  const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes).slice(0, maxChars);
+  return { ok: true, text };
+}
+
 /**
- * The text of a file's bytes, read by a child process (extract-child.mjs) with a heap limit and
+ * The text of a file's bytes, read by a child process (extract-child.mjs; plain text in process) with a heap limit and
  * a wall-clock limit: a hostile PDF that loops or balloons is killed, and the file is reported
  * as unreadable instead of hanging the worker. Never throws for bad input.
  */
@@ -27,6 +35,8 @@ export function extractText(
 ): Promise<Extracted> {
   const timeoutMs = opts.timeoutMs ?? EXTRACT_TIMEOUT_MS;
   const maxChars = opts.maxChars ?? MAX_TEXT_CHARS;
+  // Plain text has no parser to exploit: decoding it here saves a process per file.
+  if (kind === "text") return Promise.resolve(plainText(bytes, maxChars));
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,

@@ -109,7 +109,8 @@ describe("Drive search built on the MapReduce inverted index", () => {
     expect(doc.textKey).toMatch(new RegExp(`^users/${a.id}/search-text/${ids.pdf}-[0-9a-f]{16}$`));
     expect(await headObject(doc.textKey!)).not.toBeNull();
     await indexDrive(b.id);
-  });
+    // A cap for a loaded machine (each PDF/Office file is a node process), not an expectation.
+  }, 600_000);
 
   it("finds words inside text, PDF, Word and Excel files, ranked by BM25", async () => {
     const walrus = await searchDrive(a.id, "Walrus");
@@ -177,5 +178,5 @@ describe("Drive search built on the MapReduce inverted index", () => {
     expect(names(await searchDrive(a.id, "colony"))).toEqual([]);
     expect(names(await searchDrive(a.id, "tusk"))).toEqual(["new.txt"]);
     expect(await indexDrive(a.id)).toEqual({ indexed: 0 });
-  });
+  }, 600_000);
 });

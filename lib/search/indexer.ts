@@ -6,7 +6,13 @@ import { db } from "@/lib/db/client";
 import { listLiveFiles, liveFiles } from "@/lib/drive/access";
 import { mapReduceConfig } from "@/lib/mapreduce/config";
 import { runJobLocally } from "@/lib/mapreduce/testing/run-job-locally";
-import { deleteObject, getRange, putObject } from "@/lib/storage/objects";
+import {
+  deleteObject,
+  deleteObjects,
+  getRange,
+  listPrefix,
+  putObject,
+} from "@/lib/storage/objects";
 import { userPrefix } from "@/lib/storage/keys";
 import {
   CLAIM_BATCH,
@@ -79,6 +85,24 @@ export async function discoverFiles(ownerId: string): Promise<number> {
     if (was === undefined) count++;
   }
   return db.searchDocument.count({ where: { ownerId, state: { in: ["pending", "extracting"] } } });
+}
+
+/**
+ * Deletes stored texts no document names any more: a deleted file's row goes with it (foreign
+ * key), its text object does not. Returns how many were deleted.
+ */
+export async function sweepOrphanTexts(ownerId: string): Promise<number> {
+  const docs = await db.searchDocument.findMany({
+    where: { ownerId, textKey: { not: null } },
+    select: { textKey: true },
+  });
+  const kept = new Set(docs.map((d) => d.textKey));
+  const orphans: string[] = [];
+  for await (const o of listPrefix(`${userPrefix(ownerId)}search-text/`)) {
+    if (!kept.has(o.key)) orphans.push(o.key);
+  }
+  if (orphans.length) await deleteObjects(orphans);
+  return orphans.length;
 }
 
 /** Takes up to CLAIM_BATCH waiting documents (or ones a dead run left) for this run. */
@@ -248,6 +272,7 @@ export async function requestRebuild(ownerId: string): Promise<void> {
 /** One whole pass for tests and the function's body: discover, then claim/extract/index rounds. */
 export async function indexDrive(ownerId: string): Promise<{ indexed: number }> {
   await discoverFiles(ownerId);
+  await sweepOrphanTexts(ownerId);
   let indexed = 0;
   for (;;) {
     const { claim, fileIds } = await claimBatch(ownerId);

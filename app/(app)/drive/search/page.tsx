@@ -9,6 +9,7 @@ import { SearchResults } from "@/components/search/search-results";
 import { Button } from "@/components/ui/button";
 import { requireUser } from "@/lib/auth/session";
 import { firstParam } from "@/lib/drive/schemas";
+import { discoverFiles } from "@/lib/search/indexer";
 import { searchDrive } from "@/lib/search/query";
 import { requestSearchIndex } from "@/lib/search/request";
 import { searchStatus } from "@/lib/search/status";
@@ -21,9 +22,11 @@ const SearchParams = z.object({ q: z.string().trim().max(200).catch("").default(
 export default async function DriveSearchPage({ searchParams }: PageProps<"/drive/search">) {
   const user = await requireUser("/drive/search");
   const { q } = SearchParams.parse(firstParam(await searchParams));
-  // Files made outside an upload (Image Studio, MapReduce outputs) are found here: ask the
-  // worker to look, at most once a minute per user.
-  await requestSearchIndex(user.id, { throttleMs: 60_000 });
+  // Files made outside an upload (Image Studio, MapReduce outputs) are found here, and the
+  // worker is asked to read them (at most every 10 s per user).
+  // New files are known at once, so the status says "Indexing…" from the first render.
+  const waiting = await discoverFiles(user.id);
+  if (waiting > 0) await requestSearchIndex(user.id, { throttleMs: 10_000 });
   const status = await searchStatus(user.id);
   return (
     <div className="grid gap-5">
