@@ -3,7 +3,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { db } from "@/lib/db/client";
-import { listLiveFiles, liveFiles } from "@/lib/drive/access";
+import { liveFiles } from "@/lib/drive/access";
 import { mapReduceConfig } from "@/lib/mapreduce/config";
 import { runJobLocally } from "@/lib/mapreduce/testing/run-job-locally";
 import {
@@ -18,13 +18,13 @@ import {
   CLAIM_BATCH,
   CLAIM_STALE_MS,
   MAX_EXTRACT_FILE_BYTES,
-  MAX_INDEXED_FILES,
   MAX_INDEXED_TEXT_BYTES,
   MAX_TERM_LENGTH,
   MAX_TERMS_PER_FILE,
   PASSAGE_WORDS,
 } from "./config";
 import { extractText } from "./extract";
+import { discoverFiles, type DocState } from "./discover";
 import { extractKind } from "./kinds";
 import { foldText, words } from "./tokens";
 
@@ -45,47 +45,10 @@ import { foldText, words } from "./tokens";
 // Trashed files keep their postings (a restore needs no re-index) and queries skip them; a
 // deleted file's rows go with it (foreign keys).
 
-export type DocState = "pending" | "extracting" | "extracted" | "indexed" | "failed" | "skipped";
+export { discoverFiles } from "./discover";
 
 const textKey = (ownerId: string, fileId: string, storageKey: string) =>
   `${userPrefix(ownerId)}search-text/${fileId}-${createHash("sha256").update(storageKey).digest("hex").slice(0, 16)}`;
-
-/** Makes every readable live file of the owner known to the index; returns how many are waiting. */
-export async function discoverFiles(ownerId: string): Promise<number> {
-  const files: Awaited<ReturnType<typeof listLiveFiles>> = [];
-  for (let skip = 0; ; skip += 1000) {
-    const page = await listLiveFiles(ownerId, {}, { order: "name", skip, take: 1000 });
-    files.push(...page);
-    if (page.length < 1000) break;
-  }
-  const readable = files.filter((f) => extractKind(f.name, f.contentType) !== null);
-  const docs = await db.searchDocument.findMany({
-    where: { ownerId },
-    select: { fileId: true, storageKey: true },
-  });
-  const known = new Map(docs.map((d) => [d.fileId, d.storageKey]));
-  let count = known.size;
-  for (const f of readable) {
-    const was = known.get(f.id);
-    if (was === f.storageKey) continue;
-    const tooBig = f.size > MAX_EXTRACT_FILE_BYTES;
-    const full = was === undefined && count >= MAX_INDEXED_FILES;
-    const state: DocState = tooBig || full ? "skipped" : "pending";
-    const message = tooBig
-      ? `Files over ${MAX_EXTRACT_FILE_BYTES / 1024 / 1024} MB are not searched inside.`
-      : full
-        ? `Search covers up to ${MAX_INDEXED_FILES.toLocaleString("en")} files.`
-        : null;
-    const data = { storageKey: f.storageKey, state, message, claim: null, claimedAt: null };
-    await db.searchDocument.upsert({
-      where: { fileId: f.id },
-      create: { fileId: f.id, ownerId, ...data },
-      update: data,
-    });
-    if (was === undefined) count++;
-  }
-  return db.searchDocument.count({ where: { ownerId, state: { in: ["pending", "extracting"] } } });
-}
 
 /**
  * Deletes stored texts no document names any more: a deleted file's row goes with it (foreign

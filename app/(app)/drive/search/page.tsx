@@ -9,7 +9,7 @@ import { SearchResults } from "@/components/search/search-results";
 import { Button } from "@/components/ui/button";
 import { requireUser } from "@/lib/auth/session";
 import { firstParam } from "@/lib/drive/schemas";
-import { discoverFiles } from "@/lib/search/indexer";
+import { discoverFiles } from "@/lib/search/discover";
 import { searchDrive } from "@/lib/search/query";
 import { requestSearchIndex } from "@/lib/search/request";
 import { searchStatus } from "@/lib/search/status";
