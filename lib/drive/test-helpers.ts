@@ -161,7 +161,13 @@ export async function countFolderRows(filter: RowFilter): Promise<number> {
 
 export function updateFileRow(
   id: string,
-  data: { name?: string; contentType?: string; trashedAt?: Date | null },
+  data: {
+    name?: string;
+    contentType?: string;
+    trashedAt?: Date | null;
+    storageKey?: string;
+    size?: bigint;
+  },
 ) {
   return db.file.update({ where: { id }, data });
 }

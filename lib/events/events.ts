@@ -45,3 +45,8 @@ export const pulseBackfillRequested = eventType("stratus/pulse.backfill", {
     hours: z.number().int().min(1).max(168),
   }),
 });
+
+// Drive search: bring the owner's full-text index up to date (new, changed and unread files).
+export const searchIndexRequested = eventType("stratus/drive.search.index", {
+  schema: z.object({ ownerId: z.string().min(1).max(30) }),
+});

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Suspense } from "react";
 import { UsageBar } from "@/components/drive/usage-bar";
+import { ContentSearchBox } from "@/components/search/content-search-box";
 import { Button } from "@/components/ui/button";
 import { requireUser } from "@/lib/auth/session";
 import { getBreadcrumbs, listFolder } from "@/lib/drive/folders";
@@ -60,7 +61,10 @@ async function DriveListing({ userId, params }: { userId: string; params: Browse
             </Link>
           </Button>
         </div>
-        <UsageBar usage={usage} />
+        <div className="flex flex-col gap-3 sm:items-end">
+          <ContentSearchBox />
+          <UsageBar usage={usage} />
+        </div>
       </div>
       <DriveBrowser
         // A new folder, page or order starts with nothing selected and no dialogs open.

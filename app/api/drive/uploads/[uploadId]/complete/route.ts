@@ -1,5 +1,6 @@
 import { completeUploadSchema } from "@/lib/drive/upload-schemas";
 import { completeUpload, parseUploadId, UPLOAD_FAILED } from "@/lib/drive/uploads";
+import { requestSearchIndex } from "@/lib/search/request";
 import { firstIssueMessage, json, readJson, withUser } from "@/lib/server/route";
 
 export const dynamic = "force-dynamic";
@@ -13,7 +14,10 @@ export const POST = withUser<{ uploadId: string }>(
       completeUploadSchema,
       firstIssueMessage("Invalid request"),
     );
-    return json(await completeUpload(user.id, id, input));
+    const done = await completeUpload(user.id, id, input);
+    // A new file (or version) to read for Drive search.
+    await requestSearchIndex(user.id);
+    return json(done);
   },
   { failure: UPLOAD_FAILED },
 );
