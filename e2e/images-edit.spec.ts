@@ -43,7 +43,7 @@ const chainKinds = (page: Page) =>
   page.getByTestId("chain-step").evaluateAll((els) => els.map((e) => e.getAttribute("data-kind")));
 
 test("edit, preview, reorder, undo, apply, compare and download", async ({ page, signedIn }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(600_000); // a cap for a loaded machine, not an expectation
   const original = await gradientJpeg(1600, 1200);
 
   // Upload through the Image Studio page (the Drive's uploader); one image opens in the editor.

@@ -43,7 +43,7 @@ test("a mixed-language replay: every post has a language and a score or unscored
   signedIn,
 }) => {
   void signedIn;
-  test.setTimeout(120_000);
+  test.setTimeout(600_000); // a cap for a loaded machine, not an expectation
   await uploadToDrive(page, replayFile());
   // The trained model is the default scorer.
   await page.goto("/pulse/new");
