@@ -4,36 +4,58 @@ import { AlertTriangle, CheckCircle2, Loader2 } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 
-export type IndexStatusView = { pending: number; indexed: number; failed: number; skipped: number };
+export type IndexStatusView = {
+  pending: number;
+  indexed: number;
+  failed: number;
+  skipped: number;
+  version: string;
+};
 
 const plural = (n: number, one: string) => `${n.toLocaleString("en")} ${one}${n === 1 ? "" : "s"}`;
 
-// "Indexing 3 files…" while the worker reads new files, then "Indexed 120 files": polls the
-// status route while anything is waiting, and refreshes the results once it is done.
+const POLL_MS = 1500;
+// A refresh that did not bring results of the newest index (lost while the first render was
+// still streaming, or the index moved on meanwhile) is asked again, less and less often.
+const MAX_REFRESHES = 8;
+
+// "Indexing 3 files…" while the worker reads new files, then "Indexed 120 files". `initial` is
+// the status the server read just before it computed the results on the page, and comes anew
+// with every refresh: the component polls the status route while anything is waiting, and
+// refreshes the page until the results were computed from the index it last saw — a state, not
+// a single "done" moment that a lost refresh would miss.
 export function IndexStatus({ initial }: { initial: IndexStatusView }) {
   const router = useRouter();
   const [status, setStatus] = useState(initial);
   const [offline, setOffline] = useState(false);
-  const waiting = useRef(initial.pending > 0);
+  const refreshes = useRef(0);
+  const behind = status.pending === 0 && status.version !== initial.version;
 
   useEffect(() => {
-    if (status.pending === 0) return;
+    if (status.pending === 0 && !behind) {
+      refreshes.current = 0;
+      return;
+    }
+    if (behind && refreshes.current >= MAX_REFRESHES) return;
+    let delay = POLL_MS;
+    if (behind) {
+      router.refresh();
+      delay = POLL_MS * 2 ** refreshes.current++;
+    }
+    // Polls on: while files wait, for progress; after a refresh, in case it was lost.
     const timer = setTimeout(async () => {
       try {
         const res = await fetch("/api/search/status", { cache: "no-store" });
         if (!res.ok) throw new Error(String(res.status));
-        const next = (await res.json()) as IndexStatusView;
         setOffline(false);
-        setStatus(next);
-        if (waiting.current && next.pending === 0) router.refresh();
-        waiting.current = next.pending > 0;
+        setStatus((await res.json()) as IndexStatusView);
       } catch {
         setOffline(true);
         setStatus((s) => ({ ...s }));
       }
-    }, 1500);
+    }, delay);
     return () => clearTimeout(timer);
-  }, [status, router]);
+  }, [status, behind, router]);
 
   const notRead = status.failed + status.skipped;
   return (

@@ -36,12 +36,20 @@ export async function discoverFiles(ownerId: string): Promise<number> {
         ? `Search covers up to ${MAX_INDEXED_FILES.toLocaleString("en")} files.`
         : null;
     const data = { storageKey: f.storageKey, state, message, claim: null, claimedAt: null };
-    await db.searchDocument.upsert({
-      where: { fileId: f.id },
-      create: { fileId: f.id, ownerId, ...data },
-      update: data,
-    });
-    if (was === undefined) count++;
+    // Conditional writes: a run or a page discovering at the same time may have made the row and
+    // claimed it since it was read above, and must not be put back to "pending" unclaimed.
+    if (was === undefined) {
+      await db.searchDocument.createMany({
+        data: [{ fileId: f.id, ownerId, ...data }],
+        skipDuplicates: true,
+      });
+      count++;
+    } else {
+      await db.searchDocument.updateMany({
+        where: { fileId: f.id, ownerId, storageKey: was },
+        data,
+      });
+    }
   }
   return db.searchDocument.count({ where: { ownerId, state: { in: ["pending", "extracting"] } } });
 }

@@ -92,9 +92,13 @@ afterAll(() => deleteSeededUsers());
 
 describe("Drive search built on the MapReduce inverted index", () => {
   it("indexes every readable file, and says which could not be read", async () => {
-    expect(await searchStatus(a.id)).toEqual({ pending: 0, indexed: 0, failed: 0, skipped: 0 });
+    const before = await searchStatus(a.id);
+    expect(before).toMatchObject({ pending: 0, indexed: 0, failed: 0, skipped: 0 });
     expect(await indexDrive(a.id)).toEqual({ indexed: 5 });
-    expect(await searchStatus(a.id)).toEqual({ pending: 0, indexed: 5, failed: 1, skipped: 0 });
+    const after = await searchStatus(a.id);
+    expect(after).toMatchObject({ pending: 0, indexed: 5, failed: 1, skipped: 0 });
+    // The version the results page compares with what its results were computed from.
+    expect(after.version).not.toBe(before.version);
     const broken = await db.searchDocument.findUniqueOrThrow({ where: { fileId: ids.broken } });
     expect(broken.message).toBe("The file is not a readable PDF.");
     // The photo is not a document: no row at all.
@@ -172,8 +176,11 @@ describe("Drive search built on the MapReduce inverted index", () => {
     await putDirect(key, body, "text/markdown");
     await updateFileRow(ids.notes!, { storageKey: key, size: BigInt(body.length) });
     await seedFile(a.id, { name: "new.txt", content: "A narwhal tusk", contentType: "text/plain" });
+    const before = (await searchStatus(a.id)).version;
     // Two files changed: the rest keep their postings.
     expect(await indexDrive(a.id)).toEqual({ indexed: 2 });
+    // The results page refreshes on a new version.
+    expect((await searchStatus(a.id)).version).not.toBe(before);
     expect(names(await searchDrive(a.id, "narwhals"))).toEqual(["notes.md"]);
     expect(names(await searchDrive(a.id, "colony"))).toEqual([]);
     expect(names(await searchDrive(a.id, "tusk"))).toEqual(["new.txt"]);
