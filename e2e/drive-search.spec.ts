@@ -11,6 +11,7 @@ test("upload a text file and a PDF, wait for the index, find words inside both",
   browser,
   signedIn,
 }) => {
+  test.setTimeout(600_000); // a cap for a loaded machine, not an expectation
   void signedIn;
   await page.goto("/drive");
   await page.getByTestId("upload-input").setInputFiles([

@@ -2,7 +2,7 @@
 
 import { AlertTriangle, CheckCircle2, Loader2 } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState, useTransition } from "react";
 
 export type IndexStatusView = {
   pending: number;
@@ -15,8 +15,8 @@ export type IndexStatusView = {
 const plural = (n: number, one: string) => `${n.toLocaleString("en")} ${one}${n === 1 ? "" : "s"}`;
 
 const POLL_MS = 1500;
-// A refresh that did not bring results of the newest index (lost while the first render was
-// still streaming, or the index moved on meanwhile) is asked again, less and less often.
+// A refresh that did not bring results of the newest index (lost, or the index moved on
+// meanwhile) is asked again after a fresh look at the status, less and less often.
 const MAX_REFRESHES = 8;
 
 // "Indexing 3 files…" while the worker reads new files, then "Indexed 120 files". `initial` is
@@ -28,22 +28,28 @@ export function IndexStatus({ initial }: { initial: IndexStatusView }) {
   const router = useRouter();
   const [status, setStatus] = useState(initial);
   const [offline, setOffline] = useState(false);
+  const [refreshing, startRefresh] = useTransition();
   const refreshes = useRef(0);
-  const behind = status.pending === 0 && status.version !== initial.version;
+  // After a refresh, look at the status again before refreshing once more.
+  const lookFirst = useRef(false);
 
   useEffect(() => {
+    if (refreshing) return;
+    const behind = status.pending === 0 && status.version !== initial.version;
     if (status.pending === 0 && !behind) {
       refreshes.current = 0;
       return;
     }
-    if (behind && refreshes.current >= MAX_REFRESHES) return;
-    let delay = POLL_MS;
-    if (behind) {
-      router.refresh();
-      delay = POLL_MS * 2 ** refreshes.current++;
+    if (behind && !lookFirst.current) {
+      if (refreshes.current >= MAX_REFRESHES) return;
+      refreshes.current++;
+      lookFirst.current = true;
+      startRefresh(() => router.refresh());
+      return;
     }
-    // Polls on: while files wait, for progress; after a refresh, in case it was lost.
+    const delay = lookFirst.current ? POLL_MS * 2 ** (refreshes.current - 1) : POLL_MS;
     const timer = setTimeout(async () => {
+      lookFirst.current = false;
       try {
         const res = await fetch("/api/search/status", { cache: "no-store" });
         if (!res.ok) throw new Error(String(res.status));
@@ -55,7 +61,7 @@ export function IndexStatus({ initial }: { initial: IndexStatusView }) {
       }
     }, delay);
     return () => clearTimeout(timer);
-  }, [status, behind, router]);
+  }, [status, initial.version, refreshing, router]);
 
   const notRead = status.failed + status.skipped;
   return (

@@ -5,9 +5,17 @@ import { updateFileRow } from "@/lib/drive/test-helpers";
 import { file } from "@/lib/drive/test-helpers";
 import { restoreItems, trashItems } from "@/lib/drive/trash";
 import { newObjectKey } from "@/lib/storage/keys";
-import { headObject } from "@/lib/storage/objects";
+import { deleteObject, headObject } from "@/lib/storage/objects";
 import { putDirect } from "@/lib/storage/test-helpers";
-import { indexDrive } from "./indexer";
+import { CLAIM_STALE_MS } from "./config";
+import {
+  claimBatch,
+  discoverFiles,
+  extractClaimed,
+  indexClaimed,
+  indexDrive,
+  sweepOrphanTexts,
+} from "./indexer";
 import { searchDrive } from "./query";
 import { searchStatus } from "./status";
 import { makeDocx, makePdf, makeXlsx } from "./test-fixtures";
@@ -185,5 +193,47 @@ describe("Drive search built on the MapReduce inverted index", () => {
     expect(names(await searchDrive(a.id, "colony"))).toEqual([]);
     expect(names(await searchDrive(a.id, "tusk"))).toEqual(["new.txt"]);
     expect(await indexDrive(a.id)).toEqual({ indexed: 0 });
+  }, 600_000);
+
+  it("keeps a text stored by an extraction running beside the orphan sweep", async () => {
+    const c = await seedUser("search-sweep");
+    const f = await seedFile(c.id, {
+      name: "race.txt",
+      content: "Puffins nest on the cliffs.",
+      contentType: "text/plain",
+    });
+    await discoverFiles(c.id);
+    const { claim } = await claimBatch(c.id);
+    await extractClaimed(c.id, claim, f.id);
+    const doc = await db.searchDocument.findUniqueOrThrow({ where: { fileId: f.id } });
+    // The moment between storing the text and naming it in the document, as the sweep sees it.
+    await db.searchDocument.update({ where: { fileId: f.id }, data: { textKey: null } });
+    expect(await sweepOrphanTexts(c.id)).toBe(0);
+    expect(await headObject(doc.textKey!)).not.toBeNull();
+    // Once older than any live claim, a text no document names is an orphan.
+    const later = new Date(Date.now() + CLAIM_STALE_MS + 60_000);
+    expect(await sweepOrphanTexts(c.id, later)).toBe(1);
+    expect(await headObject(doc.textKey!)).toBeNull();
+  });
+
+  it("reads a file again when its text vanished before the index job, never indexing it empty", async () => {
+    const c = await seedUser("search-lost");
+    const f = await seedFile(c.id, {
+      name: "lost.txt",
+      content: "Gannets dive from great heights.",
+      contentType: "text/plain",
+    });
+    await discoverFiles(c.id);
+    const { claim } = await claimBatch(c.id);
+    await extractClaimed(c.id, claim, f.id);
+    const { textKey } = await db.searchDocument.findUniqueOrThrow({ where: { fileId: f.id } });
+    await deleteObject(textKey!);
+    expect(await indexClaimed(c.id, claim)).toBe(0);
+    expect(await db.searchDocument.findUniqueOrThrow({ where: { fileId: f.id } })).toMatchObject({
+      state: "pending",
+      claim: null,
+    });
+    expect(await indexDrive(c.id)).toEqual({ indexed: 1 });
+    expect(names(await searchDrive(c.id, "gannets"))).toEqual(["lost.txt"]);
   }, 600_000);
 });

@@ -53,16 +53,21 @@ const textKey = (ownerId: string, fileId: string, storageKey: string) =>
 /**
  * Deletes stored texts no document names any more: a deleted file's row goes with it (foreign
  * key), its text object does not. Returns how many were deleted.
+ * Only texts older than a claim can live are orphans: a run extracting beside this sweep stores
+ * its text before its document names it (CI lost a PDF's postings to that window — the next
+ * step indexed an empty text).
  */
-export async function sweepOrphanTexts(ownerId: string): Promise<number> {
+export async function sweepOrphanTexts(ownerId: string, now = new Date()): Promise<number> {
   const docs = await db.searchDocument.findMany({
     where: { ownerId, textKey: { not: null } },
     select: { textKey: true },
   });
   const kept = new Set(docs.map((d) => d.textKey));
+  const settled = now.getTime() - CLAIM_STALE_MS;
   const orphans: string[] = [];
   for await (const o of listPrefix(`${userPrefix(ownerId)}search-text/`)) {
-    if (!kept.has(o.key)) orphans.push(o.key);
+    const old = o.lastModified !== null && o.lastModified.getTime() < settled;
+    if (!kept.has(o.key) && old) orphans.push(o.key);
   }
   if (orphans.length) await deleteObjects(orphans);
   return orphans.length;
@@ -154,15 +159,25 @@ export async function indexClaimed(ownerId: string, claim: string): Promise<numb
   try {
     await mkdir(join(dir, "inputs"));
     const inputs = [];
+    const lost: string[] = [];
     for (const [i, d] of docs.entries()) {
       const bytes = d.textKey ? await getRange(d.textKey, 8 * 1024 * 1024) : null;
+      // A text gone since extraction is read again, never indexed as empty.
+      if (!bytes) {
+        lost.push(d.fileId);
+        continue;
+      }
       const path = `inputs/text-${i}.tsv`;
-      await writeFile(
-        join(dir, path),
-        passages(d.fileId, Buffer.from(bytes ?? []).toString("utf8")),
-      );
+      await writeFile(join(dir, path), passages(d.fileId, Buffer.from(bytes).toString("utf8")));
       inputs.push({ path, name: `${d.fileId}.txt` });
     }
+    if (lost.length) {
+      await db.searchDocument.updateMany({
+        where: { ownerId, claim, fileId: { in: lost } },
+        data: { state: "pending", claim: null, claimedAt: null, textKey: null },
+      });
+    }
+    if (inputs.length === 0) return 0;
     const result = await runJobLocally(
       {
         jobId: `search-${claim.replace(/[^A-Za-z0-9_-]/g, "")}`.slice(0, 64),
@@ -173,7 +188,9 @@ export async function indexClaimed(ownerId: string, claim: string): Promise<numb
       dir,
       { owner: ownerId, maxAttempts: 2, engine: { concurrency: 1 } },
     );
-    const tf = new Map<string, Map<string, number>>(docs.map((d) => [d.fileId, new Map()]));
+    const tf = new Map<string, Map<string, number>>(
+      docs.filter((d) => !lost.includes(d.fileId)).map((d) => [d.fileId, new Map()]),
+    );
     for (const out of result.outputs) {
       const text = await readFile(join(dir, "output", out.name), "latin1");
       for (const line of text.split("\n")) {
@@ -188,7 +205,7 @@ export async function indexClaimed(ownerId: string, claim: string): Promise<numb
       }
     }
     await loadPostings(ownerId, claim, tf);
-    return docs.length;
+    return tf.size;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -134,7 +134,7 @@ function checkPrefix(prefix: string): void {
 export async function* listPrefixPages(
   prefix: string,
   pageSize = 1000,
-): AsyncGenerator<{ key: string; size: number }[]> {
+): AsyncGenerator<{ key: string; size: number; lastModified: Date | null }[]> {
   checkPrefix(prefix);
   const pages = paginateListObjectsV2(
     { client: storageClient(), pageSize },
@@ -142,7 +142,9 @@ export async function* listPrefixPages(
   );
   for await (const page of pages) {
     const objects = (page.Contents ?? []).flatMap((o) =>
-      o.Key === undefined ? [] : [{ key: o.Key, size: o.Size ?? 0 }],
+      o.Key === undefined
+        ? []
+        : [{ key: o.Key, size: o.Size ?? 0, lastModified: o.LastModified ?? null }],
     );
     if (objects.length > 0) yield objects;
   }
@@ -151,7 +153,7 @@ export async function* listPrefixPages(
 export async function* listPrefix(
   prefix: string,
   pageSize?: number,
-): AsyncGenerator<{ key: string; size: number }> {
+): AsyncGenerator<{ key: string; size: number; lastModified: Date | null }> {
   for await (const page of listPrefixPages(prefix, pageSize)) yield* page;
 }
 
