@@ -37,7 +37,7 @@ start_instance() {
   (
     cd "$ROOT" || exit 1
     STRATUS_INSTANCE="web-$i" TRUSTED_PROXY_HOPS=1 nohup "${AS_SERVICE[@]}" \
-      ./node_modules/.bin/next start -H 127.0.0.1 -p "$port" >>"$LOGS/web-$i.log" 2>&1 &
+      ./node_modules/.bin/next start -H 127.0.0.1 -p "$port" --keepAliveTimeout 65000 >>"$LOGS/web-$i.log" 2>&1 &
     echo $! >"$pidfile"
   )
 }
