@@ -45,6 +45,8 @@ const env = z
     BENCH_SCALE: z.coerce.number().positive().default(1),
     // An experiment (bench/jobs/engine-worker.ts): the functions served by n other processes.
     BENCH_SERVE_PROCESSES: z.coerce.number().int().min(0).max(16).default(0),
+    // 0: the functions' client without checkpointing (one call per step, as before).
+    BENCH_CHECKPOINTING: z.enum(["0", "1"]).default("1"),
   })
   .parse(process.env);
 const databaseUrl = benchDatabaseUrl();
@@ -249,6 +251,7 @@ async function main() {
       (env.BENCH_SERVE_PROCESSES > 0
         ? `functions served by ${env.BENCH_SERVE_PROCESSES} other process(es) (worker CPU sums them); `
         : "functions served in the worker process; ") +
+      `checkpointing ${env.BENCH_CHECKPOINTING === "1" ? "on" : "off"}; ` +
       `load average ${load(loadBefore)} before, ${load(loadAfter)} after (${os.cpus().length} cores)`,
   );
   console.log(
@@ -258,7 +261,8 @@ async function main() {
     table(
       ["workload", "runs", "runs/s", "of floor", "p50 ms", "p95 ms"],
       results.map((r) => {
-        const callsPerRun = r.label.startsWith("five") ? 6 : 1;
+        // Calls per run as measured: a five-step run makes six without checkpointing, one with.
+        const callsPerRun = r.per.calls;
         return [
           r.label,
           String(r.runs),
