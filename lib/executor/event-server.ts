@@ -125,8 +125,9 @@ async function readBody(req: http.IncomingMessage): Promise<string | null> {
 
 export function createEventServer(options: EventServerOptions): http.Server {
   const ingest = ingester(options);
+  const checkpointAuth = `Bearer ${hashedSigningKey(options.signingKey)}`;
   return http.createServer((req, res) => {
-    handle(options, ingest, req, res).catch((error: unknown) => {
+    handle(options, checkpointAuth, ingest, req, res).catch((error: unknown) => {
       options.log(`event API error: ${error instanceof Error ? error.message : String(error)}`);
       if (!res.headersSent) send(res, 500, { status: 500, error: "internal error" });
     });
@@ -135,6 +136,8 @@ export function createEventServer(options: EventServerOptions): http.Server {
 
 async function handle(
   options: EventServerOptions,
+  /** The bearer token of the SDK's checkpoints (the signing key, hashed as the SDK does). */
+  checkpointAuth: string,
   ingest: (events: IncomingEvent[]) => Promise<string[]>,
   req: http.IncomingMessage,
   res: http.ServerResponse,
@@ -174,8 +177,7 @@ async function handle(
   const checkpointPath = /^\/v1\/checkpoint\/([0-9A-Z]{26})\/async$/.exec(url.pathname);
   if (checkpointPath && req.method === "POST") {
     const auth = req.headers.authorization ?? "";
-    if (!sameSecret(auth, `Bearer ${hashedSigningKey(options.signingKey)}`))
-      return send(res, 401, { error: "unauthorized" });
+    if (!sameSecret(auth, checkpointAuth)) return send(res, 401, { error: "unauthorized" });
     const text = await readBody(req);
     let json: unknown = null;
     try {
