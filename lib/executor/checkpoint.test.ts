@@ -55,6 +55,43 @@ describe("checkpointing", () => {
     expect(await doneSteps(run!.id)).toBe(5);
   });
 
+  it("hands a checkpointed result back to later calls as the step's value", async () => {
+    let aCalls = 0;
+    let bCalls = 0;
+    rig = await startRig(
+      (client) => [
+        client.createFunction(
+          { id: "memo", retries: 2, triggers: [{ event: "test/memo" }] },
+          async ({ step }) => {
+            const a = await step.run("a", () => {
+              aCalls++;
+              return { n: 41, s: "x", list: [1, null] };
+            });
+            // Fails once: the retry is a new call, which gets "a" from what the checkpoint stored.
+            const b = await step.run("b", () => {
+              bCalls++;
+              if (bCalls === 1) throw new Error("once");
+              return a.n + 1;
+            });
+            return { a, b };
+          },
+        ),
+      ],
+      { backoffBaseMs: 20 },
+      undefined,
+      { checkpointing: true },
+    );
+    await rig.client.send({ name: "test/memo", data: {} });
+    const [run] = await rig.waitForRuns("memo", 1);
+    expect(run?.status).toBe("completed");
+    expect(JSON.parse(run!.output ?? "null")).toEqual({
+      a: { n: 41, s: "x", list: [1, null] },
+      b: 42,
+    });
+    expect(aCalls).toBe(1);
+    expect(bCalls).toBe(2);
+  });
+
   it("stores a checkpoint only with the signing key and only for the worker holding the run", async () => {
     let release: () => void = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
