@@ -30,6 +30,8 @@ const env = z
     EXECUTOR_MAX_STEPS: z.coerce.number().int().min(1).optional(),
     // As scripts/worker.ts: the SDK reads a plain snapshot of the environment (0: node's own).
     BENCH_ENV_SNAPSHOT: z.enum(["0", "1"]).default("1"),
+    // The client's checkpointing (lib/executor/driver.ts): a run's sequential steps in one call.
+    BENCH_CHECKPOINTING: z.enum(["0", "1"]).default("1"),
   })
   .parse(process.env);
 if (env.BENCH_ENV_SNAPSHOT === "1") process.env = { ...process.env };
@@ -56,7 +58,7 @@ export type ParentMessage =
   | { t: "executor"; on: boolean };
 
 const keys = { signingKey: env.INNGEST_SIGNING_KEY, eventKey: env.INNGEST_EVENT_KEY };
-const client = testClient(keys, env.EVENT_PORT, "bench");
+const client = testClient(keys, env.EVENT_PORT, "bench", env.BENCH_CHECKPOINTING === "1");
 const tell = (message: WorkerMessage) => process.send?.(message);
 
 // Marks go out in small batches: one IPC message per run would cost the worker more than the run.

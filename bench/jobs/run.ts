@@ -11,33 +11,45 @@
 // engine workloads, is the SDK floor: signed calls per second to the same serve endpoint with the
 // same concurrency and no database at all. A run needs at least one such call (a five-step run
 // six), so "of floor" says how much of the SDK's ceiling the engine reaches.
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import { z } from "zod";
-import { createDb, type Db } from "@/lib/executor/db";
-import { freePort, testKeys } from "@/lib/executor/testing/harness";
-import type { Mark, ParentMessage, WorkerMessage, WorkerStats } from "./engine-worker";
+import { testKeys } from "@/lib/executor/testing/harness";
+import {
+  benchDatabaseUrl,
+  check,
+  cleanBench,
+  cpuMsOf,
+  createDb,
+  f0,
+  f1,
+  loadText,
+  marks,
+  mysqldPid,
+  pct,
+  sendEvents,
+  serverCounters,
+  sorted,
+  startWorker,
+  table,
+  waitFor,
+  type BenchWorker,
+  type Db,
+} from "./rig";
+import type { WorkerStats } from "./engine-worker";
 
-if (existsSync(".env.local")) process.loadEnvFile(".env.local");
 const env = z
   .object({
-    BENCH_DATABASE_URL: z.string().optional(),
-    TEST_DATABASE_URL: z.string().optional(),
-    DATABASE_URL: z.string().optional(),
     EXECUTOR_MAX_RUNS: z.coerce.number().int().min(1).default(8),
     BENCH_SEND_CONCURRENCY: z.coerce.number().int().min(1).default(16),
     // Scales every workload (0.2 for a quick look).
     BENCH_SCALE: z.coerce.number().positive().default(1),
     // An experiment (bench/jobs/engine-worker.ts): the functions served by n other processes.
     BENCH_SERVE_PROCESSES: z.coerce.number().int().min(0).max(16).default(0),
+    // 0: the functions' client without checkpointing (one call per step, as before).
+    BENCH_CHECKPOINTING: z.enum(["0", "1"]).default("1"),
   })
   .parse(process.env);
-const databaseUrl =
-  env.BENCH_DATABASE_URL ??
-  env.TEST_DATABASE_URL ??
-  env.DATABASE_URL?.replace(/\/stratus$/, "/stratus_test");
-if (!databaseUrl) throw new Error("set BENCH_DATABASE_URL or TEST_DATABASE_URL");
+const databaseUrl = benchDatabaseUrl();
 const n = (count: number) => Math.max(10, Math.round(count * env.BENCH_SCALE));
 
 const GOALS = {
@@ -47,94 +59,6 @@ const GOALS = {
   sustainedP95: 100,
   burstRatio: 0.9,
 };
-
-// --- the worker -------------------------------------------------------------------------------
-
-type Worker = {
-  child: ChildProcess;
-  eventUrl: string;
-  request: <T extends WorkerMessage["t"]>(
-    message: ParentMessage,
-    reply: T,
-  ) => Promise<Extract<WorkerMessage, { t: T }>>;
-};
-
-const marks = { start: new Map<string, Mark>(), done: new Map<string, Mark>() };
-const waiters = new Set<() => void>();
-
-async function startWorker(keys: { signingKey: string; eventKey: string }): Promise<Worker> {
-  // BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the worker.
-  const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, "--import", "tsx", "bench/jobs/engine-worker.ts"],
-    {
-      env: {
-        ...process.env,
-        DATABASE_URL: databaseUrl,
-        INNGEST_SIGNING_KEY: keys.signingKey,
-        INNGEST_EVENT_KEY: keys.eventKey,
-        EVENT_PORT: String(await freePort()),
-        EXECUTOR_MAX_RUNS: String(env.EXECUTOR_MAX_RUNS),
-        SERVE_PORT: String(await freePort()),
-      },
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    },
-  );
-  const replies = new Map<string, (m: WorkerMessage) => void>();
-  child.on("message", (message: WorkerMessage) => {
-    if (message.t === "marks") {
-      for (const m of message.marks) marks[m.kind].set(m.w, m);
-      for (const wake of waiters) wake();
-      return;
-    }
-    replies.get(message.t)?.(message);
-  });
-  let exited: Error | undefined;
-  child.once("exit", (code) => {
-    exited = new Error(`the bench worker exited with ${code}`);
-    for (const reply of replies.values()) reply({ t: "exit" } as never);
-  });
-  const once = <T extends WorkerMessage["t"]>(t: T) =>
-    new Promise<Extract<WorkerMessage, { t: T }>>((resolve, reject) => {
-      if (exited) return reject(exited);
-      replies.set(t, (m) => {
-        if (exited) return reject(exited);
-        replies.delete(t);
-        resolve(m as Extract<WorkerMessage, { t: T }>);
-      });
-    });
-  const ready = await once("ready");
-  return {
-    child,
-    eventUrl: ready.eventUrl,
-    request: (message, reply) => {
-      const answer = once(reply);
-      child.send(message);
-      return answer;
-    },
-  };
-}
-
-/** Resolves when every tag has a mark of `kind` (or throws after 10 minutes). */
-async function waitFor(kind: Mark["kind"], tags: string[]): Promise<void> {
-  const deadline = Date.now() + 10 * 60_000;
-  while (tags.some((w) => !marks[kind].has(w))) {
-    if (Date.now() > deadline) {
-      const missing = tags.filter((w) => !marks[kind].has(w)).length;
-      throw new Error(`${missing}/${tags.length} runs never reached "${kind}"`);
-    }
-    await new Promise<void>((resolve) => {
-      const wake = () => {
-        waiters.delete(wake);
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(wake, 1_000);
-      waiters.add(wake);
-    });
-  }
-}
 
 // --- counters --------------------------------------------------------------------------------
 
@@ -147,40 +71,13 @@ type Counters = {
   worker: WorkerStats;
 };
 
-function mysqldPid(port: string): number | null {
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
-      if (/mariadbd|mysqld/.test(cmd[0] ?? "") && cmd.includes(`--port=${port}`))
-        return Number(entry);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return null;
-}
-
-function cpuMsOf(pid: number | null): number {
-  if (pid === null) return NaN;
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
-}
-
-async function counters(db: Db, worker: Worker, pid: number | null): Promise<Counters> {
-  const rows: { Variable_name: string; Value: string }[] = await db.query(
-    "SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', 'Com_commit', 'Innodb_data_fsyncs')",
-  );
-  const value = (name: string) => Number(rows.find((r) => r.Variable_name === name)?.Value ?? NaN);
-  const { stats } = await worker.request({ t: "stats" }, "stats");
+async function counters(db: Db, worker: BenchWorker, pid: number | null): Promise<Counters> {
+  const server = await serverCounters(db);
   return {
     at: performance.now(),
-    statements: value("Questions"),
-    commits: value("Com_commit"),
-    fsyncs: value("Innodb_data_fsyncs"),
+    ...server,
     mysqldCpuMs: cpuMsOf(pid),
-    worker: stats,
+    worker: await worker.stats(),
   };
 }
 
@@ -205,24 +102,17 @@ const perRun = (a: Counters, b: Counters, runs: number): PerRun => ({
 let tagSeq = 0;
 type Sent = { name: string; w: string };
 
-async function post(worker: Worker, eventKey: string, events: Sent[]): Promise<void> {
+async function post(worker: BenchWorker, eventKey: string, events: Sent[]): Promise<void> {
   const now = Date.now();
   const body = events.map((e) => ({ name: e.name, data: { w: e.w, sentAt: now } }));
-  const response = await fetch(`${worker.eventUrl}/e/${eventKey}`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body.length === 1 ? body[0] : body),
-  });
-  if (response.status !== 200)
-    throw new Error(`event API: ${response.status} ${await response.text()}`);
-  await response.arrayBuffer();
+  await sendEvents(worker.eventUrl, eventKey, body.length === 1 ? body[0] : body);
 }
 
 const tags = (name: string, count: number): Sent[] =>
   Array.from({ length: count }, () => ({ name, w: `w${tagSeq++}` }));
 
 async function sendConcurrently(
-  worker: Worker,
+  worker: BenchWorker,
   eventKey: string,
   events: Sent[],
   concurrency: number,
@@ -234,9 +124,6 @@ async function sendConcurrently(
   await Promise.all(Array.from({ length: concurrency }, sender));
 }
 
-const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
-const pct = (s: number[], p: number) =>
-  s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 const startDelays = (events: Sent[]) =>
   sorted(events.map((e) => marks.start.get(e.w)!.at - marks.start.get(e.w)!.sentAt));
 const lastDone = (events: Sent[]) => Math.max(...events.map((e) => marks.done.get(e.w)!.at));
@@ -253,17 +140,14 @@ type Result = {
 };
 
 async function main() {
-  const db = createDb(databaseUrl!, 1);
-  const clean = async () => {
-    await db.query("DELETE FROM ExecRun WHERE functionId LIKE 'bench-%'");
-    await db.query("DELETE FROM ExecEvent WHERE name LIKE 'bench/%'");
-    await db.query("DELETE FROM ExecFunction WHERE appId = 'bench'");
-  };
-  await clean();
+  const db = createDb(databaseUrl, 1);
+  await cleanBench(db);
   const loadBefore = os.loadavg();
   const keys = testKeys();
-  const worker = await startWorker(keys);
-  const pid = mysqldPid(new URL(databaseUrl!).port || "3306");
+  const worker = await startWorker(databaseUrl, keys, {
+    EXECUTOR_MAX_RUNS: String(env.EXECUTOR_MAX_RUNS),
+  });
+  const pid = mysqldPid(databaseUrl);
   const results: Result[] = [];
 
   const measure = async (label: string, events: Sent[], run: () => Promise<void>) => {
@@ -354,114 +238,108 @@ async function main() {
   delete sustainedResult.rate;
 
   await floorOnce();
-  const exit = new Promise((resolve) => worker.child.once("exit", resolve));
-  worker.child.send({ t: "stop" } satisfies ParentMessage);
-  await exit;
-  await clean();
+  await worker.stop();
+  await cleanBench(db);
   await db.end();
   const loadAfter = os.loadavg();
 
   // --- report -----------------------------------------------------------------------------
   const floor = floorRates.reduce((a, b) => a + b, 0) / floorRates.length;
-  const f1 = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? "" : x.toFixed(1));
-  const f0 = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? "" : x.toFixed(0));
-  const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(" ");
-  const table = (header: string[], rows: string[][]) => {
-    const widths = header.map((h, i) =>
-      Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)),
-    );
-    for (const row of [header, ...rows])
-      console.log(
-        row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  "),
-      );
-  };
+  const load = loadText;
   console.log(
     `local executor: one worker, ${env.EXECUTOR_MAX_RUNS} runs at once, ${env.BENCH_SEND_CONCURRENCY} concurrent senders, ` +
       (env.BENCH_SERVE_PROCESSES > 0
         ? `functions served by ${env.BENCH_SERVE_PROCESSES} other process(es) (worker CPU sums them); `
         : "functions served in the worker process; ") +
+      `checkpointing ${env.BENCH_CHECKPOINTING === "1" ? "on" : "off"}; ` +
       `load average ${load(loadBefore)} before, ${load(loadAfter)} after (${os.cpus().length} cores)`,
   );
   console.log(
     `SDK floor (direct signed calls, no database): ${floorRates.map((r) => r.toFixed(0)).join(" / ")} calls/s (before / after), ${floorCpu.map((c) => c.toFixed(1)).join(" / ")} worker CPU ms per call\n`,
   );
-  table(
-    ["workload", "runs", "runs/s", "of floor", "p50 ms", "p95 ms"],
-    results.map((r) => {
-      const callsPerRun = r.label.startsWith("five") ? 6 : 1;
-      return [
-        r.label,
-        String(r.runs),
-        f1(r.rate),
-        r.rate ? `${((r.rate * callsPerRun) / floor).toFixed(2)}×` : "",
-        f0(r.p50),
-        f0(r.p95),
-      ];
-    }),
+  console.log(
+    table(
+      ["workload", "runs", "runs/s", "of floor", "p50 ms", "p95 ms"],
+      results.map((r) => {
+        // Calls per run as measured: a five-step run makes six without checkpointing, one with.
+        const callsPerRun = r.per.calls;
+        return [
+          r.label,
+          String(r.runs),
+          f1(r.rate),
+          r.rate ? `${((r.rate * callsPerRun) / floor).toFixed(2)}×` : "",
+          f0(r.p50),
+          f0(r.p95),
+        ];
+      }),
+    ),
   );
   const split = env.BENCH_SERVE_PROCESSES > 0;
   console.log("\nper run (load-independent counts; CPU ms vary with load)");
-  table(
-    [
-      "workload",
-      "SQL stmts",
-      "commits",
-      "fsyncs",
-      "HTTP calls",
-      "new conns",
-      "worker CPU ms",
-      ...(split ? ["of which executor"] : []),
-      "MariaDB CPU ms",
-    ],
-    results.map((r) => [
-      r.label,
-      f1(r.per.sql),
-      f1(r.per.commits),
-      f1(r.per.fsyncs),
-      f1(r.per.calls),
-      r.per.conns.toFixed(2),
-      f1(r.per.workerCpu),
-      ...(split ? [f1(r.per.executorCpu)] : []),
-      f1(r.per.dbCpu),
-    ]),
+  console.log(
+    table(
+      [
+        "workload",
+        "SQL stmts",
+        "commits",
+        "fsyncs",
+        "HTTP calls",
+        "new conns",
+        "worker CPU ms",
+        ...(split ? ["of which executor"] : []),
+        "MariaDB CPU ms",
+      ],
+      results.map((r) => [
+        r.label,
+        f1(r.per.sql),
+        f1(r.per.commits),
+        f1(r.per.fsyncs),
+        f1(r.per.calls),
+        r.per.conns.toFixed(2),
+        f1(r.per.workerCpu),
+        ...(split ? [f1(r.per.executorCpu)] : []),
+        f1(r.per.dbCpu),
+      ]),
+    ),
   );
-  const check = (ok: boolean) => (ok ? "✓" : "✗");
   const burstRatio = burstResult.rate! / noopResult.rate!;
   console.log("\ngoals (issue 19)");
-  table(
-    ["goal", "target", "measured", ""],
-    [
+  console.log(
+    table(
+      ["goal", "target", "measured", ""],
       [
-        "no-op runs/s, one worker",
-        `≥ ${GOALS.noopRate}`,
-        f1(noopResult.rate),
-        check(noopResult.rate! >= GOALS.noopRate),
+        [
+          "no-op runs/s, one worker",
+          `≥ ${GOALS.noopRate}`,
+          f1(noopResult.rate),
+          check(noopResult.rate! >= GOALS.noopRate),
+        ],
+        [
+          "five-step runs/s, one worker",
+          `≥ ${GOALS.fiveRate}`,
+          f1(fiveResult.rate),
+          check(fiveResult.rate! >= GOALS.fiveRate),
+        ],
+        [
+          "send → first step p50, idle (ms)",
+          `< ${GOALS.idleP50}`,
+          f0(idleResult.p50),
+          check(idleResult.p50! < GOALS.idleP50),
+        ],
+        [
+          "send → first step p95 at 200/s (ms)",
+          `< ${GOALS.sustainedP95}`,
+          f0(sustainedResult.p95),
+          check(sustainedResult.p95! < GOALS.sustainedP95),
+        ],
+        [
+          "burst of 1,000 drains at the steady rate",
+          `≥ ${GOALS.burstRatio}× steady`,
+          `${burstRatio.toFixed(2)}×`,
+          check(burstRatio >= GOALS.burstRatio),
+        ],
       ],
-      [
-        "five-step runs/s, one worker",
-        `≥ ${GOALS.fiveRate}`,
-        f1(fiveResult.rate),
-        check(fiveResult.rate! >= GOALS.fiveRate),
-      ],
-      [
-        "send → first step p50, idle (ms)",
-        `< ${GOALS.idleP50}`,
-        f0(idleResult.p50),
-        check(idleResult.p50! < GOALS.idleP50),
-      ],
-      [
-        "send → first step p95 at 200/s (ms)",
-        `< ${GOALS.sustainedP95}`,
-        f0(sustainedResult.p95),
-        check(sustainedResult.p95! < GOALS.sustainedP95),
-      ],
-      [
-        "burst of 1,000 drains at the steady rate",
-        `≥ ${GOALS.burstRatio}× steady`,
-        `${burstRatio.toFixed(2)}×`,
-        check(burstRatio >= GOALS.burstRatio),
-      ],
-    ],
+    ),
   );
 }
 

@@ -60,6 +60,12 @@ export type DriverOptions = {
    * least `atLeast`, and returns how many it took. Without it a driver runs every step itself.
    */
   stepSlots?: { take: (wanted: number, atLeast: number) => number; give: (n: number) => void };
+  /**
+   * Calls that are not for one planned step let the SDK run the function's sequential steps
+   * inline, each step's result checkpointed to the event API before the next (protocol.ts). Needs
+   * the app's Inngest client to allow checkpointing and point at this executor's event API.
+   */
+  checkpointing?: boolean;
 };
 
 type Outcome = "continue" | "stop";
@@ -407,7 +413,12 @@ export class RunDriver {
   ): Promise<Next> {
     const { memo, stack } = memoOf(steps);
     const attempt = target ? target.attempt : run.attempt;
+    const checkpoint =
+      this.options.checkpointing && target === null && !run.disableImmediate
+        ? { fnId: fn.id, queueItemId: this.options.owner }
+        : undefined;
     const result = await callFunction({
+      checkpoint,
       url: this.callUrl(fn.url),
       stepId: target ? target.id : "step",
       signingKey: this.options.signingKey,
@@ -423,10 +434,13 @@ export class RunDriver {
     });
     if (signal.aborted) return "stop";
     const quick = await this.quickWrite(run, steps, result);
-    if (quick !== null) return quick;
-    return this.write(run, steps, (tx, locked, now, draft) =>
-      this.apply(tx, locked, draft, fn, target, attempt, result, now),
-    );
+    const next =
+      quick ??
+      (await this.write(run, steps, (tx, locked, now, draft) =>
+        this.apply(tx, locked, draft, fn, target, attempt, result, now),
+      ));
+    // Steps the SDK checkpointed during the call are stored but not in this snapshot: read again.
+    return checkpoint && typeof next === "object" ? "continue" : next;
   }
 
   /**

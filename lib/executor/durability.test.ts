@@ -43,7 +43,12 @@ async function until<T>(
   }
 }
 
-describe("durability", () => {
+// Both ways the executor calls: one step per call, and the SDK's checkpointing (sequential steps
+// in one call, each result stored before the next step starts).
+describe.each([
+  { mode: "one step per call", checkpointing: false },
+  { mode: "checkpointing", checkpointing: true },
+])("durability ($mode)", ({ checkpointing }) => {
   it("completes a run after the worker is SIGKILLed mid-step, without repeating finished steps", async () => {
     const keys = testKeys();
     const stepLog = path.join(dir, "steps.log");
@@ -55,6 +60,7 @@ describe("durability", () => {
       EVENT_PORT: String(await freePort()),
       SERVE_PORT: String(await freePort()),
       STEP_LOG: stepLog,
+      CHECKPOINTING: checkpointing ? "1" : "0",
     };
     const lines = () =>
       existsSync(stepLog) ? readFileSync(stepLog, "utf8").trim().split("\n") : [];
@@ -107,19 +113,24 @@ describe("durability", () => {
   it("lets two workers share one database without running any step twice", async () => {
     const counts = new Map<string, number>();
     const count = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
-    rig = await startRig((client) => [
-      client.createFunction(
-        { id: "shared", triggers: [{ event: "test/shared" }] },
-        async ({ event, step }) => {
-          for (const name of ["a", "b", "c"]) {
-            await step.run(name, async () => {
-              count(`${String(event.data.n)}:${name}`);
-              await new Promise((r) => setTimeout(r, 5));
-            });
-          }
-        },
-      ),
-    ]);
+    rig = await startRig(
+      (client) => [
+        client.createFunction(
+          { id: "shared", triggers: [{ event: "test/shared" }] },
+          async ({ event, step }) => {
+            for (const name of ["a", "b", "c"]) {
+              await step.run(name, async () => {
+                count(`${String(event.data.n)}:${name}`);
+                await new Promise((r) => setTimeout(r, 5));
+              });
+            }
+          },
+        ),
+      ],
+      {},
+      undefined,
+      { checkpointing },
+    );
     const { startExecutor } = await import("./executor");
     const second = await startExecutor({
       databaseUrl: databaseUrl(),

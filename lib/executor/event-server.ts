@@ -2,7 +2,9 @@ import http from "node:http";
 import { z } from "zod";
 import { transaction, type Db } from "./db";
 import { cancelRun, IncomingEvent, ingestEvents, type Handoff } from "./lifecycle";
-import { sameSecret } from "./signing";
+import { Op } from "./protocol";
+import { hashedSigningKey, sameSecret } from "./signing";
+import { completeLeasedStep } from "./store";
 
 // The Inngest event API as `inngest.send()` calls it (POST /e/<event key>, an event or an array,
 // answered with { ids, status }), plus the executor's own run cancellation endpoint. Listens on
@@ -26,6 +28,13 @@ export type EventServerOptions = {
 // next one: one commit (one log flush) for many requests under load, none of them waiting longer
 // than the commit before.
 const MAX_EVENTS_PER_COMMIT = 5000;
+
+// What the SDK posts after each step it ran inline in a checkpointing call (protocol.ts):
+// qi_id is what the executor sent as the call's queue item, the worker holding the run's lease.
+const CheckpointBody = z.object({
+  qi_id: z.string().min(1),
+  steps: z.array(Op).min(1).max(1000),
+});
 
 type Waiting = {
   events: IncomingEvent[];
@@ -116,8 +125,9 @@ async function readBody(req: http.IncomingMessage): Promise<string | null> {
 
 export function createEventServer(options: EventServerOptions): http.Server {
   const ingest = ingester(options);
+  const checkpointAuth = `Bearer ${hashedSigningKey(options.signingKey)}`;
   return http.createServer((req, res) => {
-    handle(options, ingest, req, res).catch((error: unknown) => {
+    handle(options, checkpointAuth, ingest, req, res).catch((error: unknown) => {
       options.log(`event API error: ${error instanceof Error ? error.message : String(error)}`);
       if (!res.headersSent) send(res, 500, { status: 500, error: "internal error" });
     });
@@ -126,6 +136,8 @@ export function createEventServer(options: EventServerOptions): http.Server {
 
 async function handle(
   options: EventServerOptions,
+  /** The bearer token of the SDK's checkpoints (the signing key, hashed as the SDK does). */
+  checkpointAuth: string,
   ingest: (events: IncomingEvent[]) => Promise<string[]>,
   req: http.IncomingMessage,
   res: http.ServerResponse,
@@ -160,6 +172,43 @@ async function handle(
       });
     const ids = await ingest(events);
     return send(res, 200, { ids, status: 200 });
+  }
+
+  const checkpointPath = /^\/v1\/checkpoint\/([0-9A-Z]{26})\/async$/.exec(url.pathname);
+  if (checkpointPath && req.method === "POST") {
+    const auth = req.headers.authorization ?? "";
+    if (!sameSecret(auth, checkpointAuth)) return send(res, 401, { error: "unauthorized" });
+    const text = await readBody(req);
+    let json: unknown = null;
+    try {
+      json = text === null ? null : JSON.parse(text);
+    } catch {
+      // answered below
+    }
+    const parsed = CheckpointBody.safeParse(json);
+    if (!parsed.success) return send(res, 400, { error: "unreadable checkpoint" });
+    const runId = checkpointPath[1] ?? "";
+    // Each step's result is stored (one statement, under the run's row lock) only while the run
+    // is running and leased to the worker that made the call; 409 tells the SDK to stop (its
+    // dispatch is stale: the run was cancelled or its lease lost). Anything but a step's result
+    // is refused: after its retries the SDK falls back to answering the call with the ops.
+    for (const op of parsed.data.steps) {
+      if (op.op !== "StepRun" && op.op !== "Step" && op.op !== "StepFailed")
+        return send(res, 400, { error: `cannot checkpoint a ${op.op}` });
+      const step = { id: op.id, op: op.op, name: op.displayName ?? op.name ?? op.id };
+      const result =
+        op.op === "StepFailed" ? { error: op.error ?? null } : { data: op.data ?? null };
+      const stored = await completeLeasedStep(
+        options.db,
+        runId,
+        parsed.data.qi_id,
+        step,
+        result,
+        Date.now(),
+      );
+      if (stored === null) return send(res, 409, { error: "the run is not leased to this call" });
+    }
+    return send(res, 200, { status: 200 });
   }
 
   const cancelPath = /^\/v1\/runs\/([0-9A-Z]{26})\/cancel$/.exec(url.pathname);

@@ -38,6 +38,11 @@ export type ExecutorOptions = {
   requestTimeoutMs?: number;
   /** Finished runs and old events are deleted after this many days. */
   retentionDays?: number;
+  /**
+   * Offer the SDK checkpointing (driver.ts): a function whose client allows it runs its
+   * sequential steps in one call. Default true; a client with `checkpointing: false` ignores it.
+   */
+  checkpointing?: boolean;
   log?: (line: string) => void;
 };
 
@@ -96,6 +101,7 @@ export async function startExecutor(options: ExecutorOptions): Promise<Executor>
     onQueued: () => poke(),
     leaseMs,
     stepSlots,
+    checkpointing: options.checkpointing ?? true,
   });
 
   let stopping = false;

@@ -42,6 +42,12 @@ export type CallInput = {
   /** Aborted when the lease is lost: the result would be discarded anyway. */
   signal: AbortSignal;
   timeoutMs: number;
+  /**
+   * Lets the SDK run the function's sequential steps one after another in this one call,
+   * checkpointing each step's result to the executor (event-server.ts, /v1/checkpoint) before it
+   * goes on. `queueItemId` comes back with each checkpoint: the worker holding the run's lease.
+   */
+  checkpoint?: { fnId: string; queueItemId: string };
 };
 
 const ErrorBody = z
@@ -112,7 +118,8 @@ function post(url: URL, headers: Record<string, string>, body: string, signal: A
 export async function callFunction(input: CallInput): Promise<CallResult> {
   const url = new URL(input.url);
   url.searchParams.set("stepId", input.stepId);
-  // No ctx.fn_id: its presence switches the SDK to checkpointing against Inngest's own API.
+  // ctx.fn_id (with qi_id) switches the SDK to checkpointing, against the client's base URL: the
+  // executor's event API when the app's client points there (INNGEST_BASE_URL).
   const body = canonicalJson({
     event: input.event,
     events: [input.event],
@@ -124,6 +131,9 @@ export async function callFunction(input: CallInput): Promise<CallResult> {
       disable_immediate_execution: input.disableImmediate,
       use_api: false,
       stack: { stack: input.stack, current: input.stack.length },
+      ...(input.checkpoint
+        ? { fn_id: input.checkpoint.fnId, qi_id: input.checkpoint.queueItemId }
+        : {}),
     },
     version: 2,
   });

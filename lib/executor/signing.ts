@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 
 // Inngest's request signing: `t=<unix seconds>&s=<hex HMAC-SHA256>` over body + t, keyed with the
 // signing key's text minus its `signkey-<env>-` prefix. The SDK rejects signatures older than five
@@ -41,4 +41,14 @@ export function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * The bearer token the SDK sends to the Inngest API (its checkpoints): the signing key's prefix
+ * and the SHA-256 of the key's hex bytes, as the SDK's hashSigningKey computes it.
+ */
+export function hashedSigningKey(signingKey: string): string {
+  const prefix = /^signkey-\w+-/.exec(signingKey)?.[0] ?? "";
+  const key = signingKey.slice(prefix.length);
+  return `${prefix}${createHash("sha256").update(Buffer.from(key, "hex")).digest("hex")}`;
 }

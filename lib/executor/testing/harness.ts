@@ -39,10 +39,11 @@ export function testClient(
   keys: { signingKey: string; eventKey: string },
   eventPort: number,
   appId = "contract",
+  checkpointing = false,
 ): Inngest {
   return new Inngest({
     id: appId,
-    checkpointing: false,
+    checkpointing,
     isDev: false,
     signingKey: keys.signingKey,
     eventKey: keys.eventKey,
@@ -106,9 +107,11 @@ export async function startRig(
   define: (client: Inngest) => InngestFunction.Any[],
   overrides: Partial<ExecutorOptions> = {},
   keys = testKeys(),
+  /** The client's checkpointing (runs sequential steps in one call; driver.ts). */
+  { checkpointing = false }: { checkpointing?: boolean } = {},
 ): Promise<Rig> {
   const eventPort = await freePort();
-  const client = testClient(keys, eventPort);
+  const client = testClient(keys, eventPort, "contract", checkpointing);
   const endpoint = await startServeEndpoint(client, define(client));
   const executor = await startExecutor({
     databaseUrl: databaseUrl(),
