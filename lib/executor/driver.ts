@@ -137,6 +137,9 @@ const MAX_CALLS_PER_LEASE = 500;
 export class RunDriver {
   constructor(private readonly options: DriverOptions) {}
 
+  /** Shared steps this worker is calling now, by run (the holder's and the help loop's). */
+  private readonly sharedInFlight = new Map<string, Set<Promise<void>>>();
+
   /**
    * Drives until the run stops needing us. `shouldYield` asks it to hand the run back early.
    * `known` is the run as its claim left it (saves reading it again).
@@ -199,7 +202,15 @@ export class RunDriver {
     const shared = planned.filter((s) => s.leaseUntil !== null && s.leaseUntil < now);
     if (own.length === 1 && shared.length === 0) return this.call(run, steps, fn, own[0]!, signal);
     if (own.length + shared.length > 0) {
-      const claimed = await this.claimShared(run.id, shared, own.length === 0 ? 1 : 0);
+      // The holder runs at least one step so that the run progresses, unless this worker's help
+      // loop already runs one of the run's steps: then it waits for that one (step capacity).
+      const helping = this.sharedInFlight.get(run.id);
+      const atLeast = own.length === 0 && !helping?.size ? 1 : 0;
+      const claimed = await this.claimShared(run.id, shared, atLeast);
+      if (own.length === 0 && claimed.length === 0 && helping?.size) {
+        await Promise.race(helping);
+        return "continue";
+      }
       // Each call's write knows only its own step: read the run again after all of them.
       const results = await Promise.all([
         ...own.map((s) => this.call(run, steps, fn, s, signal)),
@@ -303,6 +314,11 @@ export class RunDriver {
     const abort = new AbortController();
     const onAbort = () => abort.abort();
     signal.addEventListener("abort", onAbort);
+    let finished = () => {};
+    const inFlight = new Promise<void>((resolve) => (finished = resolve));
+    const ofRun = this.sharedInFlight.get(run.id) ?? new Set<Promise<void>>();
+    ofRun.add(inFlight);
+    this.sharedInFlight.set(run.id, ofRun);
     const renew = setInterval(
       () => {
         renewStep(db, run.id, target.id, owner, leaseMs)
@@ -343,6 +359,9 @@ export class RunDriver {
     } finally {
       clearInterval(renew);
       signal.removeEventListener("abort", onAbort);
+      ofRun.delete(inFlight);
+      if (ofRun.size === 0) this.sharedInFlight.delete(run.id);
+      finished();
       this.options.stepSlots?.give(1);
     }
   }
