@@ -104,7 +104,8 @@ describe.each([
           { id: "sleeper", triggers: [{ event: "test/sleep" }] },
           async ({ step }) => {
             const before = await step.run("before", () => Date.now());
-            await step.sleep("nap", "1s");
+            // Long enough that polling sees it asleep on a loaded machine (1 s was missed at load 50).
+            await step.sleep("nap", "3s");
             const after = await step.run("after", () => Date.now());
             return after - before;
           },
@@ -115,16 +116,21 @@ describe.each([
         "sleeper",
         1,
         (r) => r.status === "queued" && r.availableAt > Date.now(),
-        5_000,
+        60_000,
       );
       const [run] = await rig.waitForRuns("sleeper", 1);
       expect(run?.status).toBe("completed");
-      expect(output(run!)).toBeGreaterThanOrEqual(1_000);
+      expect(output(run!)).toBeGreaterThanOrEqual(3_000);
     });
 
     it("runs parallel steps each in its own request, then continues with all results", async () => {
       const active: number[] = [];
       let peak = 0;
+      // Each step waits until all three are in flight (a state, not a duration): run one at a
+      // time they never are, and the cap lets the test end with peak 1. A 150 ms overlap window
+      // was missed at load 50.
+      let release = () => {};
+      const allIn = new Promise<void>((r) => (release = r));
       rig = await startRig((client) => [
         client.createFunction(
           { id: "fan-out", triggers: [{ event: "test/fan" }] },
@@ -134,7 +140,8 @@ describe.each([
                 step.run(`part-${n}`, async () => {
                   active.push(n);
                   peak = Math.max(peak, active.length);
-                  await new Promise((r) => setTimeout(r, 150));
+                  if (active.length === 3) release();
+                  await Promise.race([allIn, new Promise((r) => setTimeout(r, 30_000))]);
                   active.splice(active.indexOf(n), 1);
                   return n * 10;
                 }),
