@@ -8,7 +8,7 @@
 // one record of the merge. Many files (more than MAX_MERGE_FILES) merge in passes (mergeMany).
 import { closeSync, openSync, readSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { BufferedFile } from "./partition";
+import { BufferedFile } from "./partition";
 
 export type MergeOrder = "key" | "key-value";
 
