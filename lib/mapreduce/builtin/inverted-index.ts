@@ -172,12 +172,16 @@ export function invertedIndexMapper(ctx: BuiltinMapContext): BuiltinMapper {
   return {
     line,
     sortedSpills: combine,
+    // What the spill will hold at its peak: the tables, and the two postings-long arrays and the
+    // per-document ranks writePostings sorts with, so the task stays within its share.
     memoryBytes: () =>
       words.memoryBytes() +
       docs.memoryBytes() +
       pWord.byteLength +
       pDoc.byteLength +
-      lastDoc.byteLength,
+      lastDoc.byteLength +
+      postings * 8 +
+      docs.size * 48,
     spill() {
       addCounter(counters, FRAMEWORK, C.mapOutputRecords, mapOutput);
       addCounter(counters, FRAMEWORK, C.mapOutputBytes, outBytes);
