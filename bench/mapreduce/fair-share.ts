@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { CancelledError, warmEngine } from "@/lib/mapreduce/engine";
-import { runJobLocally } from "@/lib/mapreduce/testing/run-job-locally";
+import { runJobLocally } from "@/lib/mapreduce/run-local";
 import { readFileSync } from "node:fs";
 import { fixture } from "@/lib/mapreduce/test-helpers";
 

@@ -27,7 +27,7 @@ import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { warmEngine } from "@/lib/mapreduce/engine";
-import { runJobLocally, type JobResult } from "@/lib/mapreduce/testing/run-job-locally";
+import { runJobLocally, type JobResult } from "@/lib/mapreduce/run-local";
 import type { JobOptions, JobSpec } from "@/lib/mapreduce/schemas";
 import { children } from "../isolation/host";
 import { buildCorpus, type Corpus } from "./corpus";

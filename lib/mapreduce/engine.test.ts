@@ -21,7 +21,7 @@ import {
   type AttemptFailureInfo,
   type JobContext,
   type JobProgress,
-} from "./testing/run-job-locally";
+} from "./run-local";
 
 // Tiny chunks: the 199-byte fixture becomes several map tasks.
 const CHUNK = 60;

@@ -1,7 +1,7 @@
 // The local MapReduce engine. The Inngest function calls it phase by phase — planJob, then
 // runMapTask for every map task, then runReduceTask for every partition, one attempt each: a failed
-// attempt is retried by the function's step retries, the one retry policy in production. (Tests and
-// the bench drive the same phases in one process with lib/mapreduce/testing/run-job-locally.ts.)
+// attempt is retried by the function's step retries. (The search indexer, the tests and the bench
+// drive the same phases in one process with lib/mapreduce/run-local.ts.)
 // Storage stays outside: everything happens in a job directory on local disk that the caller fills and empties:
 //   inputs/…    the input files (paths named in the job definition), downloaded by the caller
 //   programs/   uploaded mapper, reducer and combiner files, under their upload names

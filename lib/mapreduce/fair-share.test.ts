@@ -3,7 +3,7 @@
 // and hands free slots out in turn between the users waiting for one.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { CancelledError, warmEngine, type SlotWait } from "./engine";
-import { runJobLocally, type JobContext } from "./testing/run-job-locally";
+import { runJobLocally, type JobContext } from "./run-local";
 import { expected, makeJobDir, removeJobDirs, sortedOutput } from "./test-helpers";
 
 const engine = { concurrency: 4 };

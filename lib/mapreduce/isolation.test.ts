@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TaskFailedError, warmEngine } from "./engine";
-import { runJobLocally } from "./testing/run-job-locally";
+import { runJobLocally } from "./run-local";
 import { liveTaskCgroups, taskCgroupSupport } from "./task-cgroup";
 import { forkAndSleepBesideAnotherJob, makeJobDir, removeJobDirs } from "./test-helpers";
 

@@ -76,25 +76,6 @@ export class BufferedFile {
     this.bytes += n;
   }
 
-  /** Writes a[as, ae), then b[bs, be), then a newline: one record, one room check. */
-  writeLine(a: Uint8Array, as: number, ae: number, b: Uint8Array, bs: number, be: number): void {
-    const n = ae - as + (be - bs) + 1;
-    if (n > 256) {
-      this.writeBytes(a, as, ae);
-      this.writeBytes(b, bs, be);
-      this.writeByte(10);
-      return;
-    }
-    this.room(n);
-    const buf = this.buf;
-    let u = this.used;
-    for (let i = as; i < ae; i++) buf[u++] = a[i]!;
-    for (let i = bs; i < be; i++) buf[u++] = b[i]!;
-    buf[u++] = 10;
-    this.used = u;
-    this.bytes += n;
-  }
-
   writeByte(b: number): void {
     if (this.used === this.buf.length) this.flushBuffer();
     this.buf[this.used++] = b;

@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TaskFailedError, warmEngine, type EngineOptions } from "./engine";
-import { runJobLocally } from "./testing/run-job-locally";
+import { runJobLocally } from "./run-local";
 import type { JobOptions } from "./schemas";
 import { liveProcesses, makeJobDir, removeJobDirs, sandboxUid } from "./test-helpers";
 

@@ -5,9 +5,16 @@ import type { ChildProcess } from "node:child_process";
 import { createReadStream, closeSync, mkdirSync, openSync, readSync, writeSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { createBuiltinMapper, createBuiltinReducer, builtinSortKeys } from "./builtin";
+import {
+  builtinMergeOrder,
+  builtinSortKeys,
+  createBuiltinByteReducer,
+  createBuiltinMapper,
+  createBuiltinReducer,
+} from "./builtin";
 import type { BuiltinReducer } from "./builtin/types";
 import { addCounter, C, type Counters, FRAMEWORK } from "./counters";
+import { ByteGrouper, mergeMany, type MergeOrder, SortedWriter } from "./merge";
 import { BufferedFile, partitionFileName, PartitionWriter, StreamPartitioner } from "./partition";
 import {
   isBuiltin,
@@ -225,6 +232,7 @@ async function runBuiltinMap(
     runs,
     spec.partitions,
     keys,
+    mapper.sortedSpills ? builtinMergeOrder(spec.job) : null,
     mapper.sortedSpills,
     hooks,
   );
@@ -248,6 +256,7 @@ async function mergeRuns(
   runs: { dir: string; stats: PartitionStat[] }[],
   partitions: number,
   keys: string[],
+  order: MergeOrder | null,
   sorted: boolean,
   hooks: AttemptHooks,
 ): Promise<PartitionStat[]> {
@@ -262,7 +271,22 @@ async function mergeRuns(
       sorted,
     };
     if (parts.length === 1) await rename(join(parts[0]!.dir, name), join(dir, name));
-    else if (parts.length > 1) {
+    else if (order && parts.length > 1) {
+      // The built-ins' sorted runs: merged in this thread (merge.ts).
+      const out = new BufferedFile(join(dir, name));
+      try {
+        const w = new SortedWriter(out, order === "key-value");
+        mergeMany(
+          parts.map((r) => join(r.dir, name)),
+          order,
+          dir,
+          w.record,
+        );
+        w.end();
+      } finally {
+        out.close();
+      }
+    } else if (parts.length > 1) {
       const merge = spawnSort(
         parts.map((r) => join(r.dir, name)),
         ["-m", ...keys],
@@ -559,6 +583,40 @@ async function runReduce(
   const { files, records, sorted: presorted } = await reduceInputs(spec);
   const counters: Counters = {};
   addCounter(counters, FRAMEWORK, C.reduceInputRecords, records);
+  const order = isBuiltin(spec.job) && presorted ? builtinMergeOrder(spec.job) : null;
+  if (isBuiltin(spec.job) && order) {
+    // Built-in, sorted map outputs: merged here straight into the reducer, on bytes.
+    const out = new BufferedFile(paths.partTmp);
+    out.touch();
+    let grouper: ByteGrouper;
+    try {
+      grouper = new ByteGrouper(
+        createBuiltinByteReducer(spec.job, {
+          counters,
+          out,
+          memoryBytes: req.runtime.memoryBytes / 4,
+          tmpDir: paths.dir,
+        }),
+      );
+      const report = throttle(() => hooks.progress(structuredClone(counters), null));
+      let n = 0;
+      mergeMany(files, order, paths.dir, (buf, ks, ke, vs, ve) => {
+        grouper.record(buf, ks, ke, vs, ve);
+        if ((++n & 0xffff) === 0) report();
+      });
+      grouper.end();
+    } finally {
+      out.close();
+    }
+    addCounter(counters, FRAMEWORK, C.reduceInputGroups, grouper.groups);
+    return finishReduce(spec, paths, counters, {
+      counters,
+      status: null,
+      stderrTail: "",
+      logFile: "",
+      output: { file: paths.part, bytes: out.bytes, records: out.records },
+    });
+  }
   // A merge needs little memory; a full sort gets half the task's share.
   const sortMemory = presorted ? 8 << 20 : req.runtime.memoryBytes / 2;
   const keys = [
@@ -637,6 +695,15 @@ async function runReduce(
       output: { file: paths.part, bytes, records: lines },
     };
   }
+  return finishReduce(spec, paths, counters, result);
+}
+
+async function finishReduce(
+  spec: ReduceTaskSpec,
+  paths: ReturnType<typeof attemptPaths>,
+  counters: Counters,
+  result: AttemptResult,
+): Promise<AttemptResult> {
   addCounter(counters, FRAMEWORK, C.reduceOutputRecords, result.output!.records);
   addCounter(counters, FRAMEWORK, C.reduceOutputBytes, result.output!.bytes);
   await rename(paths.partTmp, paths.part);

@@ -11,7 +11,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { runJobLocally, type JobResult } from "./testing/run-job-locally";
+import { runJobLocally, type JobResult } from "./run-local";
 import { partitionOfKey } from "./partition";
 import { SANDBOX_USER } from "./sandbox";
 

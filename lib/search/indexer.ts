@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { db } from "@/lib/db/client";
 import { liveFiles } from "@/lib/drive/access";
 import { mapReduceConfig } from "@/lib/mapreduce/config";
-import { runJobLocally } from "@/lib/mapreduce/testing/run-job-locally";
+import { runJobLocally } from "@/lib/mapreduce/run-local";
 import {
   deleteObject,
   deleteObjects,

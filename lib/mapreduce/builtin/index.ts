@@ -1,5 +1,10 @@
 import type { BuiltinJobSpec } from "../schemas";
-import { invertedIndexMapper, invertedIndexReducer } from "./inverted-index";
+import type { ByteReducer, MergeOrder } from "../merge";
+import {
+  invertedIndexByteReducer,
+  invertedIndexMapper,
+  invertedIndexReducer,
+} from "./inverted-index";
 import { distinctMapper, grepMapper, JOIN_SORT_KEYS, joinMapper, joinReducer } from "./text-jobs";
 import { topNReducer } from "./top-n";
 import type {
@@ -8,7 +13,7 @@ import type {
   BuiltinReduceContext,
   BuiltinReducer,
 } from "./types";
-import { sumReducer, wordCountMapper } from "./word-count";
+import { sumByteReducer, sumReducer, wordCountMapper } from "./word-count";
 
 export function createBuiltinMapper(job: BuiltinJobSpec, ctx: BuiltinMapContext): BuiltinMapper {
   switch (job.kind) {
@@ -52,4 +57,49 @@ export function builtinSortKeys(job: BuiltinJobSpec): string[] {
   if (job.kind === "join") return JOIN_SORT_KEYS;
   if (job.kind === "inverted-index") return ["-k1,1", "-k2,2"];
   return ["-k1,1", "-s"];
+}
+
+/** The order of builtinSortKeys for the in-process merge (merge.ts); null: `sort` only. */
+export function builtinMergeOrder(job: BuiltinJobSpec): MergeOrder | null {
+  if (job.kind === "join") return null;
+  return job.kind === "inverted-index" ? "key-value" : "key";
+}
+
+/**
+ * The job's reducer on bytes, for the in-process merge: word count's and the inverted index's
+ * own; the others get their string reducer behind an adapter.
+ */
+export function createBuiltinByteReducer(
+  job: BuiltinJobSpec,
+  ctx: BuiltinReduceContext,
+): ByteReducer {
+  switch (job.kind) {
+    case "word-count":
+    case "grep":
+    case "distinct":
+      return sumByteReducer(ctx);
+    case "inverted-index":
+      return invertedIndexByteReducer(ctx);
+    default:
+      return stringsReducer(createBuiltinReducer(job, ctx));
+  }
+}
+
+/** A string reducer fed from bytes: keys and values as latin1 strings, as LineGrouper makes them. */
+function stringsReducer(reducer: BuiltinReducer): ByteReducer {
+  let open = false;
+  return {
+    record(buf, ks, ke, vs, ve, first) {
+      if (first) {
+        if (open) reducer.endGroup();
+        reducer.startGroup(buf.toString("latin1", ks, ke));
+        open = true;
+      }
+      reducer.value(buf.toString("latin1", vs, ve));
+    },
+    end() {
+      if (open) reducer.endGroup();
+      reducer.end();
+    },
+  };
 }

@@ -1,9 +1,11 @@
 // Inverted index: input docid<TAB>text; output word<TAB>docid,docid,… (unique, byte order).
 // Map output is one word<TAB>docid record per word and document (the textbook mapper's). With
 // the combiner on, a map task keeps its postings in memory and spills them sorted by (word,
-// document), so the reduce merges instead of sorting; each word's documents reach the reducer in
-// order either way, and it streams them out.
+// document), a word's documents on one line (word<TAB>doc<TAB>doc…), so the reduce merges them
+// (merge.ts) instead of sorting; each word's documents reach the reducer in order either way, and
+// it streams them out.
 import { addCounter, C, FRAMEWORK } from "../counters";
+import type { ByteReducer } from "../merge";
 import { fnv1a } from "../partition";
 import { lowerHash, PACKED_MAX, PackedWords } from "./packed-words";
 import type {
@@ -140,21 +142,22 @@ export function invertedIndexMapper(ctx: BuiltinMapContext): BuiltinMapper {
       const w = words.slots[byBytes.slot[sw]! + 3]!;
       const s = start[w]!;
       const e = start[w + 1]!;
-      // One record per (word, document), in (word, document) order: the reduce's merge (sort -m
-      // on both fields) then hands each word its documents already sorted.
+      // One line per word, word<TAB>doc<TAB>doc…, its documents in byte order: one record per
+      // (word, document) for the reduce's merge (merge.ts), which hands each word its documents
+      // already sorted; the word is written once, not once per document.
       const f = ctx.out.file(byBytes.hashes[sw]!);
-      const ws = byBytes.starts[sw]!;
-      const we = byBytes.starts[sw + 1]!;
+      f.writeBytes(byBytes.bytes, byBytes.starts[sw]!, byBytes.starts[sw + 1]!);
       let prev = -1;
       for (let i = s; i < e; i++) {
         const r = ranks[i]!;
         // A document id on several lines that are not adjacent: once per spill.
         if (r === prev) continue;
         prev = r;
-        f.writeLine(byBytes.bytes, ws, we, tabbed, tStart[r]!, tStart[r + 1]!);
+        f.writeBytes(tabbed, tStart[r]!, tStart[r + 1]!);
         f.records++;
         written++;
       }
+      f.writeByte(10);
     }
   };
 
@@ -169,12 +172,16 @@ export function invertedIndexMapper(ctx: BuiltinMapContext): BuiltinMapper {
   return {
     line,
     sortedSpills: combine,
+    // What the spill will hold at its peak: the tables, and the two postings-long arrays and the
+    // per-document ranks writePostings sorts with, so the task stays within its share.
     memoryBytes: () =>
       words.memoryBytes() +
       docs.memoryBytes() +
       pWord.byteLength +
       pDoc.byteLength +
-      lastDoc.byteLength,
+      lastDoc.byteLength +
+      postings * 8 +
+      docs.size * 48,
     spill() {
       addCounter(counters, FRAMEWORK, C.mapOutputRecords, mapOutput);
       addCounter(counters, FRAMEWORK, C.mapOutputBytes, outBytes);
@@ -223,5 +230,54 @@ export function invertedIndexReducer(ctx: BuiltinReduceContext): BuiltinReducer 
       ctx.out.records++;
     },
     end() {},
+  };
+}
+
+/** invertedIndexReducer on bytes (the in-process merge's path): the same output. */
+export function invertedIndexByteReducer(ctx: BuiltinReduceContext): ByteReducer {
+  const out = ctx.out;
+  let last = Buffer.allocUnsafe(256);
+  let lastLen = -1;
+  let open = false;
+  const remember = (buf: Buffer, vs: number, ve: number) => {
+    if (ve - vs > last.length) last = Buffer.allocUnsafe((ve - vs) * 2);
+    buf.copy(last, 0, vs, ve);
+    lastLen = ve - vs;
+  };
+  return {
+    record(buf, ks, ke, vs, ve, first) {
+      if (first) {
+        if (open) {
+          out.writeByte(10);
+          out.records++;
+        }
+        open = true;
+        out.writeBytes(buf, ks, ke);
+        out.writeByte(9);
+        out.writeBytes(buf, vs, ve);
+        remember(buf, vs, ve);
+        return;
+      }
+      // Documents arrive sorted: a repeat follows its first.
+      if (ve - vs === lastLen) {
+        let same = true;
+        for (let i = 0; i < lastLen; i++) {
+          if (last[i] !== buf[vs + i]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) return;
+      }
+      out.writeByte(44);
+      out.writeBytes(buf, vs, ve);
+      remember(buf, vs, ve);
+    },
+    end() {
+      if (open) {
+        out.writeByte(10);
+        out.records++;
+      }
+    },
   };
 }

@@ -7,6 +7,7 @@ import type {
   BuiltinReducer,
 } from "./types";
 import { LOWER } from "./word-table";
+import type { ByteReducer } from "../merge";
 import { lowerHash, PACKED_MAX, PackedWords } from "./packed-words";
 
 const TAB_ONE_NL = Buffer.from("\t1\n");
@@ -114,5 +115,49 @@ export function sumReducer(ctx: BuiltinReduceContext): BuiltinReducer {
       ctx.out.records++;
     },
     end() {},
+  };
+}
+
+/** sumReducer on bytes (the in-process merge's path): the same output, no string per record. */
+export function sumByteReducer(ctx: BuiltinReduceContext): ByteReducer {
+  const out = ctx.out;
+  let key = Buffer.allocUnsafe(256);
+  let keyLen = -1;
+  let sum = 0;
+  const flush = () => {
+    out.writeBytes(key, 0, keyLen);
+    out.writeByte(9);
+    if (Number.isInteger(sum) && sum >= 0 && sum < 1e15) out.writeUint(sum);
+    else out.writeLatin1(String(sum));
+    out.writeByte(10);
+    out.records++;
+  };
+  return {
+    record(buf, ks, ke, vs, ve, first) {
+      if (first) {
+        if (keyLen >= 0) flush();
+        if (ke - ks > key.length) key = Buffer.allocUnsafe((ke - ks) * 2);
+        buf.copy(key, 0, ks, ke);
+        keyLen = ke - ks;
+        sum = 0;
+      }
+      // Counts are short decimals; anything else is parsed as sumReducer's Number(v) would.
+      let v = 0;
+      if (ve - vs > 15) v = Number(buf.toString("latin1", vs, ve));
+      else {
+        for (let i = vs; i < ve; i++) {
+          const d = buf[i]! - 48;
+          if (d < 0 || d > 9) {
+            v = Number(buf.toString("latin1", vs, ve));
+            break;
+          }
+          v = v * 10 + d;
+        }
+      }
+      sum += v;
+    },
+    end() {
+      if (keyLen >= 0) flush();
+    },
   };
 }

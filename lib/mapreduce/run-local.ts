@@ -1,9 +1,10 @@
-// A whole MapReduce job in one process, with retries: the engine's phases (lib/mapreduce/engine.ts)
-// driven the way a Hadoop job tracker would, for the engine's and the sandbox's tests and the
-// bench. Production never runs this: the Inngest function (lib/mapreduce/execute.ts) runs one task
-// attempt per step, and the step retries are its retry policy.
+// The in-process MapReduce driver: a whole job in one process, with retries — the engine's phases
+// (lib/mapreduce/engine.ts) driven the way a Hadoop job tracker would. Used where a job is part of
+// one larger step: the Drive search indexer (lib/search/indexer.ts), and by the engine's tests and
+// the bench. User-submitted jobs do not run here: the Inngest function (lib/mapreduce/execute.ts)
+// runs one task attempt per step, and the step retries are its retry policy.
 import { availableParallelism } from "node:os";
-import { type Counters, mergeCounters, sumCounters } from "../counters";
+import { type Counters, mergeCounters, sumCounters } from "./counters";
 import {
   CancelledError,
   planJob,
@@ -19,10 +20,10 @@ import {
   type ReduceTaskResult,
   type TaskContext,
   type TaskResult,
-} from "../engine";
-import { failureSignature, retryDecision } from "../failure-kind";
-import type { TaskSpec } from "../plan";
-import type { JobDefinition } from "../schemas";
+} from "./engine";
+import { failureSignature, retryDecision } from "./failure-kind";
+import type { TaskSpec } from "./plan";
+import type { JobDefinition } from "./schemas";
 
 export const DEFAULT_MAX_ATTEMPTS = 3;
 
