@@ -181,6 +181,16 @@ const TEXT_BYTES = 512;
 // many slots so probes stay short.
 const MAX_NGRAMS = 512;
 const SET_SLOTS = 1024;
+// A word's n-grams and their database ids depend on its bytes only, and words repeat (Zipf), so
+// they are memoised per word: direct-mapped on the word's hash, words of up to WORD_BYTES bytes
+// (at most 8 n-grams each). A hit replays the word's n-grams into the post's set — still deduped
+// there by their bytes, so a post's n-grams and scores are exactly those without the memo — and
+// skips their lookups in the ~2 MB n-gram table (the cache misses that dominated detection when
+// the model's weights and the terms code share the core).
+const WORD_BYTES = 24;
+const WORD_GRAMS = 8;
+const WORD_SLOTS = 1 << 12;
+const WORD_STRIDE = 2 + 3 * WORD_GRAMS; // [length + 1 (0: empty), n-gram count, (shape, hash, id)…]
 
 export class Eld {
   private readonly scores: Float64Array;
@@ -190,7 +200,11 @@ export class Eld {
   private readonly ngEnd = new Int32Array(MAX_NGRAMS);
   private readonly ngEdges = new Uint8Array(MAX_NGRAMS); // 1: leading space, 2: trailing space
   private readonly ngHash = new Int32Array(MAX_NGRAMS);
+  private readonly ngId = new Int32Array(MAX_NGRAMS); // its id in the database, or −1
   private ngCount = 0;
+  // The word memo: each slot's word bytes, and its record (WORD_STRIDE ints).
+  private readonly memoKey = new Uint8Array(WORD_SLOTS * WORD_BYTES);
+  private readonly memo = new Int32Array(WORD_SLOTS * WORD_STRIDE);
   // A set of n-gram indices by hash, cleared by bumping the stamp instead of refilling.
   private readonly setStamp = new Int32Array(SET_SLOTS);
   private readonly setIndex = new Int32Array(SET_SLOTS);
@@ -200,19 +214,26 @@ export class Eld {
     this.scores = new Float64Array(data.codes.length);
   }
 
-  /** The n-gram (leading space?) + bytes[start, end) + (trailing space?), added once. */
-  private add(lead: number, start: number, end: number, trail: number): void {
+  /** The hash of the n-gram (leading space?) + bytes[start, end) + (trailing space?). */
+  private hash(lead: number, start: number, end: number, trail: number): number {
     const bytes = this.bytes;
     let h = 0x811c9dc5;
     if (lead) h = Math.imul(h ^ 32, 0x01000193);
     for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
     if (trail) h = Math.imul(h ^ 32, 0x01000193);
-    h = mix(h);
+    return mix(h);
+  }
+
+  /**
+   * Adds the n-gram (leading space?) + bytes[start, end) + (trailing space?), hash h, once; its
+   * database id is `id`, or looked up when −2. Returns the id.
+   */
+  private add(lead: number, start: number, end: number, trail: number, h: number, id: number) {
     const edges = lead | (trail << 1);
     let slot = h & (SET_SLOTS - 1);
     while (this.setStamp[slot] === this.stamp) {
       const j = this.setIndex[slot]!;
-      if (this.ngHash[j] === h && this.same(j, edges, start, end)) return;
+      if (this.ngHash[j] === h && this.same(j, edges, start, end)) return this.ngId[j]!;
       slot = (slot + 1) & (SET_SLOTS - 1);
     }
     const j = this.ngCount++;
@@ -222,6 +243,8 @@ export class Eld {
     this.ngHash[j] = h;
     this.setStamp[slot] = this.stamp;
     this.setIndex[slot] = j;
+    this.ngId[j] = id === -2 ? this.find(j) : id;
+    return this.ngId[j]!;
   }
 
   /** Byte k of n-gram j (its edges' spaces included). */
@@ -281,12 +304,66 @@ export class Eld {
   private word(start: number, end: number): void {
     const length = end - start;
     if (length === 0) return;
-    const len = Math.min(length, 70);
+    if (length > WORD_BYTES) {
+      const len = Math.min(length, 70);
+      let j = 0;
+      for (; j + 4 < len; j += 3) {
+        const lead = j === 0 ? 1 : 0;
+        this.add(
+          lead,
+          start + j,
+          start + j + 4,
+          0,
+          this.hash(lead, start + j, start + j + 4, 0),
+          -2,
+        );
+      }
+      // ELD: (j === 0 ? " " : "") + word.substring(len !== 3 ? len - 4 : 0) + " " — to the end
+      // of the whole word, even past 70 bytes.
+      const lead = j === 0 ? 1 : 0;
+      const from = start + Math.max(0, len - 4);
+      this.add(lead, from, end, 1, this.hash(lead, from, end, 1), -2);
+      return;
+    }
+    const bytes = this.bytes;
+    let wh = 0x811c9dc5;
+    for (let i = start; i < end; i++) wh = Math.imul(wh ^ bytes[i]!, 0x01000193);
+    const slot = mix(wh) & (WORD_SLOTS - 1);
+    const memo = this.memo;
+    const at = slot * WORD_STRIDE;
+    const keyAt = slot * WORD_BYTES;
+    let hit = memo[at] === length + 1;
+    for (let i = 0; hit && i < length; i++) hit = this.memoKey[keyAt + i] === bytes[start + i];
+    if (hit) {
+      for (let g = 0, n = memo[at + 1]!, r = at + 2; g < n; g++, r += 3) {
+        const shape = memo[r]!;
+        this.add(
+          shape & 1,
+          start + ((shape >> 8) & 0xff),
+          start + ((shape >> 16) & 0xff),
+          (shape >> 1) & 1,
+          memo[r + 1]!,
+          memo[r + 2]!,
+        );
+      }
+      return;
+    }
+    // A miss: the word's n-grams as above (no word here reaches 70 bytes), recorded in the slot.
+    let n = 0;
+    const record = (lead: number, from: number, to: number, trail: number) => {
+      const h = this.hash(lead, from, to, trail);
+      const id = this.add(lead, from, to, trail, h, -2);
+      const r = at + 2 + 3 * n++;
+      memo[r] = lead | (trail << 1) | ((from - start) << 8) | ((to - start) << 16);
+      memo[r + 1] = h;
+      memo[r + 2] = id;
+    };
     let j = 0;
-    for (; j + 4 < len; j += 3) this.add(j === 0 ? 1 : 0, start + j, start + j + 4, 0);
-    // ELD: (j === 0 ? " " : "") + word.substring(len !== 3 ? len - 4 : 0) + " " — to the end
-    // of the whole word, even past 70 bytes.
-    this.add(j === 0 ? 1 : 0, start + Math.max(0, len - 4), end, 1);
+    for (; j + 4 < length; j += 3) record(j === 0 ? 1 : 0, start + j, start + j + 4, 0);
+    record(j === 0 ? 1 : 0, start + Math.max(0, length - 4), end, 1);
+    memo[at] = length + 1;
+    memo[at + 1] = n;
+    for (let i = 0; i < length; i++) this.memoKey[keyAt + i] = bytes[start + i]!;
   }
 
   detect(input: string): Detection {
@@ -337,7 +414,7 @@ export class Eld {
     scores.fill(0);
     const { entryStart, entries } = this.data;
     for (let j = 0; j < this.ngCount; j++) {
-      const id = this.find(j);
+      const id = this.ngId[j]!;
       if (id < 0) continue;
       for (let e = entryStart[id]!, to = entryStart[id + 1]!; e < to; e++) {
         const packed = entries[e]!;

@@ -47,27 +47,33 @@ export function extractTerms(text: string): { hashtags: string[]; terms: string[
   const ascii = ASCII.test(rest);
   if (ascii) rest = rest.toLowerCase();
   if (ascii) return { hashtags, terms: asciiTerms(rest) };
+  return { hashtags, terms: wordTerms(rest) };
+}
+
+/**
+ * The content words of text already without links, mentions and hashtags (the general path, for
+ * any script; ASCII text takes asciiTerms, which must give the same — terms.test.ts checks).
+ */
+export function wordTerms(rest: string): string[] {
   const terms = new Set<string>();
-  {
-    const words = rest.match(WORD);
-    if (words)
-      for (const w of words) {
-        // "people's" counts as "people"; "don't" becomes "don", a stop word. (Each replace only
-        // when its trigger is there: most words have no apostrophe, dash or underscore.)
-        let word = w.toLowerCase();
-        if (word.includes("'")) word = word.replace(/'(s|t|re|ve|ll|d|m)?$/u, "");
-        const last = word.charCodeAt(word.length - 1);
-        if (last === 45 || last === 95 || last === 39) word = word.replace(/[-_']+$/u, "");
-        if (word.length < 3 || word.length > MAX_TERM) continue;
-        // Numbers and years say little on their own. A word starting with a letter is not one.
-        const first = word.charCodeAt(0);
-        if (!(first >= 97 && first <= 122) && /^[\p{N}_-]+$/u.test(word)) continue;
-        if (STOP_WORDS.has(word)) continue;
-        terms.add(word);
-        if (terms.size >= MAX_PER_POST) break;
-      }
-  }
-  return { hashtags, terms: [...terms] };
+  const words = rest.match(WORD);
+  if (words)
+    for (const w of words) {
+      // "people's" counts as "people"; "don't" becomes "don", a stop word. (Each replace only
+      // when its trigger is there: most words have no apostrophe, dash or underscore.)
+      let word = w.toLowerCase();
+      if (word.includes("'")) word = word.replace(/'(s|t|re|ve|ll|d|m)?$/u, "");
+      const last = word.charCodeAt(word.length - 1);
+      if (last === 45 || last === 95 || last === 39) word = word.replace(/[-_']+$/u, "");
+      if (word.length < 3 || word.length > MAX_TERM) continue;
+      // Numbers and years say little on their own. A word starting with a letter is not one.
+      const first = word.charCodeAt(0);
+      if (!(first >= 97 && first <= 122) && /^[\p{N}_-]+$/u.test(word)) continue;
+      if (STOP_WORDS.has(word)) continue;
+      terms.add(word);
+      if (terms.size >= MAX_PER_POST) break;
+    }
+  return [...terms];
 }
 
 const isLower = (c: number) => c >= 97 && c <= 122;
@@ -115,7 +121,7 @@ let stamp = 0;
 
 // extractTerms' word loop for lower-cased ASCII text, by hand: the same words as WORD and the
 // same trimming as the replaces in the general loop, on indices.
-function asciiTerms(text: string): string[] {
+export function asciiTerms(text: string): string[] {
   const terms: string[] = [];
   if (++stamp === 0x40000000) {
     stamp = 1;
