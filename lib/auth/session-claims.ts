@@ -26,7 +26,7 @@ export function sessionCheckCacheMs(env: Record<string, string | undefined> = pr
 type UserRow = {
   id: string;
   email: string;
-  name: string | null;
+  name: string;
   createdAt: Date;
   emailVerifiedAt: Date | null;
   sessionVersion: number;
@@ -46,7 +46,11 @@ type SessionCache = {
 // On globalThis so a dev server's reloads keep one cache (and one place to forget in).
 const GLOBAL = globalThis as typeof globalThis & { __stratusSessionCache?: SessionCache };
 function cache(): SessionCache {
-  GLOBAL.__stratusSessionCache ??= { users: new Map(), liveSids: new Map(), revokedSids: new Map() };
+  GLOBAL.__stratusSessionCache ??= {
+    users: new Map(),
+    liveSids: new Map(),
+    revokedSids: new Map(),
+  };
   return GLOBAL.__stratusSessionCache;
 }
 
