@@ -10,10 +10,6 @@ export async function register() {
     const { appendSocketAddress } = await import("@/lib/auth/forwarded-for");
     appendSocketAddress();
     bootWebServer();
-    // Render and zip processes started now, not forked on a request's path.
-    const { renderPool } = await import("@/lib/images/render-pool");
-    const { warmZipProcess } = await import("@/lib/drive/zip");
-    renderPool();
-    warmZipProcess();
+
   }
 }

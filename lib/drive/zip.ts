@@ -256,7 +256,7 @@ function startZipProcess(): ChildProcess {
   return child;
 }
 
-/** Starts the spare zip process (the server calls this at start: instrumentation.ts). */
+/** Starts the spare zip process (the readiness route calls this: app/api/ready/route.ts). */
 export function warmZipProcess(): void {
   const spare = GLOBAL.__stratusZipSpare;
   if (spare && spare.exitCode === null && spare.signalCode === null) return;

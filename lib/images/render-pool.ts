@@ -352,7 +352,7 @@ function recorder(job: RecordedPipeline, run: (job: RecordedPipeline) => Promise
 const GLOBAL = globalThis as typeof globalThis & { __stratusRenderPool?: RenderPool };
 
 /** This server's render pool (IMAGE_PREVIEW_PROCESSES, one per core by default), its processes
- * started (the server calls this at start: instrumentation.ts). */
+ * started (the readiness route calls this first: app/api/ready/route.ts). */
 export function renderPool(): RenderPool {
   if (!GLOBAL.__stratusRenderPool) {
     const configured = imageConfig().IMAGE_PREVIEW_PROCESSES;
