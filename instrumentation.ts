@@ -10,6 +10,5 @@ export async function register() {
     const { appendSocketAddress } = await import("@/lib/auth/forwarded-for");
     appendSocketAddress();
     bootWebServer();
-
   }
 }
