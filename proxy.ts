@@ -2,7 +2,7 @@ import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { NONCE_HEADER, newNonce, securityHeaders } from "@/lib/http/security-headers";
 import { REQUEST_ID_HEADER, requestIdFrom } from "@/lib/log/request-id";
-import { requestRate } from "@/lib/limits/request-rate";
+import { addressRate, requestRate } from "@/lib/limits/request-rate";
 import { clientIp } from "@/lib/auth/client-ip";
 import {
   dueForRenewal,
@@ -25,7 +25,9 @@ export async function proxy(request: NextRequest) {
   const requestId = requestIdFrom(request.headers);
   // First of all, before any session or database work: one client's flood is refused for the
   // price of a map lookup (lib/limits/request-rate.ts).
-  const rate = requestRate().take(rateKey(request));
+  const address = clientIp(request.headers, Number(process.env.TRUSTED_PROXY_HOPS) || 0);
+  const byAddress = addressRate().take(`ip:${address}`);
+  const rate = byAddress.ok ? requestRate().take(rateKey(request, address)) : byAddress;
   if (!rate.ok) {
     return NextResponse.json(
       { message: rate.message },
@@ -75,13 +77,15 @@ export async function proxy(request: NextRequest) {
   return finish(response);
 }
 
-/** Whose bucket a request takes from: its session (each signed-in device), else its address. */
-function rateKey(request: NextRequest): string {
+/** Whose bucket a request takes from: its session (each signed-in device), else its address.
+ * (Every request takes from its address's bucket as well, above: a made-up cookie per request
+ * must not be a fresh bucket each time.) */
+function rateKey(request: NextRequest, address: string): string {
   const name = sessionCookieName();
   // next-auth splits a large session cookie into name.0, name.1…
   const session = request.cookies.get(name)?.value ?? request.cookies.get(`${name}.0`)?.value;
   if (session) return `s:${session}`;
-  return `ip:${clientIp(request.headers, Number(process.env.TRUSTED_PROXY_HOPS) || 0)}`;
+  return `ip:${address}`;
 }
 
 export const config = {

@@ -155,7 +155,16 @@ export async function startStack(opts: {
         "-p",
         String(appPort),
       ],
-      { ...common, NODE_ENV: "production", NEXT_DIST_DIR: opts.distDir },
+      {
+        ...common,
+        NODE_ENV: "production",
+        NEXT_DIST_DIR: opts.distDir,
+        // A and B both come from 127.0.0.1, which on the internet would be two addresses: the
+        // address-wide request bound (lib/limits/request-rate.ts, tested on its own) would count
+        // A's flood against B. The per-session bound stays as it is.
+        STRATUS_LIMIT_ADDRESS_REQUESTS_PER_SECOND: "1000000",
+        STRATUS_LIMIT_ADDRESS_REQUEST_BURST: "1000000",
+      },
       opts.logDir,
       append,
     );

@@ -2,6 +2,7 @@ import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { db } from "@/lib/db/client";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { forgetSessionUser } from "@/lib/auth/session-claims";
 import {
   checkSignUpThrottle,
   checkThrottle,
@@ -68,6 +69,7 @@ export async function signUp(
 
 export async function updateName(userId: string, name: string) {
   await db.user.update({ where: { id: userId }, data: { name } });
+  forgetSessionUser(userId);
 }
 
 type PasswordCheck =
@@ -103,6 +105,7 @@ export async function changePassword(userId: string, current: string, next: stri
     data: { passwordHash: await hashPassword(next), sessionVersion: { increment: 1 } },
     select: { sessionVersion: true },
   });
+  forgetSessionUser(userId);
   return { ok: true as const, sessionVersion: user.sessionVersion };
 }
 
@@ -118,5 +121,6 @@ export async function deleteAccount(userId: string, password: string, ip: string
     const user = await tx.user.delete({ where: { id: userId }, select: { email: true } });
     await tx.loginAttempt.deleteMany({ where: { email: user.email } });
   });
+  forgetSessionUser(userId);
   return { ok: true as const };
 }

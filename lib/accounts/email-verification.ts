@@ -1,6 +1,7 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { db } from "@/lib/db/client";
+import { forgetSessionUser } from "@/lib/auth/session-claims";
 import { serverEnv } from "@/lib/env";
 import { queueEmail, type SendMail } from "@/lib/email/queue";
 
@@ -95,6 +96,7 @@ export async function verifyEmail(token: string, now = new Date()): Promise<bool
     }),
     db.emailToken.deleteMany({ where: { userId: row.userId, purpose: "verify-email" } }),
   ]);
+  forgetSessionUser(row.userId);
   return true;
 }
 

@@ -2,6 +2,7 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { db } from "@/lib/db/client";
 import { hashPassword } from "@/lib/auth/password";
+import { forgetSessionUser } from "@/lib/auth/session-claims";
 import { recordAttempt, type ThrottleVerdict } from "@/lib/auth/throttle";
 import { queueEmail, type SendMail } from "@/lib/email/queue";
 import { appUrl } from "./email-verification";
@@ -182,6 +183,7 @@ export async function resetPassword(
     return true;
   });
   if (!used) return refuse();
+  forgetSessionUser(row.userId);
   // A sign-in success for the address: the failures that led here (the owner's own guesses, or a
   // guesser's) no longer hold the owner back from signing in with the new password.
   await recordAttempt(row.email, ip, true);

@@ -4,7 +4,14 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import { deleteObject } from "@/lib/storage/objects";
 import { deleteSeededUsers, seedFile, seedUser } from "./drive-test-seed";
 import { readZip } from "./read-zip";
-import { planZip, zipProcesses, zipStream, type ZipPlan } from "./zip";
+import {
+  planZip,
+  spareZipProcess,
+  warmZipProcess,
+  zipProcesses,
+  zipStream,
+  type ZipPlan,
+} from "./zip";
 
 // A zip is built in a process of its own, so that its per-byte work (reading the objects, their
 // CRC-32) never runs on the web server's one thread: the attack is a big zip downloaded while
@@ -40,6 +47,27 @@ describe("the zip process", () => {
     await done;
     expect(zipProcesses.has(pid)).toBe(false);
     await vi.waitFor(() => expect(existsSync(`/proc/${pid}/cmdline`)).toBe(false));
+  });
+
+  it("takes the process started ahead of the download, and starts the next one in the background", async () => {
+    const owner = await seedUser("zipwarm");
+    const file = await seedFile(owner.id, {
+      name: "a.txt",
+      content: new TextEncoder().encode("hi"),
+    });
+    const plan = await planFor(owner.id, [file.id]);
+    warmZipProcess();
+    const spare = spareZipProcess();
+    expect(spare).toBeDefined();
+    const { stream, done } = zipStream(plan);
+    // The download runs in the spare: no process was forked for it on the request's path.
+    expect(zipProcesses.has(spare!)).toBe(true);
+    expect(spareZipProcess()).toBeUndefined();
+    await new Response(stream).arrayBuffer();
+    await done;
+    // A new spare came on its own.
+    await vi.waitFor(() => expect(spareZipProcess()).toBeDefined());
+    expect(spareZipProcess()).not.toBe(spare);
   });
 
   it("fails the download, rather than sending a wrong zip, when an object is missing", async () => {

@@ -1,5 +1,5 @@
 import "server-only";
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { setPriority } from "node:os";
 import { join } from "node:path";
 import { predictLength } from "client-zip";
@@ -157,30 +157,12 @@ export function zipStream(
   signal?: AbortSignal,
 ): { stream: ReadableStream<Uint8Array>; done: Promise<void> } {
   const config = storageConfig();
-  const child = spawn(process.execPath, [zipProcessPath()], {
-    // None of the server's secrets but the store's own, which it gets on stdin.
-    env: {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
-      NODE_ENV: process.env.NODE_ENV ?? "production",
-      // The SDK's notices (its Node version support) are not the download's business.
-      NODE_NO_WARNINGS: "1",
-      ...awsChainEnv(),
-    },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
+  const child = takeZipProcess();
   const pid = child.pid;
-  if (pid !== undefined) {
-    zipProcesses.add(pid);
-    try {
-      // Below the server's own priority: with every core busy zipping, a sign-in still runs.
-      setPriority(pid, ZIP_NICE);
-    } catch (error) {
-      logger.warn("zip: could not lower the zip process's priority", { error });
-    }
-  }
+  if (pid !== undefined) zipProcesses.add(pid);
   let stderr = "";
-  child.stderr.setEncoding("utf8");
-  child.stderr.on("data", (text: string) => {
+  child.stderr!.setEncoding("utf8");
+  child.stderr!.on("data", (text: string) => {
     if (stderr.length < 4096) stderr += text;
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
@@ -192,9 +174,8 @@ export function zipStream(
   const kill = () => child.kill("SIGKILL");
   if (signal?.aborted) kill();
   signal?.addEventListener("abort", kill, { once: true });
-  child.on("error", (error) => logger.error("zip: the zip process failed to start", { error }));
-  child.stdin.on("error", () => undefined);
-  child.stdin.end(
+  child.stdin!.on("error", () => undefined);
+  child.stdin!.end(
     JSON.stringify({
       store: {
         endpoint: config.endpoint,
@@ -208,7 +189,7 @@ export function zipStream(
     }),
   );
 
-  const stdout = child.stdout;
+  const stdout = child.stdout!;
   let open = true;
   const stream = new ReadableStream<Uint8Array>(
     {
@@ -245,8 +226,66 @@ export function zipStream(
   return { stream, done: exited.then(() => undefined) };
 }
 
-/** The zip process's priority (nice): below the server's, as the render processes. */
+/** The zip process's priority (nice): below the server's. */
 const ZIP_NICE = 10;
+
+// One zip process is kept started ahead of need, waiting for its job on stdin with its modules
+// loaded: a download takes it and a new spare is started in the background, so no process is
+// forked on a request's path (a fork of the large server process is paid on its one thread).
+const GLOBAL = globalThis as typeof globalThis & { __stratusZipSpare?: ChildProcess | null };
+
+function startZipProcess(): ChildProcess {
+  const child = spawn(process.execPath, [zipProcessPath()], {
+    // None of the server's secrets but the store's own, which it gets on stdin.
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      NODE_ENV: process.env.NODE_ENV ?? "production",
+      // The SDK's notices (its Node version support) are not the download's business.
+      NODE_NO_WARNINGS: "1",
+      ...awsChainEnv(),
+    },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  try {
+    // Below the server's own priority: with every core busy zipping, a sign-in still runs.
+    if (child.pid !== undefined) setPriority(child.pid, ZIP_NICE);
+  } catch (error) {
+    logger.warn("zip: could not lower the zip process's priority", { error });
+  }
+  child.on("error", (error) => logger.error("zip: the zip process failed to start", { error }));
+  return child;
+}
+
+/** Starts the spare zip process (the readiness route calls this: app/api/ready/route.ts). */
+export function warmZipProcess(): void {
+  const spare = GLOBAL.__stratusZipSpare;
+  if (spare && spare.exitCode === null && spare.signalCode === null) return;
+  const child = startZipProcess();
+  // A spare keeps nobody waiting: a server or test may exit with it unused.
+  child.unref();
+  for (const s of [child.stdin, child.stdout, child.stderr])
+    (s as { unref?: () => void })?.unref?.();
+  child.once("exit", () => {
+    if (GLOBAL.__stratusZipSpare === child) GLOBAL.__stratusZipSpare = null;
+  });
+  GLOBAL.__stratusZipSpare = child;
+}
+
+/** The spare zip process, else a new one; a new spare follows in the background. */
+function takeZipProcess(): ChildProcess {
+  const spare = GLOBAL.__stratusZipSpare;
+  GLOBAL.__stratusZipSpare = null;
+  setImmediate(warmZipProcess);
+  if (!spare || spare.exitCode !== null || spare.signalCode !== null) return startZipProcess();
+  spare.ref();
+  for (const s of [spare.stdin, spare.stdout, spare.stderr]) (s as { ref?: () => void })?.ref?.();
+  return spare;
+}
+
+/** The spare zip process's id (tests). */
+export function spareZipProcess(): number | undefined {
+  return GLOBAL.__stratusZipSpare?.pid ?? undefined;
+}
 
 // Without keys in the settings the SDK's default chain finds them (an instance role, ~/.aws): the
 // zip process needs what that chain reads.

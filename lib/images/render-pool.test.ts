@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { getPriority } from "node:os";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import sharp from "sharp";
 import { HttpError } from "@/lib/server/errors";
@@ -7,6 +9,7 @@ import { defaultStep } from "./catalog";
 import { ChainStep } from "./chain";
 import { ImageInputError } from "./errors";
 import { renderChain } from "./pipeline";
+import { RenderCgroups } from "./render-cgroups";
 import { RenderPool, type PoolResult, type RecordedPipeline } from "./render-pool";
 
 // The web server's render processes, for real: child processes running sharp.
@@ -32,6 +35,21 @@ const tiny: RecordedPipeline = {
   input: Buffer.alloc(3, 10),
   options: { raw: { width: 1, height: 1, channels: 3 } },
   calls: [["png", []]],
+};
+
+/** Resolves once `ready()` holds (checked on each turn of the event loop, briefly apart). */
+async function until(ready: () => boolean): Promise<void> {
+  while (!ready()) await new Promise((r) => setTimeout(r, 10));
+}
+
+const endless: RecordedPipeline = {
+  input: Buffer.alloc(64 * 64 * 3, 50),
+  options: { raw: { width: 64, height: 64, channels: 3 } },
+  calls: [
+    ["resize", [9990, 9990, { fit: "fill" }]],
+    ["blur", [100]],
+    ["png", []],
+  ],
 };
 
 /** The most intervals that overlap at any instant. */
@@ -132,15 +150,6 @@ describe("the render pool", () => {
 
   it("kills a pipeline that outlives its time, and carries on with a new process", async () => {
     const p = pool(1);
-    const endless: RecordedPipeline = {
-      input: Buffer.alloc(64 * 64 * 3, 50),
-      options: { raw: { width: 64, height: 64, channels: 3 } },
-      calls: [
-        ["resize", [9990, 9990, { fit: "fill" }]],
-        ["blur", [100]],
-        ["png", []],
-      ],
-    };
     const killed = p.run(endless, {
       userId: "gina",
       killAfterMs: 300,
@@ -211,5 +220,79 @@ describe("the render pool", () => {
       reason: "too-slow",
       message: applyTimeout().message,
     });
+  });
+});
+
+describe("the render pool's processes are started ahead of need", () => {
+  it("warm() starts them; pipelines then run without starting any", async () => {
+    const p = pool(2);
+    p.warm();
+    expect(p.processes).toBe(4);
+    const before = p.pids;
+    await Promise.all([
+      p.run(busy(5), { userId: "hana" }),
+      p.run(busy(5), { userId: "hana" }),
+      p.run(busy(5), { userId: "ivan" }),
+    ]);
+    expect(p.pids).toEqual(before);
+  });
+
+  it("attack: a render killed at its timeout is replaced in the background, not by the next request", async () => {
+    const p = pool(1);
+    p.warm();
+    expect(p.processes).toBe(2);
+    const killed = p.run(endless, {
+      userId: "jack",
+      killAfterMs: 300,
+      killed: () => new ImageInputError("too-slow", "stopped"),
+    });
+    const victim = p.pids[0]!;
+    await expect(killed).rejects.toMatchObject({ reason: "too-slow" });
+    // The replacement comes on its own…
+    await until(() => p.processes === 2);
+    const warm = p.pids;
+    expect(warm).not.toContain(victim);
+    // …so the next pipelines find their processes running.
+    await Promise.all([p.run(tiny, { userId: "jack" }), p.run(tiny, { userId: "kim" })]);
+    expect(p.pids).toEqual(warm);
+  });
+});
+
+const cgroups = RenderCgroups.create();
+// Best effort: a process still being reaped keeps its cgroup until the next server's clean-up.
+afterAll(() => cgroups?.removeAll());
+
+describe.skipIf(cgroups === null)("a CPU share per user for render processes (cgroups)", () => {
+  it("attack: ten of A's worst-case renders get one user's share; B's render gets another, equal one", async () => {
+    const cg = cgroups!;
+    const p = new RenderPool(2, { cgroups: cg });
+    pools.push(p);
+    p.warm();
+    const a = `a-${Math.random()}`;
+    const b = `b-${Math.random()}`;
+    const stopA = new AbortController();
+    const aRuns = Array.from({ length: 10 }, () =>
+      p.run(endless, { userId: a, signal: stopA.signal, killAfterMs: 60_000 }).catch(() => null),
+    );
+    const bRun = p.run(busy(30), { userId: b });
+    // Dispatched at once: A holds the pool's size, B an extra process — each in their cgroup.
+    expect(p.running).toBe(3);
+    expect(cg.processesOf(a)).toHaveLength(2);
+    expect(cg.processesOf(b)).toHaveLength(1);
+    const share = (user: string) =>
+      readFileSync(
+        join(cg.userDir(user)!, cg.version === 1 ? "cpu.shares" : "cpu.weight"),
+        "utf8",
+      ).trim();
+    expect(share(a)).toBe(share(b));
+    // No nice level: the share does the job, so nobody's render is starved by priority.
+    for (const pid of p.pids) expect(getPriority(pid)).toBe(getPriority());
+    await bRun;
+    // B done: its process is back among the idle ones, its cgroup gone.
+    expect(cg.processesOf(b)).toEqual([]);
+    // A's waiting renders dropped, its running ones killed.
+    stopA.abort();
+    p.close();
+    await Promise.all(aRuns);
   });
 });

@@ -6,14 +6,19 @@ import type { OutputInfo, Sharp, SharpInput, SharpOptions } from "sharp";
 import { logger } from "@/lib/log/logger";
 import { HttpError } from "@/lib/server/errors";
 import { imageConfig } from "./config";
+import { RenderCgroups } from "./render-cgroups";
 import { ImageInputError } from "./errors";
 import type { SharpFactory } from "./pipeline";
 
 // The web server's render processes for previews and filter thumbnails. sharp does its work on
 // libuv's thread pool — one per process, which worker threads share, and which argon2 (sign-in)
 // uses too — and on as many cores as it finds. Here it runs in a few child processes instead,
-// started once and reused, at a lower CPU priority than the server: a preview waits for a free
-// process, sign-ins and page loads do not wait for previews.
+// started ahead of need and reused: a preview waits for a free process, sign-ins and page loads
+// do not wait for previews. The CPU is shared per user (render-cgroups.ts: each process renders
+// in its user's cgroup, every user's weighs the same, all together as much as one ordinary
+// process), or where no cgroup can be made the processes run at a lower priority (nice 10).
+// No process is forked on a request's path: the server starts them (warm()), and one killed at
+// its timeout is replaced in the background.
 // A user with nothing rendering is not made to wait for another user's renders either: when the
 // `size` processes are all busy, such a user gets one of up to `size` extra processes (so one
 // user's flood of worst-case previews costs another user's preview a share of the CPU, not a
@@ -92,11 +97,37 @@ export class RenderPool {
   running = 0;
   peakRunning = 0;
 
+  /** How many processes are kept alive, started ahead of need (warm()). */
+  private warmTarget = 0;
+  private replenishing = false;
+
   constructor(
     readonly size: number,
-    private readonly opts: { entry?: string; nice?: number } = {},
+    private readonly opts: {
+      entry?: string;
+      nice?: number;
+      /** Per-user CPU shares; without them the processes run at `nice`. */
+      cgroups?: RenderCgroups | null;
+    } = {},
   ) {
     if (!Number.isInteger(size) || size < 1) throw new Error("RenderPool: size must be ≥ 1");
+  }
+
+  /** Starts processes until `count` are alive (at most the `size * 2` that can be busy), and
+   * keeps that many: one that dies is replaced in the background, not on a request's path. */
+  warm(count = this.size * 2): void {
+    this.warmTarget = Math.min(count, this.size * 2);
+    while (this.members.length < this.warmTarget) this.spawn();
+  }
+
+  private replenish(): void {
+    if (this.replenishing || this.members.length >= this.warmTarget) return;
+    this.replenishing = true;
+    // After the current turn of the event loop: the request that saw the kill answers first.
+    setImmediate(() => {
+      this.replenishing = false;
+      while (this.members.length < this.warmTarget) this.spawn();
+    });
   }
 
   /** A sharp factory whose pipelines run in this pool on behalf of `opts.userId`. */
@@ -139,6 +170,7 @@ export class RenderPool {
 
   /** Stops every render process (tests; a server exiting takes them along anyway). */
   close(): void {
+    this.warmTarget = 0;
     for (const m of this.members.splice(0)) m.child.kill("SIGKILL");
   }
 
@@ -198,11 +230,15 @@ export class RenderPool {
     child.channel?.unref();
     const member: Member = { child, task: null };
     this.members.push(member);
-    try {
-      // Below the server's own priority: with every core busy rendering, a sign-in still runs.
-      if (child.pid !== undefined) setPriority(child.pid, this.opts.nice ?? 10);
-    } catch (error) {
-      logger.warn("render pool: could not lower a render process's priority", { error });
+    if (this.opts.cgroups && child.pid !== undefined) {
+      this.opts.cgroups.park(child.pid);
+    } else {
+      try {
+        // Below the server's own priority: with every core busy rendering, a sign-in still runs.
+        if (child.pid !== undefined) setPriority(child.pid, this.opts.nice ?? 10);
+      } catch (error) {
+        logger.warn("render pool: could not lower a render process's priority", { error });
+      }
     }
     child.on("message", (reply: Reply) => this.finish(member, reply));
     child.on("error", (error) => logger.error("render pool: render process error", { error }));
@@ -217,6 +253,9 @@ export class RenderPool {
     this.running += 1;
     this.runningBy.set(task.opts.userId, (this.runningBy.get(task.opts.userId) ?? 0) + 1);
     this.peakRunning = Math.max(this.peakRunning, this.running);
+    if (this.opts.cgroups && member.child.pid !== undefined) {
+      this.opts.cgroups.enter(member.child.pid, task.opts.userId);
+    }
     member.child.channel?.ref();
     if (task.opts.killAfterMs !== undefined) {
       member.timer = setTimeout(() => {
@@ -225,6 +264,7 @@ export class RenderPool {
         if (i >= 0) this.members.splice(i, 1);
         member.child.kill("SIGKILL");
         this.settle(member, () => task.reject(task.opts.killed?.() ?? new Error("render killed")));
+        this.replenish();
       }, task.opts.killAfterMs);
     }
     member.child.send({ id, ...task.job }, (error) => {
@@ -243,6 +283,9 @@ export class RenderPool {
     const left = (this.runningBy.get(task.opts.userId) ?? 1) - 1;
     if (left > 0) this.runningBy.set(task.opts.userId, left);
     else this.runningBy.delete(task.opts.userId);
+    if (this.opts.cgroups && member.child.pid !== undefined) {
+      this.opts.cgroups.leave(member.child.pid, task.opts.userId, left > 0);
+    }
     member.child.channel?.unref();
     then();
     this.dispatch();
@@ -271,6 +314,7 @@ export class RenderPool {
   private exited(member: Member, code: number | null, signal: NodeJS.Signals | null): void {
     const i = this.members.indexOf(member);
     if (i >= 0) this.members.splice(i, 1);
+    this.replenish();
     const task = member.task;
     if (task) {
       logger.error("render pool: a render process ended mid-pipeline", { code, signal });
@@ -307,13 +351,16 @@ function recorder(job: RecordedPipeline, run: (job: RecordedPipeline) => Promise
 // One pool per server process; kept on globalThis so a dev server's reloads reuse it.
 const GLOBAL = globalThis as typeof globalThis & { __stratusRenderPool?: RenderPool };
 
-/** This server's render pool (IMAGE_PREVIEW_PROCESSES, one per core by default). */
+/** This server's render pool (IMAGE_PREVIEW_PROCESSES, one per core by default), its processes
+ * started (the readiness route calls this first: app/api/ready/route.ts). */
 export function renderPool(): RenderPool {
   if (!GLOBAL.__stratusRenderPool) {
     const configured = imageConfig().IMAGE_PREVIEW_PROCESSES;
-    GLOBAL.__stratusRenderPool = new RenderPool(
-      configured > 0 ? configured : availableParallelism(),
-    );
+    const pool = new RenderPool(configured > 0 ? configured : availableParallelism(), {
+      cgroups: RenderCgroups.create(),
+    });
+    pool.warm();
+    GLOBAL.__stratusRenderPool = pool;
   }
   return GLOBAL.__stratusRenderPool;
 }

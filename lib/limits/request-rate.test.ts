@@ -1,7 +1,7 @@
 import { NextRequest } from "next/server";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { proxy } from "@/proxy";
-import { RequestRate, requestRateFromEnv } from "./request-rate";
+import { addressRateFromEnv, RequestRate, requestRateFromEnv } from "./request-rate";
 
 afterEach(() => vi.unstubAllEnvs());
 
@@ -49,11 +49,27 @@ describe("the request-rate bound", () => {
       }),
     ).toEqual({ perSecond: 5, burst: 7 });
     expect(requestRateFromEnv({ STRATUS_LIMIT_REQUESTS_PER_SECOND: "nope" }).perSecond).toBe(50);
+    expect(addressRateFromEnv({})).toEqual({ perSecond: 200, burst: 800 });
+    expect(
+      addressRateFromEnv({
+        STRATUS_LIMIT_ADDRESS_REQUESTS_PER_SECOND: "9",
+        STRATUS_LIMIT_ADDRESS_REQUEST_BURST: "11",
+      }),
+    ).toEqual({ perSecond: 9, burst: 11 });
   });
 });
 
+// Each test's clients come from an address of their own (the address-wide buckets live on).
+let address = "";
+const ADDRESS = () => address;
+const newAddress = () => {
+  const b = () => Math.floor(Math.random() * 250) + 1;
+  address = `10.${b()}.${b()}.${b()}`;
+};
+
 describe("the proxy under a flood", () => {
   it("answers 429 with Retry-After before any session work, per session", async () => {
+    newAddress();
     vi.stubEnv("STRATUS_LIMIT_REQUESTS_PER_SECOND", "0.001");
     vi.stubEnv("STRATUS_LIMIT_REQUEST_BURST", "2");
     // A cookie that is no session at all: any session check would send this client to /login.
@@ -61,7 +77,7 @@ describe("the proxy under a flood", () => {
     const request = (cookie: string) =>
       proxy(
         new NextRequest("http://app.test/drive", {
-          headers: { cookie: `next-auth.session-token=${cookie}` },
+          headers: { cookie: `next-auth.session-token=${cookie}`, "x-forwarded-for": ADDRESS() },
         }),
       );
     const first = await request(flooder);
@@ -81,5 +97,35 @@ describe("the proxy under a flood", () => {
     }
     // Another session is not held back by the flood.
     expect((await request(`other-${Math.random()}`)).status).toBe(307);
+  });
+
+  it("attack: a made-up session cookie per request is still bounded by the client's address", async () => {
+    vi.stubEnv("STRATUS_LIMIT_ADDRESS_REQUESTS_PER_SECOND", "0.001");
+    vi.stubEnv("STRATUS_LIMIT_ADDRESS_REQUEST_BURST", "5");
+    newAddress();
+    const attacker = address;
+    const request = (from: string) =>
+      proxy(
+        new NextRequest("http://app.test/drive", {
+          headers: {
+            // A fresh cookie each time: each one its own per-session bucket, full.
+            cookie: `next-auth.session-token=made-up-${Math.random()}`,
+            "x-forwarded-for": from,
+          },
+        }),
+      );
+    const statuses: number[] = [];
+    for (let i = 0; i < 25; i++) statuses.push((await request(attacker)).status);
+    // The address's burst gets through to the session check, the rest is refused before it.
+    expect(statuses.slice(0, 5)).toEqual([307, 307, 307, 307, 307]);
+    expect(new Set(statuses.slice(5))).toEqual(new Set([429]));
+    const refused = await request(attacker);
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { message: string }).message).toBe(
+      "Too many requests from your network (the limit is 0.001 per second). Wait a moment and try again.",
+    );
+    // Another address is not held back by the flood.
+    newAddress();
+    expect((await request(address)).status).toBe(307);
   });
 });

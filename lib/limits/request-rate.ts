@@ -3,6 +3,9 @@
 // flooding the server (retrying every refusal at once, say) is refused for the price of a map
 // lookup, and the server's one thread stays free for everyone else. A token bucket per key: the
 // session cookie when the request has one (each signed-in device), else the client address.
+// Every request also takes from its address's bucket, with a higher limit (several people behind
+// one office NAT): the session cookie is the client's to choose, and a made-up one per request
+// would otherwise be a fresh bucket each time.
 // Counts are per server process, which is what protects that process.
 // No `server-only` import: the proxy uses it (as lib/auth/session-cookie.ts).
 
@@ -15,6 +18,8 @@ export type RateLimit = {
 
 /** Defaults: far above what a browser sends, far below what a loop can. */
 export const REQUEST_RATE_DEFAULT: RateLimit = { perSecond: 50, burst: 200 };
+/** Per client address, whatever cookies its requests carry: four browsers' worth. */
+export const ADDRESS_RATE_DEFAULT: RateLimit = { perSecond: 200, burst: 800 };
 
 export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number; message: string };
 
@@ -29,6 +34,8 @@ export class RequestRate {
   constructor(
     private readonly limit: () => RateLimit,
     private readonly now: () => number = () => performance.now(),
+    /** Who the limit is for, in the refusal ("" or " from your network"). */
+    private readonly whose = "",
   ) {}
 
   /** Takes one request from `key`'s bucket, or says how long to wait. */
@@ -51,7 +58,7 @@ export class RequestRate {
     return {
       ok: false,
       retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / perSecond)),
-      message: `Too many requests (the limit is ${perSecond} per second). Wait a moment and try again.`,
+      message: `Too many requests${this.whose} (the limit is ${perSecond} per second). Wait a moment and try again.`,
     };
   }
 
@@ -70,20 +77,56 @@ export class RequestRate {
 export function requestRateFromEnv(
   env: Record<string, string | undefined> = process.env,
 ): RateLimit {
-  const positive = (raw: string | undefined, fallback: number) => {
+  return limitFromEnv(
+    env.STRATUS_LIMIT_REQUESTS_PER_SECOND,
+    env.STRATUS_LIMIT_REQUEST_BURST,
+    REQUEST_RATE_DEFAULT,
+  );
+}
+
+/** STRATUS_LIMIT_ADDRESS_REQUESTS_PER_SECOND and STRATUS_LIMIT_ADDRESS_REQUEST_BURST. */
+export function addressRateFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): RateLimit {
+  return limitFromEnv(
+    env.STRATUS_LIMIT_ADDRESS_REQUESTS_PER_SECOND,
+    env.STRATUS_LIMIT_ADDRESS_REQUEST_BURST,
+    ADDRESS_RATE_DEFAULT,
+  );
+}
+
+function limitFromEnv(
+  rawPerSecond: string | undefined,
+  rawBurst: string | undefined,
+  fallback: RateLimit,
+): RateLimit {
+  const positive = (raw: string | undefined, dflt: number) => {
     const n = Number(raw);
-    return raw !== undefined && raw !== "" && Number.isFinite(n) && n > 0 ? n : fallback;
+    return raw !== undefined && raw !== "" && Number.isFinite(n) && n > 0 ? n : dflt;
   };
-  const perSecond = positive(env.STRATUS_LIMIT_REQUESTS_PER_SECOND, REQUEST_RATE_DEFAULT.perSecond);
-  const burst = positive(env.STRATUS_LIMIT_REQUEST_BURST, REQUEST_RATE_DEFAULT.burst);
+  const perSecond = positive(rawPerSecond, fallback.perSecond);
+  const burst = positive(rawBurst, fallback.burst);
   return { perSecond, burst: Math.max(1, burst) };
 }
 
 // One per server process; on globalThis so a dev server's reloads keep the counts.
-const GLOBAL = globalThis as typeof globalThis & { __stratusRequestRate?: RequestRate };
+const GLOBAL = globalThis as typeof globalThis & {
+  __stratusRequestRate?: RequestRate;
+  __stratusAddressRate?: RequestRate;
+};
 
-/** This server's request-rate bound. */
+/** This server's request-rate bound per client (session cookie, else address). */
 export function requestRate(): RequestRate {
   GLOBAL.__stratusRequestRate ??= new RequestRate(() => requestRateFromEnv());
   return GLOBAL.__stratusRequestRate;
+}
+
+/** This server's request-rate bound per client address, whatever the cookies. */
+export function addressRate(): RequestRate {
+  GLOBAL.__stratusAddressRate ??= new RequestRate(
+    () => addressRateFromEnv(),
+    undefined,
+    " from your network",
+  );
+  return GLOBAL.__stratusAddressRate;
 }

@@ -41,7 +41,7 @@ export interface TaskCgroup {
   memory: string | null;
 }
 
-interface Hierarchy {
+export interface Hierarchy {
   version: 1 | 2;
   /** controller → this worker's base directory (v2: the same one for all). */
   bases: Map<string, string>;
@@ -73,12 +73,7 @@ export function processStartTime(pid: number | "self"): string | null {
   }
 }
 
-/** pid and start time: unique per worker process even when pids are reused. */
-function workerName(): string {
-  return `${PREFIX}${process.pid}-${processStartTime("self") ?? "0"}`;
-}
-
-function tryMkdir(dir: string): boolean {
+export function tryMkdir(dir: string): boolean {
   try {
     mkdirSync(dir, { recursive: true });
     return statSync(dir).isDirectory() && existsSync(join(dir, "cgroup.procs"));
@@ -87,7 +82,7 @@ function tryMkdir(dir: string): boolean {
   }
 }
 
-function write(file: string, value: string): boolean {
+export function write(file: string, value: string): boolean {
   try {
     writeFileSync(file, value);
     return true;
@@ -96,26 +91,36 @@ function write(file: string, value: string): boolean {
   }
 }
 
-function detect(): Hierarchy | null {
-  if (process.env.STRATUS_SANDBOX_CGROUPS === "off") return null;
+/**
+ * This process's base cgroup, `<prefix><pid>-<start time>`, in each of `controllers` whose
+ * hierarchy is writable (v2: one directory with those controllers enabled below it), after
+ * removing the bases that processes gone since left with the same prefix. null when there is
+ * none with `required` (not root, no cgroupfs, read-only). Shared by the MapReduce task cgroups
+ * and the web server's per-user render cgroups (lib/images/render-cgroups.ts).
+ */
+export function makeCgroupBase(
+  prefix: string,
+  controllers: string[],
+  required: string,
+): Hierarchy | null {
   if (process.getuid?.() !== 0) return null;
-  const name = workerName();
-  // v2: the unified hierarchy mounted at /sys/fs/cgroup with the pids controller.
+  const name = `${prefix}${process.pid}-${processStartTime("self") ?? "0"}`;
+  // v2: the unified hierarchy mounted at /sys/fs/cgroup.
   if (existsSync(join(ROOT, "cgroup.controllers"))) {
-    const controllers = readFileSync(join(ROOT, "cgroup.controllers"), "utf8").split(/\s+/);
-    if (!controllers.includes("pids")) return null;
-    const wanted = ["pids", "memory", "cpu"].filter((c) => controllers.includes(c));
-    // The root is exempt from "no processes in inner cgroups": task cgroups hang below one base
-    // per worker directly under it.
+    const available = readFileSync(join(ROOT, "cgroup.controllers"), "utf8").split(/\s+/);
+    if (!available.includes(required)) return null;
+    const wanted = controllers.filter((c) => available.includes(c));
+    // The root is exempt from "no processes in inner cgroups": leaf cgroups hang below one base
+    // per process directly under it.
     write(join(ROOT, "cgroup.subtree_control"), wanted.map((c) => `+${c}`).join(" "));
     const base = join(ROOT, name);
     if (!tryMkdir(base)) return null;
     write(join(base, "cgroup.subtree_control"), wanted.map((c) => `+${c}`).join(" "));
-    cleanStale(ROOT);
+    cleanStale(ROOT, prefix);
     return { version: 2, bases: new Map(wanted.map((c) => [c, base])) };
   }
   const bases = new Map<string, string>();
-  for (const c of ["pids", "memory", "cpu"]) {
+  for (const c of controllers) {
     const mount = join(ROOT, c);
     if (!existsSync(join(mount, "cgroup.procs"))) continue;
     // Below this process's own cgroup when it is visible (a container's limits keep applying),
@@ -124,18 +129,24 @@ function detect(): Hierarchy | null {
     const parent = existsSync(join(own, "cgroup.procs")) ? own : mount;
     const base = join(parent, name);
     if (!tryMkdir(base)) continue;
-    cleanStale(parent);
+    cleanStale(parent, prefix);
     bases.set(c, base);
   }
-  if (!bases.has("pids")) {
+  if (!bases.has(required)) {
     for (const b of bases.values()) rmdirQuiet(b);
     return null;
   }
+  return { version: 1, bases };
+}
+
+function detect(): Hierarchy | null {
+  if (process.env.STRATUS_SANDBOX_CGROUPS === "off") return null;
+  const h = makeCgroupBase(PREFIX, ["pids", "memory", "cpu"], "pids");
   // All of the worker's sandboxed programs weigh less than one web server thread, so that
   // sign-ins and page loads stay quick while tasks run.
-  const cpu = bases.get("cpu");
+  const cpu = h?.version === 1 ? h.bases.get("cpu") : undefined;
   if (cpu) write(join(cpu, "cpu.shares"), "512");
-  return { version: 1, bases };
+  return h;
 }
 
 function hierarchyOrNull(): Hierarchy | null {
@@ -209,7 +220,7 @@ function pidsOf(dir: string): number[] {
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 const pause = (ms: number) => Atomics.wait(sleeper, 0, 0, ms);
 
-function rmdirQuiet(dir: string): boolean {
+export function rmdirQuiet(dir: string): boolean {
   try {
     rmdirSync(dir);
     return true;
@@ -261,16 +272,16 @@ export function taskOomKills(cg: TaskCgroup): number {
   }
 }
 
-/** Task cgroups of workers that are gone (killed, crashed): their processes killed, removed. */
-function cleanStale(parent: string): void {
+/** Bases of processes that are gone (killed, crashed): their leaves' processes killed, removed. */
+function cleanStale(parent: string, prefix: string): void {
   let entries: string[];
   try {
-    entries = readdirSync(parent).filter((e) => e.startsWith(PREFIX));
+    entries = readdirSync(parent).filter((e) => e.startsWith(prefix));
   } catch {
     return;
   }
   for (const entry of entries) {
-    const m = /^stratus-mr-(\d+)-(\d+)$/.exec(entry);
+    const m = /^(\d+)-(\d+)$/.exec(entry.slice(prefix.length));
     if (!m) continue;
     const pid = Number(m[1]);
     if (pid === process.pid || processStartTime(pid) === m[2]) continue;

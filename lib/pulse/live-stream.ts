@@ -1,17 +1,14 @@
 import "server-only";
 import { logger } from "@/lib/log/logger";
-import { delta, TERMS_REFRESH_MS } from "./live";
+import { delta } from "./live";
+import { subscribeLive } from "./live-poll";
 import type { RangeKey } from "./schemas";
-import { ownsTracker } from "./trackers";
 import type { LiveDelta } from "./view-types";
 
-const POLL_MS = 1_000;
 const HEARTBEAT_MS = 15_000;
 // A stream ends after a while and the browser reconnects with Last-Event-ID: ownership and the
 // session are checked again, and no connection lives forever.
 const MAX_STREAM_MS = 5 * 60_000;
-// Checked this many polls apart: a tracker deleted in another tab ends the stream for good.
-const OWNERSHIP_EVERY_POLLS = 30;
 const MAX_REMEMBERED_POSTS = 5_000;
 
 export type LiveStreamOptions = {
@@ -27,8 +24,9 @@ export type LiveStreamOptions = {
 };
 
 /**
- * Server-sent events for one tracker's dashboard: polls the database every second for rows changed
- * since the cursor and pushes what is new. Any app server can answer a reconnect: the cursor (the
+ * Server-sent events for one tracker's dashboard: what changed since the cursor first, then every
+ * second what the tracker's poll (live-poll.ts, one per tracker in this process, whatever the
+ * number of streams) found changed, less what this client has seen. Any app server can answer a reconnect: the cursor (the
  * event id) is all the state there is; what this connection remembers only avoids resending.
  */
 export function liveStream(options: LiveStreamOptions): ReadableStream<Uint8Array> {
@@ -57,9 +55,12 @@ export function liveStream(options: LiveStreamOptions): ReadableStream<Uint8Arra
   };
 
   let closed = false;
+  /** Ends the stream's wait (the client went away, the time is up, the tracker is gone…). */
+  let finish = () => {};
   return new ReadableStream<Uint8Array>({
     cancel() {
       closed = true;
+      finish();
       options.onEnd?.();
     },
     async start(controller) {
@@ -79,36 +80,49 @@ export function liveStream(options: LiveStreamOptions): ReadableStream<Uint8Arra
       };
       write(`retry: 1000\n\n`);
       let lastWrite = Date.now();
-      let termsAt = 0;
-      let termsCursor = cursor;
-      let polls = 0;
-      while (!closed && Date.now() - started < MAX_STREAM_MS) {
-        try {
-          if (++polls % OWNERSHIP_EVERY_POLLS === 0 && !(await ownsTracker(ownerId, trackerId))) {
-            write(`event: gone\ndata: {}\n\n`);
-            break;
-          }
-          const termsDue = Date.now() - termsAt >= TERMS_REFRESH_MS[range];
-          const d = await delta(trackerId, range, cursor, termsDue ? termsCursor : null);
-          cursor = d.cursor;
-          if (d.hashtags) {
-            termsAt = Date.now();
-            termsCursor = d.cursor;
-          }
-          const out = unsent(d);
-          if (out.minutes.length || out.posts.length || out.hashtags) {
-            write(`id: ${cursor}\nevent: delta\ndata: ${JSON.stringify(out)}\n\n`);
-            lastWrite = Date.now();
-          } else if (Date.now() - lastWrite > HEARTBEAT_MS) {
-            write(`: keep-alive\n\n`);
-            lastWrite = Date.now();
-          }
-        } catch (error) {
-          logger.error("pulse: live stream poll failed", { trackerId, error });
-          break;
+      const send = (d: LiveDelta) => {
+        cursor = Math.max(cursor, d.cursor);
+        const out = unsent(d);
+        if (out.minutes.length || out.posts.length || out.hashtags) {
+          write(`id: ${cursor}\nevent: delta\ndata: ${JSON.stringify(out)}\n\n`);
+          lastWrite = Date.now();
+        } else if (Date.now() - lastWrite > HEARTBEAT_MS) {
+          write(`: keep-alive\n\n`);
+          lastWrite = Date.now();
         }
-        await new Promise((r) => setTimeout(r, POLL_MS));
-      }
+      };
+      let unsubscribe = () => {};
+      let timer: NodeJS.Timeout | undefined;
+      const ended = new Promise<void>((resolve) => {
+        finish = resolve;
+        signal.addEventListener("abort", () => resolve());
+        timer = setTimeout(resolve, Math.max(0, MAX_STREAM_MS - (Date.now() - started)));
+        void (async () => {
+          try {
+            // This client's own catch-up (the top lists too when they changed since its cursor)…
+            send(await delta(trackerId, range, cursor, cursor));
+          } catch (error) {
+            logger.error("pulse: live stream poll failed", { trackerId, error });
+            return resolve();
+          }
+          if (closed) return resolve();
+          // …then the tracker's shared poll.
+          unsubscribe = subscribeLive(
+            { ownerId, trackerId, range, cursor },
+            {
+              delta: send,
+              gone: () => {
+                write(`event: gone\ndata: {}\n\n`);
+                resolve();
+              },
+              failed: () => resolve(),
+            },
+          );
+        })();
+      });
+      await ended;
+      clearTimeout(timer);
+      unsubscribe();
       close();
     },
   });

@@ -2,6 +2,8 @@ import { readyDetailsAllowed } from "@/lib/health/ready-access";
 import { runHealthChecks } from "@/lib/health/checks";
 import { isDraining } from "@/lib/health/shutdown";
 import { json, publicRoute } from "@/lib/server/route";
+import { warmZipProcess } from "@/lib/drive/zip";
+import { renderPool } from "@/lib/images/render-pool";
 
 export const dynamic = "force-dynamic";
 
@@ -12,6 +14,10 @@ export const dynamic = "force-dynamic";
 // (lib/health/ready-access.ts), since error text names hosts, ports and versions. Public on
 // purpose.
 export const GET = publicRoute(async ({ request }) => {
+  // A server is ready with its render and zip processes started, so that none is forked on a
+  // user's request (the first readiness probe starts them; later ones find them running).
+  renderPool();
+  warmZipProcess();
   const details = readyDetailsAllowed(request.headers);
   if (isDraining())
     return json(details ? { status: "draining", checks: {} } : { status: "draining" }, 503);
