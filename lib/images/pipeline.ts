@@ -95,9 +95,6 @@ type Original =
     }
   | ({ kind: "raw"; orientation: number } & Raw);
 
-/** Largest grey image whose sharpen runs in this process (grey-sharpen.ts) rather than in sharp. */
-const GREY_SHARPEN_MAX_PIXELS = 24_000_000;
-
 export function isRawImage(input: RenderInput): input is RawImage {
   return !Buffer.isBuffer(input) && !(input instanceof Readable) && "raw" in input;
 }
@@ -556,9 +553,6 @@ class Runner {
     const op = this.stage.find((o) => o.t === "sharpen");
     if (op?.t !== "sharpen" || !this.stage.some((o) => o.t === "greyscale")) return;
     if (this.opts.sharp || this.hasAlpha || this.keepIcc || this.keepOther) return;
-    // The mask runs on this thread: above ~24 MP (a second or more) it would hold up the
-    // worker's event loop too long, so sharp keeps those in its own threads.
-    if (this.size.width * this.size.height > GREY_SHARPEN_MAX_PIXELS) return;
     const after = this.stage.filter((o) => rank(o) > rank(op));
     this.stage = this.stage.filter((o) => rank(o) < rank(op));
     const { data, info } = await this.run(this.build().raw({ depth: "uchar" }));
