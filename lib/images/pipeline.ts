@@ -4,7 +4,6 @@ import sharp, { type OutputInfo, type Sharp, type SharpInput, type SharpOptions 
 import type { Chain, ChainStep, OutputOptions } from "./chain";
 import { imageLimits, type ImageLimits } from "./config";
 import { ImageInputError, isSharpTimeout, megapixels } from "./errors";
-import { sharpenGrey } from "./grey-sharpen";
 import { decodeError, inspect, readAll, tooManyPixels } from "./input";
 import {
   applyOp,
@@ -484,11 +483,6 @@ class Runner {
 
   private async materialise(): Promise<{ kind: "raw" } & Raw> {
     if (this.src.kind === "raw" && this.stage.length === 0) return this.src;
-    await this.sharpenGreyHere();
-    if (this.src.kind === "raw" && this.stage.length === 0) {
-      this.src = { kind: "raw", ...toColour(this.src) };
-      return this.src;
-    }
     const { data, info } = await this.run(this.build().raw({ depth: "uchar" }));
     const raw = toColour({ data, width: info.width, height: info.height, channels: info.channels });
     this.src = { kind: "raw", ...raw };
@@ -522,7 +516,6 @@ class Runner {
         ]);
       if (!this.hasAlpha) s.removeAlpha();
     } else {
-      await this.sharpenGreyHere();
       s = this.build();
       // JPEG has no transparency: transparent areas become white, not black.
       if (this.output.format === "jpeg") s.flatten({ background: "#ffffff" });
@@ -539,37 +532,6 @@ class Runner {
         size: data.length,
       },
     };
-  }
-
-  /**
-   * A pipeline that turns the image grey and sharpens it is cut in two around the sharpen, which
-   * runs on the grey band here (grey-sharpen.ts) instead of in sharp, where libvips converts the
-   * band to Lab and back for it: the colour conversions cost more than the rest of the pipeline
-   * after decoding. Only with sharp in this process (the preview's render processes keep their
-   * pipelines whole), no alpha, and no metadata to carry over (a pipeline that no longer reads
-   * the original would need the original decoded again for it).
-   */
-  private async sharpenGreyHere(): Promise<void> {
-    const op = this.stage.find((o) => o.t === "sharpen");
-    if (op?.t !== "sharpen" || !this.stage.some((o) => o.t === "greyscale")) return;
-    if (this.opts.sharp || this.hasAlpha || this.keepIcc || this.keepOther) return;
-    const after = this.stage.filter((o) => rank(o) > rank(op));
-    this.stage = this.stage.filter((o) => rank(o) < rank(op));
-    const { data, info } = await this.run(this.build().raw({ depth: "uchar" }));
-    this.opts.signal?.throwIfAborted();
-    const { width, height, channels } = info;
-    const grey = channels === 1;
-    this.src = {
-      kind: "raw",
-      data: grey ? sharpenGrey(data, width, height, op.sigma) : data,
-      width,
-      height,
-      channels,
-    };
-    // Not one band after all (cannot happen without alpha): sharp sharpens it as before.
-    this.stage = grey ? after : [op, ...after];
-    this.size = { width, height };
-    this.sizeExact = true;
   }
 
   private async flattenRaw(raw: { kind: "raw" } & Raw): Promise<{ kind: "raw" } & Raw> {
