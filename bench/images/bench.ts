@@ -48,8 +48,8 @@ type Loaded = Photo & { name: string; bytes: Buffer; pixels: number };
 type Engine = (photo: Loaded, outDir: string, copy?: number) => Promise<unknown>;
 
 const stratus: Engine = (p) => renderChain(p.bytes, CHAIN, OUTPUT);
-// Stratus as it was before the grey band's sharpen moved out of sharp: with a sharp factory
-// (as the preview's render processes pass) renderChain keeps the chain in one sharp pipeline.
+// Stratus with a sharp factory (as the preview's render processes pass it): kept as a 4th engine
+// so an experiment on the in-process path can be measured against the one-pipeline path.
 const stratusOnePipeline: Engine = (p) =>
   renderChain(p.bytes, CHAIN, OUTPUT, { sharp: (input, options) => sharp(input, options) });
 // What a developer would write by hand for the same result (the profile kept, as Stratus does).
