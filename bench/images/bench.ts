@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { seedFileRow } from "@/lib/drive/test-helpers";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -48,6 +48,10 @@ type Loaded = Photo & { name: string; bytes: Buffer; pixels: number };
 type Engine = (photo: Loaded, outDir: string, copy?: number) => Promise<unknown>;
 
 const stratus: Engine = (p) => renderChain(p.bytes, CHAIN, OUTPUT);
+// Stratus with a sharp factory (as the preview's render processes pass it): kept as a 4th engine
+// so an experiment on the in-process path can be measured against the one-pipeline path.
+const stratusOnePipeline: Engine = (p) =>
+  renderChain(p.bytes, CHAIN, OUTPUT, { sharp: (input, options) => sharp(input, options) });
 // What a developer would write by hand for the same result (the profile kept, as Stratus does).
 const rawSharp: Engine = (p) =>
   sharp(p.bytes, { failOn: "error" })
@@ -77,8 +81,21 @@ type Tally = { images: number; pixels: number; ms: number };
 const rate = (t: Tally) => t.images / (t.ms / 1000);
 const mpRate = (t: Tally) => t.pixels / 1e6 / (t.ms / 1000);
 
-/** One turn of one photo: each engine rendered it CORES times at once; wall ms per engine. */
-type Turn = { photo: Loaded; ms: Record<string, number> };
+/**
+ * One turn of one photo: each engine rendered it CORES times at once; wall ms per engine, and
+ * the CPU ms it used (this process's, or its convert processes'). CPU time hardly moves with
+ * the machine's load, so it is the steadier comparison at load 15–40.
+ */
+type Turn = { photo: Loaded; ms: Record<string, number>; cpu: Record<string, number> };
+
+/** CPU ms of this process (libvips' threads included) and of its finished child processes. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  // /proc/self/stat fields 16 and 17: children's user and system time, in clock ticks (1/100 s).
+  const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1]?.split(" ") ?? [];
+  const children = (Number(fields[13]) || 0) + (Number(fields[14]) || 0);
+  return (u.user + u.system) / 1000 + children * 10;
+}
 
 /**
  * Interleaved photo by photo: for each photo, every engine in turn (in a rotating order) renders
@@ -98,13 +115,16 @@ async function interleaved(
     for (const photo of photos) {
       const shift = turns.length % names.length;
       const ms: Record<string, number> = {};
+      const cpu: Record<string, number> = {};
       for (const name of [...names.slice(shift), ...names.slice(0, shift)]) {
         const engine = engines[name]!;
         const started = performance.now();
+        const cpuBefore = cpuMs();
         await Promise.all(Array.from({ length: CORES }, (_, c) => engine(photo, outDir, c)));
         ms[name] = performance.now() - started;
+        cpu[name] = cpuMs() - cpuBefore;
       }
-      turns.push({ photo, ms });
+      turns.push({ photo, ms, cpu });
     }
   }
   return turns;
@@ -121,8 +141,13 @@ function tally(turns: Turn[], name: string): Tally {
 }
 
 /** min / median / max of Stratus's speed over `other`'s, one ratio per photo and turn. */
-function spread(turns: Turn[], other: string): { min: number; median: number; max: number } {
-  const r = turns.map((t) => t.ms[other]! / t.ms.stratus!).sort((a, b) => a - b);
+function spread(
+  turns: Turn[],
+  other: string,
+  by: "ms" | "cpu" = "ms",
+  mine = "stratus",
+): { min: number; median: number; max: number } {
+  const r = turns.map((t) => t[by][other]! / t[by][mine]!).sort((a, b) => a - b);
   return { min: r[0] ?? NaN, median: r[Math.floor(r.length / 2)] ?? NaN, max: r.at(-1) ?? NaN };
 }
 
@@ -279,27 +304,96 @@ async function applyLatency(photo: Loaded | undefined): Promise<ApplyFigures> {
 function printPerPhoto(turns: Turn[], set: Loaded[], outPixels: Map<string, number>): void {
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
   const rows: string[][] = [
-    ["photo", "MP in", "MP out", "Stratus", "raw sharp", "ImageMagick", "S / sharp", "S / IM"],
+    [
+      "photo",
+      "MP in",
+      "MP out",
+      "Stratus",
+      "before",
+      "raw sharp",
+      "ImageMagick",
+      "S / sharp",
+      "S / IM",
+      "S / IM CPU",
+      "before / IM CPU",
+    ],
   ];
   for (const p of set) {
     const mine = turns.filter((t) => t.photo === p);
     const m = (name: string) => med(mine.map((t) => t.ms[name]!));
+    const c = (name: string) => mine.reduce((a, t) => a + t.cpu[name]!, 0);
     rows.push([
       p.name,
       (p.pixels / 1e6).toFixed(1),
       ((outPixels.get(p.name) ?? 0) / 1e6).toFixed(1),
       `${Math.round(m("stratus"))} ms`,
+      `${Math.round(m("stratusOnePipeline"))} ms`,
       `${Math.round(m("rawSharp"))} ms`,
       `${Math.round(m("imageMagick"))} ms`,
       `${(m("rawSharp") / m("stratus")).toFixed(2)}×`,
       `${(m("imageMagick") / m("stratus")).toFixed(2)}×`,
+      `${(c("imageMagick") / c("stratus")).toFixed(2)}×`,
+      `${(c("imageMagick") / c("stratusOnePipeline")).toFixed(2)}×`,
     ]);
   }
   console.log(`\nper photo (median of its turns; a turn = ${CORES} copies at once per engine):`);
   console.log(table(rows));
 }
 
+const BUCKETS: { label: string; test: (mp: number) => boolean }[] = [
+  { label: "≥ 12 MP", test: (mp) => mp >= 12 },
+  { label: "6–12 MP", test: (mp) => mp >= 6 && mp < 12 },
+  { label: "< 6 MP", test: (mp) => mp < 6 },
+];
+
+/**
+ * Per size bucket: Stratus over ImageMagick and over raw sharp, by wall time (all turns
+ * summed) and by CPU time, each with its per-turn spread; and "before", the chain kept in one
+ * sharp pipeline (stratusOnePipeline), over ImageMagick the same ways.
+ */
+function printBuckets(turns: Turn[]): void {
+  const sum = (ts: Turn[], name: string, by: "ms" | "cpu") =>
+    ts.reduce((a, t) => a + t[by][name]!, 0);
+  const x = (v: number) => `${v.toFixed(2)}×`;
+  const sp = (v: { min: number; median: number; max: number }) =>
+    `${x(v.min)}/${x(v.median)}/${x(v.max)}`;
+  const rows: string[][] = [
+    [
+      "bucket",
+      "turns",
+      "S/IM wall (min/med/max)",
+      "S/IM CPU (min/med/max)",
+      "before S/IM wall",
+      "before S/IM CPU",
+      "S/sharp wall",
+      "S/sharp CPU",
+    ],
+  ];
+  for (const b of BUCKETS) {
+    const ts = turns.filter((t) => b.test(t.photo.pixels / 1e6));
+    if (ts.length === 0) continue;
+    const ratio = (other: string, by: "ms" | "cpu", mine = "stratus") =>
+      sum(ts, other, by) / sum(ts, mine, by);
+    const before = "stratusOnePipeline";
+    rows.push([
+      b.label,
+      String(ts.length),
+      `${x(ratio("imageMagick", "ms"))} (${sp(spread(ts, "imageMagick"))})`,
+      `${x(ratio("imageMagick", "cpu"))} (${sp(spread(ts, "imageMagick", "cpu"))})`,
+      `${x(ratio("imageMagick", "ms", before))} (${sp(spread(ts, "imageMagick", "ms", before))})`,
+      `${x(ratio("imageMagick", "cpu", before))} (${sp(spread(ts, "imageMagick", "cpu", before))})`,
+      `${x(ratio("rawSharp", "ms"))} (${sp(spread(ts, "rawSharp"))})`,
+      `${x(ratio("rawSharp", "cpu"))} (${sp(spread(ts, "rawSharp", "cpu"))})`,
+    ]);
+  }
+  console.log(
+    "\nper size bucket (S = Stratus now; before = the chain in one sharp pipeline; ratios of summed times, spread per photo and turn):",
+  );
+  console.log(table(rows));
+}
+
 export async function main(): Promise<void> {
+  const largeOnly = process.argv.includes("--large-only");
   console.log(
     `bench:images — ${CORES} cores, sharp ${sharp.versions.sharp} (libvips ${sharp.versions.vips}), load average at start ${load()}`,
   );
@@ -319,7 +413,7 @@ export async function main(): Promise<void> {
     await interleaved({ stratus, rawSharp, imageMagick }, set.slice(0, 1), 1, outDir);
     // Same output size both ways, or the comparison means nothing.
     const outPixels = new Map<string, number>();
-    for (const p of set) {
+    for (const p of largeOnly ? big : set) {
       const a = await renderChain(p.bytes, CHAIN, OUTPUT);
       outPixels.set(p.name, a.info.width * a.info.height);
       if (set.indexOf(p) >= 3) continue;
@@ -331,7 +425,15 @@ export async function main(): Promise<void> {
       }
     }
 
-    const engines = { stratus, rawSharp, imageMagick };
+    const engines = { stratus, stratusOnePipeline, rawSharp, imageMagick };
+    if (largeOnly) {
+      // A quicker run (npm run bench:images -- --large-only): the ≥ 12 MP photos only.
+      const quick = await interleaved(engines, big, ROUNDS, outDir);
+      printPerPhoto(quick, big, outPixels);
+      printBuckets(quick);
+      console.log(`\nload average at the end ${load()}`);
+      return;
+    }
     const turns = await interleaved(engines, set, ROUNDS, outDir);
     // The ≥ 12 MP photos are few: more turns for a steadier figure.
     await interleaved(engines, big, SUBSET_ROUNDS - ROUNDS, outDir, turns);
@@ -339,6 +441,7 @@ export async function main(): Promise<void> {
     const sub = turns.filter((t) => big.includes(t.photo));
     const loadAfterThroughput = load();
     printPerPhoto(turns, set, outPixels);
+    printBuckets(all);
 
     const preview = await previewLatency(set.slice(0, 5));
     const apply = await applyLatency(big[0] ?? set[0]);
