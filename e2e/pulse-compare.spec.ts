@@ -81,4 +81,25 @@ test("compare with another tracker: volume and sentiment side by side", async ({
   await page.screenshot({ path: `${shots}/compare-390-dark.png`, fullPage: true });
   await page.emulateMedia({ colorScheme: "light" });
   await page.screenshot({ path: `${shots}/compare-390.png`, fullPage: true });
+
+  // The alerts form: in each row of three fields the controls line up, at every width where the
+  // row is three columns, though one label wraps or one field has a hint.
+  const trackerId = new URL(page.url()).pathname.split("/").pop()!;
+  await page.goto(`/pulse/${trackerId}/alerts`);
+  const top = async (label: string) =>
+    Math.round((await page.getByLabel(label, { exact: true }).first().boundingBox())!.y);
+  for (const width of [1440, 1100, 800]) {
+    await page.setViewportSize({ width, height: 900 });
+    await expect(page.getByLabel("Over the last", { exact: true }).first()).toBeVisible();
+    const row1 = await top("Times the usual volume");
+    expect(await top("Over the last")).toBe(row1);
+    expect(await top("Compared with the")).toBe(row1);
+    const row2 = await top("Only with at least (posts)");
+    expect(await top("Then stay quiet for")).toBe(row2);
+    await page.screenshot({ path: `${shots}/alerts-form-${width}.png`, fullPage: true });
+  }
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.screenshot({ path: `${shots}/alerts-form-800-dark.png`, fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: `${shots}/alerts-form-390-dark.png`, fullPage: true });
 });
