@@ -10,7 +10,7 @@ import { makeThumbnail, requestMissingThumbnails, THUMBNAIL_ASKS_PER_MINUTE } fr
 
 let owner: { id: string };
 let other: { id: string };
-const ids: Record<string, string> = {};
+const ids = { old: "", text: "" };
 
 const png = () =>
   sharp({ create: { width: 64, height: 48, channels: 3, background: "#3366cc" } })
