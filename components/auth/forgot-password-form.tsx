@@ -3,6 +3,7 @@
 import { MailCheck } from "lucide-react";
 import Link from "next/link";
 import { useActionState } from "react";
+import { AuthDone, AuthFooterLink } from "@/components/auth/auth-form-parts";
 import { FormField } from "@/components/form-field";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -19,20 +20,15 @@ export function ForgotPasswordForm() {
 
   if (state.ok) {
     return (
-      <div className="grid gap-4" role="status">
-        <div className="flex items-start gap-3">
-          <MailCheck className="mt-0.5 size-5 shrink-0 text-primary" aria-hidden />
-          <div className="grid min-w-0 gap-1 text-sm [overflow-wrap:anywhere]">
-            <p className="font-medium">{state.message}</p>
-            <p className="text-muted-foreground">
-              Nothing arrived after a few minutes? Check the spam folder and the address you typed.
-            </p>
-          </div>
-        </div>
+      <AuthDone
+        icon={MailCheck}
+        message={state.message}
+        detail="Nothing arrived after a few minutes? Check the spam folder and the address you typed."
+      >
         <Button asChild variant="outline">
           <Link href="/login">Back to log in</Link>
         </Button>
-      </div>
+      </AuthDone>
     );
   }
 
@@ -51,12 +47,9 @@ export function ForgotPasswordForm() {
       <Button type="submit" disabled={pending}>
         {pending ? "Sending…" : "Send reset link"}
       </Button>
-      <p className="text-center text-sm text-muted-foreground">
-        Remembered it?{" "}
-        <Link className="text-primary underline-offset-4 hover:underline" href="/login">
-          Log in
-        </Link>
-      </p>
+      <AuthFooterLink prompt="Remembered it?" href="/login">
+        Log in
+      </AuthFooterLink>
     </form>
   );
 }

@@ -4,6 +4,7 @@ import { signIn } from "next-auth/react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useActionState } from "react";
+import { AuthFooterLink } from "@/components/auth/auth-form-parts";
 import { FormField } from "@/components/form-field";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -59,15 +60,9 @@ export function LoginForm({ next }: { next: string }) {
       <Button type="submit" disabled={pending || state.ok}>
         {pending || state.ok ? "Logging in…" : "Log in"}
       </Button>
-      <p className="text-center text-sm text-muted-foreground">
-        New to Stratus?{" "}
-        <Link
-          className="text-primary underline-offset-4 hover:underline"
-          href={`/signup?next=${encodeURIComponent(next)}`}
-        >
-          Create an account
-        </Link>
-      </p>
+      <AuthFooterLink prompt="New to Stratus?" href={`/signup?next=${encodeURIComponent(next)}`}>
+        Create an account
+      </AuthFooterLink>
     </form>
   );
 }

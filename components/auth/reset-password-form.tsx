@@ -3,11 +3,11 @@
 import { CircleCheck } from "lucide-react";
 import Link from "next/link";
 import { useActionState } from "react";
-import { FormField } from "@/components/form-field";
+import { AuthDone } from "@/components/auth/auth-form-parts";
+import { NewPasswordFields } from "@/components/shared/new-password-fields";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { resetPasswordAction } from "@/lib/accounts/actions";
-import { PASSWORD_RULE } from "@/lib/auth/schemas";
 import type { FormState } from "@/lib/forms";
 
 export function ResetPasswordForm({ token, email }: { token: string; email: string }) {
@@ -15,15 +15,11 @@ export function ResetPasswordForm({ token, email }: { token: string; email: stri
 
   if (state.ok) {
     return (
-      <div className="grid gap-4" role="status">
-        <div className="flex items-start gap-3">
-          <CircleCheck className="mt-0.5 size-5 shrink-0 text-primary" aria-hidden />
-          <p className="text-sm font-medium">{state.message}</p>
-        </div>
+      <AuthDone icon={CircleCheck} message={state.message}>
         <Button asChild>
           <Link href="/login">Log in</Link>
         </Button>
-      </div>
+      </AuthDone>
     );
   }
 
@@ -33,23 +29,7 @@ export function ResetPasswordForm({ token, email }: { token: string; email: stri
       <input type="hidden" name="token" value={token} />
       {/* For password managers: the account the new password belongs to. */}
       <input type="hidden" name="username" autoComplete="username" value={email} readOnly />
-      <FormField
-        name="newPassword"
-        label="New password"
-        type="password"
-        autoComplete="new-password"
-        required
-        hint={PASSWORD_RULE}
-        errors={state.errors?.newPassword}
-      />
-      <FormField
-        name="confirmPassword"
-        label="Repeat the new password"
-        type="password"
-        autoComplete="new-password"
-        required
-        errors={state.errors?.confirmPassword}
-      />
+      <NewPasswordFields errors={state.errors} />
       <Button type="submit" disabled={pending}>
         {pending ? "Saving…" : "Set new password"}
       </Button>

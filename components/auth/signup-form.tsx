@@ -3,6 +3,7 @@
 import { MailCheck } from "lucide-react";
 import Link from "next/link";
 import { useActionState } from "react";
+import { AuthDone, AuthFooterLink } from "@/components/auth/auth-form-parts";
 import { FormField } from "@/components/form-field";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -25,21 +26,15 @@ export function SignupForm({ next }: { next: string }) {
   // One answer whether or not the address already had an account (signing in here would tell).
   if (state.ok) {
     return (
-      <div className="grid gap-4" role="status">
-        <div className="flex items-start gap-3">
-          <MailCheck className="mt-0.5 size-5 shrink-0 text-primary" aria-hidden />
-          <div className="grid min-w-0 gap-1 text-sm [overflow-wrap:anywhere]">
-            <p className="font-medium">{state.message}</p>
-            <p className="text-muted-foreground">
-              Open the link in it to confirm your address. You can log in now; until you confirm,
-              Stratus sends you no other mail.
-            </p>
-          </div>
-        </div>
+      <AuthDone
+        icon={MailCheck}
+        message={state.message}
+        detail="Open the link in it to confirm your address. You can log in now; until you confirm, Stratus sends you no other mail."
+      >
         <Button asChild>
           <Link href={login}>Log in</Link>
         </Button>
-      </div>
+      </AuthDone>
     );
   }
 
@@ -76,12 +71,9 @@ export function SignupForm({ next }: { next: string }) {
       <Button type="submit" disabled={pending}>
         {pending ? "Creating your account…" : "Create account"}
       </Button>
-      <p className="text-center text-sm text-muted-foreground">
-        Already have an account?{" "}
-        <Link className="text-primary underline-offset-4 hover:underline" href={login}>
-          Log in
-        </Link>
-      </p>
+      <AuthFooterLink prompt="Already have an account?" href={login}>
+        Log in
+      </AuthFooterLink>
     </form>
   );
 }

@@ -47,6 +47,7 @@ import type { DriveFile, DriveFolder } from "@/lib/drive/types";
 import { cn } from "@/lib/utils";
 import { downloadHref, driveHref, zipHref } from "@/lib/drive/hrefs";
 import { FileIcon, FolderIcon, fileKind } from "./file-icon";
+import { ItemIdentity, SelectCell } from "./item-row-parts";
 import { formatBytes } from "@/lib/format/numbers";
 import { LocalDate } from "@/components/shared/local-date";
 
@@ -465,24 +466,12 @@ function Row({
         {...dragProps(entry, drag)}
         {...drop.props}
       >
-        <td className="py-2 pl-3 pr-1 align-middle">
-          <input
-            type="checkbox"
-            className="size-4 accent-primary"
-            aria-label={`Select ${item.name}`}
-            checked={selected}
-            onChange={(e) => onSelect(e.target.checked)}
-          />
-        </td>
+        <SelectCell name={item.name} checked={selected} onChange={onSelect} />
         <td className="px-2 py-2 align-middle">
-          <div className="flex min-w-0 items-center gap-2.5">
-            {entry.kind === "folder" ? (
-              <FolderIcon />
-            ) : (
-              <FileIcon contentType={entry.item.contentType} name={entry.item.name} />
-            )}
-            <div className="grid min-w-0">
-              {entry.kind === "folder" ? (
+          <ItemIdentity
+            item={entry.kind === "folder" ? { kind: "folder" } : { kind: "file", ...entry.item }}
+            name={
+              entry.kind === "folder" ? (
                 <Link
                   href={driveHref({ folder: item.id, sort: listing.sort, dir: listing.dir })}
                   className={nameClass}
@@ -501,24 +490,28 @@ function Row({
                 >
                   {item.name}
                 </button>
-              )}
-              {shared && <SharedMark name={item.name} />}
-              {location !== undefined && (
-                <Link
-                  href={driveHref({ folder: parentId })}
-                  className="truncate text-xs text-muted-foreground hover:underline"
-                  title={`In ${location}`}
-                >
-                  In {location === "/" ? "My Drive" : location}
-                </Link>
-              )}
-              {/* The columns that narrow screens hide, folded under the name. */}
-              <span className="truncate text-xs text-muted-foreground md:hidden">
-                {entry.kind === "file" && <span className="sm:hidden">{size} · </span>}
-                <LocalDate iso={item.updatedAt} />
-              </span>
-            </div>
-          </div>
+              )
+            }
+            sub={
+              <>
+                {shared && <SharedMark name={item.name} />}
+                {location !== undefined && (
+                  <Link
+                    href={driveHref({ folder: parentId })}
+                    className="truncate text-xs text-muted-foreground hover:underline"
+                    title={`In ${location}`}
+                  >
+                    In {location === "/" ? "My Drive" : location}
+                  </Link>
+                )}
+                {/* The columns that narrow screens hide, folded under the name. */}
+                <span className="truncate text-xs text-muted-foreground md:hidden">
+                  {entry.kind === "file" && <span className="sm:hidden">{size} · </span>}
+                  <LocalDate iso={item.updatedAt} />
+                </span>
+              </>
+            }
+          />
         </td>
         <td className="hidden px-2 py-2 align-middle tabular-nums text-muted-foreground sm:table-cell">
           {size}

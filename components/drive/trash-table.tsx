@@ -19,7 +19,7 @@ import type { TrashEntry, TrashListing } from "@/lib/drive/listing-types";
 import type { FormState } from "@/lib/forms";
 import type { JobView } from "@/lib/jobs/view";
 import { cn } from "@/lib/utils";
-import { FileIcon, FolderIcon } from "./file-icon";
+import { ItemIdentity, ItemName, SelectCell } from "./item-row-parts";
 import { formatBytes } from "@/lib/format/numbers";
 import { daysLeft } from "@/lib/format/time";
 import { LocalDate } from "@/components/shared/local-date";
@@ -307,32 +307,18 @@ function TrashRow({
       className={cn("border-b last:border-b-0", selected && "bg-accent/60")}
       data-testid="trash-row"
     >
-      <td className="py-2 pl-3 pr-1 align-middle">
-        <input
-          type="checkbox"
-          className="size-4 accent-primary"
-          aria-label={`Select ${item.name}`}
-          checked={selected}
-          onChange={(e) => onSelect(e.target.checked)}
-        />
-      </td>
+      <SelectCell name={item.name} checked={selected} onChange={onSelect} />
       <td className="px-2 py-2 align-middle">
-        <div className="flex min-w-0 items-center gap-2.5">
-          {entry.kind === "folder" ? (
-            <FolderIcon />
-          ) : (
-            <FileIcon contentType={entry.item.contentType} name={entry.item.name} />
-          )}
-          <div className="grid min-w-0">
-            <span className="truncate font-medium" title={item.name}>
-              {item.name}
-            </span>
+        <ItemIdentity
+          item={entry.kind === "folder" ? { kind: "folder" } : { kind: "file", ...entry.item }}
+          name={<ItemName name={item.name} />}
+          sub={
             <span className="truncate text-xs text-muted-foreground" title={location}>
               <span className="md:hidden">From {location} · </span>
               {left === 0 ? "Deleted soon" : `Deleted in ${left} ${left === 1 ? "day" : "days"}`}
             </span>
-          </div>
-        </div>
+          }
+        />
       </td>
       <td
         className="hidden truncate px-2 py-2 align-middle text-muted-foreground md:table-cell"

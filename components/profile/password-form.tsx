@@ -2,10 +2,10 @@
 
 import { useActionState } from "react";
 import { FormField } from "@/components/form-field";
+import { NewPasswordFields } from "@/components/shared/new-password-fields";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { changePasswordAction } from "@/lib/accounts/actions";
-import { PASSWORD_RULE } from "@/lib/auth/schemas";
 import type { FormState } from "@/lib/forms";
 
 export function PasswordForm() {
@@ -21,23 +21,7 @@ export function PasswordForm() {
         required
         errors={state.errors?.currentPassword}
       />
-      <FormField
-        name="newPassword"
-        label="New password"
-        type="password"
-        autoComplete="new-password"
-        required
-        hint={PASSWORD_RULE}
-        errors={state.errors?.newPassword}
-      />
-      <FormField
-        name="confirmPassword"
-        label="Repeat the new password"
-        type="password"
-        autoComplete="new-password"
-        required
-        errors={state.errors?.confirmPassword}
-      />
+      <NewPasswordFields errors={state.errors} />
       <div>
         <Button type="submit" disabled={pending}>
           {pending ? "Changing…" : "Change password"}

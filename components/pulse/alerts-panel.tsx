@@ -145,7 +145,9 @@ function RuleForm({
           ))}
         </div>
       </fieldset>
-      <div className="grid gap-4 sm:grid-cols-3">
+      {/* Each field spans four rows of the form's grid (label, control, hint, error) as a
+          subgrid, so controls line up across a row even where one label wraps or has a hint. */}
+      <div className="grid gap-4 sm:grid-cols-3 sm:*:row-span-4 sm:*:grid-rows-subgrid sm:*:gap-y-1.5">
         <FormField
           id={`${prefix}-threshold`}
           name="threshold"
@@ -196,15 +198,19 @@ function RuleForm({
           value={initial.cooldownMinutes}
           errors={e.cooldownMinutes}
         />
-        <label className="flex items-center gap-2 self-center text-sm sm:mt-5">
-          <input
-            type="checkbox"
-            name="enabled"
-            defaultChecked={initial.enabled}
-            className="size-4 accent-[var(--primary)]"
-          />
-          Enabled
-        </label>
+        <div className="grid">
+          {/* The label row, so the box sits on the controls' row. */}
+          <span className="hidden sm:block" aria-hidden />
+          <label className="flex items-center gap-2 self-center text-sm">
+            <input
+              type="checkbox"
+              name="enabled"
+              defaultChecked={initial.enabled}
+              className="size-4 accent-[var(--primary)]"
+            />
+            Enabled
+          </label>
+        </div>
       </div>
       <div className="flex flex-wrap gap-2">
         <Button type="submit" disabled={pending}>

@@ -1,6 +1,6 @@
 import "server-only";
 import { inngest } from "@/lib/events/client";
-import { driveFileStored } from "@/lib/events/events";
+import { driveFileStored, driveThumbnailWanted } from "@/lib/events/events";
 import { logger } from "@/lib/log/logger";
 
 /**
@@ -13,5 +13,14 @@ export async function announceFileStored(ownerId: string, fileId: string): Promi
     await inngest.send(driveFileStored.create({ ownerId, fileId }));
   } catch (error) {
     logger.warn("drive: the file-stored event could not be sent", { fileId, error });
+  }
+}
+
+/** Asks the worker for the thumbnail of a file stored before thumbnails existed. */
+export async function announceThumbnailWanted(ownerId: string, fileId: string): Promise<void> {
+  try {
+    await inngest.send(driveThumbnailWanted.create({ ownerId, fileId }));
+  } catch (error) {
+    logger.warn("drive: the thumbnail event could not be sent", { fileId, error });
   }
 }

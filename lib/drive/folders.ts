@@ -1,10 +1,12 @@
 import "server-only";
 import { db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { logger } from "@/lib/log/logger";
 import type { Crumb, FolderListing } from "./listing-types";
 import { availableName } from "./names";
 import { PAGE_SIZE, type SortDir, type SortKey } from "./schemas";
 import { fileSelect, folderSelect, toDriveFile, toDriveFolder } from "./serialize";
+import { requestMissingThumbnails } from "./thumbnails";
 import { chainPath, folderChain, folderChains } from "./tree";
 import type { DriveFolder } from "./types";
 
@@ -194,7 +196,13 @@ async function listingMarks(ownerId: string, folderIds: string[], fileIds: strin
     if (l.fileId) shared.add(`file:${l.fileId}`);
     if (l.folderId) shared.add(`folder:${l.folderId}`);
   }
-  return { shared: [...shared], thumbnails: thumbs.map((t) => t.id) };
+  // Images stored before thumbnails existed: the worker makes theirs, once (the page does not wait).
+  const have = new Set(thumbs.map((t) => t.id));
+  void requestMissingThumbnails(
+    ownerId,
+    fileIds.filter((id) => !have.has(id)),
+  ).catch((error) => logger.warn("drive: asking for missing thumbnails failed", { error }));
+  return { shared: [...shared], thumbnails: [...have] };
 }
 
 /** The live subfolders of a folder (or of the root), by name: what the Move dialog browses. */

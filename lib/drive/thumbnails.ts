@@ -4,6 +4,7 @@ import sharp from "sharp";
 import { db } from "@/lib/db/client";
 import { userPrefix } from "@/lib/storage/keys";
 import { deleteObject, getRange, putObject } from "@/lib/storage/objects";
+import { announceThumbnailWanted } from "./file-stored";
 import { previewKind } from "./preview-kind";
 
 // Grid-view thumbnails: a small WebP per image file, made in the background when its content is
@@ -64,4 +65,51 @@ export async function thumbnailKeyOf(ownerId: string, fileId: string): Promise<s
     select: { thumbnailKey: true },
   });
   return file?.thumbnailKey ?? null;
+}
+
+/** Missing thumbnails one user may ask the worker for per minute (the queue is shared). */
+export const THUMBNAIL_ASKS_PER_MINUTE = 60;
+/** …and per page shown. */
+const THUMBNAIL_ASKS_PER_PAGE = 24;
+
+/**
+ * Files stored before thumbnails existed have none: when a page of the Drive lists them, the
+ * worker is asked to make them, once per file (thumbnailAskedAt) and at most
+ * THUMBNAIL_ASKS_PER_MINUTE per user. Returns the files asked for; the next listing after the
+ * worker is done shows the thumbnails.
+ */
+export async function requestMissingThumbnails(
+  ownerId: string,
+  fileIds: string[],
+): Promise<string[]> {
+  if (fileIds.length === 0) return [];
+  const missing = await db.file.findMany({
+    where: {
+      ownerId,
+      id: { in: fileIds },
+      trashedAt: null,
+      thumbnailKey: null,
+      thumbnailAskedAt: null,
+      size: { lte: THUMBNAIL_MAX_SOURCE_BYTES },
+    },
+    select: { id: true, name: true, contentType: true },
+  });
+  const images = missing.filter((f) => previewKind(f.contentType, f.name) === "image");
+  if (images.length === 0) return [];
+  const recent = await db.file.count({
+    where: { ownerId, thumbnailAskedAt: { gt: new Date(Date.now() - 60_000) } },
+  });
+  const room = Math.min(THUMBNAIL_ASKS_PER_PAGE, THUMBNAIL_ASKS_PER_MINUTE - recent);
+  if (room <= 0) return [];
+  const asked: string[] = [];
+  for (const f of images.slice(0, room)) {
+    // Raw, so the file's updatedAt (its "modified" time) stays; the WHERE makes two listings
+    // at once ask once.
+    const n = await db.$executeRaw`
+      UPDATE File SET thumbnailAskedAt = NOW(3)
+      WHERE id = ${f.id} AND ownerId = ${ownerId} AND thumbnailAskedAt IS NULL`;
+    if (n === 1) asked.push(f.id);
+  }
+  for (const id of asked) await announceThumbnailWanted(ownerId, id);
+  return asked;
 }

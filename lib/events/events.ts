@@ -38,6 +38,11 @@ export const driveFileStored = eventType("stratus/drive.file.stored", {
   schema: z.object({ ownerId: z.string().min(1).max(30), fileId: z.string().min(1).max(30) }),
 });
 
+// Drive: the grid showed an image with no thumbnail (stored before thumbnails existed): make it.
+export const driveThumbnailWanted = eventType("stratus/drive.thumbnail.wanted", {
+  schema: z.object({ ownerId: z.string().min(1).max(30), fileId: z.string().min(1).max(30) }),
+});
+
 // Pulse: search a tracker's sources for the posts of the last `hours` (lib/pulse/backfill.ts).
 export const pulseBackfillRequested = eventType("stratus/pulse.backfill", {
   schema: z.object({

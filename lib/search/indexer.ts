@@ -26,7 +26,7 @@ import {
 import { extractText } from "./extract";
 import { discoverFiles, type DocState } from "./discover";
 import { extractKind } from "./kinds";
-import { foldText, words } from "./tokens";
+import { indexKeys, words } from "./tokens";
 
 // The search index of one user's Drive, kept up to date in rounds (inngest/functions/
 // index-drive-search.ts runs them):
@@ -129,9 +129,9 @@ export async function extractClaimed(ownerId: string, claim: string, fileId: str
   });
 }
 
-/** Passages of a text as the inverted index's input lines. */
-function passages(fileId: string, text: string): string {
-  const tokens = foldText(text).split(" ");
+/** Passages of a text as the inverted index's input lines (keys: lib/search/tokens.ts). */
+export function passages(fileId: string, text: string): string {
+  const tokens = indexKeys(text);
   let out = "";
   for (let i = 0, n = 0; i < tokens.length; i += PASSAGE_WORDS, n++) {
     out += `${fileId}.${n}\t${tokens.slice(i, i + PASSAGE_WORDS).join(" ")}\n`;

@@ -4,7 +4,7 @@ import { db } from "@/lib/db/client";
 import { liveFiles } from "@/lib/drive/access";
 import { chainPath, folderChains } from "@/lib/drive/tree";
 import { getRange } from "@/lib/storage/objects";
-import { foldText, parseQuery } from "./tokens";
+import { parseQuery, termKey, tokenize, type Token } from "./tokens";
 import type { SearchHit, SearchResults, SnippetPart } from "./types";
 
 // Queries against the postings the MapReduce inverted index produced: every word of the query
@@ -22,8 +22,10 @@ const MAX_TEXT_READ_BYTES = 2 * 1024 * 1024;
 export async function searchDrive(ownerId: string, q: string): Promise<SearchResults> {
   const { terms, phrases } = parseQuery(q);
   if (terms.length === 0) return { hits: [], total: 0, terms };
+  // The postings hold keys (non-ASCII terms are keyed for the MapReduce built-in).
+  const keys = [...new Set(terms.map(termKey))];
   const postings = await db.searchPosting.findMany({
-    where: { ownerId, term: { in: terms } },
+    where: { ownerId, term: { in: keys } },
     select: { term: true, fileId: true, tf: true },
   });
   const byFile = new Map<string, Map<string, number>>();
@@ -34,7 +36,7 @@ export async function searchDrive(ownerId: string, q: string): Promise<SearchRes
     m.set(p.term, p.tf);
     byFile.set(p.fileId, m);
   }
-  let candidates = [...byFile].filter(([, m]) => m.size === terms.length).map(([id]) => id);
+  let candidates = [...byFile].filter(([, m]) => m.size === keys.length).map(([id]) => id);
   if (candidates.length === 0) return { hits: [], total: 0, terms };
   // Trashed files keep their postings: only live ones are results.
   const live = await liveFiles(ownerId, candidates);
@@ -53,7 +55,7 @@ export async function searchDrive(ownerId: string, q: string): Promise<SearchRes
     .map((id) => {
       const len = docOf.get(id)?.words ?? avg;
       let score = 0;
-      for (const t of terms) {
+      for (const t of keys) {
         const f = byFile.get(id)!.get(t) ?? 0;
         const d = df.get(t) ?? 0;
         const idf = Math.log(1 + (n - d + 0.5) / (d + 0.5));
@@ -97,19 +99,6 @@ export async function searchDrive(ownerId: string, q: string): Promise<SearchRes
   return { hits, total: Math.max(total, hits.length), terms };
 }
 
-type Token = { start: number; end: number; parts: string[] };
-
-function tokenize(text: string): Token[] {
-  const out: Token[] = [];
-  for (const m of text.matchAll(/[\p{L}\p{N}]+/gu)) {
-    const parts = foldText(m[0])
-      .toLowerCase()
-      .match(/[a-z0-9]+/g);
-    if (parts) out.push({ start: m.index, end: m.index + m[0].length, parts });
-  }
-  return out;
-}
-
 const SNIPPET_WORDS = 28;
 
 /**
@@ -124,9 +113,19 @@ export function makeSnippet(
 ): { parts: SnippetPart[]; phrases: boolean } {
   const tokens = tokenize(text);
   const want = new Set(terms);
-  const isHit = (t: Token) => t.parts.some((p) => want.has(p));
+  const termsAt = (t: Token) => (t.term ? [t.term, ...t.also] : t.also);
+  // A hit: the token's own term, or the second character of a CJK bigram that is one.
+  const hit = tokens.map((t, i) => {
+    const prev = tokens[i - 1];
+    return (
+      termsAt(t).some((p) => want.has(p)) ||
+      (!!prev?.joinsNext && prev.term !== null && want.has(prev.term))
+    );
+  });
   const flat: { word: string; token: number }[] = [];
-  tokens.forEach((t, i) => t.parts.forEach((p) => flat.push({ word: p, token: i })));
+  tokens.forEach((t, i) => {
+    if (t.term) flat.push({ word: t.term, token: i });
+  });
   let phraseAt = -1;
   let allPhrases = true;
   for (const phrase of phrases) {
@@ -143,10 +142,10 @@ export function makeSnippet(
   else {
     let bestCount = -1;
     for (let i = 0; i < tokens.length; i++) {
-      if (!isHit(tokens[i]!)) continue;
+      if (!hit[i]) continue;
       const seen = new Set<string>();
       for (let k = i; k < Math.min(tokens.length, i + SNIPPET_WORDS); k++)
-        for (const p of tokens[k]!.parts) if (want.has(p)) seen.add(p);
+        for (const p of termsAt(tokens[k]!)) if (want.has(p)) seen.add(p);
       if (seen.size > bestCount) {
         bestCount = seen.size;
         best = Math.max(0, i - 6);
@@ -160,12 +159,17 @@ export function makeSnippet(
   const from = window[0]!.start;
   const to = window[window.length - 1]!.end;
   let at = from;
-  for (const t of window) {
-    if (!isHit(t)) continue;
-    if (t.start > at) parts.push({ text: text.slice(at, t.start), hit: false });
-    parts.push({ text: text.slice(t.start, t.end), hit: true });
+  window.forEach((t, k) => {
+    if (!hit[best + k]) return;
+    const last = parts[parts.length - 1];
+    // CJK characters of one hit run together: one mark, not one per character.
+    if (t.start === at && last?.hit) last.text += text.slice(t.start, t.end);
+    else {
+      if (t.start > at) parts.push({ text: text.slice(at, t.start), hit: false });
+      parts.push({ text: text.slice(t.start, t.end), hit: true });
+    }
     at = t.end;
-  }
+  });
   if (to > at) parts.push({ text: text.slice(at, to), hit: false });
   if (best > 0) parts.unshift({ text: "… ", hit: false });
   if (best + SNIPPET_WORDS < tokens.length) parts.push({ text: " …", hit: false });

@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ResetPasswordForm } from "@/components/auth/reset-password-form";
 import { Button } from "@/components/ui/button";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { resetLinkEmail } from "@/lib/accounts/password-reset";
+import { AuthCard } from "@/components/auth/auth-card";
 
 export const metadata: Metadata = { title: "Choose a new password" };
 
@@ -14,35 +14,19 @@ export default async function ResetPasswordPage({ searchParams }: PageProps<"/re
   const email = typeof token === "string" ? await resetLinkEmail(token) : null;
   if (typeof token !== "string" || !email) {
     return (
-      <Card>
-        <CardHeader>
-          <CardTitle>
-            <span className="text-2xl">This link does not work</span>
-          </CardTitle>
-          <CardDescription>
-            It may have expired (links last an hour), been used already or been replaced by a newer
-            one. Ask for a new link.
-          </CardDescription>
-        </CardHeader>
-        <CardContent>
-          <Button asChild>
-            <Link href="/forgot-password">Ask for a new link</Link>
-          </Button>
-        </CardContent>
-      </Card>
+      <AuthCard
+        title="This link does not work"
+        description="It may have expired (links last an hour), been used already or been replaced by a newer one. Ask for a new link."
+      >
+        <Button asChild>
+          <Link href="/forgot-password">Ask for a new link</Link>
+        </Button>
+      </AuthCard>
     );
   }
   return (
-    <Card>
-      <CardHeader>
-        <CardTitle>
-          <span className="text-2xl">Choose a new password</span>
-        </CardTitle>
-        <CardDescription className="[overflow-wrap:anywhere]">For {email}.</CardDescription>
-      </CardHeader>
-      <CardContent>
-        <ResetPasswordForm token={token} email={email} />
-      </CardContent>
-    </Card>
+    <AuthCard title="Choose a new password" description={<>For {email}.</>}>
+      <ResetPasswordForm token={token} email={email} />
+    </AuthCard>
   );
 }

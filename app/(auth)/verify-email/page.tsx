@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Button } from "@/components/ui/button";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { verifyEmail } from "@/lib/accounts/email-verification";
 import { currentUser } from "@/lib/auth/session";
+import { AuthCard } from "@/components/auth/auth-card";
 
 export const metadata: Metadata = { title: "Confirm your e-mail" };
 
@@ -14,22 +14,17 @@ export default async function VerifyEmailPage({ searchParams }: PageProps<"/veri
   const ok = typeof token === "string" && (await verifyEmail(token));
   const signedIn = (await currentUser()) !== null;
   return (
-    <Card>
-      <CardHeader>
-        <CardTitle>
-          <span className="text-2xl">{ok ? "Address confirmed" : "This link does not work"}</span>
-        </CardTitle>
-        <CardDescription>
-          {ok
-            ? "Thank you. Stratus can now send you job results and other mail."
-            : "It may have expired (links last 24 hours) or been used already. Sign in and ask for a new one from the banner."}
-        </CardDescription>
-      </CardHeader>
-      <CardContent>
-        <Button asChild>
-          <Link href={signedIn ? "/home" : "/login"}>{signedIn ? "Go to Stratus" : "Log in"}</Link>
-        </Button>
-      </CardContent>
-    </Card>
+    <AuthCard
+      title={ok ? "Address confirmed" : "This link does not work"}
+      description={
+        ok
+          ? "Thank you. Stratus can now send you job results and other mail."
+          : "It may have expired (links last 24 hours) or been used already. Sign in and ask for a new one from the banner."
+      }
+    >
+      <Button asChild>
+        <Link href={signedIn ? "/home" : "/login"}>{signedIn ? "Go to Stratus" : "Log in"}</Link>
+      </Button>
+    </AuthCard>
   );
 }

@@ -1,6 +1,6 @@
-import { ChevronRight, Download, Folder as FolderGlyph } from "lucide-react";
+import { ChevronRight, Download } from "lucide-react";
 import Link from "next/link";
-import { FileIcon } from "@/components/drive/file-icon";
+import { ItemIdentity, ItemName } from "@/components/drive/item-row-parts";
 import { LocalDate } from "@/components/shared/local-date";
 import { LocalDateTime } from "@/components/shared/local-date-time";
 import { Button } from "@/components/ui/button";
@@ -68,16 +68,17 @@ export function SharedFolder({
                 className="flex items-center gap-3 px-3 py-2"
                 data-testid="shared-item"
               >
-                <FolderGlyph
-                  className="size-5 shrink-0 text-sky-600 dark:text-sky-400"
-                  aria-hidden
+                <ItemIdentity
+                  item={{ kind: "folder" }}
+                  name={
+                    <Link
+                      href={atHref(token, folder.id)}
+                      className="min-w-0 truncate font-medium hover:underline"
+                    >
+                      {folder.name}
+                    </Link>
+                  }
                 />
-                <Link
-                  href={atHref(token, folder.id)}
-                  className="min-w-0 truncate font-medium hover:underline"
-                >
-                  {folder.name}
-                </Link>
               </li>
             ))}
             {contents.files.map((file) => (
@@ -86,15 +87,15 @@ export function SharedFolder({
                 className="flex items-center gap-3 px-3 py-2"
                 data-testid="shared-item"
               >
-                <FileIcon contentType={file.contentType} name={file.name} />
-                <div className="grid min-w-0 flex-1">
-                  <span className="truncate font-medium" title={file.name}>
-                    {file.name}
-                  </span>
-                  <span className="text-xs text-muted-foreground">
-                    {formatBytes(file.size)} · <LocalDate iso={file.updatedAt} />
-                  </span>
-                </div>
+                <ItemIdentity
+                  item={{ kind: "file", ...file }}
+                  name={<ItemName name={file.name} />}
+                  sub={
+                    <span className="text-xs text-muted-foreground">
+                      {formatBytes(file.size)} · <LocalDate iso={file.updatedAt} />
+                    </span>
+                  }
+                />
                 <form method="post" action={`/api/share/${token}/download`}>
                   <input type="hidden" name="fileId" value={file.id} />
                   <Button

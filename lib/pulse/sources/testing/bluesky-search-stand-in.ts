@@ -27,7 +27,8 @@ export type BlueskySearchStandIn = {
   close(): Promise<void>;
 };
 
-export async function startBlueskySearchStandIn(): Promise<BlueskySearchStandIn> {
+/** On `port` (0: any free one; the e2e stand-in has a fixed one the worker is told of). */
+export async function startBlueskySearchStandIn(port = 0): Promise<BlueskySearchStandIn> {
   const posts: StandInPost[] = [];
   const calls: string[] = [];
   const server = http.createServer((req, res) => {
@@ -57,10 +58,10 @@ export async function startBlueskySearchStandIn(): Promise<BlueskySearchStandIn>
       .writeHead(200, { "content-type": "application/json" })
       .end(JSON.stringify({ posts: page, ...(next ? { cursor: next } : {}) }));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  const bound = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${bound}`,
     calls,
     add({ rkey, text, createdAt, did = "did:plc:standin", langs = ["en"] }) {
       const post: StandInPost = {
