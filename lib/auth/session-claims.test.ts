@@ -59,7 +59,10 @@ describe("the per-process session check cache keeps revocation correct", () => {
     expect(await sessionUser(claims, t0)).not.toBeNull();
     // Another app server bumps the version: this one answers from what it checked, within the
     // window only (this is the cache at work — without it the next line would be null).
-    await db.user.update({ where: { id: claims.sub! }, data: { sessionVersion: { increment: 1 } } });
+    await db.user.update({
+      where: { id: claims.sub! },
+      data: { sessionVersion: { increment: 1 } },
+    });
     expect(await sessionUser(claims, t0 + 1)).not.toBeNull();
     expect(await sessionUser(claims, t0 + TTL + 1)).toBeNull();
   });
