@@ -16,14 +16,18 @@ if [ ! -d "$DATADIR/mysql" ]; then
   echo "stratus-mariadb: initialising $DATADIR"
   mariadb-install-db --no-defaults --datadir="$DATADIR" --auth-root-authentication-method=socket \
     --auth-root-socket-user=mysql --skip-test-db >/dev/null
-  "${server[@]}" --skip-networking &
+  # The set-up server listens on a socket of its own: the health check pings $SOCKET, and must not
+  # report healthy before the real server takes TCP connections (the migration container once
+  # connected during set-up and was refused).
+  INIT_SOCKET=/run/mysqld/init.sock
+  "${server[@]}" --skip-networking --socket="$INIT_SOCKET" &
   pid=$!
   for _ in $(seq 1 120); do
-    mariadb-admin --no-defaults --socket="$SOCKET" -umysql ping --silent 2>/dev/null && break
+    mariadb-admin --no-defaults --socket="$INIT_SOCKET" -umysql ping --silent 2>/dev/null && break
     sleep 0.5
   done
   pw="${MARIADB_PASSWORD//\\/\\\\}"; pw="${pw//\'/\\\'}"
-  mariadb --no-defaults --socket="$SOCKET" -umysql <<SQL
+  mariadb --no-defaults --socket="$INIT_SOCKET" -umysql <<SQL
 CREATE DATABASE IF NOT EXISTS \`$MARIADB_DATABASE\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 CREATE USER IF NOT EXISTS '$MARIADB_USER'@'127.0.0.1' IDENTIFIED BY '$pw';
 CREATE USER IF NOT EXISTS '$MARIADB_USER'@'localhost' IDENTIFIED BY '$pw';
