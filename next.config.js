@@ -19,7 +19,9 @@ const nextConfig = {
     // the sharp it imports is traced already, as the routes import it too.
     "/api/images/preview": ["./lib/images/render-process.mjs"],
     "/api/images/thumbnails": ["./lib/images/render-process.mjs"],
-    "/api/drive/zip": ["./lib/drive/zip-process.mjs"],
+    // The zip process (lib/drive/zip.ts) runs this script with `node`: the server bundles
+    // client-zip into its chunks, so the package itself must be copied for the script to import.
+    "/api/drive/zip": ["./lib/drive/zip-process.mjs", "./node_modules/client-zip/**/*"],
   },
   // MapReduce lived at /jobs before it was named after itself everywhere: old links and
   // bookmarks (and the e-mails already sent) still land on the same page.
