@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "./support/fixtures";
 import { waitForMail } from "./support/mail";
@@ -9,9 +8,6 @@ import { createReplayTracker, uploadToDrive } from "./support/pulse";
 // boolean query's parse error, the replay format with its sample; then a spike rule on a replay
 // tracker that fires (in the background, every minute), lands in the history and in the mailbox,
 // and is edited and deleted.
-
-const dir = mkdtempSync(path.join(os.tmpdir(), "stratus-e2e-pulse-alerts-"));
-test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const SHOTS = process.env.PULSE_SHOTS_DIR;
 
@@ -59,7 +55,7 @@ test("a spike rule fires in the background, is mailed, edited and deleted", asyn
       lang: "en",
     }),
   );
-  const file = path.join(dir, "storm.ndjson");
+  const file = test.info().outputPath("storm.ndjson");
   writeFileSync(file, `${rows.join("\n")}\n`);
   await uploadToDrive(page, file);
   const trackerId = await createReplayTracker(page, {

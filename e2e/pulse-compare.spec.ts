@@ -1,6 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
+import { writeFileSync } from "node:fs";
 import { expect, test } from "./support/fixtures";
 import { createReplayTracker, uploadToDrive } from "./support/pulse";
 
@@ -8,9 +6,6 @@ import { createReplayTracker, uploadToDrive } from "./support/pulse";
 // the glad posts, the other the angry ones); on the first one's dashboard, "Compare with" the
 // second adds its dashed volume line, its positive and negative lines in the sentiment chart and
 // a table of both trackers' posts and shares. Screenshots at 1440 and 390 px, light and dark.
-
-const dir = mkdtempSync(path.join(os.tmpdir(), "stratus-e2e-compare-"));
-test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const EACH = 8;
 
@@ -28,7 +23,7 @@ function replayFile(): string {
       lang: "en",
     }),
   );
-  const file = path.join(dir, "mood-posts.ndjson");
+  const file = test.info().outputPath("mood-posts.ndjson");
   writeFileSync(file, `${lines.join("\n")}\n`);
   return file;
 }

@@ -1,14 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "./support/fixtures";
 import { createReplayTracker, uploadToDrive } from "./support/pulse";
 
 // A mixed-language replay: every post shows the language read from its text and a score or an
 // explicit "unscored"; the languages card counts them and filters the posts by language.
-
-const dir = mkdtempSync(path.join(os.tmpdir(), "stratus-e2e-pulse-lang-"));
-test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // [text, platform tag or none, the language the dashboard should show]
 const POSTS: [string, string | undefined, string][] = [
@@ -33,7 +29,7 @@ function replayFile(): string {
       ...(lang ? { lang } : {}),
     }),
   );
-  const file = path.join(dir, "mixed-languages.ndjson");
+  const file = test.info().outputPath("mixed-languages.ndjson");
   writeFileSync(file, `${lines.join("\n")}\n`);
   return file;
 }

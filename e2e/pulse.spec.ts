@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createAccount, withConnection } from "./support/db";
 import { expect, test } from "./support/fixtures";
@@ -8,9 +7,6 @@ import { createReplayTracker, submitReplayTracker, uploadToDrive } from "./suppo
 // Pulse end to end in Chromium: a file of posts uploaded to the Drive, a replay tracker on it, the
 // dashboard filling live through listener → executor → consumer → live stream, a hashtag click
 // filtering the posts, and the CSV exports.
-
-const dir = mkdtempSync(path.join(os.tmpdir(), "stratus-e2e-pulse-"));
-test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const ROWS = 24;
 
@@ -35,7 +31,7 @@ function replayFile(): string {
       lang: "en",
     });
   });
-  const file = path.join(dir, "energy-posts.ndjson");
+  const file = test.info().outputPath("energy-posts.ndjson");
   writeFileSync(file, `${lines.join("\n")}\n`);
   return file;
 }

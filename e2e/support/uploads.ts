@@ -74,11 +74,16 @@ export async function fillDrive(ownerId: string, bytes: number): Promise<void> {
   );
 }
 
-/** Files of random bytes in a temporary folder, removed by `cleanUp`. */
+/**
+ * Files of random bytes in a temporary folder, removed by `cleanUp`. The folder is made on first
+ * use after each clean-up: Playwright runs a file's `afterAll` after each group of its tests that a
+ * worker ran (fullyParallel), and the same worker may then run another group of that file.
+ */
 export function tempFiles() {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "stratus-e2e-upload-"));
+  let dir: string | null = null;
   return {
     make(name: string, size: number): string {
+      dir ??= mkdtempSync(path.join(os.tmpdir(), "stratus-e2e-upload-"));
       const file = path.join(dir, name);
       const chunk = randomBytes(Math.min(size, 1024 * 1024));
       const data = Buffer.alloc(size);
@@ -88,7 +93,10 @@ export function tempFiles() {
       writeFileSync(file, data);
       return file;
     },
-    cleanUp: () => rmSync(dir, { recursive: true, force: true }),
+    cleanUp() {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+      dir = null;
+    },
   };
 }
 
