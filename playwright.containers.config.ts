@@ -17,6 +17,8 @@ export default defineConfig({
   outputDir: ".data/test-results-containers",
   use: {
     baseURL,
+    // A control that never appears fails its step in 3 min, not at the 30-min test timeout.
+    actionTimeout: 180_000,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
   },

@@ -243,22 +243,31 @@ test("the stack through nginx: every app, a crash, a restart", async ({ page }) 
       "words-2.txt",
       { timeout: STATE_MS },
     );
+    // Programs are written in the editor by default; these come from files instead.
+    await page
+      .getByRole("radiogroup", { name: "Mapper: source" })
+      .getByRole("radio", { name: "File from Drive" })
+      .click();
     await page.getByTestId("mapper-upload").setInputFiles({
       name: "mapper.py",
       mimeType: "text/x-python",
       buffer: Buffer.from(MAPPER),
     });
-    await expect(page.getByRole("list", { name: "Mapper: chosen files" })).toContainText(
+    await expect(page.getByRole("list", { name: "Mapper: file: chosen files" })).toContainText(
       "mapper.py",
       { timeout: STATE_MS },
     );
+    await page
+      .getByRole("radiogroup", { name: "Reducer (optional): source" })
+      .getByRole("radio", { name: "File from Drive" })
+      .click();
     await page.getByTestId("reducer-upload").setInputFiles({
       name: "reducer.js",
       mimeType: "text/javascript",
       buffer: Buffer.from(REDUCER),
     });
     await expect(
-      page.getByRole("list", { name: "Reducer (optional): chosen files" }),
+      page.getByRole("list", { name: "Reducer (optional): file: chosen files" }),
     ).toContainText("reducer.js", { timeout: STATE_MS });
     await page.getByLabel("Name (optional)").fill("Smoke programs");
     await page.getByRole("button", { name: "Run job" }).click();
