@@ -1,17 +1,17 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { gunzipSync } from "node:zlib";
 
 // ELD (Efficient Language Detector, npm `eld` 2.1.0, Apache-2.0, © Nito T.M.), its detect() and
 // isReliable() re-done over its own "small" n-gram database (packed by
-// scripts/build-language-data.ts into eld-small.bin.gz). Why not call eld.detect(): it builds its
-// n-gram set in a plain object and walks each n-gram's scores with for…in, ~50 µs a post — more
-// than the whole scoring budget. This version gives the same answers (detect.test.ts compares
-// both on every validation tweet) about 10× faster: it writes a post's ELD bytes into one reused
-// buffer and finds each n-gram by an integer hash in flat typed arrays (one open-addressing
-// table, the keys' bytes to confirm a hit, the scores packed), so a post allocates no strings,
-// sets or maps, and the ~80k n-grams sit in ~2 MB of contiguous memory instead of a Map of
-// strings scattered over the heap (which the other scoring steps evicted from the cache).
+// scripts/build-language-data.ts, ./eld-pack.ts, into eld-small.bin). Why not call eld.detect(): it
+// builds its n-gram set in a plain object and walks each n-gram's scores with for…in, ~50 µs a
+// post — more than the whole scoring budget. This version gives the same answers (detect.test.ts
+// compares both on every validation tweet) about 10× faster: it writes a post's ELD bytes into
+// one reused buffer and finds each n-gram by an integer hash in flat typed arrays (one
+// open-addressing table, the keys' bytes to confirm a hit, the scores packed), so a post
+// allocates no strings, sets or maps, and the ~80k n-grams sit in ~2 MB of contiguous memory
+// instead of a Map of strings scattered over the heap (which the other scoring steps evicted
+// from the cache). The file holds those arrays ready-made: loading is one read and views over it.
 
 type Data = {
   separators: RegExp;
@@ -29,10 +29,24 @@ type Data = {
   entries: Int32Array; // language index << 16 | score
 };
 
-export const DATA_FILE = path.join(process.cwd(), "lib/pulse/language/eld-small.bin.gz");
+/** The packed file's header (see eld-pack.ts for the layout). */
+export type EldHeader = {
+  source: string;
+  separators: string;
+  codes: string[];
+  idBits: number;
+  /** Section name → [byte offset, byte length], offsets 8-byte aligned. */
+  sections: Record<string, [number, number]>;
+};
 
-// 32-bit FNV-1a over bytes, finished with murmur3's mixer for good low bits.
-function mix(h: number): number {
+export const ELD_MAGIC = "ELD2";
+export const DATA_FILE = path.join(process.cwd(), "lib/pulse/language/eld-small.bin");
+
+// 32-bit FNV-1a over bytes, finished with murmur3's mixer for good low bits (the packed table's
+// slots are placed by it: eld-pack.ts uses these same functions).
+export const FNV_SEED = 0x811c9dc5;
+export const fnvByte = (h: number, b: number) => Math.imul(h ^ b, 0x01000193);
+export function mix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -43,107 +57,58 @@ function mix(h: number): number {
 export function readData(file = DATA_FILE): Data {
   // The file is listed for tracing in next.config.js; a dynamic path here would otherwise make
   // Next copy the whole project into the standalone server (the container image).
-  const buf = gunzipSync(readFileSync(/*turbopackIgnore: true*/ file));
-  if (buf.toString("latin1", 0, 4) !== "ELD1") throw new Error(`${file}: not an ELD1 file`);
-  let at = 4;
-  const sourceLength = buf.readUInt32LE(at);
-  at += 4;
-  const separators = new RegExp(buf.toString("utf8", at, at + sourceLength), "gu");
-  const classes = characterClasses(separators.source);
-  at += sourceLength;
-  const dictionary = Uint8Array.from(buf.subarray(at, at + 256));
-  at += 256;
-  const count = buf[at++]!;
-  const codes: string[] = [];
-  const avgScore = new Float64Array(count);
-  for (let i = 0; i < count; i++) {
-    codes.push(buf.toString("ascii", at, at + 2));
-    avgScore[i] = buf.readDoubleLE(at + 2);
-    at += 10;
-  }
-  const n = buf.readUInt32LE(at);
-  at += 4;
-  // Sizes first (one pass over the records), then fill.
-  let keyTotal = 0;
-  let entryTotal = 0;
-  for (let i = 0, p = at; i < n; i++) {
-    const keyLength = buf[p]!;
-    keyTotal += keyLength;
-    const entries = buf[p + 1 + keyLength]!;
-    entryTotal += entries;
-    p += 2 + keyLength + entries * 3;
-  }
-  let size = 1;
-  while (size < n * 1.6) size <<= 1;
-  // One int per slot (half the memory of [hash, id] pairs, so it stays in cache beside the
-  // model's weights): the id in the low bits, the rest of the hash above to skip most misses.
-  const idBits = Math.ceil(Math.log2(n + 2));
-  if (idBits > 24) throw new Error("ELD database too large for the packed table");
-  const idMask = (1 << idBits) - 1;
-  const table = new Int32Array(size);
-  const keyStart = new Int32Array(n + 1);
-  const keyBytes = new Uint8Array(keyTotal);
-  const entryStart = new Int32Array(n + 1);
-  const entries = new Int32Array(entryTotal);
-  let k = 0;
-  let e = 0;
-  for (let id = 0; id < n; id++) {
-    const keyLength = buf[at++]!;
-    keyStart[id] = k;
-    let h = 0x811c9dc5;
-    for (let j = 0; j < keyLength; j++) {
-      const b = buf[at++]!;
-      keyBytes[k++] = b;
-      h = Math.imul(h ^ b, 0x01000193);
-    }
-    h = mix(h);
-    let slot = h & (size - 1);
-    while (table[slot] !== 0) slot = (slot + 1) & (size - 1);
-    table[slot] = (h & ~idMask) | (id + 1);
-    const count = buf[at++]!;
-    entryStart[id] = e;
-    for (let j = 0; j < count; j++) {
-      entries[e++] = (buf[at]! << 16) | buf.readUInt16LE(at + 1);
-      at += 3;
-    }
-  }
-  keyStart[n] = k;
-  entryStart[n] = e;
-  return {
-    separators,
-    classes,
-    dictionary,
-    codes,
-    avgScore,
-    table,
-    idBits,
-    keyStart,
-    keyBytes,
-    entryStart,
-    entries,
+  let buf: Uint8Array = readFileSync(/*turbopackIgnore: true*/ file);
+  if (Buffer.from(buf.buffer, buf.byteOffset, 4).toString("latin1") !== ELD_MAGIC)
+    throw new Error(`${file}: not an ${ELD_MAGIC} file (run npm run build:language-data)`);
+  // Typed-array views need aligned offsets; a file this size gets a buffer of its own (offset 0),
+  // but copy rather than assume.
+  if (buf.byteOffset % 8 !== 0) buf = Uint8Array.prototype.slice.call(buf);
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const headerLength = view.getUint32(4, true);
+  const header = JSON.parse(
+    Buffer.from(buf.buffer, buf.byteOffset + 8, headerLength).toString("utf8"),
+  ) as EldHeader;
+  const section = <T>(
+    name: string,
+    make: (b: ArrayBuffer, at: number, n: number) => T,
+    size = 1,
+  ) => {
+    const s = header.sections[name];
+    if (!s || s[0] + s[1] > buf.byteLength || s[0] % 8 !== 0)
+      throw new Error(`${file}: bad section ${name}`);
+    return make(buf.buffer as ArrayBuffer, buf.byteOffset + s[0], s[1] / size);
   };
+  const u8 = (b: ArrayBuffer, at: number, n: number) => new Uint8Array(b, at, n);
+  const i32 = (b: ArrayBuffer, at: number, n: number) => new Int32Array(b, at, n);
+  const data: Data = {
+    separators: new RegExp(header.separators, "gu"),
+    classes: section("classes", u8),
+    dictionary: section("dictionary", u8),
+    codes: header.codes,
+    avgScore: section("avgScore", (b, at, n) => new Float64Array(b, at, n), 8),
+    table: section("table", i32, 4),
+    idBits: header.idBits,
+    keyStart: section("keyStart", i32, 4),
+    keyBytes: section("keyBytes", u8),
+    entryStart: section("entryStart", i32, 4),
+    entries: section("entries", i32, 4),
+  };
+  const n = data.keyStart.length - 1;
+  if (
+    data.classes.length !== 0x10000 ||
+    data.dictionary.length !== 256 ||
+    data.avgScore.length !== data.codes.length ||
+    (data.table.length & (data.table.length - 1)) !== 0 ||
+    data.entryStart.length !== n + 1 ||
+    data.keyStart[n] !== data.keyBytes.length ||
+    data.entryStart[n] !== data.entries.length
+  )
+    throw new Error(`${file}: inconsistent ELD tables`);
+  return data;
 }
 
 const LETTER = 1;
 const APOSTROPHE = 2;
-
-// ELD's separators are `[^<letters>]+(?<![<apostrophes>])` (without the look-behind where a
-// runtime lacks it): a table of both classes over the BMP lets separate() do that replace without
-// the regex, whose 960-character class cost more than all the rest of detection. Letters are BMP
-// only, so surrogates (astral characters) are separators, as in the regex.
-function characterClasses(source: string): Uint8Array {
-  const m = /^\[\^(.*)\]\+(?:\(\?<!\[(.*)\]\))?$/su.exec(source);
-  if (!m) throw new Error("ELD's separator pattern has an unexpected form");
-  const letter = new RegExp(`^[${m[1]}]$`, "u");
-  const apostrophe = m[2] ? new RegExp(`^[${m[2]}]$`, "u") : /^(?!)$/u;
-  const classes = new Uint8Array(0x10000);
-  for (let c = 0; c < 0x10000; c++) {
-    if (c >= 0xd800 && c < 0xe000) continue;
-    const ch = String.fromCharCode(c);
-    classes[c] = letter.test(ch) ? LETTER : apostrophe.test(ch) ? APOSTROPHE : 0;
-  }
-  return classes;
-}
 
 /**
  * `text.replace(separators, " ")` without the regex: each run of non-letters becomes one space,
