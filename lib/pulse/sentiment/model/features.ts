@@ -145,6 +145,9 @@ class WordTable {
 
 const WORDS = new WordTable(LEXICON, NEGATORS);
 
+/** The token's entry in the lexicon-and-negators table, or −1 (for a sink's memo). */
+export const lexiconEntry = (token: string) => WORDS.find(token);
+
 // PUNCT: the token starts with one of !?.,;:… (a punctuation run: ends a negation's scope).
 function isPunct(c: number): boolean {
   return c === 33 || c === 63 || c === 46 || c === 44 || c === 59 || c === 58 || c === 0x2026;
@@ -164,8 +167,11 @@ function isWordStart(token: string): boolean {
 export interface WordGramSink {
   /** Features taken so far (each call below adds its count). */
   readonly count: number;
-  /** The word's 3L − 3 character n-grams (wordGrams) count as features; `h` is its token hash. */
-  word(token: string, h: number): void;
+  /**
+   * The word's 3L − 3 character n-grams (wordGrams) count as features; `h` is its token hash.
+   * Returns lexiconEntry(token) (which a per-word memo can keep too).
+   */
+  word(token: string, h: number): number;
   /** Feature h twice, shared and tied to the language (twiceBuckets), counts as two features. */
   twice(h: number, langSeed: number): void;
 }
@@ -240,12 +246,13 @@ export function featurize(
     previous = h;
 
     const isWord = !punct && isWordStart(token);
+    let entry = -2; // not looked up yet
     if (isWord && token.length >= 2) {
       // Character 3–5-grams of " token ", while there is room (checked before each start; the
       // last start's check is the strictest, so a sink takes the word when that one passes).
       const count = gramCount(token.length);
       if (sink && n + count + 2 <= limit) {
-        sink.word(token, h);
+        entry = sink.word(token, h);
         n += count;
       } else {
         const len = token.length + 2;
@@ -256,7 +263,7 @@ export function featurize(
         }
       }
     }
-    const entry = WORDS.find(token);
+    if (entry === -2) entry = WORDS.find(token);
     const lex = entry < 0 ? 0 : WORDS.lexicon[entry]!;
     if (lex !== 0) {
       const s = negated && isWord ? -lex : lex;

@@ -7,6 +7,7 @@ import {
   featurize,
   gramCount,
   languageBucket,
+  lexiconEntry,
   sharedBucket,
   wordGrams,
   type WordGramSink,
@@ -123,7 +124,8 @@ class WordSums implements WordGramSink {
   hits = 0;
   misses = 0;
   private readonly keys: (string | undefined)[] = new Array<string | undefined>(WORD_SLOTS);
-  private readonly sums = new Int32Array(WORD_SLOTS * 3);
+  // [a, b, c, lexiconEntry(token)] per slot
+  private readonly sums = new Int32Array(WORD_SLOTS * 4);
   private readonly grams = new Int32Array(gramCount(MAX_FEATURES));
 
   constructor(private readonly weights: Int8Array) {}
@@ -132,9 +134,9 @@ class WordSums implements WordGramSink {
     this.a = this.b = this.c = this.count = 0;
   }
 
-  word(token: string, h: number): void {
+  word(token: string, h: number): number {
     const slot = h & (WORD_SLOTS - 1);
-    const s = slot * 3;
+    const s = slot * 4;
     if (this.keys[slot] !== token) {
       this.misses += 1;
       const n = wordGrams(token, this.grams, 0);
@@ -152,11 +154,13 @@ class WordSums implements WordGramSink {
       this.sums[s] = a;
       this.sums[s + 1] = b;
       this.sums[s + 2] = c;
+      this.sums[s + 3] = lexiconEntry(token);
     } else this.hits += 1;
     this.a += this.sums[s]!;
     this.b += this.sums[s + 1]!;
     this.c += this.sums[s + 2]!;
     this.count += gramCount(token.length);
+    return this.sums[s + 3]!;
   }
 
   // Word, bigram and lexicon features (each twice: shared and for the language) are memoised the
