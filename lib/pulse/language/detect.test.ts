@@ -3,7 +3,7 @@ import path from "node:path";
 import { eld as upstream } from "eld/small";
 import { describe, expect, it } from "vitest";
 import { makePosts } from "@/bench/pulse/corpus";
-import { detectLanguage, languageHints } from "./detect";
+import { detectLanguage, languageHints, postHints } from "./detect";
 import { DATA_FILE, eld, readData, separate } from "./eld";
 import { packEld } from "./eld-pack";
 
@@ -54,6 +54,27 @@ describe("languageHints", () => {
     expect(languageHints("pt-BR")).toEqual(["pt"]);
     expect(languageHints(undefined)).toEqual([]);
     expect(languageHints(["english"])).toEqual([]);
+  });
+});
+
+describe("postHints", () => {
+  it("gives languageHints(langs ?? [lang]), cached or not", () => {
+    const cases: [string | undefined, (string | undefined)[] | undefined][] = [
+      ["en", undefined],
+      ["EN-gb", undefined],
+      [undefined, undefined],
+      ["und", undefined],
+      ["pt", ["ja", "en"]],
+      [undefined, ["de-AT"]],
+      [undefined, [undefined]],
+      [undefined, []],
+      ["x y", undefined],
+    ];
+    for (let round = 0; round < 2; round++)
+      for (const [lang, langs] of cases)
+        expect(postHints(lang, langs), JSON.stringify([lang, langs])).toEqual(
+          languageHints(langs ?? [lang]),
+        );
   });
 });
 
