@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { eld as upstream } from "eld/small";
 import { describe, expect, it } from "vitest";
-import { makePosts } from "@/bench/pulse/corpus";
+import { makePosts, rng } from "@/bench/pulse/corpus";
 import { detectLanguage, languageHints, postHints } from "./detect";
 import { DATA_FILE, eld, readData, separate } from "./eld";
 import { packEld } from "./eld-pack";
@@ -92,6 +92,16 @@ describe("eld (the packed ELD database)", () => {
       for (const f of readdirSync(dir).filter((f) => f.endsWith("_val.tsv")))
         for (const line of readFileSync(path.join(dir, f), "utf8").split("\n"))
           if (line) texts.push(line.slice(line.indexOf("\t") + 1));
+    // Random strings of the characters the ASCII fast path must treat as ELD does: letters of
+    // both cases, apostrophes ASCII and not, runs of spaces and other separators, emoji.
+    const r = rng(41);
+    const alphabet = [..."aAbBeEsStTzZ  '''`’ ,.!?\t\n-_0😀❤️é"];
+    for (let k = 0; k < 4_000; k++) {
+      let t = "";
+      for (let i = 0, n = 1 + Math.floor(r() * 40); i < n; i++)
+        t += alphabet[Math.floor(r() * alphabet.length)];
+      texts.push(t, `the words ${t} here`);
+    }
     const mine = eld();
     const differ = texts.filter((t) => {
       const a = upstream.detect(t);

@@ -331,9 +331,56 @@ export class Eld {
     for (let i = 0; i < length; i++) this.memoKey[keyAt + i] = bytes[start + i]!;
   }
 
+  // separate(text).trim().toLowerCase() of a post whose letters and kept apostrophes are all
+  // ASCII (emoji and other non-letters allowed: they become spaces), written as bytes into
+  // `chars` without making those three strings; [charsStart, charsEnd) is the result.
+  private readonly chars = new Uint8Array(1000);
+  private charsStart = 0;
+  private charsEnd = 0;
+
+  /** Whether the post took this path (false: a letter or kept apostrophe is not ASCII). */
+  private asciiSeparated(text: string): boolean {
+    const classes = this.data.classes;
+    const out = this.chars;
+    const n = Math.min(text.length, 1000);
+    let m = 0;
+    for (let i = 0; i < n;) {
+      const c = text.charCodeAt(i);
+      if (classes[c] === LETTER) {
+        if (c >= 0x80) return false;
+        out[m++] = c >= 65 && c <= 90 ? c | 32 : c;
+        i++;
+        continue;
+      }
+      // A run of non-letters [i, j), as separate() treats it: one space and the apostrophes that
+      // end it, or (a lone space, apostrophes only) kept as it is.
+      let j = i + 1;
+      while (j < n && classes[text.charCodeAt(j)] !== LETTER) j++;
+      let k = j;
+      while (k > i && classes[text.charCodeAt(k - 1)] === APOSTROPHE) k--;
+      let from = i;
+      if (k > i && !(k === i + 1 && c === 32)) {
+        out[m++] = 32;
+        from = k;
+      }
+      for (let p = from; p < j; p++) {
+        const d = text.charCodeAt(p);
+        if (d >= 0x80) return false;
+        out[m++] = d >= 65 && d <= 90 ? d | 32 : d;
+      }
+      i = j;
+    }
+    // trim(): the only whitespace left is the space (any other is a non-letter run, now " ").
+    let start = 0;
+    while (start < m && out[start] === 32) start++;
+    while (m > start && out[m - 1] === 32) m--;
+    this.charsStart = start;
+    this.charsEnd = m;
+    return true;
+  }
+
   detect(input: string): Detection {
-    const text = separate(input.substring(0, 1000), this.data.classes).trim().toLowerCase();
-    const D = this.data.dictionary;
+    const ascii = this.asciiSeparated(input);
     const out = this.bytes;
     this.ngCount = 0;
     this.stamp = (this.stamp + 1) | 0;
@@ -344,6 +391,24 @@ export class Eld {
     let pos = 0;
     let wordStart = 0;
     let bytes = 0;
+    if (ascii) {
+      // The loop below for ASCII text (a byte a character, no dictionary).
+      const chars = this.chars;
+      for (let i = this.charsStart; i < this.charsEnd; i++) {
+        const c = chars[i]!;
+        if (c === 32) {
+          this.word(wordStart, pos);
+          wordStart = pos;
+          if (bytes > 350) break;
+        } else out[pos++] = c;
+        bytes += 1;
+        if (bytes > 380) break;
+      }
+      this.word(wordStart, pos);
+      return this.result();
+    }
+    const text = separate(input.substring(0, 1000), this.data.classes).trim().toLowerCase();
+    const D = this.data.dictionary;
     for (let i = 0; i < text.length; i++) {
       let c = text.charCodeAt(i);
       if (c < 0x80) {
@@ -374,7 +439,11 @@ export class Eld {
       if (bytes > 380) break;
     }
     this.word(wordStart, pos);
+    return this.result();
+  }
 
+  /** The detection from the post's n-grams (this.ngCount of them, their ids in ngId). */
+  private result(): Detection {
     const scores = this.scores;
     scores.fill(0);
     const { entryStart, entries } = this.data;
