@@ -151,11 +151,13 @@ const SET_SLOTS = 1024;
 // (at most 8 n-grams each). A hit replays the word's n-grams into the post's set — still deduped
 // there by their bytes, so a post's n-grams and scores are exactly those without the memo — and
 // skips their lookups in the ~2 MB n-gram table (the cache misses that dominated detection when
-// the model's weights and the terms code share the core).
+// the model's weights and the terms code share the core). The record keeps each n-gram's range
+// of packed scores, not its id: scoring then reads the scores without the id → range table.
 const WORD_BYTES = 24;
 const WORD_GRAMS = 8;
 const WORD_SLOTS = 1 << 12;
-const WORD_STRIDE = 2 + 3 * WORD_GRAMS; // [length + 1 (0: empty), n-gram count, (shape, hash, id)…]
+// [length + 1 (0: empty), n-gram count, (shape, hash, scores from, scores to)…]
+const WORD_STRIDE = 2 + 4 * WORD_GRAMS;
 
 export class Eld {
   private readonly scores: Float64Array;
@@ -165,7 +167,9 @@ export class Eld {
   private readonly ngEnd = new Int32Array(MAX_NGRAMS);
   private readonly ngEdges = new Uint8Array(MAX_NGRAMS); // 1: leading space, 2: trailing space
   private readonly ngHash = new Int32Array(MAX_NGRAMS);
-  private readonly ngId = new Int32Array(MAX_NGRAMS); // its id in the database, or −1
+  // Its scores: entries[from, to) (empty when the database lacks it).
+  private readonly ngFrom = new Int32Array(MAX_NGRAMS);
+  private readonly ngTo = new Int32Array(MAX_NGRAMS);
   private ngCount = 0;
   // The word memo: each slot's word bytes, and its record (WORD_STRIDE ints).
   private readonly memoKey = new Uint8Array(WORD_SLOTS * WORD_BYTES);
@@ -191,14 +195,23 @@ export class Eld {
 
   /**
    * Adds the n-gram (leading space?) + bytes[start, end) + (trailing space?), hash h, once; its
-   * database id is `id`, or looked up when −2. Returns the id.
+   * scores are entries[from, to), or looked up in the database when `from` is −2. Returns its
+   * index in the post's set.
    */
-  private add(lead: number, start: number, end: number, trail: number, h: number, id: number) {
+  private add(
+    lead: number,
+    start: number,
+    end: number,
+    trail: number,
+    h: number,
+    from: number,
+    to: number,
+  ): number {
     const edges = lead | (trail << 1);
     let slot = h & (SET_SLOTS - 1);
     while (this.setStamp[slot] === this.stamp) {
       const j = this.setIndex[slot]!;
-      if (this.ngHash[j] === h && this.same(j, edges, start, end)) return this.ngId[j]!;
+      if (this.ngHash[j] === h && this.same(j, edges, start, end)) return j;
       slot = (slot + 1) & (SET_SLOTS - 1);
     }
     const j = this.ngCount++;
@@ -208,8 +221,35 @@ export class Eld {
     this.ngHash[j] = h;
     this.setStamp[slot] = this.stamp;
     this.setIndex[slot] = j;
-    this.ngId[j] = id === -2 ? this.find(j) : id;
-    return this.ngId[j]!;
+    if (from === -2) {
+      const id = this.find(j);
+      const { entryStart } = this.data;
+      from = id < 0 ? 0 : entryStart[id]!;
+      to = id < 0 ? 0 : entryStart[id + 1]!;
+    }
+    this.ngFrom[j] = from;
+    this.ngTo[j] = to;
+    return j;
+  }
+
+  /** Adds n-gram g of the word at bytes[start…) and records it in the word's memo slot `at`. */
+  private record(
+    at: number,
+    g: number,
+    start: number,
+    lead: number,
+    from: number,
+    to: number,
+    trail: number,
+  ): void {
+    const h = this.hash(lead, from, to, trail);
+    const j = this.add(lead, from, to, trail, h, -2, 0);
+    const memo = this.memo;
+    const r = at + 2 + 4 * g;
+    memo[r] = lead | (trail << 1) | ((from - start) << 8) | ((to - start) << 16);
+    memo[r + 1] = h;
+    memo[r + 2] = this.ngFrom[j]!;
+    memo[r + 3] = this.ngTo[j]!;
   }
 
   /** Byte k of n-gram j (its edges' spaces included). */
@@ -281,13 +321,14 @@ export class Eld {
           0,
           this.hash(lead, start + j, start + j + 4, 0),
           -2,
+          0,
         );
       }
       // ELD: (j === 0 ? " " : "") + word.substring(len !== 3 ? len - 4 : 0) + " " — to the end
       // of the whole word, even past 70 bytes.
       const lead = j === 0 ? 1 : 0;
       const from = start + Math.max(0, len - 4);
-      this.add(lead, from, end, 1, this.hash(lead, from, end, 1), -2);
+      this.add(lead, from, end, 1, this.hash(lead, from, end, 1), -2, 0);
       return;
     }
     const bytes = this.bytes;
@@ -300,7 +341,7 @@ export class Eld {
     let hit = memo[at] === length + 1;
     for (let i = 0; hit && i < length; i++) hit = this.memoKey[keyAt + i] === bytes[start + i];
     if (hit) {
-      for (let g = 0, n = memo[at + 1]!, r = at + 2; g < n; g++, r += 3) {
+      for (let g = 0, n = memo[at + 1]!, r = at + 2; g < n; g++, r += 4) {
         const shape = memo[r]!;
         this.add(
           shape & 1,
@@ -309,23 +350,17 @@ export class Eld {
           (shape >> 1) & 1,
           memo[r + 1]!,
           memo[r + 2]!,
+          memo[r + 3]!,
         );
       }
       return;
     }
     // A miss: the word's n-grams as above (no word here reaches 70 bytes), recorded in the slot.
     let n = 0;
-    const record = (lead: number, from: number, to: number, trail: number) => {
-      const h = this.hash(lead, from, to, trail);
-      const id = this.add(lead, from, to, trail, h, -2);
-      const r = at + 2 + 3 * n++;
-      memo[r] = lead | (trail << 1) | ((from - start) << 8) | ((to - start) << 16);
-      memo[r + 1] = h;
-      memo[r + 2] = id;
-    };
     let j = 0;
-    for (; j + 4 < length; j += 3) record(j === 0 ? 1 : 0, start + j, start + j + 4, 0);
-    record(j === 0 ? 1 : 0, start + Math.max(0, length - 4), end, 1);
+    for (; j + 4 < length; j += 3)
+      this.record(at, n++, start, j === 0 ? 1 : 0, start + j, start + j + 4, 0);
+    this.record(at, n++, start, j === 0 ? 1 : 0, start + Math.max(0, length - 4), end, 1);
     memo[at] = length + 1;
     memo[at + 1] = n;
     for (let i = 0; i < length; i++) this.memoKey[keyAt + i] = bytes[start + i]!;
@@ -442,15 +477,13 @@ export class Eld {
     return this.result();
   }
 
-  /** The detection from the post's n-grams (this.ngCount of them, their ids in ngId). */
+  /** The detection from the post's n-grams (this.ngCount of them, their scores' ranges). */
   private result(): Detection {
     const scores = this.scores;
     scores.fill(0);
-    const { entryStart, entries } = this.data;
+    const { entries } = this.data;
     for (let j = 0; j < this.ngCount; j++) {
-      const id = this.ngId[j]!;
-      if (id < 0) continue;
-      for (let e = entryStart[id]!, to = entryStart[id + 1]!; e < to; e++) {
+      for (let e = this.ngFrom[j]!, to = this.ngTo[j]!; e < to; e++) {
         const packed = entries[e]!;
         scores[packed >>> 16]! += packed & 0xffff;
       }
