@@ -100,7 +100,7 @@ COPY --from=worker-build /app/prisma/migrations ./prisma/migrations
 # Data files read from the working directory: Pulse's sentiment model
 # (lib/pulse/sentiment/model/model.ts) and its language detector's n-grams (lib/pulse/language/eld.ts).
 COPY --from=worker-build /app/lib/pulse/sentiment/model/model.json /app/lib/pulse/sentiment/model/weights.bin ./lib/pulse/sentiment/model/
-COPY --from=worker-build /app/lib/pulse/language/eld-small.bin.gz ./lib/pulse/language/
+COPY --from=worker-build /app/lib/pulse/language/eld-small.bin ./lib/pulse/language/
 COPY --from=worker-build /app/package.json ./package.json
 ENV WORKER_HOST=127.0.0.1 MAPREDUCE_WORK_DIR=/var/lib/stratus/mapreduce \
   EMAIL_OUTBOX_DIR=/var/lib/stratus/outbox

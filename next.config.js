@@ -13,7 +13,7 @@ const nextConfig = {
     "/api/inngest": [
       "./lib/pulse/sentiment/model/weights.bin",
       "./lib/pulse/sentiment/model/model.json",
-      "./lib/pulse/language/eld-small.bin.gz",
+      "./lib/pulse/language/eld-small.bin",
     ],
     // Image Studio's render processes (lib/images/render-pool.ts) run this script with `node`;
     // the sharp it imports is traced already, as the routes import it too.

@@ -1,4 +1,4 @@
-import { detectLanguage, languageHints } from "./language/detect";
+import { detectLanguage, postHints } from "./language/detect";
 import { extractHashtags } from "./sentiment/terms";
 import { parseQuery, type QueryNode } from "./query";
 import type { IncomingPost, TrackerQuery } from "./types";
@@ -91,7 +91,7 @@ export function compileMatcher(query: TrackerQuery): (post: IncomingPost) => boo
 
   const langOk = (post: IncomingPost) => {
     if (langs.length === 0) return true;
-    const l = detectLanguage(post.text, languageHints(post.langs ?? [post.lang]));
+    const l = detectLanguage(post.text, postHints(post.lang, post.langs));
     return langs.some((want) => l === want || want.startsWith(`${l}-`));
   };
   const hasHash = (text: string) => text.includes("#") || text.includes("＃");

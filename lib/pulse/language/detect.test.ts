@@ -2,9 +2,10 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { eld as upstream } from "eld/small";
 import { describe, expect, it } from "vitest";
-import { makePosts } from "@/bench/pulse/corpus";
-import { detectLanguage, languageHints } from "./detect";
+import { makePosts, rng } from "@/bench/pulse/corpus";
+import { detectLanguage, languageHints, postHints } from "./detect";
 import { DATA_FILE, eld, readData, separate } from "./eld";
+import { packEld } from "./eld-pack";
 
 const SENTENCES: [string, string][] = [
   ["en", "I can't believe how good this new album is, listening on repeat"],
@@ -56,7 +57,33 @@ describe("languageHints", () => {
   });
 });
 
+describe("postHints", () => {
+  it("gives languageHints(langs ?? [lang]), cached or not", () => {
+    const cases: [string | undefined, (string | undefined)[] | undefined][] = [
+      ["en", undefined],
+      ["EN-gb", undefined],
+      [undefined, undefined],
+      ["und", undefined],
+      ["pt", ["ja", "en"]],
+      [undefined, ["de-AT"]],
+      [undefined, [undefined]],
+      [undefined, []],
+      ["x y", undefined],
+    ];
+    for (let round = 0; round < 2; round++)
+      for (const [lang, langs] of cases)
+        expect(postHints(lang, langs), JSON.stringify([lang, langs])).toEqual(
+          languageHints(langs ?? [lang]),
+        );
+  });
+});
+
 describe("eld (the packed ELD database)", () => {
+  it("is the committed file npm run build:language-data makes from the installed eld", async () => {
+    // Byte for byte: the tables loaded as they are (no building at start-up) are ELD's own data.
+    expect(Buffer.compare(readFileSync(DATA_FILE), await packEld())).toBe(0);
+  });
+
   it("detects exactly as eld.detect() does", () => {
     const texts = [...SENTENCES.map(([, t]) => t), ...makePosts(3_000, 3)];
     // The labelled tweets too, where present (not in a fresh clone without ../shared/data).
@@ -65,6 +92,16 @@ describe("eld (the packed ELD database)", () => {
       for (const f of readdirSync(dir).filter((f) => f.endsWith("_val.tsv")))
         for (const line of readFileSync(path.join(dir, f), "utf8").split("\n"))
           if (line) texts.push(line.slice(line.indexOf("\t") + 1));
+    // Random strings of the characters the ASCII fast path must treat as ELD does: letters of
+    // both cases, apostrophes ASCII and not, runs of spaces and other separators, emoji.
+    const r = rng(41);
+    const alphabet = [..."aAbBeEsStTzZ  '''`’ ,.!?\t\n-_0😀❤️é"];
+    for (let k = 0; k < 4_000; k++) {
+      let t = "";
+      for (let i = 0, n = 1 + Math.floor(r() * 40); i < n; i++)
+        t += alphabet[Math.floor(r() * alphabet.length)];
+      texts.push(t, `the words ${t} here`);
+    }
     const mine = eld();
     const differ = texts.filter((t) => {
       const a = upstream.detect(t);

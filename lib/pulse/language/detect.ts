@@ -27,6 +27,27 @@ export function languageHints(
   return out;
 }
 
+// Most posts carry one tag (or none) from a handful: their hints are worked out once per tag.
+const HINTS = new Map<string, readonly string[]>();
+const NO_HINTS: readonly string[] = Object.freeze([]);
+
+/** languageHints(langs ?? [lang]) — a post's tags as hints — cached for the one-tag case. */
+export function postHints(
+  lang: string | undefined,
+  langs: readonly (string | undefined)[] | undefined,
+): readonly string[] {
+  if (langs && langs.length !== 1) return languageHints(langs);
+  const tag = langs ? langs[0] : lang;
+  if (tag === undefined) return NO_HINTS;
+  let hints = HINTS.get(tag);
+  if (!hints) {
+    if (HINTS.size >= 256) HINTS.clear(); // tags come from the feed: bound what is kept
+    hints = Object.freeze(languageHints([tag]));
+    HINTS.set(tag, hints);
+  }
+  return hints;
+}
+
 // Links and @handles are not language; they only mislead the detector ("https://x.co" → "sk").
 const NOISE = /\bhttps?:\/\/\S+|\bwww\.\S+|(?<![\p{L}\p{N}_])@[\p{L}\p{N}_.-]+/giu;
 const LETTER = /\p{L}/u;

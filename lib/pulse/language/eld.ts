@@ -1,17 +1,17 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { gunzipSync } from "node:zlib";
 
 // ELD (Efficient Language Detector, npm `eld` 2.1.0, Apache-2.0, © Nito T.M.), its detect() and
 // isReliable() re-done over its own "small" n-gram database (packed by
-// scripts/build-language-data.ts into eld-small.bin.gz). Why not call eld.detect(): it builds its
-// n-gram set in a plain object and walks each n-gram's scores with for…in, ~50 µs a post — more
-// than the whole scoring budget. This version gives the same answers (detect.test.ts compares
-// both on every validation tweet) about 10× faster: it writes a post's ELD bytes into one reused
-// buffer and finds each n-gram by an integer hash in flat typed arrays (one open-addressing
-// table, the keys' bytes to confirm a hit, the scores packed), so a post allocates no strings,
-// sets or maps, and the ~80k n-grams sit in ~2 MB of contiguous memory instead of a Map of
-// strings scattered over the heap (which the other scoring steps evicted from the cache).
+// scripts/build-language-data.ts, ./eld-pack.ts, into eld-small.bin). Why not call eld.detect(): it
+// builds its n-gram set in a plain object and walks each n-gram's scores with for…in, ~50 µs a
+// post — more than the whole scoring budget. This version gives the same answers (detect.test.ts
+// compares both on every validation tweet) about 10× faster: it writes a post's ELD bytes into
+// one reused buffer and finds each n-gram by an integer hash in flat typed arrays (one
+// open-addressing table, the keys' bytes to confirm a hit, the scores packed), so a post
+// allocates no strings, sets or maps, and the ~80k n-grams sit in ~2 MB of contiguous memory
+// instead of a Map of strings scattered over the heap (which the other scoring steps evicted
+// from the cache). The file holds those arrays ready-made: loading is one read and views over it.
 
 type Data = {
   separators: RegExp;
@@ -29,10 +29,24 @@ type Data = {
   entries: Int32Array; // language index << 16 | score
 };
 
-export const DATA_FILE = path.join(process.cwd(), "lib/pulse/language/eld-small.bin.gz");
+/** The packed file's header (see eld-pack.ts for the layout). */
+export type EldHeader = {
+  source: string;
+  separators: string;
+  codes: string[];
+  idBits: number;
+  /** Section name → [byte offset, byte length], offsets 8-byte aligned. */
+  sections: Record<string, [number, number]>;
+};
 
-// 32-bit FNV-1a over bytes, finished with murmur3's mixer for good low bits.
-function mix(h: number): number {
+export const ELD_MAGIC = "ELD2";
+export const DATA_FILE = path.join(process.cwd(), "lib/pulse/language/eld-small.bin");
+
+// 32-bit FNV-1a over bytes, finished with murmur3's mixer for good low bits (the packed table's
+// slots are placed by it: eld-pack.ts uses these same functions).
+export const FNV_SEED = 0x811c9dc5;
+export const fnvByte = (h: number, b: number) => Math.imul(h ^ b, 0x01000193);
+export function mix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -43,107 +57,58 @@ function mix(h: number): number {
 export function readData(file = DATA_FILE): Data {
   // The file is listed for tracing in next.config.js; a dynamic path here would otherwise make
   // Next copy the whole project into the standalone server (the container image).
-  const buf = gunzipSync(readFileSync(/*turbopackIgnore: true*/ file));
-  if (buf.toString("latin1", 0, 4) !== "ELD1") throw new Error(`${file}: not an ELD1 file`);
-  let at = 4;
-  const sourceLength = buf.readUInt32LE(at);
-  at += 4;
-  const separators = new RegExp(buf.toString("utf8", at, at + sourceLength), "gu");
-  const classes = characterClasses(separators.source);
-  at += sourceLength;
-  const dictionary = Uint8Array.from(buf.subarray(at, at + 256));
-  at += 256;
-  const count = buf[at++]!;
-  const codes: string[] = [];
-  const avgScore = new Float64Array(count);
-  for (let i = 0; i < count; i++) {
-    codes.push(buf.toString("ascii", at, at + 2));
-    avgScore[i] = buf.readDoubleLE(at + 2);
-    at += 10;
-  }
-  const n = buf.readUInt32LE(at);
-  at += 4;
-  // Sizes first (one pass over the records), then fill.
-  let keyTotal = 0;
-  let entryTotal = 0;
-  for (let i = 0, p = at; i < n; i++) {
-    const keyLength = buf[p]!;
-    keyTotal += keyLength;
-    const entries = buf[p + 1 + keyLength]!;
-    entryTotal += entries;
-    p += 2 + keyLength + entries * 3;
-  }
-  let size = 1;
-  while (size < n * 1.6) size <<= 1;
-  // One int per slot (half the memory of [hash, id] pairs, so it stays in cache beside the
-  // model's weights): the id in the low bits, the rest of the hash above to skip most misses.
-  const idBits = Math.ceil(Math.log2(n + 2));
-  if (idBits > 24) throw new Error("ELD database too large for the packed table");
-  const idMask = (1 << idBits) - 1;
-  const table = new Int32Array(size);
-  const keyStart = new Int32Array(n + 1);
-  const keyBytes = new Uint8Array(keyTotal);
-  const entryStart = new Int32Array(n + 1);
-  const entries = new Int32Array(entryTotal);
-  let k = 0;
-  let e = 0;
-  for (let id = 0; id < n; id++) {
-    const keyLength = buf[at++]!;
-    keyStart[id] = k;
-    let h = 0x811c9dc5;
-    for (let j = 0; j < keyLength; j++) {
-      const b = buf[at++]!;
-      keyBytes[k++] = b;
-      h = Math.imul(h ^ b, 0x01000193);
-    }
-    h = mix(h);
-    let slot = h & (size - 1);
-    while (table[slot] !== 0) slot = (slot + 1) & (size - 1);
-    table[slot] = (h & ~idMask) | (id + 1);
-    const count = buf[at++]!;
-    entryStart[id] = e;
-    for (let j = 0; j < count; j++) {
-      entries[e++] = (buf[at]! << 16) | buf.readUInt16LE(at + 1);
-      at += 3;
-    }
-  }
-  keyStart[n] = k;
-  entryStart[n] = e;
-  return {
-    separators,
-    classes,
-    dictionary,
-    codes,
-    avgScore,
-    table,
-    idBits,
-    keyStart,
-    keyBytes,
-    entryStart,
-    entries,
+  let buf: Uint8Array = readFileSync(/*turbopackIgnore: true*/ file);
+  if (Buffer.from(buf.buffer, buf.byteOffset, 4).toString("latin1") !== ELD_MAGIC)
+    throw new Error(`${file}: not an ${ELD_MAGIC} file (run npm run build:language-data)`);
+  // Typed-array views need aligned offsets; a file this size gets a buffer of its own (offset 0),
+  // but copy rather than assume.
+  if (buf.byteOffset % 8 !== 0) buf = Uint8Array.prototype.slice.call(buf);
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const headerLength = view.getUint32(4, true);
+  const header = JSON.parse(
+    Buffer.from(buf.buffer, buf.byteOffset + 8, headerLength).toString("utf8"),
+  ) as EldHeader;
+  const section = <T>(
+    name: string,
+    make: (b: ArrayBuffer, at: number, n: number) => T,
+    size = 1,
+  ) => {
+    const s = header.sections[name];
+    if (!s || s[0] + s[1] > buf.byteLength || s[0] % 8 !== 0)
+      throw new Error(`${file}: bad section ${name}`);
+    return make(buf.buffer as ArrayBuffer, buf.byteOffset + s[0], s[1] / size);
   };
+  const u8 = (b: ArrayBuffer, at: number, n: number) => new Uint8Array(b, at, n);
+  const i32 = (b: ArrayBuffer, at: number, n: number) => new Int32Array(b, at, n);
+  const data: Data = {
+    separators: new RegExp(header.separators, "gu"),
+    classes: section("classes", u8),
+    dictionary: section("dictionary", u8),
+    codes: header.codes,
+    avgScore: section("avgScore", (b, at, n) => new Float64Array(b, at, n), 8),
+    table: section("table", i32, 4),
+    idBits: header.idBits,
+    keyStart: section("keyStart", i32, 4),
+    keyBytes: section("keyBytes", u8),
+    entryStart: section("entryStart", i32, 4),
+    entries: section("entries", i32, 4),
+  };
+  const n = data.keyStart.length - 1;
+  if (
+    data.classes.length !== 0x10000 ||
+    data.dictionary.length !== 256 ||
+    data.avgScore.length !== data.codes.length ||
+    (data.table.length & (data.table.length - 1)) !== 0 ||
+    data.entryStart.length !== n + 1 ||
+    data.keyStart[n] !== data.keyBytes.length ||
+    data.entryStart[n] !== data.entries.length
+  )
+    throw new Error(`${file}: inconsistent ELD tables`);
+  return data;
 }
 
 const LETTER = 1;
 const APOSTROPHE = 2;
-
-// ELD's separators are `[^<letters>]+(?<![<apostrophes>])` (without the look-behind where a
-// runtime lacks it): a table of both classes over the BMP lets separate() do that replace without
-// the regex, whose 960-character class cost more than all the rest of detection. Letters are BMP
-// only, so surrogates (astral characters) are separators, as in the regex.
-function characterClasses(source: string): Uint8Array {
-  const m = /^\[\^(.*)\]\+(?:\(\?<!\[(.*)\]\))?$/su.exec(source);
-  if (!m) throw new Error("ELD's separator pattern has an unexpected form");
-  const letter = new RegExp(`^[${m[1]}]$`, "u");
-  const apostrophe = m[2] ? new RegExp(`^[${m[2]}]$`, "u") : /^(?!)$/u;
-  const classes = new Uint8Array(0x10000);
-  for (let c = 0; c < 0x10000; c++) {
-    if (c >= 0xd800 && c < 0xe000) continue;
-    const ch = String.fromCharCode(c);
-    classes[c] = letter.test(ch) ? LETTER : apostrophe.test(ch) ? APOSTROPHE : 0;
-  }
-  return classes;
-}
 
 /**
  * `text.replace(separators, " ")` without the regex: each run of non-letters becomes one space,
@@ -186,11 +151,13 @@ const SET_SLOTS = 1024;
 // (at most 8 n-grams each). A hit replays the word's n-grams into the post's set — still deduped
 // there by their bytes, so a post's n-grams and scores are exactly those without the memo — and
 // skips their lookups in the ~2 MB n-gram table (the cache misses that dominated detection when
-// the model's weights and the terms code share the core).
+// the model's weights and the terms code share the core). The record keeps each n-gram's range
+// of packed scores, not its id: scoring then reads the scores without the id → range table.
 const WORD_BYTES = 24;
 const WORD_GRAMS = 8;
 const WORD_SLOTS = 1 << 12;
-const WORD_STRIDE = 2 + 3 * WORD_GRAMS; // [length + 1 (0: empty), n-gram count, (shape, hash, id)…]
+// [length + 1 (0: empty), n-gram count, (shape, hash, scores from, scores to)…]
+const WORD_STRIDE = 2 + 4 * WORD_GRAMS;
 
 export class Eld {
   private readonly scores: Float64Array;
@@ -200,7 +167,9 @@ export class Eld {
   private readonly ngEnd = new Int32Array(MAX_NGRAMS);
   private readonly ngEdges = new Uint8Array(MAX_NGRAMS); // 1: leading space, 2: trailing space
   private readonly ngHash = new Int32Array(MAX_NGRAMS);
-  private readonly ngId = new Int32Array(MAX_NGRAMS); // its id in the database, or −1
+  // Its scores: entries[from, to) (empty when the database lacks it).
+  private readonly ngFrom = new Int32Array(MAX_NGRAMS);
+  private readonly ngTo = new Int32Array(MAX_NGRAMS);
   private ngCount = 0;
   // The word memo: each slot's word bytes, and its record (WORD_STRIDE ints).
   private readonly memoKey = new Uint8Array(WORD_SLOTS * WORD_BYTES);
@@ -226,14 +195,23 @@ export class Eld {
 
   /**
    * Adds the n-gram (leading space?) + bytes[start, end) + (trailing space?), hash h, once; its
-   * database id is `id`, or looked up when −2. Returns the id.
+   * scores are entries[from, to), or looked up in the database when `from` is −2. Returns its
+   * index in the post's set.
    */
-  private add(lead: number, start: number, end: number, trail: number, h: number, id: number) {
+  private add(
+    lead: number,
+    start: number,
+    end: number,
+    trail: number,
+    h: number,
+    from: number,
+    to: number,
+  ): number {
     const edges = lead | (trail << 1);
     let slot = h & (SET_SLOTS - 1);
     while (this.setStamp[slot] === this.stamp) {
       const j = this.setIndex[slot]!;
-      if (this.ngHash[j] === h && this.same(j, edges, start, end)) return this.ngId[j]!;
+      if (this.ngHash[j] === h && this.same(j, edges, start, end)) return j;
       slot = (slot + 1) & (SET_SLOTS - 1);
     }
     const j = this.ngCount++;
@@ -243,8 +221,35 @@ export class Eld {
     this.ngHash[j] = h;
     this.setStamp[slot] = this.stamp;
     this.setIndex[slot] = j;
-    this.ngId[j] = id === -2 ? this.find(j) : id;
-    return this.ngId[j]!;
+    if (from === -2) {
+      const id = this.find(j);
+      const { entryStart } = this.data;
+      from = id < 0 ? 0 : entryStart[id]!;
+      to = id < 0 ? 0 : entryStart[id + 1]!;
+    }
+    this.ngFrom[j] = from;
+    this.ngTo[j] = to;
+    return j;
+  }
+
+  /** Adds n-gram g of the word at bytes[start…) and records it in the word's memo slot `at`. */
+  private record(
+    at: number,
+    g: number,
+    start: number,
+    lead: number,
+    from: number,
+    to: number,
+    trail: number,
+  ): void {
+    const h = this.hash(lead, from, to, trail);
+    const j = this.add(lead, from, to, trail, h, -2, 0);
+    const memo = this.memo;
+    const r = at + 2 + 4 * g;
+    memo[r] = lead | (trail << 1) | ((from - start) << 8) | ((to - start) << 16);
+    memo[r + 1] = h;
+    memo[r + 2] = this.ngFrom[j]!;
+    memo[r + 3] = this.ngTo[j]!;
   }
 
   /** Byte k of n-gram j (its edges' spaces included). */
@@ -316,13 +321,14 @@ export class Eld {
           0,
           this.hash(lead, start + j, start + j + 4, 0),
           -2,
+          0,
         );
       }
       // ELD: (j === 0 ? " " : "") + word.substring(len !== 3 ? len - 4 : 0) + " " — to the end
       // of the whole word, even past 70 bytes.
       const lead = j === 0 ? 1 : 0;
       const from = start + Math.max(0, len - 4);
-      this.add(lead, from, end, 1, this.hash(lead, from, end, 1), -2);
+      this.add(lead, from, end, 1, this.hash(lead, from, end, 1), -2, 0);
       return;
     }
     const bytes = this.bytes;
@@ -335,7 +341,7 @@ export class Eld {
     let hit = memo[at] === length + 1;
     for (let i = 0; hit && i < length; i++) hit = this.memoKey[keyAt + i] === bytes[start + i];
     if (hit) {
-      for (let g = 0, n = memo[at + 1]!, r = at + 2; g < n; g++, r += 3) {
+      for (let g = 0, n = memo[at + 1]!, r = at + 2; g < n; g++, r += 4) {
         const shape = memo[r]!;
         this.add(
           shape & 1,
@@ -344,31 +350,72 @@ export class Eld {
           (shape >> 1) & 1,
           memo[r + 1]!,
           memo[r + 2]!,
+          memo[r + 3]!,
         );
       }
       return;
     }
     // A miss: the word's n-grams as above (no word here reaches 70 bytes), recorded in the slot.
     let n = 0;
-    const record = (lead: number, from: number, to: number, trail: number) => {
-      const h = this.hash(lead, from, to, trail);
-      const id = this.add(lead, from, to, trail, h, -2);
-      const r = at + 2 + 3 * n++;
-      memo[r] = lead | (trail << 1) | ((from - start) << 8) | ((to - start) << 16);
-      memo[r + 1] = h;
-      memo[r + 2] = id;
-    };
     let j = 0;
-    for (; j + 4 < length; j += 3) record(j === 0 ? 1 : 0, start + j, start + j + 4, 0);
-    record(j === 0 ? 1 : 0, start + Math.max(0, length - 4), end, 1);
+    for (; j + 4 < length; j += 3)
+      this.record(at, n++, start, j === 0 ? 1 : 0, start + j, start + j + 4, 0);
+    this.record(at, n++, start, j === 0 ? 1 : 0, start + Math.max(0, length - 4), end, 1);
     memo[at] = length + 1;
     memo[at + 1] = n;
     for (let i = 0; i < length; i++) this.memoKey[keyAt + i] = bytes[start + i]!;
   }
 
+  // separate(text).trim().toLowerCase() of a post whose letters and kept apostrophes are all
+  // ASCII (emoji and other non-letters allowed: they become spaces), written as bytes into
+  // `chars` without making those three strings; [charsStart, charsEnd) is the result.
+  private readonly chars = new Uint8Array(1000);
+  private charsStart = 0;
+  private charsEnd = 0;
+
+  /** Whether the post took this path (false: a letter or kept apostrophe is not ASCII). */
+  private asciiSeparated(text: string): boolean {
+    const classes = this.data.classes;
+    const out = this.chars;
+    const n = Math.min(text.length, 1000);
+    let m = 0;
+    for (let i = 0; i < n;) {
+      const c = text.charCodeAt(i);
+      if (classes[c] === LETTER) {
+        if (c >= 0x80) return false;
+        out[m++] = c >= 65 && c <= 90 ? c | 32 : c;
+        i++;
+        continue;
+      }
+      // A run of non-letters [i, j), as separate() treats it: one space and the apostrophes that
+      // end it, or (a lone space, apostrophes only) kept as it is.
+      let j = i + 1;
+      while (j < n && classes[text.charCodeAt(j)] !== LETTER) j++;
+      let k = j;
+      while (k > i && classes[text.charCodeAt(k - 1)] === APOSTROPHE) k--;
+      let from = i;
+      if (k > i && !(k === i + 1 && c === 32)) {
+        out[m++] = 32;
+        from = k;
+      }
+      for (let p = from; p < j; p++) {
+        const d = text.charCodeAt(p);
+        if (d >= 0x80) return false;
+        out[m++] = d >= 65 && d <= 90 ? d | 32 : d;
+      }
+      i = j;
+    }
+    // trim(): the only whitespace left is the space (any other is a non-letter run, now " ").
+    let start = 0;
+    while (start < m && out[start] === 32) start++;
+    while (m > start && out[m - 1] === 32) m--;
+    this.charsStart = start;
+    this.charsEnd = m;
+    return true;
+  }
+
   detect(input: string): Detection {
-    const text = separate(input.substring(0, 1000), this.data.classes).trim().toLowerCase();
-    const D = this.data.dictionary;
+    const ascii = this.asciiSeparated(input);
     const out = this.bytes;
     this.ngCount = 0;
     this.stamp = (this.stamp + 1) | 0;
@@ -379,6 +426,24 @@ export class Eld {
     let pos = 0;
     let wordStart = 0;
     let bytes = 0;
+    if (ascii) {
+      // The loop below for ASCII text (a byte a character, no dictionary).
+      const chars = this.chars;
+      for (let i = this.charsStart; i < this.charsEnd; i++) {
+        const c = chars[i]!;
+        if (c === 32) {
+          this.word(wordStart, pos);
+          wordStart = pos;
+          if (bytes > 350) break;
+        } else out[pos++] = c;
+        bytes += 1;
+        if (bytes > 380) break;
+      }
+      this.word(wordStart, pos);
+      return this.result();
+    }
+    const text = separate(input.substring(0, 1000), this.data.classes).trim().toLowerCase();
+    const D = this.data.dictionary;
     for (let i = 0; i < text.length; i++) {
       let c = text.charCodeAt(i);
       if (c < 0x80) {
@@ -409,14 +474,16 @@ export class Eld {
       if (bytes > 380) break;
     }
     this.word(wordStart, pos);
+    return this.result();
+  }
 
+  /** The detection from the post's n-grams (this.ngCount of them, their scores' ranges). */
+  private result(): Detection {
     const scores = this.scores;
     scores.fill(0);
-    const { entryStart, entries } = this.data;
+    const { entries } = this.data;
     for (let j = 0; j < this.ngCount; j++) {
-      const id = this.ngId[j]!;
-      if (id < 0) continue;
-      for (let e = entryStart[id]!, to = entryStart[id + 1]!; e < to; e++) {
+      for (let e = this.ngFrom[j]!, to = this.ngTo[j]!; e < to; e++) {
         const packed = entries[e]!;
         scores[packed >>> 16]! += packed & 0xffff;
       }

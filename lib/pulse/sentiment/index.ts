@@ -1,4 +1,4 @@
-import { UNDETERMINED, detectLanguage, languageHints } from "../language/detect";
+import { UNDETERMINED, detectLanguage, postHints } from "../language/detect";
 import type { IncomingPost, ScoredPost, ScorerName, SentimentLabel } from "../types";
 import { sentimentModel } from "./model/model";
 import { SCORER_FUNCTIONS } from "./scorers";
@@ -25,7 +25,7 @@ export function labelOf(score: number | null): SentimentLabel {
 }
 
 export function postLanguage(post: IncomingPost): string {
-  return detectLanguage(post.text, languageHints(post.langs ?? [post.lang]));
+  return detectLanguage(post.text, postHints(post.lang, post.langs));
 }
 
 export function scorePost(post: IncomingPost, scorer: ScorerName): ScoredPost {

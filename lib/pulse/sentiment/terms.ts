@@ -10,8 +10,6 @@ const URL = /\bhttps?:\/\/\S+|\bwww\.\S+/giu;
 const MENTION = /(?<![\p{L}\p{N}_])@[\p{L}\p{N}_.-]+(?:@[\p{L}\p{N}_.-]+)?/gu;
 const WORD = /[\p{L}\p{N}][\p{L}\p{M}\p{N}'_-]*/gu;
 
-const ASCII = /^[\x00-\x7f]*$/;
-
 const MAX_TAG = 64;
 const MAX_TERM = 40;
 const MAX_PER_POST = 50;
@@ -42,12 +40,50 @@ export function extractTerms(text: string): { hashtags: string[]; terms: string[
   if (rest.includes("@")) rest = rest.replace(MENTION, " ");
   if (tagged) rest = rest.replace(HASHTAG, " ");
   rest = rest.replace(/[’‘`]/g, "'");
-  // ASCII text is lower-cased once here rather than word by word (the same result: ASCII case
-  // has no context; other scripts' does, Greek's final sigma, so they keep the per-word call).
-  const ascii = ASCII.test(rest);
-  if (ascii) rest = rest.toLowerCase();
-  if (ascii) return { hashtags, terms: asciiTerms(rest) };
-  return { hashtags, terms: wordTerms(rest) };
+  // ASCII text (emoji and other symbols allowed) is lower-cased once here rather than word by
+  // word (the same result: ASCII case has no context; other scripts' does, Greek's final sigma,
+  // so they keep the per-word call).
+  if (!plainWords(rest)) return { hashtags, terms: wordTerms(rest) };
+  return { hashtags, terms: asciiTerms(rest.toLowerCase()) };
+}
+
+/**
+ * Whether a code point is a symbol asciiTerms may treat as a space: never a letter, mark or
+ * number (so never part of a word), and without case. The blocks where posts' emoji, arrows,
+ * dingbats and typographic punctuation live, less the numbers among them (dingbat digits
+ * U+2776–2793); terms.test.ts checks every code point here against the Unicode classes.
+ */
+export function isPlainSymbol(c: number): boolean {
+  if (c >= 0x1f300) return c <= 0x1faff;
+  return (
+    (c >= 0x2010 && c <= 0x2027) || // dashes, quotes, bullets, ellipsis
+    c === 0x200d || // zero-width joiner (emoji sequences)
+    (c >= 0x2190 && c <= 0x21ff) || // arrows
+    (c >= 0x2300 && c <= 0x23ff) || // technical (⌚ ⏰)
+    (c >= 0x25a0 && c <= 0x27bf && !(c >= 0x2776 && c <= 0x2793)) || // shapes, symbols, dingbats
+    (c >= 0x2b00 && c <= 0x2bff) // arrows and stars (⭐)
+  );
+}
+
+/**
+ * Whether asciiTerms gives this text's terms: every code unit ASCII, or part of a plain symbol
+ * (above), or an emoji variation selector (U+FE0F, a mark) right after one — where it cannot be
+ * inside a word, since a word starts with a letter or digit.
+ */
+export function plainWords(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c >= 0xd800 && c < 0xdc00) {
+      const d = text.charCodeAt(i + 1);
+      if (!(d >= 0xdc00 && d < 0xe000)) return false;
+      if (!isPlainSymbol(0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00))) return false;
+      i++;
+    } else if (c === 0xfe0f) {
+      if (text.charCodeAt(i - 1) < 0x80) return false;
+    } else if (!isPlainSymbol(c)) return false;
+  }
+  return true;
 }
 
 /**
@@ -119,8 +155,9 @@ const seenStamp = new Int32Array(SEEN_SLOTS);
 const seenTerm = new Int32Array(SEEN_SLOTS);
 let stamp = 0;
 
-// extractTerms' word loop for lower-cased ASCII text, by hand: the same words as WORD and the
-// same trimming as the replaces in the general loop, on indices.
+// extractTerms' word loop for lower-cased ASCII text (plain symbols allowed: any other code unit
+// ends a word, as they do for WORD), by hand: the same words as WORD and the same trimming as the
+// replaces in the general loop, on indices.
 export function asciiTerms(text: string): string[] {
   const terms: string[] = [];
   if (++stamp === 0x40000000) {

@@ -145,6 +145,9 @@ class WordTable {
 
 const WORDS = new WordTable(LEXICON, NEGATORS);
 
+/** The token's entry in the lexicon-and-negators table, or −1 (for a sink's memo). */
+export const lexiconEntry = (token: string) => WORDS.find(token);
+
 // PUNCT: the token starts with one of !?.,;:… (a punctuation run: ends a negation's scope).
 function isPunct(c: number): boolean {
   return c === 33 || c === 63 || c === 46 || c === 44 || c === 59 || c === 58 || c === 0x2026;
@@ -162,9 +165,20 @@ function isWordStart(token: string): boolean {
  * word, the bulk of a post's features (three per character) and of its weight reads.
  */
 export interface WordGramSink {
-  /** The word's 3L − 3 character n-grams (wordGrams) count as features; `h` is its token hash. */
-  word(token: string, h: number): void;
+  /** Features taken so far (each call below adds its count). */
+  readonly count: number;
+  /**
+   * The word's 3L − 3 character n-grams (wordGrams) count as features; `h` is its token hash.
+   * Returns lexiconEntry(token) (which a per-word memo can keep too).
+   */
+  word(token: string, h: number): number;
+  /** Feature h twice, shared and tied to the language (twiceBuckets), counts as two features. */
+  twice(h: number, langSeed: number): void;
 }
+
+/** The two buckets addTwice writes for feature hash h: [shared, tied to the language]. */
+export const sharedBucket = (h: number) => fmix(h) & (BUCKETS - 1);
+export const languageBucket = (h: number, langSeed: number) => combine(h, langSeed) & (BUCKETS - 1);
 
 /** How many character n-grams a word of `length` ≥ 2 code units has (wordGrams writes them). */
 export const gramCount = (length: number) => 3 * length - 3;
@@ -207,13 +221,14 @@ export function featurize(
   const tokens = tokenize(text);
   const langSeed = languageSeed(lang);
   const limit = out.length - 2;
-  // n: features so far (written + sunk), which the bound counts; written: those in `out`.
+  // n: features so far (written + sunk), which the bound counts; written: those in `out`, so
+  // n − sunk, where sunk is what the sink has counted since this call began (sunkOf).
   let n = 0;
-  let sunk = 0;
+  const base = sink ? sink.count : 0;
   // Word, phrase and lexicon features go in twice (shared and for this language); character
   // n-grams, the bulk, only once (shared): spelling carries across languages well enough.
   // (A module function, not a closure made per call: that cost more than its work.)
-  n = addTwice(out, n, sunk, limit, 0x1234567, langSeed); // bias
+  n = addTwice(out, n, limit, 0x1234567, langSeed, sink); // bias
 
   let negated = false;
   let previous = 0x2bad; // start-of-post marker
@@ -226,28 +241,29 @@ export function featurize(
     const punct = isPunct(first);
     if (punct) negated = false;
     const h = hashRange(token, 0, token.length, negated ? 0x2 : 0x1);
-    n = addTwice(out, n, sunk, limit, h, langSeed);
-    n = addTwice(out, n, sunk, limit, combine(previous, h), langSeed);
+    n = addTwice(out, n, limit, h, langSeed, sink);
+    n = addTwice(out, n, limit, combine(previous, h), langSeed, sink);
     previous = h;
 
     const isWord = !punct && isWordStart(token);
+    let entry = -2; // not looked up yet
     if (isWord && token.length >= 2) {
       // Character 3–5-grams of " token ", while there is room (checked before each start; the
       // last start's check is the strictest, so a sink takes the word when that one passes).
       const count = gramCount(token.length);
       if (sink && n + count + 2 <= limit) {
-        sink.word(token, h);
+        entry = sink.word(token, h);
         n += count;
-        sunk += count;
       } else {
         const len = token.length + 2;
+        const sunk = sunkOf(sink, base);
         for (let i = 0; i + 3 <= len && n + 3 <= limit; i++) {
           const end = gramsAt(token, len, i, out, n - sunk);
           n = end + sunk;
         }
       }
     }
-    const entry = WORDS.find(token);
+    if (entry === -2) entry = WORDS.find(token);
     const lex = entry < 0 ? 0 : WORDS.lexicon[entry]!;
     if (lex !== 0) {
       const s = negated && isWord ? -lex : lex;
@@ -259,32 +275,36 @@ export function featurize(
     if (isWord && (token.endsWith("n't") || (entry >= 0 && WORDS.negator[entry] === 1)))
       negated = true;
   }
-  n = addTwice(
-    out,
-    n,
-    sunk,
-    limit,
-    LEX_HASH[Math.max(-6, Math.min(6, Math.round(lexicon))) + 6]!,
-    langSeed,
-  );
-  if (positives) n = addTwice(out, n, sunk, limit, POS_HASH[Math.min(positives, 3)]!, langSeed);
-  if (negatives) n = addTwice(out, n, sunk, limit, NEG_HASH[Math.min(negatives, 3)]!, langSeed);
-  if (positives === 0 && negatives === 0) n = addTwice(out, n, sunk, limit, 0x7e11, langSeed);
-  return n - sunk;
+  const lex = LEX_HASH[Math.max(-6, Math.min(6, Math.round(lexicon))) + 6]!;
+  n = addTwice(out, n, limit, lex, langSeed, sink);
+  if (positives) n = addTwice(out, n, limit, POS_HASH[Math.min(positives, 3)]!, langSeed, sink);
+  if (negatives) n = addTwice(out, n, limit, NEG_HASH[Math.min(negatives, 3)]!, langSeed, sink);
+  if (positives === 0 && negatives === 0) n = addTwice(out, n, limit, 0x7e11, langSeed, sink);
+  return n - sunkOf(sink, base);
 }
 
-/** Feature h twice, shared and tied to the language, while there is room; returns the count. */
+/** Features the sink has taken since featurize began (its count was `base` then). */
+const sunkOf = (sink: WordGramSink | undefined, base: number) => (sink ? sink.count - base : 0);
+
+/**
+ * Feature h twice, shared and tied to the language, while there is room: to the sink if there is
+ * one (it memoises their weight sums), else into `out`. Returns the count.
+ */
 function addTwice(
   out: Int32Array,
   n: number,
-  sunk: number,
   limit: number,
   h: number,
   langSeed: number,
+  sink: WordGramSink | undefined,
 ): number {
   if (n > limit) return n;
-  out[n - sunk] = fmix(h) & (BUCKETS - 1);
-  out[n - sunk + 1] = combine(h, langSeed) & (BUCKETS - 1);
+  if (sink) {
+    sink.twice(h, langSeed);
+    return n + 2;
+  }
+  out[n] = sharedBucket(h);
+  out[n + 1] = languageBucket(h, langSeed);
   return n + 2;
 }
 

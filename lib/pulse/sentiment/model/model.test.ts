@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { makePosts } from "@/bench/pulse/corpus";
 import { BUCKETS, FEATURES_VERSION, MAX_FEATURES, featurize, tokenize } from "./features";
 import { MODEL_DIR, readModel } from "./model";
 
@@ -38,7 +39,7 @@ describe("the committed sentiment model", () => {
     expect(Math.abs(pos.score)).toBeLessThanOrEqual(5);
   });
 
-  it("scores with its per-word memo exactly as the plain sum over every feature", () => {
+  it("scores with its per-word and per-feature memos exactly as the plain sum over every feature", () => {
     const weights = new Int8Array(readFileSync(path.join(MODEL_DIR, "weights.bin")));
     const out = new Int32Array(MAX_FEATURES);
     const plain = (text: string, lang: string) => {
@@ -56,6 +57,8 @@ describe("the committed sentiment model", () => {
       "good good good bad good",
       "supercalifragilistic ".repeat(400),
       "word ".repeat(5_000),
+      // Enough words and bigrams to fill and overwrite the memos' slots.
+      ...makePosts(4_000, 23),
     ];
     const z = new Float64Array(3);
     for (const lang of ["en", "es"])
