@@ -13,10 +13,10 @@ import {
 // A CPU share per user for the web server's render processes (render-pool.ts): each process
 // moves itself into its user's cgroup while it renders for them (moves()), and all users' cgroups weigh the same,
 // so ten of A's worst-case previews get the CPU one of B's gets — however many processes A keeps
-// busy. All render processes together weigh as much as one ordinary process per user rendering,
-// up to `maxUsers` (the pool's size, the cores previews may use): one user's flood weighs one
-// process whatever its size, so sign-ins and page loads keep their share, and another user's
-// render beside it still gets a whole process's share rather than half of one (when the renders
+// busy. All render processes together weigh USER_WEIGHT of an ordinary process per user
+// rendering, up to `maxUsers` (the pool's size, the cores previews may use): one user's flood weighs one
+// user's share whatever its size, so sign-ins and page loads keep theirs, and another user's
+// render beside it still gets a whole user's share rather than half of one (when the renders
 // together weighed one process, A's flood halved B's preview's CPU on a loaded host: the bench's
 // preview ratio could not go below 2×).
 // A nice level cannot do this: it weighs processes, not users, and at nice 10 every render —
@@ -26,6 +26,14 @@ import {
 // no writable cgroupfs, STRATUS_RENDER_CGROUPS=off): the pool falls back on nice.
 
 const PREFIX = "stratus-render-";
+/**
+ * A user's renders together weigh a quarter of an ordinary process: a user can make previews
+ * as heavy as the pixel budget allows, and they must lose to request handling (the server's
+ * thread, sign-ins' argon2) and to MapReduce tasks. At a whole process, A's four worst-case
+ * renders took 0.55 of the 2 cores and B's page loads, sign-ins and jobs 4–17× longer in the
+ * bench at load 6–8; at nice 10 (a tenth) every preview, B's too, timed out at load 40.
+ */
+export const USER_WEIGHT = 0.25;
 /** Where idle processes wait (v2 allows processes only in leaves). */
 const IDLE = "idle";
 
@@ -78,13 +86,13 @@ export class RenderCgroups {
     return dir;
   }
 
-  /** The base's weight: one ordinary process (v1 shares 1024, v2 weight 100) per user
-   * rendering, at least one, at most `maxUsers`. */
+  /** The base's weight: USER_WEIGHT of an ordinary process (v1 shares 1024, v2 weight 100) per
+   * user rendering, for at least one user and at most `maxUsers`. */
   private weigh(): void {
     const n = Math.min(this.maxUsers, Math.max(1, this.users.size));
     write(
       join(this.base, this.h.version === 1 ? "cpu.shares" : "cpu.weight"),
-      String(n * (this.h.version === 1 ? 1024 : 100)),
+      String(Math.round(n * USER_WEIGHT * (this.h.version === 1 ? 1024 : 100))),
     );
   }
 

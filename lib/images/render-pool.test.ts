@@ -10,7 +10,7 @@ import { defaultStep } from "./catalog";
 import { ChainStep } from "./chain";
 import { ImageInputError } from "./errors";
 import { renderChain } from "./pipeline";
-import { RenderCgroups } from "./render-cgroups";
+import { RenderCgroups, USER_WEIGHT } from "./render-cgroups";
 import { RenderPool, type PoolResult, type RecordedPipeline } from "./render-pool";
 
 // The web server's render processes, for real: child processes running sharp.
@@ -287,30 +287,31 @@ describe.skipIf(cgroups === null)("a CPU share per user for render processes (cg
         "utf8",
       ).trim();
     expect(share(a)).toBe(share(b));
-    // A's flood weighs one process and B's render another: A does not halve B's share.
-    expect(cg.weight).toBe(2);
+    // A's flood weighs one user's share and B's render another: A does not halve B's share.
+    expect(cg.weight).toBeCloseTo(2 * USER_WEIGHT, 2);
     // No nice level: the share does the job, so nobody's render is starved by priority.
     for (const pid of p.pids) expect(getPriority(pid)).toBe(getPriority());
     await bRun;
     // B done: its process is back among the idle ones, its cgroup gone.
     expect(cg.processesOf(b)).toEqual([]);
-    expect(cg.weight).toBe(1);
+    expect(cg.weight).toBeCloseTo(USER_WEIGHT, 2);
     // A's waiting renders dropped, its running ones killed.
     stopA.abort();
     p.close();
     await Promise.all(aRuns);
   });
 
-  it("weighs one process per user rendering, up to its limit (the pool's size)", () => {
+  it("weighs a share per user rendering, up to its limit (the pool's size), below a process's", () => {
     const cg = cgroups!;
     const users = [1, 2, 3].map((n) => `w${n}-${Math.random()}`);
-    expect(cg.weight).toBe(1);
+    expect(cg.weight).toBeCloseTo(USER_WEIGHT, 2);
+    expect(USER_WEIGHT).toBeLessThan(1);
     for (const u of users) cg.userDir(u);
     // Three users rendering on a pool of two cores: two processes' worth, shared three ways.
-    expect(cg.weight).toBe(2);
+    expect(cg.weight).toBeCloseTo(2 * USER_WEIGHT, 2);
     for (const u of users) cg.release(u, false);
     expect(cg.userCount).toBe(0);
-    expect(cg.weight).toBe(1);
+    expect(cg.weight).toBeCloseTo(USER_WEIGHT, 2);
   });
 
   it("moves a render process between cgroups in that process, never on the server's thread", async () => {
