@@ -7,10 +7,13 @@
 // Drive page, sign-ins. Rounds alternate: B alone, then B while user A (attacks.ts) runs at once
 // a fork-and-sleep mapper, a memory hog with many children, `^(a+)+$` in the built-in grep on
 // lines of a's, ten worst-case previews in flight, 50 live dashboard streams and the largest zip
-// over and over — alone, attacked, alone, attacked… so that the machine's own noise (other work
+// over and over (A's client in a process of its own: attack-process.ts) — alone, attacked, alone,
+// attacked… so that the machine's own noise (other work
 // on this shared host) falls on both sides. Prints B's figures per side, the ratio (attacked ÷
-// alone, goal ≤ 2×), whether all of B's work succeeded, what A was told, and whether any process
-// of the host was killed.
+// alone, goal ≤ 2×), whether all of B's work succeeded, where the CPU went on each side (cores
+// per part: the app server's thread, its render and zip processes, the worker and its tasks,
+// MariaDB, the S3 store, B's and A's clients), what A was told, and whether any process of the
+// host was killed.
 //
 // Settings (environment): ISO_ROUNDS (pairs of rounds, default 2), ISO_SAMPLES (previews and page
 // loads per round, default 8), ISO_JOB_CAP_S (the longest B's job may take before it counts as
