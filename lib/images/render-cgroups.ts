@@ -11,14 +11,14 @@ import {
 } from "@/lib/mapreduce/task-cgroup";
 
 // A CPU share per user for the web server's render processes (render-pool.ts): each process
-// moves itself into its user's cgroup while it renders for them (moves()), and all users' cgroups weigh the same,
-// so ten of A's worst-case previews get the CPU one of B's gets — however many processes A keeps
-// busy. All render processes together weigh USER_WEIGHT of an ordinary process per user
-// rendering, up to `maxUsers` (the pool's size, the cores previews may use): one user's flood weighs one
-// user's share whatever its size, so sign-ins and page loads keep theirs, and another user's
-// render beside it still gets a whole user's share rather than half of one (when the renders
-// together weighed one process, A's flood halved B's preview's CPU on a loaded host: the bench's
-// preview ratio could not go below 2×).
+// moves itself into its user's cgroup while it renders for them (moves()), and all users'
+// cgroups weigh the same, so ten of A's worst-case previews get the CPU one of B's gets —
+// however many processes A keeps busy. All render processes together weigh USER_WEIGHT of an
+// ordinary process per user rendering, up to `maxUsers` (the pool's size, the cores previews may
+// use): one user's flood weighs one user's share whatever its size, so sign-ins and page loads
+// keep theirs, and another user's render beside it still gets a whole user's share rather than
+// half of one (when the renders together weighed one process, A's flood halved B's preview's CPU
+// on a loaded host: the bench's preview ratio could not go below 2×).
 // A nice level cannot do this: it weighs processes, not users, and at nice 10 every render —
 // B's as well — starved on a loaded host (docs/isolation-bench.md).
 // The cpu controller of cgroup v1 (cpu.shares) or v2 (cpu.weight), found and made as the

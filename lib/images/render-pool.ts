@@ -15,8 +15,9 @@ import type { SharpFactory } from "./pipeline";
 // uses too — and on as many cores as it finds. Here it runs in a few child processes instead,
 // started ahead of need and reused: a preview waits for a free process, sign-ins and page loads
 // do not wait for previews. The CPU is shared per user (render-cgroups.ts: each process renders
-// in its user's cgroup, every user's weighs the same, all together as much as one ordinary
-// process per user rendering, up to the pool's size), or where no cgroup can be made the processes run at a lower priority (nice 10).
+// in its user's cgroup, every user's weighs the same — a quarter of an ordinary process — up to
+// the pool's size in users), or where no cgroup can be made the processes run at a lower
+// priority (nice 10).
 // No process is forked on a request's path: the server starts them (warm()), and one killed at
 // its timeout is replaced in the background.
 // A user with nothing rendering is not made to wait for another user's renders either: when the
