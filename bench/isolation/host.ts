@@ -93,3 +93,76 @@ export function newOomKills(
   }
   return { cgroup, global };
 }
+
+function statTicks(pid: number): { own: number; reaped: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime, stime; cutime, cstime (children that ended and were waited for)
+    return { own: Number(f[11]) + Number(f[12]), reaped: Number(f[13]) + Number(f[14]) };
+  } catch {
+    return null;
+  }
+}
+
+function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+  } catch {
+    return "";
+  }
+}
+
+/** CPU seconds of a process tree, ended children included (those its processes waited for). */
+function treeTicks(root: number, skip?: (pid: number) => boolean): number {
+  let ticks = 0;
+  const stack = [root];
+  while (stack.length) {
+    const pid = stack.pop()!;
+    if (pid !== root && skip?.(pid)) continue;
+    const t = statTicks(pid);
+    if (!t) continue;
+    ticks += t.own + t.reaped;
+    stack.push(...children(pid));
+  }
+  return ticks;
+}
+
+/**
+ * Where the CPU went, by part of the bench's world: CPU seconds so far of each (ended
+ * children included). The app server's own thread(s) apart from its render processes and from
+ * its zip processes (live ones; ended zip processes count in "app: ended children").
+ */
+export function cpuSnapshot(parts: {
+  app: number;
+  worker: number;
+  mariadb?: number;
+  s3?: number;
+  attacker?: number;
+}): Record<string, number> {
+  const out: Record<string, number> = {};
+  const app = statTicks(parts.app);
+  if (app) {
+    out["app server (its own threads)"] = app.own / 100;
+    out["app: ended children (zips, killed renders)"] = app.reaped / 100;
+    let render = 0;
+    let zip = 0;
+    for (const child of children(parts.app)) {
+      const line = cmdline(child);
+      const t = treeTicks(child);
+      if (line.includes("render-process")) render += t;
+      else if (line.includes("zip-process")) zip += t;
+      else out["app: other children"] = (out["app: other children"] ?? 0) + t / 100;
+    }
+    out["app: render processes"] = render / 100;
+    out["app: zip processes (running)"] = zip / 100;
+  }
+  out["worker and its tasks"] = treeTicks(parts.worker) / 100;
+  if (parts.mariadb) out["MariaDB"] = treeTicks(parts.mariadb) / 100;
+  if (parts.s3) out["S3 store"] = treeTicks(parts.s3) / 100;
+  // The bench's own process: its servers and A's client are children of it, counted above.
+  const others = new Set([parts.app, parts.worker, parts.attacker]);
+  out["bench (B's client)"] = treeTicks(process.pid, (pid) => others.has(pid)) / 100;
+  if (parts.attacker) out["A's client"] = treeTicks(parts.attacker) / 100;
+  return out;
+}

@@ -7,10 +7,13 @@
 // Drive page, sign-ins. Rounds alternate: B alone, then B while user A (attacks.ts) runs at once
 // a fork-and-sleep mapper, a memory hog with many children, `^(a+)+$` in the built-in grep on
 // lines of a's, ten worst-case previews in flight, 50 live dashboard streams and the largest zip
-// over and over — alone, attacked, alone, attacked… so that the machine's own noise (other work
+// over and over (A's client in a process of its own: attack-process.ts) — alone, attacked, alone,
+// attacked… so that the machine's own noise (other work
 // on this shared host) falls on both sides. Prints B's figures per side, the ratio (attacked ÷
-// alone, goal ≤ 2×), whether all of B's work succeeded, what A was told, and whether any process
-// of the host was killed.
+// alone, goal ≤ 2×), whether all of B's work succeeded, where the CPU went on each side (cores
+// per part: the app server's thread, its render and zip processes, the worker and its tasks,
+// MariaDB, the S3 store, B's and A's clients), what A was told, and whether any process of the
+// host was killed.
 //
 // Settings (environment): ISO_ROUNDS (pairs of rounds, default 2), ISO_SAMPLES (previews and page
 // loads per round, default 8), ISO_JOB_CAP_S (the longest B's job may take before it counts as
@@ -25,7 +28,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { z } from "zod";
-import { alive, newOomKills, oomKills, pidFromFile, treeCpuSeconds } from "./host";
+import { alive, cpuSnapshot, newOomKills, oomKills, pidFromFile, treeCpuSeconds } from "./host";
 import { startStack, type Stack } from "./stack";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -114,11 +117,12 @@ try {
   const { trackerFormSchema } = await import("@/lib/pulse/schemas");
   const { countActiveJobs } = await import("@/lib/jobs/jobs");
   const { db } = await import("@/lib/db/client");
-  const { startAttack, memoryHogProgram, ATTACK } = await import("./attacks");
+  const { memoryHogProgram, ATTACK } = await import("./attacks");
+  const { startAttackProcess } = await import("./attack-process");
   const { runRound } = await import("./probes");
   type Measure = import("./probes").Measure;
   const { Session, Tally, within } = await import("./http");
-  type AttackReport = Awaited<ReturnType<ReturnType<typeof startAttack>["stop"]>>;
+  type AttackReport = import("./attacks").AttackReport;
   type RoundResult = Awaited<ReturnType<typeof runRound>>;
 
   // --- users and their files ---------------------------------------------------------------------
@@ -247,6 +251,11 @@ try {
   type Side = "alone" | "attacked";
   const results: Record<Side, (RoundResult & { load: number })[]> = { alone: [], attacked: [] };
   const attackReports: AttackReport[] = [];
+  /** CPU seconds of each part of the bench's world during each round (host.ts). */
+  const cpu: Record<Side, { seconds: number; parts: Record<string, number> }[]> = {
+    alone: [],
+    attacked: [],
+  };
 
   const caps = { roundCapMs: env.ISO_JOB_CAP_S * 1000, requestCapMs: env.ISO_REQUEST_CAP_S * 1000 };
   log("warm-up round (not counted)");
@@ -256,10 +265,29 @@ try {
   for (let i = 0; i < env.ISO_ROUNDS; i++) order.push("alone", "attacked");
   for (const [i, side] of order.entries()) {
     const load = load1();
-    const attack = side === "attacked" ? startAttack(a, attackFiles) : null;
+    const attack = side === "attacked" ? startAttackProcess(a, attackFiles) : null;
     if (attack) log(`round ${i + 1}/${order.length} attacked: A's workloads ${await attack.ready}`);
     const t = performance.now();
+    const cpuParts = () => {
+      const [worker, app] = stack!.servers;
+      return {
+        app: app!.pid,
+        worker: worker!.pid,
+        mariadb: hostPids.find((p) => p.name === "MariaDB")?.pid,
+        s3: hostPids.find((p) => p.name === "S3 store")?.pid,
+        attacker: attack?.pid,
+      };
+    };
+    const cpuBefore = cpuSnapshot(cpuParts());
     const round = await runRound(b, probeFiles, { ...caps, samples: env.ISO_SAMPLES });
+    const seconds = (performance.now() - t) / 1000;
+    const cpuAfter = cpuSnapshot(cpuParts());
+    cpu[side].push({
+      seconds,
+      parts: Object.fromEntries(
+        Object.entries(cpuAfter).map(([k, v]) => [k, v - (cpuBefore[k] ?? 0)]),
+      ),
+    });
     results[side].push({ ...round, load });
     const report = await attack?.stop();
     if (report) attackReports.push(report);
@@ -371,6 +399,25 @@ try {
     for (const f of failures) tally.add(f);
     for (const l of tally.lines()) console.log(`  ${l}`);
   }
+
+  console.log("");
+  console.log("Where the CPU went (cores used on average during the rounds; the host has 2):");
+  const cores = (side: Side, part: string) => {
+    const rs = cpu[side];
+    const secs = rs.reduce((s, r) => s + r.seconds, 0);
+    return rs.reduce((s, r) => s + (r.parts[part] ?? 0), 0) / secs;
+  };
+  const partNames = [
+    ...new Set([...cpu.alone, ...cpu.attacked].flatMap((r) => Object.keys(r.parts))),
+  ];
+  const cpuRows = [["part", "alone", "attacked"]];
+  for (const part of partNames)
+    cpuRows.push([part, cores("alone", part).toFixed(2), cores("attacked", part).toFixed(2)]);
+  const cw = cpuRows[0]!.map((_, i) => Math.max(...cpuRows.map((r) => [...r[i]!].length)));
+  for (const r of cpuRows)
+    console.log(
+      `  ${r.map((c, i) => (i === 0 ? c.padEnd(cw[i]!) : c.padStart(cw[i]!))).join("  ")}`,
+    );
 
   console.log("");
   console.log("What user A was told (all attacked rounds):");

@@ -29,10 +29,41 @@ function secret(): string {
   return s;
 }
 
+// Decoded cookies, for a few seconds: next-auth's decode derives the key with HKDF and decrypts on
+// every call, on the server's thread and its thread pool (where sign-ins' argon2 runs) — under
+// another user's flood of requests the largest single cost in the bench's profile of the web
+// server (docs/isolation-bench.md). A cookie decodes to the same claims every time; only its
+// expiry depends on the clock, and it is checked again on a hit. Revocation is not decided here
+// (session-claims.ts checks sign-outs and the session version).
+const DECODED_MS = 5_000;
+const DECODED_MAX = 2_000;
+const decoded = new Map<string, { token: JWT; at: number }>();
+/** Decodes done and cache hits (tests). */
+export const decodeStats = { decoded: 0, hits: 0 };
+
 export async function decodeSession(value: string | undefined): Promise<JWT | null> {
   if (!value) return null;
+  const now = Date.now();
+  const hit = decoded.get(value);
+  if (hit && now - hit.at < DECODED_MS) {
+    // jose's own rule at decode time: expired 15 s past `exp` (its clock tolerance).
+    if (typeof hit.token.exp !== "number" || hit.token.exp + 15 > now / 1000) {
+      decodeStats.hits += 1;
+      return hit.token;
+    }
+    decoded.delete(value);
+    return null;
+  }
   try {
-    return await decode({ token: value, secret: secret() });
+    decodeStats.decoded += 1;
+    const token = await decode({ token: value, secret: secret() });
+    if (token) {
+      decoded.delete(value);
+      decoded.set(value, { token, at: now });
+      // Oldest first (a Map keeps insertion order): bounded whatever the traffic.
+      while (decoded.size > DECODED_MAX) decoded.delete(decoded.keys().next().value!);
+    }
+    return token;
   } catch {
     return null;
   }

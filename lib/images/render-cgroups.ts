@@ -10,11 +10,15 @@ import {
   type Hierarchy,
 } from "@/lib/mapreduce/task-cgroup";
 
-// A CPU share per user for the web server's render processes (render-pool.ts): each process is
-// moved into its user's cgroup while it renders for them, and all users' cgroups weigh the same,
-// so ten of A's worst-case previews get the CPU one of B's gets — however many processes A keeps
-// busy. All render processes together weigh as much as one ordinary process (the server's own
-// thread among them), so sign-ins and page loads keep their share too.
+// A CPU share per user for the web server's render processes (render-pool.ts): each process
+// moves itself into its user's cgroup while it renders for them (moves()), and all users'
+// cgroups weigh the same, so ten of A's worst-case previews get the CPU one of B's gets —
+// however many processes A keeps busy. All render processes together weigh USER_WEIGHT of an
+// ordinary process per user rendering, up to `maxUsers` (the pool's size, the cores previews may
+// use): one user's flood weighs one user's share whatever its size, so sign-ins and page loads
+// keep theirs, and another user's render beside it still gets a whole user's share rather than
+// half of one (when the renders together weighed one process, A's flood halved B's preview's CPU
+// on a loaded host: the bench's preview ratio could not go below 2×).
 // A nice level cannot do this: it weighs processes, not users, and at nice 10 every render —
 // B's as well — starved on a loaded host (docs/isolation-bench.md).
 // The cpu controller of cgroup v1 (cpu.shares) or v2 (cpu.weight), found and made as the
@@ -22,6 +26,14 @@ import {
 // no writable cgroupfs, STRATUS_RENDER_CGROUPS=off): the pool falls back on nice.
 
 const PREFIX = "stratus-render-";
+/**
+ * A user's renders together weigh a quarter of an ordinary process: a user can make previews
+ * as heavy as the pixel budget allows, and they must lose to request handling (the server's
+ * thread, sign-ins' argon2) and to MapReduce tasks. At a whole process, A's four worst-case
+ * renders took 0.55 of the 2 cores and B's page loads, sign-ins and jobs 4–17× longer in the
+ * bench at load 6–8; at nice 10 (a tenth) every preview, B's too, timed out at load 40.
+ */
+export const USER_WEIGHT = 0.25;
 /** Where idle processes wait (v2 allows processes only in leaves). */
 const IDLE = "idle";
 
@@ -32,21 +44,21 @@ export class RenderCgroups {
   private constructor(
     private readonly h: Hierarchy,
     readonly base: string,
+    private readonly maxUsers: number,
   ) {}
 
   /** This server's render cgroups, or null where no cpu cgroup can be made. */
-  static create(env: Record<string, string | undefined> = process.env): RenderCgroups | null {
+  static create(
+    env: Record<string, string | undefined> = process.env,
+    maxUsers = 1,
+  ): RenderCgroups | null {
     if (env.STRATUS_RENDER_CGROUPS === "off") return null;
     const h = makeCgroupBase(PREFIX, ["cpu"], "cpu");
     const base = h?.bases.get("cpu");
     if (!h || !base) return null;
-    // Together as one ordinary process (v1 shares and v2 weight default to 1024 and 100).
-    write(
-      join(base, h.version === 1 ? "cpu.shares" : "cpu.weight"),
-      h.version === 1 ? "1024" : "100",
-    );
     if (!tryMkdir(join(base, IDLE))) return null;
-    const cgroups = new RenderCgroups(h, base);
+    const cgroups = new RenderCgroups(h, base, Math.max(1, Math.floor(maxUsers)));
+    cgroups.weigh();
     process.once("exit", () => cgroups.removeAll());
     return cgroups;
   }
@@ -70,26 +82,58 @@ export class RenderCgroups {
       this.h.version === 1 ? "1024" : "100",
     );
     this.users.set(userId, dir);
+    this.weigh();
     return dir;
   }
 
-  /** Moves a render process into its user's cgroup before it renders for them. */
-  enter(pid: number, userId: string): boolean {
-    const dir = this.userDir(userId);
-    return dir !== null && write(join(dir, "cgroup.procs"), String(pid));
+  /** The base's weight: USER_WEIGHT of an ordinary process (v1 shares 1024, v2 weight 100) per
+   * user rendering, for at least one user and at most `maxUsers`. */
+  private weigh(): void {
+    const n = Math.min(this.maxUsers, Math.max(1, this.users.size));
+    write(
+      join(this.base, this.h.version === 1 ? "cpu.shares" : "cpu.weight"),
+      String(Math.round(n * USER_WEIGHT * (this.h.version === 1 ? 1024 : 100))),
+    );
   }
 
-  /** Puts a render process among the idle ones (a new one, or one done rendering). */
+  /** The base's weight now, in ordinary processes (tests). */
+  get weight(): number {
+    try {
+      const file = join(this.base, this.h.version === 1 ? "cpu.shares" : "cpu.weight");
+      return Number(readFileSync(file, "utf8")) / (this.h.version === 1 ? 1024 : 100);
+    } catch {
+      return NaN;
+    }
+  }
+
+  /**
+   * Where a render process moves itself for one pipeline of `userId`'s: the cgroup.procs files of
+   * the user's cgroup (made when missing) and of the idle one, or null when the user's cannot be
+   * made. The process writes "0" (itself) into them, before and after the pipeline, on its own
+   * thread: a move into a v1 cgroup waits for an RCU grace period (tens of ms on a loaded host),
+   * which the server's thread — every user's requests — paid twice per render before.
+   */
+  moves(userId: string): { enter: string; leave: string } | null {
+    const dir = this.userDir(userId);
+    return dir === null
+      ? null
+      : { enter: join(dir, "cgroup.procs"), leave: join(this.base, IDLE, "cgroup.procs") };
+  }
+
+  /** Puts a new render process among the idle ones (once, when it is started). */
   park(pid: number): boolean {
     return write(join(this.base, IDLE, "cgroup.procs"), String(pid));
   }
 
-  /** Moves a render process back among the idle ones; the user's cgroup goes when it is empty. */
-  leave(pid: number, userId: string, userStillRendering: boolean): void {
-    this.park(pid);
+  /** A user's pipeline ended (its process has moved itself back among the idle ones): the
+   * user's cgroup goes when no other pipeline of theirs runs. */
+  release(userId: string, userStillRendering: boolean): void {
     if (userStillRendering) return;
     const dir = this.users.get(userId);
-    if (dir && rmdirQuiet(dir)) this.users.delete(userId);
+    if (dir && rmdirQuiet(dir)) {
+      this.users.delete(userId);
+      this.weigh();
+    }
   }
 
   /** Processes in a user's cgroup now (tests). */

@@ -15,8 +15,9 @@ import type { SharpFactory } from "./pipeline";
 // uses too — and on as many cores as it finds. Here it runs in a few child processes instead,
 // started ahead of need and reused: a preview waits for a free process, sign-ins and page loads
 // do not wait for previews. The CPU is shared per user (render-cgroups.ts: each process renders
-// in its user's cgroup, every user's weighs the same, all together as much as one ordinary
-// process), or where no cgroup can be made the processes run at a lower priority (nice 10).
+// in its user's cgroup, every user's weighs the same — a quarter of an ordinary process — up to
+// the pool's size in users), or where no cgroup can be made the processes run at a lower
+// priority (nice 10).
 // No process is forked on a request's path: the server starts them (warm()), and one killed at
 // its timeout is replaced in the background.
 // A user with nothing rendering is not made to wait for another user's renders either: when the
@@ -253,9 +254,9 @@ export class RenderPool {
     this.running += 1;
     this.runningBy.set(task.opts.userId, (this.runningBy.get(task.opts.userId) ?? 0) + 1);
     this.peakRunning = Math.max(this.peakRunning, this.running);
-    if (this.opts.cgroups && member.child.pid !== undefined) {
-      this.opts.cgroups.enter(member.child.pid, task.opts.userId);
-    }
+    // The process moves itself into the user's cgroup and back (render-process.mjs): not a
+    // write of the server's thread, which would wait for the kernel (render-cgroups.ts).
+    const cgroup = this.opts.cgroups?.moves(task.opts.userId) ?? null;
     member.child.channel?.ref();
     if (task.opts.killAfterMs !== undefined) {
       member.timer = setTimeout(() => {
@@ -267,7 +268,7 @@ export class RenderPool {
         this.replenish();
       }, task.opts.killAfterMs);
     }
-    member.child.send({ id, ...task.job }, (error) => {
+    member.child.send({ id, ...task.job, cgroup }, (error) => {
       if (error) this.settle(member, () => task.reject(error));
     });
   }
@@ -283,9 +284,7 @@ export class RenderPool {
     const left = (this.runningBy.get(task.opts.userId) ?? 1) - 1;
     if (left > 0) this.runningBy.set(task.opts.userId, left);
     else this.runningBy.delete(task.opts.userId);
-    if (this.opts.cgroups && member.child.pid !== undefined) {
-      this.opts.cgroups.leave(member.child.pid, task.opts.userId, left > 0);
-    }
+    this.opts.cgroups?.release(task.opts.userId, left > 0);
     member.child.channel?.unref();
     then();
     this.dispatch();
@@ -356,9 +355,8 @@ const GLOBAL = globalThis as typeof globalThis & { __stratusRenderPool?: RenderP
 export function renderPool(): RenderPool {
   if (!GLOBAL.__stratusRenderPool) {
     const configured = imageConfig().IMAGE_PREVIEW_PROCESSES;
-    const pool = new RenderPool(configured > 0 ? configured : availableParallelism(), {
-      cgroups: RenderCgroups.create(),
-    });
+    const size = configured > 0 ? configured : availableParallelism();
+    const pool = new RenderPool(size, { cgroups: RenderCgroups.create(process.env, size) });
     pool.warm();
     GLOBAL.__stratusRenderPool = pool;
   }

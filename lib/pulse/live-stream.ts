@@ -132,7 +132,10 @@ export function liveStream(options: LiveStreamOptions): ReadableStream<Uint8Arra
 export function liveStreamResponse(options: LiveStreamOptions): Response {
   return new Response(liveStream(options), {
     headers: {
-      "cache-control": "private, no-store",
+      // no-transform: Next's compression (and a proxy's) leaves the stream alone — gzip of an
+      // event stream costs a zlib flush per event on the server's thread and its thread pool
+      // (the pool argon2 sign-ins wait in), for messages of a few hundred bytes.
+      "cache-control": "private, no-store, no-transform",
       "content-type": "text/event-stream; charset=utf-8",
       connection: "keep-alive",
       // Proxies such as nginx would otherwise buffer the stream.

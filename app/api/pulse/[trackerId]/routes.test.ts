@@ -85,6 +85,8 @@ describe("Pulse routes", () => {
       ctx(trackerId),
     );
     expect(res.headers.get("content-type")).toContain("text/event-stream");
+    // Not gzipped by Next's compression: a zlib flush per event on the server's threads.
+    expect(res.headers.get("cache-control")).toMatch(/(^|,\s*)no-transform(,|$)/);
     await storeBatch(trackerId, [post("a", "I love solar #sun"), post("b", "solar is awful")]);
     const text = await readUntil(res.body!, (t) => t.includes("event: delta"));
     controller.abort();
