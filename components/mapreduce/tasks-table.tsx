@@ -8,6 +8,7 @@ import { formatBytes, formatCount } from "@/lib/format/numbers";
 import type { TaskView } from "@/lib/mapreduce/view-types";
 import { cn } from "@/lib/utils";
 import { formatMs } from "@/lib/format/time";
+import { attemptsMade } from "@/lib/mapreduce/attempts";
 
 // Every task with its state, attempts, records and time; a task's log (the stderr of uploaded
 // programs) opens in a dialog.
@@ -26,7 +27,10 @@ type AttemptView = {
   error: string | null;
 };
 
-/** A task's logs, one tab per attempt (each attempt keeps its own stderr). */
+/**
+ * A task's logs, one tab per attempt (each attempt keeps its own stderr). Attempts are named by
+ * their number alone; the attempts made and allowed are said once, above the tabs.
+ */
 function LogDialog({
   jobId,
   task,
@@ -37,6 +41,7 @@ function LogDialog({
   onClose: () => void;
 }) {
   const [attempts, setAttempts] = useState<AttemptView[] | null>(null);
+  const [allowed, setAllowed] = useState<number | null>(null);
   const [chosen, setChosen] = useState<number | null>(null);
   const [text, setText] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -59,8 +64,12 @@ function LogDialog({
   const load = async () => {
     try {
       const res = await fetch(`${base}/attempts`, { cache: "no-store" });
-      const list = res.ok ? ((await res.json()) as { attempts: AttemptView[] }).attempts : [];
+      const body = res.ok
+        ? ((await res.json()) as { attempts: AttemptView[]; allowed: number })
+        : { attempts: [], allowed: null };
+      const list = body.attempts;
       setAttempts(list);
+      setAllowed(body.allowed);
       await loadLog(list.at(-1)?.attempt ?? null);
     } catch {
       setError("The log could not be read. Check your connection.");
@@ -76,13 +85,18 @@ function LogDialog({
     >
       <DialogContent className="max-w-3xl" onOpenAutoFocus={() => void load()}>
         <DialogTitle>Task {task.taskId}</DialogTitle>
-        <DialogDescription>
+        <DialogDescription data-testid="attempt-summary">
           {current
             ? (current.error ?? `Attempt ${current.attempt}: ${current.state}`)
             : task.error
               ? task.error
               : `${task.state}, attempt ${task.attempts}`}
         </DialogDescription>
+        {attempts && attempts.length > 0 && allowed !== null && (
+          <p className="text-xs text-muted-foreground" data-testid="attempts-made">
+            {attemptsMade(attempts.length, allowed)}
+          </p>
+        )}
         {attempts && attempts.length > 1 && (
           <div role="tablist" aria-label="Attempts" className="flex flex-wrap gap-1">
             {attempts.map((a) => (
@@ -97,7 +111,7 @@ function LogDialog({
                   a.attempt === chosen && "border-primary bg-primary/10 font-medium",
                 )}
               >
-                Attempt {a.attempt} of {attempts.length}
+                Attempt {a.attempt}
                 <span className={cn("ml-1", STATE_TONE[a.state])}>· {a.state}</span>
               </button>
             ))}
