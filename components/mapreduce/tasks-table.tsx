@@ -85,18 +85,11 @@ function LogDialog({
     >
       <DialogContent className="max-w-3xl" onOpenAutoFocus={() => void load()}>
         <DialogTitle>Task {task.taskId}</DialogTitle>
-        <DialogDescription data-testid="attempt-summary">
-          {current
-            ? (current.error ?? `Attempt ${current.attempt}: ${current.state}`)
-            : task.error
-              ? task.error
-              : `${task.state}, attempt ${task.attempts}`}
+        <DialogDescription data-testid="attempts-made">
+          {attempts && attempts.length > 0 && allowed !== null
+            ? attemptsMade(attempts.length, allowed)
+            : (task.error ?? `${task.state}, attempt ${task.attempts}`)}
         </DialogDescription>
-        {attempts && attempts.length > 0 && allowed !== null && (
-          <p className="text-xs text-muted-foreground" data-testid="attempts-made">
-            {attemptsMade(attempts.length, allowed)}
-          </p>
-        )}
         {attempts && attempts.length > 1 && (
           <div role="tablist" aria-label="Attempts" className="flex flex-wrap gap-1">
             {attempts.map((a) => (
@@ -117,6 +110,15 @@ function LogDialog({
             ))}
           </div>
         )}
+        {/* The chosen attempt's outcome, under its tab. */}
+        {current && (
+          <p
+            className={cn("text-sm", current.state === "failed" && "text-destructive")}
+            data-testid="attempt-summary"
+          >
+            {current.error ?? `Attempt ${current.attempt}: ${current.state}`}
+          </p>
+        )}
         {error ? (
           <p role="alert" className="text-sm text-destructive">
             {error}
@@ -131,7 +133,8 @@ function LogDialog({
           </p>
         ) : (
           <pre
-            className="max-h-96 overflow-auto rounded-md bg-muted p-3 text-xs"
+            // Wrapped: a traceback's long lines stay readable on a phone.
+            className="max-h-96 overflow-auto whitespace-pre-wrap rounded-md bg-muted p-3 text-xs [overflow-wrap:anywhere]"
             data-testid="task-log"
             role={attempts && attempts.length > 1 ? "tabpanel" : undefined}
           >
