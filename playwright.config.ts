@@ -12,6 +12,9 @@ const EVENT_PORT = PORT + 5288;
 // And its own SMTP server, whose messages the tests read over HTTP (e2e/support/mail.ts).
 const MAIL_SMTP_PORT = PORT + 6225;
 const MAIL_HTTP_PORT = PORT + 6300;
+// And a loopback stand-in of Bluesky's post search, for Pulse's backfill (e2e/support/bluesky-search-server.ts).
+// Every offset here is one scripts/lib.sh's choose_test_ports checks for collisions.
+const BSKY_STAND_IN_PORT = PORT + 6450;
 // /api/ready's details (lib/health/ready-access.ts): set once here, inherited by the test workers.
 process.env.READY_DETAILS_TOKEN ??= randomBytes(24).toString("hex");
 const inngest = {
@@ -51,6 +54,14 @@ export default defineConfig({
         MAIL_SINK_HTTP_PORT: String(MAIL_HTTP_PORT),
       },
     },
+    {
+      command: "node --import tsx e2e/support/bluesky-search-server.ts",
+      wait: { stdout: /listening/ },
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "pipe",
+      env: { BSKY_STAND_IN_PORT: String(BSKY_STAND_IN_PORT) },
+    },
     // The worker first: the app reports healthy only once a worker heartbeats.
     {
       command: "node --conditions=react-server --import tsx scripts/worker.ts",
@@ -68,6 +79,8 @@ export default defineConfig({
         // Small map tasks, so that a test input of a few hundred KB shows the phases progress.
         MAPREDUCE_CHUNK_BYTES: "4096",
         MAPREDUCE_WORK_DIR: ".data/e2e-mapreduce",
+        PULSE_BSKY_SEARCH_URL: `http://127.0.0.1:${BSKY_STAND_IN_PORT}`,
+        PULSE_ALLOW_LOOPBACK_HOSTS: "1",
       },
     },
     // Pulse's listener, sending the trackers' posts to that worker (no live feed here: the

@@ -183,3 +183,69 @@ test("grid view shows a thumbnail made in the background, and is remembered", as
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test("a file's menu opens it in Image Studio or MapReduce; the upload tray covers no row", async ({
+  page,
+  signedIn,
+}) => {
+  await seedDriveFile(signedIn.id, {
+    name: "harbour.png",
+    body: solidPng(64, 48, [40, 120, 200]),
+    contentType: "image/png",
+  });
+  await seedDriveFile(signedIn.id, {
+    name: "words.txt",
+    body: "alpha beta\n",
+    contentType: "text/plain",
+  });
+  for (let i = 10; i < 34; i++)
+    await seedDriveFile(signedIn.id, {
+      name: `note-${i}.txt`,
+      body: "x",
+      contentType: "text/plain",
+    });
+
+  // A phone, with an upload's tray open over the bottom of the screen: scrolled to the end, the
+  // last row stands clear above the tray (the page reserves room below itself), and its menu
+  // takes clicks (Playwright refuses a click another element would intercept).
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/drive");
+  await page.getByTestId("upload-input").setInputFiles({
+    name: "upload.txt",
+    mimeType: "text/plain",
+    buffer: Buffer.from("uploaded"),
+  });
+  await expect(page.getByTestId("upload-item").first()).toHaveAttribute("data-phase", "done");
+  const tray = page.getByTestId("upload-panel");
+  await expect(tray).toBeVisible();
+  const last = page.getByTestId("drive-row").last();
+  await expect
+    .poll(async () => {
+      await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+      const [r, t] = await Promise.all([last.boundingBox(), tray.boundingBox()]);
+      return r && t ? t.y - (r.y + r.height) : -1;
+    })
+    .toBeGreaterThanOrEqual(0);
+  const lastName = (await last.getByTestId("item-name").textContent())!.trim();
+  await page.getByRole("button", { name: `Actions for ${lastName}`, exact: true }).click();
+  await expect(page.getByRole("menuitem", { name: "Versions…" })).toBeVisible();
+  await page.keyboard.press("Escape");
+
+  // A text file goes to MapReduce as the job's input; it is no image.
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.getByRole("button", { name: "Actions for words.txt", exact: true }).click();
+  await expect(page.getByRole("menuitem", { name: "Open in Image Studio" })).toHaveCount(0);
+  await page.getByRole("menuitem", { name: "Use in MapReduce" }).click();
+  await expect(page).toHaveURL(/\/mapreduce\/new\?input=/);
+  await expect(page.getByRole("list", { name: "Input files: chosen files" })).toContainText(
+    "words.txt",
+  );
+
+  // An image opens in Image Studio; it is no MapReduce input.
+  await page.goto("/drive");
+  await page.getByRole("button", { name: "Actions for harbour.png", exact: true }).click();
+  await expect(page.getByRole("menuitem", { name: "Use in MapReduce" })).toHaveCount(0);
+  await page.getByRole("menuitem", { name: "Open in Image Studio" }).click();
+  await expect(page).toHaveURL(/\/images\/[^/]+$/);
+  await expect(page.getByRole("heading", { name: "harbour.png" })).toBeVisible();
+});

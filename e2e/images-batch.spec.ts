@@ -76,4 +76,11 @@ test("apply a preset to a folder of five images with one corrupt file", async ({
   await page.getByRole("link", { name: "Open the Image Studio folder" }).click();
   await expect(page.getByRole("heading", { name: "Image Studio" })).toBeVisible();
   await expect(page.getByRole("table").getByText("alps (edited).webp")).toBeVisible();
+
+  // The batch is listed under Image Studio's library with how it went.
+  await page.goto("/images");
+  const batch = page.getByTestId("image-jobs").getByRole("listitem");
+  await expect(batch).toHaveCount(1);
+  await expect(batch).toContainText("Batch of 5 images");
+  await expect(batch).toContainText("4 of 5 done · 1 failed");
 });

@@ -132,3 +132,38 @@ test("crop with an aspect preset and pixel values", async ({ page, signedIn }) =
     )
     .toBeCloseTo(4, 1);
 });
+
+test("the preview stays in view while the chain scrolls, wide and on a phone", async ({
+  page,
+  signedIn,
+}) => {
+  test.setTimeout(300_000);
+  const image = await seedDriveFile(signedIn.id, {
+    name: "pier.jpg",
+    body: await gradientJpeg(400, 300),
+    contentType: "image/jpeg",
+  });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`/images/${image.id}`);
+  await expect(page.getByTestId("preview-image")).toBeVisible();
+  for (const label of ["Resize", "Blur", "Sepia", "Grayscale", "Invert", "Flop"])
+    await addFilter(page, label);
+  await expect(page.getByTestId("chain-step")).toHaveCount(6);
+
+  for (const size of [
+    { width: 1440, height: 900 },
+    { width: 390, height: 844 },
+  ]) {
+    await page.setViewportSize(size);
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    // The page did scroll (the settings are longer than the screen), and the preview did not
+    // leave the screen with them.
+    await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(200);
+    await expect
+      .poll(async () => {
+        const box = await page.getByTestId("preview-image").boundingBox();
+        return box ? box.y >= 0 && box.y + Math.min(box.height, 80) <= size.height : false;
+      })
+      .toBe(true);
+  }
+});

@@ -62,11 +62,16 @@ test("a task that fails once is retried: one log tab per attempt", async ({ page
   const dialog = page.getByRole("dialog");
   const tabs = dialog.getByRole("tab");
   await expect(tabs).toHaveCount(2);
-  await expect(tabs.nth(0)).toContainText("Attempt 1 of 2");
+  // Attempts made against those allowed, said once; the tabs and the heading number an attempt
+  // alone (the heading once said "Attempt 1 of 3" above tabs saying "Attempt 1 of 2").
+  await expect(dialog.getByTestId("attempts-made")).toHaveText("2 attempts made of the 3 allowed");
+  await expect(tabs.nth(0)).toHaveText(/^Attempt 1\b/);
+  await expect(tabs.nth(0)).not.toContainText(" of ");
   await expect(tabs.nth(0)).toContainText("failed");
-  await expect(tabs.nth(1)).toContainText("Attempt 2 of 2");
+  await expect(tabs.nth(1)).toHaveText(/^Attempt 2\b/);
   await expect(tabs.nth(1)).toContainText("succeeded");
   await expect(tabs.nth(1)).toHaveAttribute("aria-selected", "true");
+  await expect(dialog.getByTestId("attempt-summary")).toHaveText("Attempt 2: succeeded");
   const log = dialog.getByTestId("task-log");
   await expect(log).toContainText("flaky: the retry runs");
   await expect(log).not.toContainText("failing on purpose");
@@ -77,6 +82,9 @@ test("a task that fails once is retried: one log tab per attempt", async ({ page
   await tabs.nth(0).click();
   await expect(tabs.nth(0)).toHaveAttribute("aria-selected", "true");
   await expect(log).toContainText("flaky: failing on purpose in the first attempt");
+  await expect(dialog.getByTestId("attempt-summary")).toHaveText(
+    /^Attempt 1 of up to 3: The mapper exited with status 2/,
+  );
   await expect(log).not.toContainText("the retry runs");
   await page.screenshot({ path: `${shots}/attempts-first-1440.png` });
   await page.emulateMedia({ colorScheme: "dark" });

@@ -56,6 +56,7 @@ test("write a mapper in the editor, test it on the first 100 lines, then run the
 
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto("/mapreduce/new");
+  await expect(page.locator("form[data-hydrated]")).toHaveAttribute("data-hydrated", "true");
   await page.getByRole("radio", { name: "Your own programs" }).click();
 
   // The input picker browses folders and lists text files only, unless asked for all.
@@ -141,6 +142,8 @@ test("write a mapper in the editor, test it on the first 100 lines, then run the
 test("uploads from the job form go to the folder the user picks", async ({ page, signedIn }) => {
   const inbox = await addFolder(signedIn.id, "Inbox");
   await page.goto("/mapreduce/new");
+  // Hydration resets a choice made before it (the upload then went to My Drive, at load 12).
+  await expect(page.locator("form[data-hydrated]")).toHaveAttribute("data-hydrated", "true");
   await page
     .getByLabel("Uploads and saved programs go to")
     .selectOption({ label: "My Drive / Inbox" });
@@ -152,7 +155,8 @@ test("uploads from the job form go to the folder the user picks", async ({ page,
   await expect(page.getByRole("list", { name: "Input files: chosen files" })).toContainText(
     "notes.txt",
   );
-  expect(await filesIn(signedIn.id, inbox.id)).toEqual(["notes.txt"]);
+  // Listed while it still uploads: the file is in the folder once the upload completes.
+  await expect.poll(() => filesIn(signedIn.id, inbox.id)).toEqual(["notes.txt"]);
   // The picker finds it in that folder.
   await page.getByRole("button", { name: "Choose from Drive" }).first().click();
   const dialog = page.getByRole("dialog");

@@ -88,6 +88,14 @@ test("a replay tracker fills the dashboard live; hashtags filter; CSV exports", 
   await tags.getByRole("button", { name: /#solar/ }).click();
   await expect(page.getByTestId("post-filter")).toHaveText("#solar");
   await expect(page.getByTestId("post")).toHaveCount(ROWS / 3);
+  // Every widget, not only the list: the totals and the top hashtags count #solar's posts alone.
+  await expect(page.getByTestId("filter-banner")).toContainText(
+    "Every chart and list shows only posts with",
+  );
+  await expect(total).toHaveText(String(ROWS / 3));
+  await expect(page.getByTestId("total-positive")).toHaveText("100%");
+  await expect(tags.getByRole("button", { name: /#energy/ })).toBeVisible();
+  await expect(tags).not.toContainText("#prices");
   for (const text of await page.getByTestId("post").allTextContents())
     expect(text).toContain("#solar");
   // Tabs narrow further; clearing the filter shows everything again.
@@ -96,6 +104,8 @@ test("a replay tracker fills the dashboard live; hashtags filter; CSV exports", 
   await page.getByRole("tab", { name: "All" }).click();
   await page.getByRole("button", { name: "Clear the filter" }).click();
   await expect(page.getByTestId("post")).toHaveCount(ROWS);
+  await expect(total).toHaveText(String(ROWS));
+  await expect(tags).toContainText("#prices");
 
   // CSV exports through the dashboard's links.
   const [posts] = await Promise.all([

@@ -208,10 +208,10 @@ choose_test_ports() {
     fi
     export S3_LOCAL_PORT
   fi
-  # playwright.config.ts derives the worker's, the mail sink's and the listener's ports from it.
-  [ -n "${E2E_PORT:-}" ] || E2E_PORT="$(free_port_base 3100 10 0 288 5288 6225 6300)"
+  # playwright.config.ts derives the worker's, the mail sink's and the Bluesky search stand-in's ports from it.
+  [ -n "${E2E_PORT:-}" ] || E2E_PORT="$(free_port_base 3100 10 0 288 5288 6225 6300 6450)"
   export E2E_PORT
-  log "ports: MariaDB $DB_PORT, S3 $S3_LOCAL_PORT, e2e $E2E_PORT (+288, +5288, +6225, +6300)"
+  log "ports: MariaDB $DB_PORT, S3 $S3_LOCAL_PORT, e2e $E2E_PORT (+288, +5288, +6225, +6300, +6450)"
 }
 
 # --- project-local MariaDB ---------------------------------------------------

@@ -7,6 +7,7 @@ import {
   useCallback,
   useMemo,
   useState,
+  useSyncExternalStore,
   type FormEvent,
 } from "react";
 import { FormField } from "@/components/form-field";
@@ -108,6 +109,8 @@ const SEPARATORS = [
   { value: " ", label: "Space" },
 ];
 
+const subscribeNothing = () => () => {};
+
 export function NewJobForm({
   files: initialFiles,
   folders,
@@ -123,6 +126,12 @@ export function NewJobForm({
   preselected?: string[];
 }) {
   const [state, action, pending] = useActionState<NewJobState, FormData>(submitJobAction, {});
+  // True once hydrated: a choice made before that (a fast hand, a test) is reset by hydration.
+  const hydrated = useSyncExternalStore(
+    subscribeNothing,
+    () => true,
+    () => false,
+  );
   const [files, setFiles] = useState(initialFiles);
   const [kind, setKind] = useState<JobKindChoice>(initial?.kind ?? "word-count");
   const [inputs, setInputs] = useState<string[]>(initial?.inputs ?? preselected);
@@ -238,7 +247,13 @@ export function NewJobForm({
   };
 
   return (
-    <form action={action} onSubmit={(e) => void onSubmit(e)} className="grid gap-6" noValidate>
+    <form
+      action={action}
+      onSubmit={(e) => void onSubmit(e)}
+      className="grid gap-6"
+      noValidate
+      data-hydrated={hydrated ? "true" : "false"}
+    >
       {state.message && !state.ok && <Alert>{state.message}</Alert>}
       {saveError && <Alert>{saveError}</Alert>}
       <input type="hidden" name="kind" value={kind} />

@@ -8,6 +8,7 @@ import { formatBytes, formatCount } from "@/lib/format/numbers";
 import type { TaskView } from "@/lib/mapreduce/view-types";
 import { cn } from "@/lib/utils";
 import { formatMs } from "@/lib/format/time";
+import { attemptsMade } from "@/lib/mapreduce/attempts";
 
 // Every task with its state, attempts, records and time; a task's log (the stderr of uploaded
 // programs) opens in a dialog.
@@ -26,7 +27,10 @@ type AttemptView = {
   error: string | null;
 };
 
-/** A task's logs, one tab per attempt (each attempt keeps its own stderr). */
+/**
+ * A task's logs, one tab per attempt (each attempt keeps its own stderr). Attempts are named by
+ * their number alone; the attempts made and allowed are said once, above the tabs.
+ */
 function LogDialog({
   jobId,
   task,
@@ -37,6 +41,7 @@ function LogDialog({
   onClose: () => void;
 }) {
   const [attempts, setAttempts] = useState<AttemptView[] | null>(null);
+  const [allowed, setAllowed] = useState<number | null>(null);
   const [chosen, setChosen] = useState<number | null>(null);
   const [text, setText] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -59,8 +64,12 @@ function LogDialog({
   const load = async () => {
     try {
       const res = await fetch(`${base}/attempts`, { cache: "no-store" });
-      const list = res.ok ? ((await res.json()) as { attempts: AttemptView[] }).attempts : [];
+      const body = res.ok
+        ? ((await res.json()) as { attempts: AttemptView[]; allowed: number })
+        : { attempts: [], allowed: null };
+      const list = body.attempts;
       setAttempts(list);
+      setAllowed(body.allowed);
       await loadLog(list.at(-1)?.attempt ?? null);
     } catch {
       setError("The log could not be read. Check your connection.");
@@ -76,12 +85,10 @@ function LogDialog({
     >
       <DialogContent className="max-w-3xl" onOpenAutoFocus={() => void load()}>
         <DialogTitle>Task {task.taskId}</DialogTitle>
-        <DialogDescription>
-          {current
-            ? (current.error ?? `Attempt ${current.attempt}: ${current.state}`)
-            : task.error
-              ? task.error
-              : `${task.state}, attempt ${task.attempts}`}
+        <DialogDescription data-testid="attempts-made">
+          {attempts && attempts.length > 0 && allowed !== null
+            ? attemptsMade(attempts.length, allowed)
+            : (task.error ?? `${task.state}, attempt ${task.attempts}`)}
         </DialogDescription>
         {attempts && attempts.length > 1 && (
           <div role="tablist" aria-label="Attempts" className="flex flex-wrap gap-1">
@@ -97,11 +104,20 @@ function LogDialog({
                   a.attempt === chosen && "border-primary bg-primary/10 font-medium",
                 )}
               >
-                Attempt {a.attempt} of {attempts.length}
+                Attempt {a.attempt}
                 <span className={cn("ml-1", STATE_TONE[a.state])}>· {a.state}</span>
               </button>
             ))}
           </div>
+        )}
+        {/* The chosen attempt's outcome, under its tab. */}
+        {current && (
+          <p
+            className={cn("text-sm", current.state === "failed" && "text-destructive")}
+            data-testid="attempt-summary"
+          >
+            {current.error ?? `Attempt ${current.attempt}: ${current.state}`}
+          </p>
         )}
         {error ? (
           <p role="alert" className="text-sm text-destructive">
@@ -117,7 +133,8 @@ function LogDialog({
           </p>
         ) : (
           <pre
-            className="max-h-96 overflow-auto rounded-md bg-muted p-3 text-xs"
+            // Wrapped: a traceback's long lines stay readable on a phone.
+            className="max-h-96 overflow-auto whitespace-pre-wrap rounded-md bg-muted p-3 text-xs [overflow-wrap:anywhere]"
             data-testid="task-log"
             role={attempts && attempts.length > 1 ? "tabpanel" : undefined}
           >

@@ -6,20 +6,24 @@ import { useEffect, useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { Select } from "@/components/ui/select";
 import { requestBackfillAction } from "@/lib/pulse/alert-actions";
-import { BACKFILL_HOURS } from "@/lib/pulse/backfill-options";
+import { BACKFILL_HOURS, rangeShowingBackfill } from "@/lib/pulse/backfill-options";
 import type { BackfillState } from "@/lib/pulse/backfill-requests";
+import type { RangeKey } from "@/lib/pulse/schemas";
 
 // "Backfill": search Bluesky's / Mastodon's past for the tracker's query. While it runs the page
-// refreshes every few seconds to show how it went.
+// refreshes every few seconds to show how it went, in a range reaching back as far as the search
+// (backfilled posts count in the minutes they were written, outside a shorter range).
 
 const label = (h: number) => (h < 24 ? `${h} h` : `${h / 24} day${h === 24 ? "" : "s"}`);
 
 export function BackfillControl({
   trackerId,
   state,
+  range,
 }: {
   trackerId: string;
   state: BackfillState | null;
+  range: RangeKey;
 }) {
   const router = useRouter();
   const [hours, setHours] = useState("24");
@@ -37,12 +41,20 @@ export function BackfillControl({
     start(async () => {
       const result = await requestBackfillAction({ trackerId, hours });
       setMessage(result.ok ? null : (result.message ?? "Could not start."));
-      router.refresh();
+      const showing = rangeShowingBackfill(Number(hours), range);
+      if (result.ok && showing !== range) router.push(`?range=${showing}`);
+      else router.refresh();
     });
   }
 
   return (
-    <div className="grid gap-1.5" data-testid="backfill">
+    <div
+      className="grid gap-1.5"
+      data-testid="backfill"
+      // The run's state and when it last changed, for tests to wait on.
+      data-state={state?.state ?? "none"}
+      data-at={state?.at ?? ""}
+    >
       <div className="flex flex-wrap items-center gap-2">
         <label className="flex items-center gap-2 text-sm">
           <span className="text-muted-foreground">Backfill the last</span>

@@ -5,6 +5,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { LocalDateTime } from "@/components/shared/local-date-time";
 import { Button } from "@/components/ui/button";
 import { languageName } from "@/lib/pulse/language-name";
+import { SOURCE_NAMES } from "@/lib/pulse/types";
 import type { PostView } from "@/lib/pulse/view-types";
 import { cn } from "@/lib/utils";
 import { mergePosts, newerFirst } from "./use-live";
@@ -187,7 +188,7 @@ export function PostList({
                   {p.author && (
                     <span className="truncate font-medium text-foreground">{p.author}</span>
                   )}
-                  <span>{p.source}</span>
+                  <span data-testid="post-source">{SOURCE_NAMES[p.source] ?? p.source}</span>
                   <span
                     data-testid="post-language"
                     title={p.lang ? `Tagged "${p.lang}" by the platform` : "No platform tag"}

@@ -93,7 +93,9 @@ describe("retries of failed task attempts", () => {
         [1, "failed"],
         [2, "succeeded"],
       ]);
-      expect(attempts?.[0]?.error).toMatch(/^Attempt 1 of 3: The mapper exited with status 2/);
+      expect(attempts?.[0]?.error).toMatch(
+        /^Attempt 1 of up to 3: The mapper exited with status 2/,
+      );
       // The first attempt's stderr is its own; the second (which succeeded) wrote none.
       expect(await getTaskLog(alice, jobId, t.taskId, 1)).toContain("failing on purpose");
       expect(await getTaskLog(alice, jobId, t.taskId, 2)).toBe("");

@@ -246,7 +246,7 @@ describe("run-mapreduce-job", () => {
     const failed = job!.tasks.filter((t) => t.state === "failed");
     expect(failed.length).toBeGreaterThanOrEqual(1);
     expect(failed[0]!.attempts).toBe(2);
-    expect(failed[0]!.error).toContain("Attempt 2 of 3");
+    expect(failed[0]!.error).toContain("Attempt 2 of up to 3");
     expect(existsSync(jobDirOf(jobId))).toBe(false);
     const mail = bodyOf((await mailFor("Doomed job")).raw);
     expect(mail).toContain("failed");

@@ -2,6 +2,7 @@ import { NonRetriableError } from "inngest";
 import { inngest } from "@/lib/events/client";
 import { emailRequested, jobCancelRequested, mapReduceRequested } from "@/lib/events/events";
 import { failJob, startJob, succeedJob } from "@/lib/jobs/jobs";
+import { MAX_TASK_ATTEMPTS } from "@/lib/mapreduce/attempts";
 import { failureEmail, successEmail } from "@/lib/mapreduce/email";
 import {
   cleanUpJob,
@@ -21,8 +22,6 @@ import { isUserFacing, userMessage } from "@/lib/server/errors";
 // the owner. Each task attempt is a step (a failed attempt is retried as the step's retry), so
 // with several workers serving the functions an Inngest server spreads the tasks over them; they
 // must then share MAPREDUCE_WORK_DIR. Jobs on EMR take runOnEmr's steps instead.
-
-export const MAX_TASK_ATTEMPTS = 3;
 
 const SERVER_PROBLEM =
   "The job stopped because of a server problem. Run it again; if it keeps failing, tell your administrator.";

@@ -35,6 +35,7 @@ import {
 import { jobPaths } from "./plan";
 import type { PartitionTotals, StoredOutput } from "./records";
 import type { JobDefinition } from "./schemas";
+import { attemptFailure } from "./attempts";
 import { failureSignature, retryDecision } from "./failure-kind";
 import {
   attemptFinished,
@@ -344,7 +345,7 @@ export async function runTaskStep(
     });
     const notRetried = !decision.retry && attempt + 1 < maxAttempts ? decision.why : null;
     const log = await readHead(logPath, LOG_BYTES);
-    const message = `Attempt ${attempt + 1} of ${maxAttempts}: ${error.reason}${notRetried ? ` (${notRetried})` : ""}`;
+    const message = attemptFailure(attempt + 1, maxAttempts, error.reason, notRetried);
     await attemptFinished(jobId, taskId, attempt, {
       state: "failed",
       error: message,

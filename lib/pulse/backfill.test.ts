@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db/client";
 import { makeUser, removeUsers } from "@/lib/drive/test-helpers";
 import { backfillTracker, searchesFor } from "./backfill";
+import { rangeShowingBackfill } from "./backfill-options";
 import { storeBatch } from "./consume";
+import { snapshot } from "./live";
+import { totals, window } from "./series";
 import { encryptSecret } from "./secrets";
 import {
   startBlueskySearchStandIn,
@@ -113,6 +116,14 @@ describe("backfillTracker", () => {
     expect(ids).not.toContain("a2");
     expect(ids).not.toContain("a4");
     expect(ids).not.toContain("a5");
+    // Stored oldest first, so the dashboard's list (in stored order) shows the newest on top.
+    const order = await db.pulsePost.findMany({
+      where: { trackerId: t, NOT: { sourcePostId: { endsWith: "/a1" } } },
+      orderBy: { id: "asc" },
+      select: { postedAt: true },
+    });
+    const times = order.map((p) => p.postedAt.getTime());
+    expect(times).toEqual([...times].sort((a, b) => a - b));
     // Counted in the minutes they were written, so the charts' history fills.
     const a3 = await db.pulseAggregate.findFirst({
       where: { trackerId: t, minute: new Date(Math.floor((now - 5 * HOUR) / 60_000) * 60_000) },
@@ -128,6 +139,36 @@ describe("backfillTracker", () => {
     );
     expect(again.matched).toBe(152);
     expect(await db.pulsePost.count({ where: { trackerId: t } })).toBe(152);
+  });
+
+  it("shows a day's backfill in the range the dashboard switches to, not in the default hour", async () => {
+    // The e2e flow once waited 10 min for posts the dashboard's "1 h" range could never show:
+    // backfilled posts count in the minutes they were written, hours back.
+    const now = Date.now();
+    const t = await tracker({ keywords: ["drizzle"], hashtags: [], sources: ["jetstream"] });
+    for (let i = 0; i < 4; i++)
+      bsky.add({ rkey: `d${i}`, text: `drizzle ${i}`, createdAt: new Date(now - (i + 2) * HOUR) });
+    const summary = await backfillTracker(
+      t,
+      { from: new Date(now - 24 * HOUR), to: new Date(now) },
+      store,
+      { blueskyUrl: bsky.url },
+    );
+    expect(summary.matched).toBe(4);
+    const shown = async (range: Parameters<typeof snapshot>[1]) => {
+      const snap = await snapshot(t, range);
+      const w = window(range, snap.at);
+      return totals(snap.minutes, w.start, w.end).count;
+    };
+    expect(await shown("1h")).toBe(0);
+    const range = rangeShowingBackfill(24, "1h");
+    expect(range).toBe("24h");
+    expect(await shown(range)).toBe(4);
+    // A range reaching back far enough already is kept; a week's backfill needs the week.
+    expect(rangeShowingBackfill(24, "7d")).toBe("7d");
+    expect(rangeShowingBackfill(1, "1h")).toBe("1h");
+    expect(rangeShowingBackfill(6, "15m")).toBe("24h");
+    expect(rangeShowingBackfill(168, "24h")).toBe("7d");
   });
 
   it("pages a Mastodon tag timeline back to the window's start and searches keywords", async () => {

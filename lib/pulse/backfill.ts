@@ -22,6 +22,7 @@ export { BACKFILL_HOURS } from "./backfill-options";
 export const MAX_BACKFILL_POSTS = 5_000;
 const MAX_PAGES = 20;
 const MAX_SEARCHES = 20;
+const FLUSH_POSTS = 1_000;
 const BACKFILL_SOURCES: SourceKind[] = ["jetstream", "mastodon"];
 
 export function blueskySearchUrl(env: NodeJS.ProcessEnv = process.env): string {
@@ -196,8 +197,15 @@ export async function backfillTracker(
   const maxPosts = options.maxPosts ?? MAX_BACKFILL_POSTS;
   const seen = new Set<string>();
   let pending: IncomingPost[] = [];
+  // Sent oldest first: the dashboard lists posts in the order they were stored, and searches
+  // answer newest first, so a backfill's posts listed oldest on top. Up to FLUSH_POSTS at a time
+  // (memory stays bounded), which orders every backfill of that many posts or fewer.
   const flush = async () => {
-    if (pending.length) await send(trackerId, pending);
+    if (pending.length)
+      await send(
+        trackerId,
+        pending.sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt)),
+      );
     pending = [];
   };
 
@@ -213,7 +221,7 @@ export async function backfillTracker(
         seen.add(p.id);
         pending.push(p);
         summary.matched++;
-        if (pending.length >= 500) await flush();
+        if (pending.length >= FLUSH_POSTS) await flush();
         if (summary.matched >= maxPosts) {
           summary.truncated = true;
           return;

@@ -3,6 +3,13 @@
 
 export const SOURCE_KINDS = ["jetstream", "mastodon", "x", "replay"] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
+/** What users call each source ("jetstream" is how Bluesky's firehose reaches us). */
+export const SOURCE_NAMES: Record<SourceKind, string> = {
+  jetstream: "Bluesky",
+  mastodon: "Mastodon",
+  x: "X",
+  replay: "Replay",
+};
 
 // "model": the trained classifier (lib/pulse/sentiment/model), the default; the two lexicons stay
 // for trackers that want a transparent word list.

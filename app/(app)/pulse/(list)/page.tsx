@@ -7,10 +7,9 @@ import { Button } from "@/components/ui/button";
 import { requireUser } from "@/lib/auth/session";
 import { lastDayCounts } from "@/lib/pulse/aggregates";
 import { listTrackers } from "@/lib/pulse/trackers";
+import { SOURCE_NAMES } from "@/lib/pulse/types";
 
 export const metadata: Metadata = { title: "Pulse" };
-
-const SOURCE_NAMES = { jetstream: "Bluesky", mastodon: "Mastodon", x: "X", replay: "Replay" };
 
 export default async function PulsePage() {
   const user = await requireUser("/pulse");

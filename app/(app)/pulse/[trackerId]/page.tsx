@@ -13,10 +13,9 @@ import { backfillState } from "@/lib/pulse/backfill-requests";
 import { snapshot } from "@/lib/pulse/live";
 import { rangeSchema } from "@/lib/pulse/schemas";
 import { getTracker, listTrackers, replayProgress } from "@/lib/pulse/trackers";
+import { SOURCE_NAMES } from "@/lib/pulse/types";
 
 export const metadata: Metadata = { title: "Tracker · Pulse" };
-
-const SOURCE_NAMES = { jetstream: "Bluesky", mastodon: "Mastodon", x: "X", replay: "Replay" };
 
 export default async function TrackerPage({
   params,
@@ -87,7 +86,7 @@ export default async function TrackerPage({
           </div>
           <div className="grid gap-3 lg:justify-items-end">
             <TrackerControls trackerId={tracker.id} status={tracker.status} name={tracker.name} />
-            {backfills && <BackfillControl trackerId={tracker.id} state={backfill} />}
+            {backfills && <BackfillControl trackerId={tracker.id} state={backfill} range={range} />}
           </div>
         </div>
       </div>
