@@ -259,7 +259,11 @@ function cpuSeconds(pid: number | undefined): number {
 }
 
 function startChild(name: string, script: string, childEnv: NodeJS.ProcessEnv, ready: string) {
-  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", script], {
+  // BENCH_CHILD_NODE_ARGS: node flags for the listener and the worker (e.g. --cpu-prof
+  // --cpu-prof-dir=DIR: where their time goes; node refuses --cpu-prof in NODE_OPTIONS).
+  const nodeArgs = (process.env.BENCH_CHILD_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const args = [...nodeArgs, "--conditions=react-server", "--import", "tsx", script];
+  const child = spawn(process.execPath, args, {
     env: childEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });
