@@ -1,7 +1,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
-import { callFunction } from "./protocol";
+import { canonicalJson } from "./canonical-json";
+import { callBody, callFunction, type CallInput } from "./protocol";
 import { signatureHeader } from "./signing";
 import { fetchFunctions } from "./sync";
 import { SyncError } from "./functions";
@@ -77,5 +78,65 @@ describe("responses to the executor's calls", () => {
     };
     await expect(fetchFunctions(url, key)).rejects.toThrow(SyncError);
     await expect(fetchFunctions(url, key)).rejects.toThrow(/not signed/);
+  });
+});
+
+describe("callBody", () => {
+  const base: CallInput = {
+    url: "http://127.0.0.1:1/api/inngest",
+    stepId: "step",
+    signingKey: key,
+    event: null,
+    steps: {},
+    stack: [],
+    runId: "run-1",
+    attempt: 0,
+    maxAttempts: 4,
+    disableImmediate: false,
+    signal: new AbortController().signal,
+    timeoutMs: 1000,
+  };
+  const whole = (input: CallInput) =>
+    canonicalJson({
+      event: input.event,
+      events: [input.event],
+      steps: input.steps,
+      ctx: {
+        run_id: input.runId,
+        attempt: input.attempt,
+        max_attempts: input.maxAttempts,
+        disable_immediate_execution: input.disableImmediate,
+        use_api: false,
+        stack: { stack: input.stack, current: input.stack.length },
+        ...(input.checkpoint
+          ? { fn_id: input.checkpoint.fnId, qi_id: input.checkpoint.queueItemId }
+          : {}),
+      },
+      version: 2,
+    });
+
+  // The SDK checks the signature over its own canonical form of the body: one byte out of
+  // canonical order and every call is refused, so the spliced body must equal the whole one.
+  it.each([
+    [
+      "a plain event",
+      { ...base, event: { name: "stratus/x", data: { b: 1, a: [2, "é"] }, ts: 5 } },
+    ],
+    ["no event", { ...base, event: undefined }],
+    ["a null event", base],
+    [
+      "steps, a stack, a date and checkpointing",
+      {
+        ...base,
+        event: { name: "e", data: { when: new Date(0), skip: undefined, z: { y: 1, x: 2 } } },
+        steps: { s2: { data: 1 }, s1: null, s3: undefined },
+        stack: ["s1", "s2"],
+        attempt: 2,
+        disableImmediate: true,
+        checkpoint: { fnId: "fn", queueItemId: "qi" },
+      },
+    ],
+  ] as [string, CallInput][])("is the canonical JSON of the whole request: %s", (_, input) => {
+    expect(callBody(input)).toBe(whole(input));
   });
 });
