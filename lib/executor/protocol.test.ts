@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { canonicalJson } from "./canonical-json";
-import { callBody, callFunction, type CallInput } from "./protocol";
+import { callBody, callContext, callFunction, type CallInput } from "./protocol";
 import { signatureHeader } from "./signing";
 import { fetchFunctions } from "./sync";
 import { SyncError } from "./functions";
@@ -101,17 +101,7 @@ describe("callBody", () => {
       event: input.event,
       events: [input.event],
       steps: input.steps,
-      ctx: {
-        run_id: input.runId,
-        attempt: input.attempt,
-        max_attempts: input.maxAttempts,
-        disable_immediate_execution: input.disableImmediate,
-        use_api: false,
-        stack: { stack: input.stack, current: input.stack.length },
-        ...(input.checkpoint
-          ? { fn_id: input.checkpoint.fnId, qi_id: input.checkpoint.queueItemId }
-          : {}),
-      },
+      ctx: callContext(input),
       version: 2,
     });
 

@@ -115,16 +115,11 @@ function post(url: URL, headers: Record<string, string>, body: string, signal: A
   });
 }
 
-/**
- * The signed body of a call: canonicalJson({ ctx, event, events: [event], steps, version: 2 }),
- * with the event serialised once and placed twice (its text is most of a Pulse consumer call's
- * bytes: 500 posts; serialising it twice was 8% of the worker's thread at 5,000 posts/s). The keys
- * are written in canonical (sorted) order; protocol.test.ts holds it to canonicalJson.
- */
-export function callBody(input: CallInput): string {
+/** The call's `ctx`: which run, attempt and step stack the SDK resumes. */
+export function callContext(input: CallInput) {
   // ctx.fn_id (with qi_id) switches the SDK to checkpointing, against the client's base URL: the
   // executor's event API when the app's client points there (INNGEST_BASE_URL).
-  const ctx = {
+  return {
     run_id: input.runId,
     attempt: input.attempt,
     max_attempts: input.maxAttempts,
@@ -135,6 +130,16 @@ export function callBody(input: CallInput): string {
       ? { fn_id: input.checkpoint.fnId, qi_id: input.checkpoint.queueItemId }
       : {}),
   };
+}
+
+/**
+ * The signed body of a call: canonicalJson({ ctx, event, events: [event], steps, version: 2 }),
+ * with the event serialised once and placed twice (its text is most of a Pulse consumer call's
+ * bytes: 500 posts; serialising it twice was 8% of the worker's thread at 5,000 posts/s). The keys
+ * are written in canonical (sorted) order; protocol.test.ts holds it to canonicalJson.
+ */
+export function callBody(input: CallInput): string {
+  const ctx = callContext(input);
   if (input.event === undefined) {
     return canonicalJson({
       event: input.event,
