@@ -110,6 +110,23 @@ export function readData(file = DATA_FILE): Data {
 const LETTER = 1;
 const APOSTROPHE = 2;
 
+// The separator rule, shared by separate() and the ASCII path of detect(): a run of non-letters
+// [i, runEnd) becomes one space, except the apostrophes that end it ([apostrophesFrom, runEnd)
+// stay); a lone space, or a run of apostrophes only, stays as it is.
+function runEnd(text: string, classes: Uint8Array, i: number, n: number): number {
+  let j = i + 1;
+  while (j < n && classes[text.charCodeAt(j)] !== LETTER) j++;
+  return j;
+}
+function apostrophesFrom(text: string, classes: Uint8Array, i: number, j: number): number {
+  let k = j;
+  while (k > i && classes[text.charCodeAt(k - 1)] === APOSTROPHE) k--;
+  return k;
+}
+function becomesSpace(text: string, i: number, k: number): boolean {
+  return k > i && !(k === i + 1 && text.charCodeAt(i) === 32);
+}
+
 /**
  * `text.replace(separators, " ")` without the regex: each run of non-letters becomes one space,
  * except the apostrophes that end it (the look-behind backtracks before them), and a run of
@@ -124,12 +141,10 @@ export function separate(text: string, classes: Uint8Array): string {
       i++;
       continue;
     }
-    let j = i + 1;
-    while (j < n && classes[text.charCodeAt(j)] !== LETTER) j++;
-    let k = j;
-    while (k > i && classes[text.charCodeAt(k - 1)] === APOSTROPHE) k--;
+    const j = runEnd(text, classes, i, n);
+    const k = apostrophesFrom(text, classes, i, j);
     // A lone space stays a space: nothing to copy.
-    if (k > i && !(k === i + 1 && text.charCodeAt(i) === 32)) {
+    if (becomesSpace(text, i, k)) {
       out += text.slice(last, i) + " ";
       last = k;
     }
@@ -389,12 +404,10 @@ export class Eld {
       }
       // A run of non-letters [i, j), as separate() treats it: one space and the apostrophes that
       // end it, or (a lone space, apostrophes only) kept as it is.
-      let j = i + 1;
-      while (j < n && classes[text.charCodeAt(j)] !== LETTER) j++;
-      let k = j;
-      while (k > i && classes[text.charCodeAt(k - 1)] === APOSTROPHE) k--;
+      const j = runEnd(text, classes, i, n);
+      const k = apostrophesFrom(text, classes, i, j);
       let from = i;
-      if (k > i && !(k === i + 1 && c === 32)) {
+      if (becomesSpace(text, i, k)) {
         out[m++] = 32;
         from = k;
       }
