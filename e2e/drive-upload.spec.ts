@@ -94,6 +94,32 @@ test("a 70 MiB file goes up in parts through the Upload button", async ({ page, 
   expect(await uploadRows(signedIn.id)).toEqual([]);
 });
 
+test("a file chosen before the page's scripts ran still uploads once they run", async ({
+  page,
+  signedIn,
+}) => {
+  // A slow page (a loaded server, a phone on a bad network) shows the Upload input before React
+  // attaches its change handler; the file set then must not be dropped. The scripts are held
+  // until the file is on the input, so the change event goes by with no one listening.
+  const small = files.make("early-bird.txt", 5_000);
+  const held: Route[] = [];
+  let holding = true;
+  // Scripts only: an inline script waits for the stylesheets before it, and so would the page.
+  await page.route("**/_next/static/chunks/*.js", async (route) => {
+    if (holding) held.push(route);
+    else await route.continue();
+  });
+  await page.goto("/drive", { waitUntil: "domcontentloaded" });
+  await expect.poll(() => held.length).toBeGreaterThan(0);
+  await page.getByTestId("upload-input").setInputFiles(small);
+  holding = false;
+  for (const route of held.splice(0)) await route.continue();
+
+  await expect(panel(page)).toContainText("1 file uploaded", { timeout: 60_000 });
+  const rows = await fileRows(signedIn.id);
+  expect(rows.map((r) => [r.name, r.size])).toEqual([["early-bird.txt", 5_000]]);
+});
+
 test("an upload interrupted by a reload resumes without re-sending finished parts", async ({
   page,
   signedIn,

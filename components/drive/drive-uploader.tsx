@@ -1,8 +1,9 @@
 "use client";
 
 import { Upload } from "lucide-react";
-import { useRef, type ChangeEvent } from "react";
+import { useRef } from "react";
 import { Button } from "@/components/ui/button";
+import { FileInput } from "@/components/uploads/file-input";
 import { UploadPanel } from "@/components/uploads/upload-panel";
 import { useRefreshOnUpload, useUploader } from "@/components/uploads/use-uploader";
 
@@ -17,23 +18,15 @@ export function DriveUploader({ folderId }: { folderId: string | null }) {
   const { manager, snapshot } = useUploader();
   useRefreshOnUpload();
 
-  const onChange = (e: ChangeEvent<HTMLInputElement>) => {
-    const files = Array.from(e.target.files ?? []);
-    // Cleared so that choosing the same file again (to resume it) fires another change.
-    e.target.value = "";
-    if (files.length > 0) manager.add(files, folderId);
-  };
   const choose = () => input.current?.click();
 
   return (
     <>
-      <input
+      <FileInput
         ref={input}
-        type="file"
         multiple
-        hidden
         data-testid="upload-input"
-        onChange={onChange}
+        onFiles={(files) => manager.add(files, folderId)}
       />
       <Button type="button" onClick={choose}>
         <Upload aria-hidden />

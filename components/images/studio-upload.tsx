@@ -2,8 +2,9 @@
 
 import { Upload } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { useEffect, useRef, type ChangeEvent } from "react";
+import { useEffect, useRef } from "react";
 import { Button } from "@/components/ui/button";
+import { FileInput } from "@/components/uploads/file-input";
 import { UploadPanel } from "@/components/uploads/upload-panel";
 import { useRefreshOnUpload, useUploader } from "@/components/uploads/use-uploader";
 
@@ -33,10 +34,7 @@ export function StudioUpload() {
     }
   }, [snapshot, router]);
 
-  const onChange = (e: ChangeEvent<HTMLInputElement>) => {
-    const files = Array.from(e.target.files ?? []);
-    e.target.value = "";
-    if (files.length === 0) return;
+  const onFiles = (files: File[]) => {
     const ids = manager.add(files, null);
     waitingFor.current = ids.length === 1 ? (ids[0] ?? null) : null;
   };
@@ -44,14 +42,12 @@ export function StudioUpload() {
 
   return (
     <>
-      <input
+      <FileInput
         ref={input}
-        type="file"
         accept="image/*"
         multiple
-        hidden
         data-testid="image-upload-input"
-        onChange={onChange}
+        onFiles={onFiles}
       />
       <Button type="button" onClick={choose}>
         <Upload aria-hidden />

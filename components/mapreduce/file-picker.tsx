@@ -1,7 +1,8 @@
 "use client";
 
 import { ChevronRight, FileText, Folder, FolderOpen, Upload, X } from "lucide-react";
-import { useEffect, useId, useMemo, useRef, useState, type ChangeEvent } from "react";
+import { useEffect, useId, useMemo, useRef, useState } from "react";
+import { FileInput } from "@/components/uploads/file-input";
 import { useUploader } from "@/components/uploads/use-uploader";
 import { Button } from "@/components/ui/button";
 import { ProgressBar } from "@/components/ui/progress-bar";
@@ -140,10 +141,7 @@ export function FilePicker({
     }
   }, [snapshot, multiple, onChange, onUploaded]);
 
-  const upload = (e: ChangeEvent<HTMLInputElement>) => {
-    const chosen = Array.from(e.target.files ?? []);
-    e.target.value = "";
-    if (chosen.length === 0) return;
+  const upload = (chosen: File[]) => {
     const ids = manager.add(multiple ? chosen : chosen.slice(0, 1), uploadFolderId);
     for (const itemId of ids) waiting.current.add(itemId);
     setMine((m) => [...m, ...ids]);
@@ -226,14 +224,12 @@ export function FilePicker({
           <Upload aria-hidden />
           Upload
         </Button>
-        <input
+        <FileInput
           ref={input}
-          type="file"
-          hidden
           multiple={multiple}
           accept={accept}
           data-testid={`${name}-upload`}
-          onChange={upload}
+          onFiles={upload}
         />
       </div>
       {uploads.length > 0 && (
