@@ -6,7 +6,7 @@
 // it streams them out.
 import { addCounter, C, FRAMEWORK } from "../counters";
 import type { ByteReducer } from "../merge";
-import { fnv1a } from "../partition";
+import { copyBytes, fnv1a } from "../partition";
 import { lowerHash, PACKED_MAX, PackedWords } from "./packed-words";
 import type {
   BuiltinMapContext,
@@ -139,7 +139,7 @@ export function invertedIndexMapper(ctx: BuiltinMapContext): BuiltinMapper {
     const byBytes = words.sorted();
     for (let k = 0; k < byBytes.n; k++) {
       const sw = byBytes.order[k]!;
-      const w = words.slots[byBytes.slot[sw]! + 3]!;
+      const w = byBytes.values[sw]!;
       const s = start[w]!;
       const e = start[w + 1]!;
       // One line per word, word<TAB>doc<TAB>doc…, its documents in byte order: one record per
@@ -241,7 +241,7 @@ export function invertedIndexByteReducer(ctx: BuiltinReduceContext): ByteReducer
   let open = false;
   const remember = (buf: Buffer, vs: number, ve: number) => {
     if (ve - vs > last.length) last = Buffer.allocUnsafe((ve - vs) * 2);
-    buf.copy(last, 0, vs, ve);
+    copyBytes(buf, vs, ve, last, 0);
     lastLen = ve - vs;
   };
   return {
