@@ -176,6 +176,37 @@ describe("engine behaviour", () => {
     }
   });
 
+  it("inverted index: a document on lines apart and in byte order unlike input order gives the same part files with the combiner on and off", async () => {
+    // The combining map sorts postings by document a line's run at a time (inverted-index.ts):
+    // documents recur on lines far apart, ids sort unlike their order (d10 < d9), lines repeat
+    // words and have none, and long lines outgrow the spill's line buffer.
+    const lines: string[] = [];
+    for (let i = 0; i < 6_000; i++) {
+      const words = Array.from({ length: i % 7 }, (_, k) => `w${(i * 7 + k * 13) % 400} x${k}`);
+      lines.push(`d${(i * 37) % 211}\t${words.join(" ")} ${words[0] ?? ""}`);
+    }
+    lines.push(`dlong\t${Array.from({ length: 9_000 }, (_, k) => `common v${k}`).join(" ")}`);
+    for (let d = 0; d < 9_000; d++) lines.push(`doc-${"z".repeat(d % 40)}${d}\tcommon`);
+    const input: TestInput[] = [{ name: "many.tsv", content: `${lines.join("\n")}\n` }];
+    const opts = (combiner: "reducer" | "none") => ({
+      inputs: input,
+      options: { combiner },
+      ctx: { plan: { chunkBytes: 256 << 10 } },
+    });
+    const on = await run({ kind: "inverted-index" }, opts("reducer"));
+    const off = await run({ kind: "inverted-index" }, opts("none"));
+    expect(on.result.plan.mapTasks.length).toBeGreaterThan(2);
+    expect(partTexts(on.result)).toEqual(partTexts(off.result));
+    // "common" lists every document with it once, in byte order, across a line longer than 64 KiB.
+    const common = partTexts(on.result)
+      .join("")
+      .split("\n")
+      .find((l) => l.startsWith("common\t"))!;
+    const docs = common.slice("common\t".length).split(",");
+    expect(docs.length).toBe(9_001);
+    expect(docs).toEqual([...docs].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
+  });
+
   it("splits inputs on line boundaries", async () => {
     const { result } = await run({ kind: "word-count" }, { ctx: { plan: { chunkBytes: 7 } } });
     expect(result.plan.mapTasks.length).toBe(5);

@@ -8,7 +8,7 @@
 // one record of the merge. Many files (more than MAX_MERGE_FILES) merge in passes (mergeMany).
 import { closeSync, openSync, readSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { BufferedFile } from "./partition";
+import { BufferedFile, copyBytes } from "./partition";
 
 export type MergeOrder = "key" | "key-value";
 
@@ -228,7 +228,7 @@ export class SortedWriter {
     if (!same) {
       if (this.keyLen >= 0) out.writeByte(10);
       if (n > this.key.length) this.key = Buffer.allocUnsafe(n * 2);
-      buf.copy(this.key, 0, ks, ke);
+      copyBytes(buf, ks, ke, this.key, 0);
       this.keyLen = n;
       out.writeBytes(buf, ks, ke);
     }
@@ -322,7 +322,7 @@ export class ByteGrouper {
     }
     if (first) {
       if (n > key.length) this.key = Buffer.allocUnsafe(n * 2);
-      buf.copy(this.key, 0, s, tab);
+      copyBytes(buf, s, tab, this.key, 0);
       this.keyLen = n;
       this.groups++;
     }

@@ -23,6 +23,22 @@ export function partitionOfKey(key: string | Uint8Array, partitions: number): nu
   return partitionOf(fnv1a(bytes), partitions);
 }
 
+/**
+ * Copies src[start, end) to dst at `at`. Short runs (a word, a document id) by a loop: Buffer.copy
+ * and TypedArray.set cost 60–110 ns a call here, the loop ~15 ns for 10 bytes, and the reducers
+ * and merges copy a key or value per record.
+ */
+export function copyBytes(
+  src: Uint8Array,
+  start: number,
+  end: number,
+  dst: Uint8Array,
+  at: number,
+): void {
+  if (end - start < 48) for (let i = start; i < end; i++) dst[at++] = src[i]!;
+  else dst.set(src.subarray(start, end), at);
+}
+
 export const partitionFileName = (p: number) => `p-${String(p).padStart(5, "0")}`;
 
 const BUFFER_BYTES = 256 * 1024;

@@ -6,7 +6,7 @@
 // it streams them out.
 import { addCounter, C, FRAMEWORK } from "../counters";
 import type { ByteReducer } from "../merge";
-import { fnv1a } from "../partition";
+import { copyBytes, fnv1a } from "../partition";
 import { lowerHash, PACKED_MAX, PackedWords } from "./packed-words";
 import type {
   BuiltinMapContext,
@@ -27,6 +27,8 @@ export function invertedIndexMapper(ctx: BuiltinMapContext): BuiltinMapper {
   let pWord = new Int32Array(1 << 16);
   let pDoc = new Int32Array(1 << 16);
   let postings = 0;
+  /** Runs of postings of one document (one per input line with words, in practice). */
+  let runs = 0;
   let mapOutput = 0;
   // Bytes of the word<TAB>docid<LF> records emitted, before the combiner (Hadoop's map output bytes).
   let outBytes = 0;
@@ -54,6 +56,7 @@ export function invertedIndexMapper(ctx: BuiltinMapContext): BuiltinMapper {
         pWord = fitInt32(pWord, postings * 2);
         pDoc = fitInt32(pDoc, postings * 2);
       }
+      if (postings === 0 || pDoc[postings - 1] !== doc) runs++;
       pWord[postings] = id;
       pDoc[postings++] = doc;
       return;
@@ -95,6 +98,7 @@ export function invertedIndexMapper(ctx: BuiltinMapContext): BuiltinMapper {
   };
 
   let written = 0;
+  let lineBuf = new Uint8Array(64 * 1024);
   const writePostings = () => {
     // Rank documents by id in byte order once; each word's list then sorts as integers.
     const ids = docs.allLatin1();
@@ -105,29 +109,47 @@ export function invertedIndexMapper(ctx: BuiltinMapContext): BuiltinMapper {
     // "\tdocid" of each rank, contiguous, so a posting is one copy.
     const tStart = new Int32Array(order.length + 1);
     for (let r = 0; r < order.length; r++) tStart[r + 1] = tStart[r]! + docs.lens[order[r]!]! + 1;
-    const tabbed = Buffer.allocUnsafe(tStart[order.length]!);
+    const tabbed = new Uint8Array(tStart[order.length]!);
+    let maxTabbed = 0;
     for (let r = 0; r < order.length; r++) {
       const d = order[r]!;
       tabbed[tStart[r]!] = 9;
-      tabbed.set(
-        docs.arena.subarray(docs.starts[d]!, docs.starts[d]! + docs.lens[d]!),
+      copyBytes(
+        docs.arena,
+        docs.starts[d]!,
+        docs.starts[d]! + docs.lens[d]!,
+        tabbed,
         tStart[r]! + 1,
       );
+      maxTabbed = Math.max(maxTabbed, docs.lens[d]! + 1);
     }
     // Postings by word, each word's by document rank: two stable counting sorts (rank, then
-    // word), so no word's list needs sorting on its own.
+    // word), so no word's list needs sorting on its own. The first moves whole runs: postings
+    // come a line (one document) at a time, so a run of one document's postings stays together
+    // and is copied as a block instead of scattered posting by posting.
     const n = wordCount;
     const docsN = order.length;
+    const runStart = new Int32Array(runs + 1);
+    for (let p = 0, k = 0; p < postings; p++) {
+      if (p === 0 || pDoc[p] !== pDoc[p - 1]) runStart[k++] = p;
+    }
+    runStart[runs] = postings;
     const byRank = new Int32Array(docsN + 1);
-    for (let p = 0; p < postings; p++) byRank[rank[pDoc[p]!]! + 1]!++;
+    for (let k = 0; k < runs; k++) byRank[rank[pDoc[runStart[k]!]!]! + 1]!++;
     for (let r = 0; r < docsN; r++) byRank[r + 1]! += byRank[r]!;
+    const runOrder = new Int32Array(runs);
+    for (let k = 0; k < runs; k++) runOrder[byRank[rank[pDoc[runStart[k]!]!]!]!++] = k;
     const tWord = new Int32Array(postings);
     const tRank = new Int32Array(postings);
-    for (let p = 0; p < postings; p++) {
-      const r = rank[pDoc[p]!]!;
-      const at = byRank[r]!++;
-      tWord[at] = pWord[p]!;
-      tRank[at] = r;
+    for (let j = 0, at = 0; j < runs; j++) {
+      const k = runOrder[j]!;
+      const a = runStart[k]!;
+      const b = runStart[k + 1]!;
+      const r = rank[pDoc[a]!]!;
+      for (let p = a; p < b; p++) {
+        tWord[at] = pWord[p]!;
+        tRank[at++] = r;
+      }
     }
     const start = new Int32Array(n + 1);
     for (let p = 0; p < postings; p++) start[tWord[p]! + 1]!++;
@@ -139,25 +161,46 @@ export function invertedIndexMapper(ctx: BuiltinMapContext): BuiltinMapper {
     const byBytes = words.sorted();
     for (let k = 0; k < byBytes.n; k++) {
       const sw = byBytes.order[k]!;
-      const w = words.slots[byBytes.slot[sw]! + 3]!;
+      const w = byBytes.values[sw]!;
       const s = start[w]!;
       const e = start[w + 1]!;
       // One line per word, word<TAB>doc<TAB>doc…, its documents in byte order: one record per
       // (word, document) for the reduce's merge (merge.ts), which hands each word its documents
       // already sorted; the word is written once, not once per document.
+      // The line is put together here and written a block at a time: a writeBytes call per
+      // posting cost most of the spill.
       const f = ctx.out.file(byBytes.hashes[sw]!);
-      f.writeBytes(byBytes.bytes, byBytes.starts[sw]!, byBytes.starts[sw + 1]!);
+      let u = 0;
+      for (let i = byBytes.starts[sw]!, we = byBytes.starts[sw + 1]!; i < we; i++) {
+        if (u === lineBuf.length) {
+          f.writeBytes(lineBuf, 0, u);
+          u = 0;
+        }
+        lineBuf[u++] = byBytes.bytes[i]!;
+      }
       let prev = -1;
+      let records = 0;
       for (let i = s; i < e; i++) {
         const r = ranks[i]!;
         // A document id on several lines that are not adjacent: once per spill.
         if (r === prev) continue;
         prev = r;
-        f.writeBytes(tabbed, tStart[r]!, tStart[r + 1]!);
-        f.records++;
-        written++;
+        if (u + maxTabbed > lineBuf.length) {
+          f.writeBytes(lineBuf, 0, u);
+          u = 0;
+          if (maxTabbed > lineBuf.length) lineBuf = new Uint8Array(maxTabbed * 2);
+        }
+        for (let t = tStart[r]!, te = tStart[r + 1]!; t < te; t++) lineBuf[u++] = tabbed[t]!;
+        records++;
       }
-      f.writeByte(10);
+      if (u === lineBuf.length) {
+        f.writeBytes(lineBuf, 0, u);
+        u = 0;
+      }
+      lineBuf[u++] = 10;
+      f.writeBytes(lineBuf, 0, u);
+      f.records += records;
+      written += records;
     }
   };
 
@@ -167,6 +210,7 @@ export function invertedIndexMapper(ctx: BuiltinMapContext): BuiltinMapper {
     docs = new WordTable(1 << 12);
     lastDoc = new Int32Array(1 << 15).fill(-1);
     postings = 0;
+    runs = 0;
   };
 
   return {
@@ -181,7 +225,8 @@ export function invertedIndexMapper(ctx: BuiltinMapContext): BuiltinMapper {
       pDoc.byteLength +
       lastDoc.byteLength +
       postings * 8 +
-      docs.size * 48,
+      docs.size * 48 +
+      runs * 12,
     spill() {
       addCounter(counters, FRAMEWORK, C.mapOutputRecords, mapOutput);
       addCounter(counters, FRAMEWORK, C.mapOutputBytes, outBytes);
@@ -241,7 +286,7 @@ export function invertedIndexByteReducer(ctx: BuiltinReduceContext): ByteReducer
   let open = false;
   const remember = (buf: Buffer, vs: number, ve: number) => {
     if (ve - vs > last.length) last = Buffer.allocUnsafe((ve - vs) * 2);
-    buf.copy(last, 0, vs, ve);
+    copyBytes(buf, vs, ve, last, 0);
     lastLen = ve - vs;
   };
   return {

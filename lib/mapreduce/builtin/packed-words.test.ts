@@ -89,6 +89,34 @@ describe("PackedWords", () => {
     );
     expect(got).toEqual([...words].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
   });
+
+  it("orders runs of words sharing their first five bytes, short and long, and gathers values", () => {
+    // "inter…": one run of 200 words (sorted by comparison); "count…"/"abcde…": runs of 2–32
+    // (insertion-sorted), with words that are prefixes of each other and differ only at the end.
+    const words: string[] = [];
+    for (let i = 0; i < 200; i++) words.push(`inter${(i * 7919) % 1000}x${"q".repeat(i % 5)}`);
+    for (let n = 2; n <= 32; n++) {
+      const stem = `c${String(n).padStart(2, "0")}ab`;
+      for (let i = 0; i < n; i++) words.push(`${stem}${"zyx".slice(0, i % 4)}${(n * 31 + i) % 97}`);
+    }
+    words.push("abcde", "abcdea", "abcdez", "abcde0", "abcdeaa", "abcdeaaaaaaaaa", "abcdeab");
+    const unique = [...new Set(words)];
+    // Word i occurs i + 1 times: the gathered values are the counts.
+    const t = intern(unique.flatMap((w, i) => Array<string>(i + 1).fill(w)).join(" "));
+    const s = t.sorted();
+    const got = Array.from(s.order, (w) => ({
+      word: Buffer.from(s.bytes.subarray(s.starts[w]!, s.starts[w + 1]!)).toString("latin1"),
+      value: s.values[w],
+      slotValue: t.slots[s.slot[w]! + 3],
+    }));
+    expect(got.map((g) => g.word)).toEqual(
+      [...unique].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))),
+    );
+    for (const g of got) {
+      expect(g.value).toBe(unique.indexOf(g.word) + 1);
+      expect(g.value).toBe(g.slotValue);
+    }
+  });
 });
 
 describe("BufferedFile.writeUint", () => {

@@ -8,6 +8,7 @@ import type {
 } from "./types";
 import { LOWER } from "./word-table";
 import type { ByteReducer } from "../merge";
+import { copyBytes } from "../partition";
 import { lowerHash, PACKED_MAX, PackedWords } from "./packed-words";
 
 const TAB_ONE_NL = Buffer.from("\t1\n");
@@ -85,14 +86,13 @@ export function wordCountMapper(ctx: BuiltinMapContext): BuiltinMapper {
 }
 
 function writeCounts(table: PackedWords, ctx: BuiltinMapContext): void {
-  const { n, order, bytes, starts, slot, hashes } = table.sorted();
-  const values = table.slots;
+  const { n, order, bytes, starts, hashes, values } = table.sorted();
   for (let k = 0; k < n; k++) {
     const w = order[k]!;
     const f = ctx.out.file(hashes[w]!);
     f.writeBytes(bytes, starts[w]!, starts[w + 1]!);
     f.writeByte(9);
-    f.writeUint(values[slot[w]! + 3]!);
+    f.writeUint(values[w]!);
     f.writeByte(10);
     f.records++;
   }
@@ -137,7 +137,7 @@ export function sumByteReducer(ctx: BuiltinReduceContext): ByteReducer {
       if (first) {
         if (keyLen >= 0) flush();
         if (ke - ks > key.length) key = Buffer.allocUnsafe((ke - ks) * 2);
-        buf.copy(key, 0, ks, ke);
+        copyBytes(buf, ks, ke, key, 0);
         keyLen = ke - ks;
         sum = 0;
       }

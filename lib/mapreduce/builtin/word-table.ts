@@ -1,6 +1,7 @@
 // Byte-level word handling for the built-in jobs: a word is a maximal run of ASCII letters and
 // digits, lowercased (catalog.ts WORD_RULE). Words are interned in an open-addressing table keyed
 // by their FNV-1a hash, which is also their partition hash, so the hot loop never builds strings.
+import { copyBytes } from "../partition";
 
 /** LOWER[b] is the lowercased byte for word bytes and 0 for separators. */
 export const LOWER = new Uint8Array(256);
@@ -68,7 +69,7 @@ export class WordTable {
       next.set(this.arena.subarray(0, this.arenaUsed));
       this.arena = next;
     }
-    this.arena.set(src.subarray(start, start + len), this.arenaUsed);
+    copyBytes(src, start, start + len, this.arena, this.arenaUsed);
     this.starts[id] = this.arenaUsed;
     this.lens[id] = len;
     this.hashes[id] = hash;
