@@ -6,6 +6,7 @@
 //                     canned answer (lib/executor/protocol.ts), no HTTP, no SDK
 //   SDK in process    + the SDK's serve handler (inngest/edge) on a Request object, no HTTP
 //   + middleware      the same with the app client's RequestIdMiddleware and structured logger
+//   version 2         the same body with "version": 2 instead of -1 (protocol.ts, callVersion)
 //   HTTP, canned      + node:http both ways (keep-alive agent, server answering a signed "null")
 //   HTTP + SDK        + the SDK behind inngest/node: what bench:jobs calls its SDK floor
 //   worker endpoint   scripts/worker.ts's endpoint (inngest/worker-endpoint.ts): the replay guard
@@ -133,7 +134,8 @@ sides.push({
 });
 
 // The SDK's handler on a Request: the body, headers and URL the executor would send.
-function inProcess(name: string, client: typeof bare, version = 2) {
+// `version` overrides the body's (callVersion: -1 on a call without steps, as every call here).
+function inProcess(name: string, client: typeof bare, version?: number) {
   const handler = serveEdge({ client, functions: [noop(client)] }) as (
     req: Request,
   ) => Promise<Response>;
@@ -143,7 +145,9 @@ function inProcess(name: string, client: typeof bare, version = 2) {
       const call = input("http://127.0.0.1:1/api/inngest?fnId=floor-noop", noopEvent());
       const url = new URL(call.url);
       url.searchParams.set("stepId", call.stepId);
-      const body = callBody(call).replace(/"version":2}$/, `"version":${version}}`);
+      const sent = callBody(call);
+      const body =
+        version === undefined ? sent : sent.replace(/"version":-?\d+}$/, `"version":${version}}`);
       const response = await handler(
         new Request(url, {
           method: "POST",
@@ -166,7 +170,7 @@ function inProcess(name: string, client: typeof bare, version = 2) {
 }
 inProcess("SDK in process (inngest/edge)", bare);
 inProcess("SDK in process + our middleware", withMiddleware);
-inProcess("SDK in process, version -1", bare, -1);
+inProcess("SDK in process, version 2", bare, 2);
 
 const canned = await listen((req, res) => {
   req.resume();
