@@ -13,7 +13,15 @@ export { SERVE_PATH };
 // worker process, so heavy steps never run inside the web server. Its origin is the address it
 // listens on (INNGEST_SERVE_ORIGIN when an external Inngest reaches it under another name), never
 // the request's Host header.
-export async function startWorkerEndpoint(host: string, port: number) {
+// `served` is for bench:jobs, which serves its own functions exactly as the worker serves these.
+export async function startWorkerEndpoint(
+  host: string,
+  port: number,
+  served: Pick<Parameters<typeof serve>[0], "client" | "functions"> = {
+    client: inngest,
+    functions: workerFunctions,
+  },
+) {
   // The request listener is attached once the address (and so the origin) is known.
   const server = http.createServer();
   await new Promise<void>((resolve, reject) => {
@@ -22,7 +30,7 @@ export async function startWorkerEndpoint(host: string, port: number) {
   });
   const { address, port: actual } = server.address() as AddressInfo;
   const origin = `http://${address.includes(":") ? `[${address}]` : address}:${actual}`;
-  const handler = serve({ client: inngest, functions: workerFunctions, ...serveOptions(origin) });
+  const handler = serve({ ...served, ...serveOptions(origin) });
   server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
     if (!req.url?.startsWith(SERVE_PATH)) {
       res.writeHead(404).end();
@@ -32,6 +40,7 @@ export async function startWorkerEndpoint(host: string, port: number) {
   });
   return {
     url: `${origin}${SERVE_PATH}`,
+    server,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -32,6 +32,9 @@ const env = z
     BENCH_ENV_SNAPSHOT: z.enum(["0", "1"]).default("1"),
     // The client's checkpointing (lib/executor/driver.ts): a run's sequential steps in one call.
     BENCH_CHECKPOINTING: z.enum(["0", "1"]).default("1"),
+    // As scripts/worker.ts: the functions behind inngest/worker-endpoint.ts, whose replay guard
+    // claims every call's signature in MariaDB (0: the SDK's bare node handler, as before).
+    BENCH_GUARD: z.enum(["0", "1"]).default("1"),
   })
   .parse(process.env);
 if (env.BENCH_ENV_SNAPSHOT === "1") process.env = { ...process.env };
@@ -123,10 +126,16 @@ const cpuMs = () => {
 };
 
 async function listen(port: number): Promise<number> {
-  const server = http.createServer(serve({ client, functions }));
+  let server: http.Server;
+  if (env.BENCH_GUARD === "1") {
+    const { startWorkerEndpoint } = await import("@/inngest/worker-endpoint");
+    ({ server } = await startWorkerEndpoint("127.0.0.1", port, { client, functions }));
+  } else {
+    server = http.createServer(serve({ client, functions }));
+    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  }
   server.on("request", () => serveCalls++);
   server.on("connection", () => serveConnections++);
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   return (server.address() as AddressInfo).port;
 }
 

@@ -66,7 +66,8 @@ export async function startWorker(
   const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const child = spawn(
     process.execPath,
-    [...nodeArgs, "--import", "tsx", "bench/jobs/engine-worker.ts"],
+    // react-server: the worker endpoint's replay guard reaches `server-only` modules (the database).
+    [...nodeArgs, "--conditions=react-server", "--import", "tsx", "bench/jobs/engine-worker.ts"],
     {
       env: {
         ...process.env,

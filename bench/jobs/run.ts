@@ -47,6 +47,8 @@ const env = z
     BENCH_SERVE_PROCESSES: z.coerce.number().int().min(0).max(16).default(0),
     // 0: the functions' client without checkpointing (one call per step, as before).
     BENCH_CHECKPOINTING: z.enum(["0", "1"]).default("1"),
+    // 0: the functions behind the SDK's bare handler, without the worker endpoint's replay guard.
+    BENCH_GUARD: z.enum(["0", "1"]).default("1"),
   })
   .parse(process.env);
 const databaseUrl = benchDatabaseUrl();
@@ -252,6 +254,7 @@ async function main() {
         ? `functions served by ${env.BENCH_SERVE_PROCESSES} other process(es) (worker CPU sums them); `
         : "functions served in the worker process; ") +
       `checkpointing ${env.BENCH_CHECKPOINTING === "1" ? "on" : "off"}; ` +
+      `replay guard ${env.BENCH_GUARD === "1" ? "on (as the worker)" : "off"}; ` +
       `load average ${load(loadBefore)} before, ${load(loadAfter)} after (${os.cpus().length} cores)`,
   );
   console.log(

@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { canonicalJson } from "./canonical-json";
-import { callBody, callContext, callFunction, type CallInput } from "./protocol";
+import { callBody, callContext, callFunction, callVersion, type CallInput } from "./protocol";
 import { signatureHeader } from "./signing";
 import { fetchFunctions } from "./sync";
 import { SyncError } from "./functions";
@@ -63,6 +63,19 @@ describe("responses to the executor's calls", () => {
     expect(await call()).toEqual({ kind: "done", data: "real result" });
   });
 
+  it("refuses an answer executed under another version than 2, and only a signed one", async () => {
+    answer = { status: 200, body: "null", sign: key, headers: { "x-inngest-req-version": "1" } };
+    expect(await call()).toMatchObject({
+      kind: "error",
+      retriable: false,
+      error: { name: "ProtocolError", message: expect.stringMatching(/executed version 1/) },
+    });
+    answer = { status: 200, body: "null", headers: { "x-inngest-req-version": "1" } };
+    expect(await call()).toMatchObject({ kind: "error", error: { name: "SignatureError" } });
+    answer = { status: 200, body: "null", sign: key, headers: { "x-inngest-req-version": "2" } };
+    expect(await call()).toEqual({ kind: "done", data: null });
+  });
+
   it("does not let an unsigned error stop the retries", async () => {
     answer = { status: 500, body: '{"message":"boom"}', headers: { "x-inngest-no-retry": "true" } };
     expect(await call()).toMatchObject({ kind: "error", retriable: true });
@@ -102,7 +115,7 @@ describe("callBody", () => {
       events: [input.event],
       steps: input.steps,
       ctx: callContext(input),
-      version: 2,
+      version: callVersion(input.steps),
     });
 
   // The SDK checks the signature over its own canonical form of the body: one byte out of
@@ -128,5 +141,17 @@ describe("callBody", () => {
     ],
   ] as [string, CallInput][])("is the canonical JSON of the whole request: %s", (_, input) => {
     expect(callBody(input)).toBe(whole(input));
+  });
+
+  // -1 lets the SDK decide (Inngest's "unset"); once steps exist, the version they were made under.
+  it("sends version -1 while the run has no steps, 2 once it has", () => {
+    const version = (input: CallInput) =>
+      (JSON.parse(callBody(input)) as { version: number }).version;
+    expect(version({ ...base, event: { name: "e", data: {} } })).toBe(-1);
+    expect(version({ ...base, event: undefined })).toBe(-1);
+    expect(version({ ...base, event: { name: "e", data: {} }, steps: { s1: { data: 1 } } })).toBe(
+      2,
+    );
+    expect(version({ ...base, event: undefined, steps: { s1: null } })).toBe(2);
   });
 });

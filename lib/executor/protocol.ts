@@ -132,8 +132,25 @@ export function callContext(input: CallInput) {
   };
 }
 
+/** The execution version this executor speaks (docs/inngest-protocol.md). */
+export const EXECUTION_VERSION = 2;
+
 /**
- * The signed body of a call: canonicalJson({ ctx, event, events: [event], steps, version: 2 }),
+ * The request version a call sends. While a run has no memoised steps it sends -1 ("unset: the SDK
+ * decides"), as Inngest does for a run's first call; once it has steps, the version their ids were
+ * hashed under, EXECUTION_VERSION (callFunction refuses an answer made under any other). Why not
+ * always 2: the pinned SDK reads the body's version through a zod union of literals tried in
+ * the order -1, 0, 1, 2, so a 2 builds four ZodErrors (each with a stack trace) per call — about
+ * 0.2–0.4 ms of the SDK's ~1.5 ms per call (bench:jobs:serve). A no-op run, and a checkpointed
+ * run's sequential steps, are one call with no steps.
+ */
+export function callVersion(steps: Record<string, unknown> | undefined): number {
+  if (steps) for (const _ in steps) return EXECUTION_VERSION;
+  return -1;
+}
+
+/**
+ * The signed body of a call: canonicalJson({ ctx, event, events: [event], steps, version }),
  * with the event serialised once and placed twice (its text is most of a Pulse consumer call's
  * bytes: 500 posts; serialising it twice was 8% of the worker's thread at 5,000 posts/s). The keys
  * are written in canonical (sorted) order; protocol.test.ts holds it to canonicalJson.
@@ -146,12 +163,13 @@ export function callBody(input: CallInput): string {
       events: [input.event],
       steps: input.steps,
       ctx,
-      version: 2,
+      version: callVersion(input.steps),
     });
   }
   const event = canonicalJson(input.event);
   const steps = input.steps === undefined ? "" : `"steps":${canonicalJson(input.steps)},`;
-  return `{"ctx":${canonicalJson(ctx)},"event":${event},"events":[${event}],${steps}"version":2}`;
+  const version = callVersion(input.steps);
+  return `{"ctx":${canonicalJson(ctx)},"event":${event},"events":[${event}],${steps}"version":${version}}`;
 }
 
 export async function callFunction(input: CallInput): Promise<CallResult> {
@@ -192,6 +210,20 @@ export async function callFunction(input: CallInput): Promise<CallResult> {
         message: signature
           ? "the serve endpoint's response signature does not match the signing key"
           : "the serve endpoint's response is not signed",
+      },
+      retryAfter: null,
+    };
+  }
+  // The SDK names the version it executed (it decides when the call sent -1). Step ids are hashed
+  // per version, so an answer under another one must not be stored: an SDK outside the pin.
+  const version = response.header("x-inngest-req-version");
+  if (signed && version !== null && version !== String(EXECUTION_VERSION)) {
+    return {
+      kind: "error",
+      retriable: false,
+      error: {
+        name: "ProtocolError",
+        message: `the serve endpoint executed version ${version}; the local executor speaks version ${EXECUTION_VERSION} only (is the inngest package the pinned one?)`,
       },
       retryAfter: null,
     };

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { canonicalJson } from "../canonical-json";
 
 // The body of a first call to a function for `event`, as the executor (lib/executor/protocol.ts)
-// sends it: for tests that call serve endpoints directly.
+// sends it (no steps yet: version -1, lib/executor/protocol.ts callVersion): for tests that call
+// serve endpoints directly.
 export function firstCallBody(event: { name: string; data: Record<string, unknown> }): string {
   return canonicalJson({
     event: { ...event, id: randomUUID(), ts: Date.now() },
@@ -16,6 +17,6 @@ export function firstCallBody(event: { name: string; data: Record<string, unknow
       use_api: false,
       stack: { stack: [], current: 0 },
     },
-    version: 2,
+    version: -1,
   });
 }
