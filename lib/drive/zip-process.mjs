@@ -2,14 +2,16 @@
 // store, computes its CRC-32 and writes the zip to stdout — so that none of that per-byte work
 // runs on the web server's one JavaScript thread. The server only forwards the bytes.
 //
-// Input on stdin, one JSON document: { store, entries, length } (see zip.ts). Exit code 0 when the
-// whole zip was written; otherwise a line `zip-error: <message>` on stderr and a non-zero code, and the server fails
+// Input on stdin, one JSON document: { store, entries, length, cgroup } (see zip.ts; cgroup: the
+// cgroup.procs file of the user's capped CPU cgroup, or null). Exit code 0 when the whole zip was
+// written; otherwise a line `zip-error: <message>` on stderr and a non-zero code, and the server fails
 // the download rather than sending a zip whose files are silently wrong.
 // Plain JavaScript on purpose, as render-process.mjs: started with `node` from the source tree or
 // the build, it needs nothing but client-zip and the S3 SDK. It trusts only its parent.
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { makeZip } from "client-zip";
 import { once } from "node:events";
+import { writeFileSync } from "node:fs";
 
 async function readStdin() {
   const chunks = [];
@@ -61,7 +63,16 @@ async function* inputs(client, store, entries) {
 }
 
 async function main() {
-  const { store, entries, length } = await readStdin();
+  const { store, entries, length, cgroup } = await readStdin();
+  // Into the user's capped CPU cgroup (zip-cgroups.ts) before any work: "0" is this process.
+  // A move that fails leaves it where it was, at nice 10.
+  if (cgroup) {
+    try {
+      writeFileSync(cgroup, "0");
+    } catch (error) {
+      process.stderr.write(`zip process: could not move to ${cgroup}: ${error}\n`);
+    }
+  }
   const client = storeClient(store);
   const zip = makeZip(inputs(client, store, entries), { length: BigInt(length) });
   // Not stream.pipeline: it would destroy stdout on a failure, before the message is written.

@@ -7,6 +7,7 @@ import { db } from "@/lib/db/client";
 import { logger } from "@/lib/log/logger";
 import { storageConfig } from "@/lib/storage/config";
 import { safeFilename } from "@/lib/storage/content-disposition";
+import { zipCgroups, type ZipCgroups } from "./zip-cgroups";
 
 // Beyond these a zip takes too long to stream in one request, and unzip tools struggle; the
 // owner is asked to download in parts instead.
@@ -151,15 +152,20 @@ export const zipProcesses = new Set<number>();
  * keep is already compressed, and the length stays predictable (sent as Content-Length).
  * Aborting `signal` or cancelling the stream (the browser went away) stops the process; `done`
  * settles when the process has ended, however it ended.
+ * With `userId`, the process moves itself into that user's capped CPU cgroup (zip-cgroups.ts)
+ * before it reads anything.
  */
 export function zipStream(
   plan: ZipPlan,
   signal?: AbortSignal,
+  userId?: string,
+  cgroups: ZipCgroups | null = userId === undefined ? null : zipCgroups(),
 ): { stream: ReadableStream<Uint8Array>; done: Promise<void> } {
   const config = storageConfig();
   const child = takeZipProcess();
   const pid = child.pid;
   if (pid !== undefined) zipProcesses.add(pid);
+  const cgroup = userId === undefined ? null : (cgroups?.acquire(userId) ?? null);
   let stderr = "";
   child.stderr!.setEncoding("utf8");
   child.stderr!.on("data", (text: string) => {
@@ -168,6 +174,7 @@ export function zipStream(
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once("close", (code, sig) => {
       if (pid !== undefined) zipProcesses.delete(pid);
+      if (cgroup !== null) cgroups?.release(userId!);
       resolve({ code, signal: sig });
     }),
   );
@@ -186,6 +193,8 @@ export function zipStream(
       },
       entries: plan.entries.map((e) => ({ ...e, modified: e.modified.getTime() })),
       length: zipLength(plan).toString(),
+      // The process moves itself (a write of the server's thread would wait for the kernel).
+      cgroup,
     }),
   );
 

@@ -29,9 +29,16 @@ describe("the start-up environment check", () => {
       ...valid,
       S3_PRESIGN_TTL_SECONDS: "0",
       SMTP_URL: "http://mail.example.com",
+      STRATUS_USER_CPU_CAP: "all of them",
     });
     expect(problems.some((p) => p.startsWith("S3_PRESIGN_TTL_SECONDS:"))).toBe(true);
     expect(problems.some((p) => p.startsWith("SMTP_URL:"))).toBe(true);
+    expect(problems.some((p) => p.startsWith("STRATUS_USER_CPU_CAP:"))).toBe(true);
+    expect(
+      environmentProblems("worker", { ...valid, STRATUS_USER_CPU_CAP: "0.01" }).some((p) =>
+        p.startsWith("STRATUS_USER_CPU_CAP:"),
+      ),
+    ).toBe(true);
   });
 
   it("wants the Inngest keys in the web server unless an Inngest dev server is used", () => {

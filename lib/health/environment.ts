@@ -4,6 +4,7 @@ import { emailConfig } from "@/lib/email/config";
 import { serverEnvSchema } from "@/lib/env";
 import { workerConfig } from "@/lib/executor/config";
 import { imageConfig } from "@/lib/images/config";
+import { userCpuCapCores } from "@/lib/limits/cpu-cap";
 import { mapReduceConfig } from "@/lib/mapreduce/config";
 import { emrConfigFromEnv } from "@/lib/mapreduce/emr/config";
 import { pulseConfigFromEnv, requirePulseSecret } from "@/lib/pulse/config";
@@ -103,6 +104,8 @@ export function environmentProblems(role: Role, env: Env = process.env): string[
   problems.push(...attempt(() => emailConfig(env as NodeJS.ProcessEnv)));
   problems.push(...attempt(() => emrConfigFromEnv(env)));
   problems.push(...attempt(() => mapReduceConfig(env)));
+  // The web server's renders and zips, the worker's tasks.
+  if (role !== "listener") problems.push(...attempt(() => userCpuCapCores(env)));
   // The web server encrypts the trackers' tokens and the listener decrypts them; the worker never
   // reads them.
   problems.push(

@@ -2,6 +2,8 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { userCpuCapCores, writeCpuCap } from "@/lib/limits/cpu-cap";
+import { logger } from "@/lib/log/logger";
 import {
   makeCgroupBase,
   rmdirQuiet,
@@ -21,6 +23,10 @@ import {
 // on a loaded host: the bench's preview ratio could not go below 2×).
 // A nice level cannot do this: it weighs processes, not users, and at nice 10 every render —
 // B's as well — starved on a loaded host (docs/isolation-bench.md).
+// On top of the weight, a hard cap: a user's cgroup may use at most STRATUS_USER_CPU_CAP cores
+// (lib/limits/cpu-cap.ts; a quarter of the machine by default), however idle the host — a weight
+// only divides a contended CPU, and on a quiet host A's renders took what B's requests then had
+// to wait for.
 // The cpu controller of cgroup v1 (cpu.shares) or v2 (cpu.weight), found and made as the
 // MapReduce task cgroups are (lib/mapreduce/task-cgroup.ts). null where there is none (not root,
 // no writable cgroupfs, STRATUS_RENDER_CGROUPS=off): the pool falls back on nice.
@@ -45,7 +51,12 @@ export class RenderCgroups {
     private readonly h: Hierarchy,
     readonly base: string,
     private readonly maxUsers: number,
+    /** Cores each user's renders may use together at most (null: no cap). */
+    readonly capCores: number | null,
   ) {}
+
+  /** The cap could not be written once (logged once, the weight still applies). */
+  private capFailed = false;
 
   /** This server's render cgroups, or null where no cpu cgroup can be made. */
   static create(
@@ -57,7 +68,12 @@ export class RenderCgroups {
     const base = h?.bases.get("cpu");
     if (!h || !base) return null;
     if (!tryMkdir(join(base, IDLE))) return null;
-    const cgroups = new RenderCgroups(h, base, Math.max(1, Math.floor(maxUsers)));
+    const cgroups = new RenderCgroups(
+      h,
+      base,
+      Math.max(1, Math.floor(maxUsers)),
+      userCpuCapCores(env),
+    );
     cgroups.weigh();
     process.once("exit", () => cgroups.removeAll());
     return cgroups;
@@ -81,6 +97,14 @@ export class RenderCgroups {
       join(dir, this.h.version === 1 ? "cpu.shares" : "cpu.weight"),
       this.h.version === 1 ? "1024" : "100",
     );
+    if (this.capCores !== null && !writeCpuCap(dir, this.h.version, this.capCores)) {
+      if (!this.capFailed) {
+        logger.warn("render cgroups: no CPU cap (cannot write the CFS quota); weights only", {
+          dir,
+        });
+      }
+      this.capFailed = true;
+    }
     this.users.set(userId, dir);
     this.weigh();
     return dir;

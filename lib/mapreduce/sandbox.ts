@@ -29,6 +29,7 @@ import {
   type TaskCgroup,
 } from "./task-cgroup";
 import { formatBytes } from "../format/numbers";
+import { userCpuCapCores } from "../limits/cpu-cap";
 
 export interface SandboxLimits {
   /** RLIMIT_AS: address space of each process. */
@@ -377,6 +378,7 @@ export function spawnSandboxed(opts: {
           // bwrap's two processes come on top of the program's.
           processes: opts.limits.processes + 2,
           memoryBytes: opts.limits.taskMemoryBytes,
+          cpuCores: taskCpuCap(),
         })
       : null;
     let identity = opts.identity;
@@ -411,6 +413,13 @@ export function spawnSandboxed(opts: {
   } finally {
     for (const fd of fds) closeSync(fd);
   }
+}
+
+let cpuCap: number | null | undefined;
+/** A task's CPU cap (STRATUS_USER_CPU_CAP, lib/limits/cpu-cap.ts), read once. */
+function taskCpuCap(): number | null {
+  if (cpuCap === undefined) cpuCap = userCpuCapCores();
+  return cpuCap;
 }
 
 /**

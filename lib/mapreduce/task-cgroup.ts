@@ -20,6 +20,8 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { threadId } from "node:worker_threads";
+import { writeCpuCap } from "../limits/cpu-cap";
+import { logger } from "../log/logger";
 
 const ROOT = "/sys/fs/cgroup";
 const PREFIX = "stratus-mr-";
@@ -29,6 +31,9 @@ export interface TaskCgroupLimits {
   processes: number;
   /** Memory of the task's processes together (page cache and tmpfs included), no swap. */
   memoryBytes: number;
+  /** Cores the task's processes may use together at most (a CFS quota: a ceiling however idle
+   * the host is, where the weight only divides a busy CPU); null or absent: no cap. */
+  cpuCores?: number | null;
 }
 
 export interface TaskCgroup {
@@ -49,6 +54,16 @@ export interface Hierarchy {
 
 let hierarchy: Hierarchy | null | undefined;
 let counter = 0;
+let capFailed = false;
+
+/** Writes the task's CPU cap; where the kernel refuses it, logs that once (the weight remains). */
+function capCpu(dir: string, version: 1 | 2, cores: number | null | undefined): void {
+  if (cores === null || cores === undefined || writeCpuCap(dir, version, cores)) return;
+  if (!capFailed) {
+    logger.warn("task cgroups: no CPU cap (cannot write the CFS quota); weights only", { dir });
+  }
+  capFailed = true;
+}
 
 /** The cgroup path of this process in a v1 controller's hierarchy or v2 ("" key). */
 function ownPath(controller: string): string {
@@ -188,7 +203,10 @@ export function createTaskCgroup(limits: TaskCgroupLimits): TaskCgroup | null {
       // An OOM kill takes the whole task down, not one process of it.
       write(join(dir, "memory.oom.group"), "1");
     }
-    if (h.bases.has("cpu")) write(join(dir, "cpu.weight"), "100");
+    if (h.bases.has("cpu")) {
+      write(join(dir, "cpu.weight"), "100");
+      capCpu(dir, 2, limits.cpuCores);
+    }
     return { version: 2, dirs: [dir], procs: dir, memory: hasMemory ? dir : null };
   }
   let memory: string | null = null;
@@ -204,7 +222,10 @@ export function createTaskCgroup(limits: TaskCgroupLimits): TaskCgroup | null {
       write(join(dir, "memory.swappiness"), "0");
       memory = dir;
     }
-    if (c === "cpu") write(join(dir, "cpu.shares"), "1024");
+    if (c === "cpu") {
+      write(join(dir, "cpu.shares"), "1024");
+      capCpu(dir, 1, limits.cpuCores);
+    }
   }
   return { version: 1, dirs: made, procs: made[0]!, memory };
 }

@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { makeUser, removeUsers } from "@/lib/drive/test-helpers";
+import { zipProcesses } from "@/lib/drive/zip";
+import { zipCgroups } from "@/lib/drive/zip-cgroups";
 import { putImage } from "@/lib/images/testing/fixtures";
 import { session } from "@/lib/auth/testing/session-stub";
 import { GET } from "./route";
@@ -46,4 +48,25 @@ describe("GET /api/drive/zip", () => {
     await second.body!.cancel();
     await other.body!.cancel();
   });
+
+  it.skipIf(zipCgroups() === null)(
+    "builds the zip in the user's CPU-capped cgroup (needs a writable cpu cgroup)",
+    async () => {
+      const id = await makeUser();
+      users.push(id);
+      const big = await putImage(id, "big.bin", Buffer.alloc(8 << 20), "application/octet-stream");
+      session.user = { id };
+      const res = await GET(new Request(`http://app.test/api/drive/zip?files=${big.id}`));
+      expect(res.status).toBe(200);
+      const cgroups = zipCgroups()!;
+      // Unread, the download holds its process; which moves itself into the user's cgroup.
+      await vi.waitFor(() => {
+        const [pid] = cgroups.processesOf(id);
+        expect(pid !== undefined && zipProcesses.has(pid)).toBe(true);
+      });
+      expect(cgroups.capCores).not.toBeNull();
+      await res.body!.cancel();
+      await vi.waitFor(() => expect(cgroups.dirOf(id)).toBeNull());
+    },
+  );
 });

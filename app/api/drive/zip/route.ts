@@ -35,7 +35,7 @@ export const GET = withUser(
     if (!slot.ok) throw new HttpError(429, slot.message);
     // The zip is built in a process of its own (lib/drive/zip.ts); the place is freed when that
     // process has ended: the zip was sent, failed or the browser went away.
-    const { stream, done } = zipStream(plan, request.signal);
+    const { stream, done } = zipStream(plan, request.signal, user.id);
     void done.finally(slot.release);
     return new Response(stream, {
       headers: {

@@ -1,0 +1,46 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+// For the tests of the CPU caps (cpu-cap.ts and the cgroups that write it): processes that burn
+// CPU inside a cgroup, and what they used, measured by the kernel.
+
+/** CPU seconds a process has run (/proc/PID/schedstat's first field: nanoseconds on a CPU). */
+export function cpuSecondsOf(pid: number): number {
+  return Number(readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ")[0]) / 1e9;
+}
+
+/**
+ * Starts `count` processes that spin forever, moves them into the cgroup `dir`, and returns the
+ * cores they used together over about `ms` of wall time; the processes are gone when it resolves.
+ */
+export async function coresUsedBySpinners(dir: string, count: number, ms = 1000): Promise<number> {
+  const children = Array.from({ length: count }, () =>
+    spawn("sh", ["-c", "while :; do :; done"], { stdio: "ignore" }),
+  );
+  const exits = children.map((c) => once(c, "exit"));
+  try {
+    for (const c of children) writeFileSync(join(dir, "cgroup.procs"), String(c.pid));
+    const pids = children.map((c) => c.pid!);
+    const cpu = () => pids.reduce((sum, pid) => sum + cpuSecondsOf(pid), 0);
+    const [t0, c0] = [performance.now(), cpu()];
+    await new Promise((r) => setTimeout(r, ms));
+    const [t1, c1] = [performance.now(), cpu()];
+    return (c1 - c0) / ((t1 - t0) / 1000);
+  } finally {
+    for (const c of children) c.kill("SIGKILL");
+    await Promise.all(exits);
+  }
+}
+
+/**
+ * Gives a cgroup's parent the most weight the kernel allows, so that the host's load cannot keep
+ * the processes below their cap (a test of the cap must see them held by the quota alone).
+ */
+export function outweighTheHost(base: string, version: 1 | 2): void {
+  writeFileSync(
+    join(base, version === 1 ? "cpu.shares" : "cpu.weight"),
+    version === 1 ? "262144" : "10000",
+  );
+}
