@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import type { ReactNode } from "react";
+import { HydrationMark } from "@/components/shared/hydration-mark";
 import { ThemeProvider } from "@/components/theme-provider";
 import { NONCE_HEADER } from "@/lib/http/security-headers";
 import "./globals.css";
@@ -19,6 +20,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
     <html lang="en" suppressHydrationWarning>
       <body className="min-h-dvh">
         <ThemeProvider nonce={nonce}>{children}</ThemeProvider>
+        <HydrationMark />
       </body>
     </html>
   );
