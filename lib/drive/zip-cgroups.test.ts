@@ -4,6 +4,7 @@ import { coresUsedBySpinners, outweighTheHost } from "@/lib/limits/test-helpers"
 import { deleteSeededUsers, seedFile, seedUser } from "./drive-test-seed";
 import { planZip, zipProcesses, zipStream } from "./zip";
 import { ZipCgroups } from "./zip-cgroups";
+import { WAIT } from "@/lib/testing/wait";
 
 // The hard CPU cap on a user's zip processes, on this machine's real cgroups: two of A's
 // downloads of gigabytes took half of the 2 cores at nice 10 on a quiet host.
@@ -34,7 +35,7 @@ describe.skipIf(cgroups === null)(
       expect(readCpuCap(cg.dirOf(owner.id)!, cg.version)).toBeCloseTo(CAP, 5);
       await reader.cancel();
       await done;
-      await vi.waitFor(() => expect(cg.dirOf(owner.id)).toBeNull());
+      await vi.waitFor(() => expect(cg.dirOf(owner.id)).toBeNull(), WAIT);
     });
 
     it("holds a user's CPU-burning processes to the cap, however idle the rest of the host", async () => {

@@ -12,6 +12,7 @@ import {
   zipStream,
   type ZipPlan,
 } from "./zip";
+import { WAIT } from "@/lib/testing/wait";
 
 // A zip is built in a process of its own, so that its per-byte work (reading the objects, their
 // CRC-32) never runs on the web server's one thread: the attack is a big zip downloaded while
@@ -46,7 +47,7 @@ describe("the zip process", () => {
     await reader.cancel();
     await done;
     expect(zipProcesses.has(pid)).toBe(false);
-    await vi.waitFor(() => expect(existsSync(`/proc/${pid}/cmdline`)).toBe(false));
+    await vi.waitFor(() => expect(existsSync(`/proc/${pid}/cmdline`)).toBe(false), WAIT);
   });
 
   it("takes the process started ahead of the download, and starts the next one in the background", async () => {
@@ -66,7 +67,7 @@ describe("the zip process", () => {
     await new Response(stream).arrayBuffer();
     await done;
     // A new spare came on its own.
-    await vi.waitFor(() => expect(spareZipProcess()).toBeDefined());
+    await vi.waitFor(() => expect(spareZipProcess()).toBeDefined(), WAIT);
     expect(spareZipProcess()).not.toBe(spare);
   });
 

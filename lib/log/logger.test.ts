@@ -3,6 +3,7 @@ import { runWithRequestId } from "./context";
 import { withRequestId } from "./inngest-middleware";
 import { formatLine, logger } from "./logger";
 import { isRequestId, requestIdFrom } from "./request-id";
+import { WAIT } from "@/lib/testing/wait";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -19,7 +20,7 @@ describe("structured logs", () => {
   it("writes one JSON object per line with the request id in scope", async () => {
     const out = captured("stdout");
     runWithRequestId("req-abcdef12", () => logger.info("job started", { jobId: "j1", n: 2n }));
-    await vi.waitFor(() => expect(out).toHaveLength(1));
+    await vi.waitFor(() => expect(out).toHaveLength(1), WAIT);
     const line = JSON.parse(out[0]!) as Record<string, unknown>;
     expect(line).toMatchObject({
       level: "info",

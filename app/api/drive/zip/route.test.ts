@@ -5,6 +5,7 @@ import { zipCgroups } from "@/lib/drive/zip-cgroups";
 import { putImage } from "@/lib/images/testing/fixtures";
 import { session } from "@/lib/auth/testing/session-stub";
 import { GET } from "./route";
+import { WAIT } from "@/lib/testing/wait";
 
 // The zip route over the real database and store; only the session is stubbed.
 vi.mock("@/lib/auth/session", () => import("@/lib/auth/testing/session-stub"));
@@ -44,7 +45,7 @@ describe("GET /api/drive/zip", () => {
       const again = await zip(alice);
       expect(again.status).toBe(200);
       await again.body!.cancel();
-    });
+    }, WAIT);
     await second.body!.cancel();
     await other.body!.cancel();
   });
@@ -63,10 +64,10 @@ describe("GET /api/drive/zip", () => {
       await vi.waitFor(() => {
         const [pid] = cgroups.processesOf(id);
         expect(pid !== undefined && zipProcesses.has(pid)).toBe(true);
-      });
+      }, WAIT);
       expect(cgroups.capCores).not.toBeNull();
       await res.body!.cancel();
-      await vi.waitFor(() => expect(cgroups.dirOf(id)).toBeNull());
+      await vi.waitFor(() => expect(cgroups.dirOf(id)).toBeNull(), WAIT);
     },
   );
 });
