@@ -1,13 +1,12 @@
 import "server-only";
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { userCpuCapCores, writeCpuCap } from "@/lib/limits/cpu-cap";
+import { userCpuCapCores } from "@/lib/limits/cpu-cap";
 import { logger } from "@/lib/log/logger";
 import {
   makeCgroupBase,
+  makeUserCpuGroup,
   rmdirQuiet,
-  tryMkdir,
   write,
   type Hierarchy,
 } from "@/lib/mapreduce/task-cgroup";
@@ -63,24 +62,15 @@ export class ZipCgroups {
   acquire(userId: string): string | null {
     let entry = this.users.get(userId);
     if (!entry) {
-      // The user's id is no one's business in /sys: a hash names the directory.
-      const dir = join(
-        this.base,
-        `u-${createHash("sha256").update(userId).digest("hex").slice(0, 16)}`,
-      );
-      if (!tryMkdir(dir)) return null;
-      write(
-        join(dir, this.h.version === 1 ? "cpu.shares" : "cpu.weight"),
-        this.h.version === 1 ? "1024" : "100",
-      );
-      if (this.capCores !== null && !writeCpuCap(dir, this.h.version, this.capCores)) {
-        if (!this.capFailed) {
-          logger.warn("zip cgroups: no CPU cap (cannot write the CFS quota); weights only", {
-            dir,
-          });
-        }
-        this.capFailed = true;
+      const made = makeUserCpuGroup(this.h, this.base, userId, this.capCores);
+      if (!made) return null;
+      if (!made.capped && !this.capFailed) {
+        logger.warn("zip cgroups: no CPU cap (cannot write the CFS quota); weights only", {
+          dir: made.dir,
+        });
       }
+      this.capFailed ||= !made.capped;
+      const dir = made.dir;
       entry = { dir, zips: 0 };
       this.users.set(userId, entry);
       this.weigh();

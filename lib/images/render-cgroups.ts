@@ -1,11 +1,11 @@
 import "server-only";
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { userCpuCapCores, writeCpuCap } from "@/lib/limits/cpu-cap";
+import { userCpuCapCores } from "@/lib/limits/cpu-cap";
 import { logger } from "@/lib/log/logger";
 import {
   makeCgroupBase,
+  makeUserCpuGroup,
   rmdirQuiet,
   tryMkdir,
   write,
@@ -87,24 +87,15 @@ export class RenderCgroups {
   userDir(userId: string): string | null {
     const known = this.users.get(userId);
     if (known) return known;
-    // The user's id is no one's business in /sys: a hash names the directory.
-    const dir = join(
-      this.base,
-      `u-${createHash("sha256").update(userId).digest("hex").slice(0, 16)}`,
-    );
-    if (!tryMkdir(dir)) return null;
-    write(
-      join(dir, this.h.version === 1 ? "cpu.shares" : "cpu.weight"),
-      this.h.version === 1 ? "1024" : "100",
-    );
-    if (this.capCores !== null && !writeCpuCap(dir, this.h.version, this.capCores)) {
-      if (!this.capFailed) {
-        logger.warn("render cgroups: no CPU cap (cannot write the CFS quota); weights only", {
-          dir,
-        });
-      }
-      this.capFailed = true;
+    const made = makeUserCpuGroup(this.h, this.base, userId, this.capCores);
+    if (!made) return null;
+    if (!made.capped && !this.capFailed) {
+      logger.warn("render cgroups: no CPU cap (cannot write the CFS quota); weights only", {
+        dir: made.dir,
+      });
     }
+    this.capFailed ||= !made.capped;
+    const dir = made.dir;
     this.users.set(userId, dir);
     this.weigh();
     return dir;

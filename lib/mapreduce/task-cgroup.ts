@@ -18,6 +18,7 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { threadId } from "node:worker_threads";
 import { writeCpuCap } from "../limits/cpu-cap";
@@ -152,6 +153,24 @@ export function makeCgroupBase(
     return null;
   }
   return { version: 1, bases };
+}
+
+/**
+ * A user's cgroup under a per-user cpu `base` (the web server's render and zip cgroups): named by
+ * a hash of the id (the id is no one's business in /sys), an ordinary process's weight, and the
+ * CPU cap when there is one. null when it cannot be made; `capped` false when the cap could not
+ * be written (the weight still applies).
+ */
+export function makeUserCpuGroup(
+  h: Hierarchy,
+  base: string,
+  userId: string,
+  capCores: number | null,
+): { dir: string; capped: boolean } | null {
+  const dir = join(base, `u-${createHash("sha256").update(userId).digest("hex").slice(0, 16)}`);
+  if (!tryMkdir(dir)) return null;
+  write(join(dir, h.version === 1 ? "cpu.shares" : "cpu.weight"), h.version === 1 ? "1024" : "100");
+  return { dir, capped: capCores === null || writeCpuCap(dir, h.version, capCores) };
 }
 
 function detect(): Hierarchy | null {
