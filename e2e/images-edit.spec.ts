@@ -1,10 +1,11 @@
 import { readFile } from "node:fs/promises";
-import type { Page } from "@playwright/test";
+import type { Page, Route } from "@playwright/test";
 import sharp from "sharp";
 import { createAccount } from "./support/db";
 import { seedDriveFile } from "./support/drive-seed";
 import { expect, test } from "./support/fixtures";
 import { gradientJpeg, studioFileRows } from "./support/images";
+import { fileRows } from "./support/uploads";
 
 // The whole Image Studio loop in Chromium: upload, three filters with a live preview, reorder,
 // undo, apply in the background with visible progress, compare, download.
@@ -153,6 +154,36 @@ test("a corrupt image shows the reason instead of a preview", async ({ page, sig
   await expect(progress).toHaveAttribute("data-status", "failed", { timeout: 30_000 });
   await expect(progress.getByRole("alert")).toHaveText(/not an image format Image Studio can read/);
   expect(await studioFileRows(signedIn.id)).toEqual([]);
+});
+
+test("an image chosen before the page's scripts ran still opens in the editor", async ({
+  page,
+  signedIn,
+}) => {
+  // The container smoke test sets the file right after the page loads, as a user on a slow page
+  // can: the input takes it when React hydrates, and the upload must still open the editor. Scripts
+  // are held until the file is on the input, so the change event goes by with no one listening.
+  const held: Route[] = [];
+  let holding = true;
+  await page.route("**/_next/static/chunks/*.js", async (route) => {
+    if (holding) held.push(route);
+    else await route.continue();
+  });
+  await page.goto("/images", { waitUntil: "domcontentloaded" });
+  await expect.poll(() => held.length).toBeGreaterThan(0);
+  await page.getByTestId("image-upload-input").setInputFiles({
+    name: "early.jpg",
+    mimeType: "image/jpeg",
+    buffer: await gradientJpeg(320, 240),
+  });
+  holding = false;
+  for (const route of held.splice(0)) await route.continue();
+
+  await expect(page).toHaveURL(/\/images\/[A-Za-z0-9_-]+$/, { timeout: 60_000 });
+  await expect(page.getByRole("heading", { name: "early.jpg" })).toBeVisible();
+  const rows = await fileRows(signedIn.id);
+  expect(rows.map((r) => r.name)).toEqual(["early.jpg"]);
+  expect(page.url()).toMatch(new RegExp(`/images/${rows[0]!.id}$`));
 });
 
 test("another user's image is not available", async ({ page, signedIn }) => {

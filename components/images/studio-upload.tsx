@@ -24,7 +24,11 @@ export function StudioUpload() {
   useEffect(() => {
     const id = waitingFor.current;
     if (!id) return;
-    const item = snapshot.items.find((i) => i.id === id);
+    // The manager's live state, not the rendered snapshot: a file set on the input before the page
+    // hydrated is added from an effect in this same commit, so the rendered snapshot does not hold
+    // it yet, and reading that as "dismissed" dropped the navigation (the upload finished and the
+    // page stayed on the grid).
+    const item = manager.getSnapshot().items.find((i) => i.id === id);
     if (item?.phase === "done" && item.file) {
       opening.current = true;
       waitingFor.current = null;
@@ -32,7 +36,7 @@ export function StudioUpload() {
     } else if (!item || item.phase === "failed" || item.phase === "cancelled") {
       waitingFor.current = null;
     }
-  }, [snapshot, router]);
+  }, [snapshot, manager, router]);
 
   const onFiles = (files: File[]) => {
     const ids = manager.add(files, null);

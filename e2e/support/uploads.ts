@@ -48,13 +48,18 @@ export async function uploadRows(ownerId: string): Promise<UploadRow[]> {
 }
 
 export async function fileRows(ownerId: string) {
-  const rows: { name: string; size: bigint; contentType: string; storageKey: string }[] =
-    await withConnection((c) =>
-      c.query(
-        "SELECT name, size, contentType, storageKey FROM `File` WHERE ownerId = ? ORDER BY name",
-        [ownerId],
-      ),
-    );
+  const rows: {
+    id: string;
+    name: string;
+    size: bigint;
+    contentType: string;
+    storageKey: string;
+  }[] = await withConnection((c) =>
+    c.query(
+      "SELECT id, name, size, contentType, storageKey FROM `File` WHERE ownerId = ? ORDER BY name",
+      [ownerId],
+    ),
+  );
   return rows.map((r) => ({ ...r, size: Number(r.size) }));
 }
 
