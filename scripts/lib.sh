@@ -221,7 +221,11 @@ DB_RUN="$DATA/run"
 DB_SOCK="$DB_RUN/mysqld.sock"
 DB_PID="$DB_RUN/mysqld.pid"
 
-db_running() { [ -f "$DB_PID" ] && kill -0 "$(cat "$DB_PID")" 2>/dev/null; }
+# Our server only: a pid file left by a killed server may name a reused pid, or another clone's
+# server, and the suite must then start its own rather than use someone else's.
+db_running() {
+  [ -f "$DB_PID" ] && tr '\0' '\n' <"/proc/$(cat "$DB_PID")/cmdline" 2>/dev/null | grep -qxF -- "--datadir=$DB_DIR"
+}
 
 db_root() { mariadb --no-defaults --protocol=socket --socket="$DB_SOCK" -uroot "$@"; }
 
