@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import sharp from "sharp";
+import { hydrating } from "../support/hydration";
 
 // The compose stack (docker-compose.yml) from a browser, through nginx: sign up, upload, an image
 // filter, a word count, a Pulse replay, downloads; then one app container crashes and the session
@@ -132,8 +133,11 @@ const posts = Array.from({ length: POSTS }, (_, i) =>
   }),
 ).join("\n");
 
-test("the stack through nginx: every app, a crash, a restart", async ({ page }) => {
+test("the stack through nginx: every app, a crash, a restart", async ({ page: raw }) => {
   test.setTimeout(1_800_000);
+  // Every goto waits for React to hydrate, as in e2e/: this test checks the deployment, and a click
+  // or a file set before hydration (covered by its own e2e tests) would only make it flaky.
+  const page = hydrating(raw);
 
   await timed("sign up", async () => {
     await page.goto("/signup");
