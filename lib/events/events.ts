@@ -9,6 +9,13 @@ import { PulsePostsEvent } from "@/lib/pulse/event-schemas";
 
 export const emailRequested = eventType("stratus/email.send", { schema: EmailMessage });
 
+// "Forgot password": sent for every accepted request, whether or not the address has an account,
+// so that the request does the same work either way; the lookup, the link and the mail happen in
+// the function (lib/accounts/password-reset.ts).
+export const passwordResetRequested = eventType("stratus/account.password-reset", {
+  schema: z.object({ email: z.string().min(1).max(254), requestedAt: z.iso.datetime() }),
+});
+
 // Sent when a user cancels a job; functions that run jobs list it in cancelOn, matched by jobId.
 export const jobCancelRequested = eventType("stratus/job.cancel", {
   schema: z.object({ jobId: z.string().min(1).max(30) }),
