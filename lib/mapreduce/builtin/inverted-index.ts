@@ -7,7 +7,7 @@
 import { addCounter, C, FRAMEWORK } from "../counters";
 import type { ByteReducer } from "../merge";
 import { copyBytes, fnv1a } from "../partition";
-import { lowerHash, PACKED_MAX, PackedWords } from "./packed-words";
+import { longKey, lowerHash, PACKED_MAX, PackedWords } from "./packed-words";
 import type {
   BuiltinMapContext,
   BuiltinMapper,
@@ -37,9 +37,10 @@ export function invertedIndexMapper(ctx: BuiltinMapContext): BuiltinMapper {
 
   /** The word of `len` bytes ending before buf[end] (its last 8 bytes, lowercased, in k1:k0). */
   const word = (buf: Buffer, end: number, len: number, k0: number, k1: number, doc: number) => {
-    const long = len > PACKED_MAX;
-    const hash = long ? lowerHash(buf, end - len, len) : 0;
-    const o = long ? words.long(buf, end - len, len, hash) : words.short(k0, k1, len);
+    const o =
+      len > PACKED_MAX
+        ? words.long(buf, end - len, len, longKey(buf, end - len, k0, k1))
+        : words.short(k0, k1, len);
     let id: number;
     if (words.added) {
       id = wordCount++;
@@ -63,7 +64,7 @@ export function invertedIndexMapper(ctx: BuiltinMapContext): BuiltinMapper {
     }
     if (len > scratch.length) scratch = new Uint8Array(len * 2);
     for (let k = 0; k < len; k++) scratch[k] = LOWER[buf[end - len + k]!]!;
-    const f = ctx.out.file(long ? hash : lowerHash(buf, end - len, len));
+    const f = ctx.out.file(lowerHash(buf, end - len, len));
     f.writeBytes(scratch, 0, len);
     f.writeByte(9);
     f.writeBytes(docs.arena, docs.starts[doc]!, docs.starts[doc]! + docs.lens[doc]!);
