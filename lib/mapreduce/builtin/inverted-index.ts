@@ -5,7 +5,7 @@
 // (merge.ts) instead of sorting; each word's documents reach the reducer in order either way, and
 // it streams them out.
 import { addCounter, C, FRAMEWORK } from "../counters";
-import type { ByteReducer } from "../merge";
+import type { ListReducer } from "../merge";
 import { copyBytes, fnv1a } from "../partition";
 import { longKey, lowerHash, PACKED_MAX, PackedWords } from "./packed-words";
 import type {
@@ -279,51 +279,27 @@ export function invertedIndexReducer(ctx: BuiltinReduceContext): BuiltinReducer 
   };
 }
 
-/** invertedIndexReducer on bytes (the in-process merge's path): the same output. */
-export function invertedIndexByteReducer(ctx: BuiltinReduceContext): ByteReducer {
+/**
+ * invertedIndexReducer for the in-process merge (mergeDistinctValues): a word and its distinct
+ * documents in byte order, written as they come — the same output.
+ */
+export function invertedIndexListReducer(ctx: BuiltinReduceContext): ListReducer {
   const out = ctx.out;
-  let last = Buffer.allocUnsafe(256);
-  let lastLen = -1;
-  let open = false;
-  const remember = (buf: Buffer, vs: number, ve: number) => {
-    if (ve - vs > last.length) last = Buffer.allocUnsafe((ve - vs) * 2);
-    copyBytes(buf, vs, ve, last, 0);
-    lastLen = ve - vs;
-  };
+  let first = true;
   return {
-    record(buf, ks, ke, vs, ve, first) {
-      if (first) {
-        if (open) {
-          out.writeByte(10);
-          out.records++;
-        }
-        open = true;
-        out.writeBytes(buf, ks, ke);
-        out.writeByte(9);
-        out.writeBytes(buf, vs, ve);
-        remember(buf, vs, ve);
-        return;
-      }
-      // Documents arrive sorted: a repeat follows its first.
-      if (ve - vs === lastLen) {
-        let same = true;
-        for (let i = 0; i < lastLen; i++) {
-          if (last[i] !== buf[vs + i]) {
-            same = false;
-            break;
-          }
-        }
-        if (same) return;
-      }
-      out.writeByte(44);
+    key(buf, ks, ke) {
+      out.writeBytes(buf, ks, ke);
+      first = true;
+    },
+    value(buf, vs, ve) {
+      out.writeByte(first ? 9 : 44);
+      first = false;
       out.writeBytes(buf, vs, ve);
-      remember(buf, vs, ve);
     },
-    end() {
-      if (open) {
-        out.writeByte(10);
-        out.records++;
-      }
+    endKey() {
+      out.writeByte(10);
+      out.records++;
     },
+    end() {},
   };
 }
