@@ -181,4 +181,34 @@ describe("mergeMany (the built-ins' in-process sort -m)", () => {
     expect(groups).toBe(expected.length);
     expect(readdirSync(dir).filter((f) => f.startsWith("merge-"))).toEqual([]);
   });
+
+  it("mergeDistinctValues drops a repeat of a line's last value after the reader refilled", () => {
+    // File a: long lines, so its reader refills its buffer (moving its bytes) several times;
+    // file b repeats the last value of each of a's lines, which comes right after it.
+    const aLines: string[] = [];
+    const bLines: string[] = [];
+    for (let k = 0; k < 3000; k++) {
+      const key = `key${String(k).padStart(5, "0")}`;
+      // Values unlike from line to line (lengths too), so moved bytes do not match by chance.
+      const values = [
+        ...new Set(Array.from({ length: 20 + rand(40) }, () => `doc-${rand(10 ** (2 + rand(6)))}`)),
+      ].sort();
+      aLines.push(`${key}\t${values.join("\t")}\n`);
+      bLines.push(`${key}\t${values.at(-1)!}\n`);
+    }
+    const a = join(dir, "refill-a");
+    const b = join(dir, "refill-b");
+    writeFileSync(a, aLines.join(""));
+    writeFileSync(b, bLines.join(""));
+    expect(readFileSync(a).length).toBeGreaterThan(4 * 256 * 1024);
+    const got: string[] = [];
+    let line = "";
+    mergeDistinctValues([a, b], dir, {
+      key: (buf, ks, ke) => (line = buf.toString("latin1", ks, ke)),
+      value: (buf, vs, ve) => (line += `\t${buf.toString("latin1", vs, ve)}`),
+      endKey: () => got.push(`${line}\n`),
+      end: () => {},
+    });
+    expect(got).toEqual(aLines);
+  });
 });

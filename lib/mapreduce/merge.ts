@@ -347,7 +347,11 @@ function mergeLists(files: string[], reducer: ListReducer): number {
   };
   let key: Buffer = Buffer.allocUnsafe(256);
   let keyLen = 0;
+  // The value handed over last: lastFrom.buf[lastVs, lastVs + lastLen) while that reader stays
+  // on its line, else its copy in `last` (lastFrom null). No copy per value.
   let last: Buffer = Buffer.allocUnsafe(256);
+  let lastFrom: RunReader | null = null;
+  let lastVs = 0;
   let lastLen = -1;
   let groups = 0;
   const onKey = (r: RunReader) => {
@@ -377,11 +381,14 @@ function mergeLists(files: string[], reducer: ListReducer): number {
         const buf = r.buf;
         const vs = r.vs;
         const n = r.ve - vs;
-        // Values arrive in byte order: a repeat follows its first.
+        // Values arrive in byte order: a repeat follows its first. Compared from the end:
+        // documents of one source share their start (gcide-1234…).
         let repeat = n === lastLen;
         if (repeat) {
-          for (let i = 0; i < n; i++) {
-            if (last[i] !== buf[vs + i]) {
+          const lb = lastFrom === null ? last : lastFrom.buf;
+          const ls = lastFrom === null ? 0 : lastVs;
+          for (let i = n - 1; i >= 0; i--) {
+            if (lb[ls + i] !== buf[vs + i]) {
               repeat = false;
               break;
             }
@@ -389,9 +396,15 @@ function mergeLists(files: string[], reducer: ListReducer): number {
         }
         if (!repeat) {
           reducer.value(buf, vs, r.ve);
-          if (n > last.length) last = Buffer.allocUnsafe(n * 2);
-          copyBytes(buf, vs, r.ve, last, 0);
+          lastFrom = r;
+          lastVs = vs;
           lastLen = n;
+        }
+        // Leaving its line, a reader may move its buffer's bytes: the last value is copied first.
+        if (r === lastFrom && r.ve >= r.e) {
+          if (lastLen > last.length) last = Buffer.allocUnsafe(lastLen * 2);
+          copyBytes(buf, lastVs, lastVs + lastLen, last, 0);
+          lastFrom = null;
         }
         const line = r.lines;
         if (!r.next()) heapPop(byValue, valueLess);
