@@ -35,6 +35,8 @@ class RunReader {
   tab = 0;
   vs = 0;
   ve = 0;
+  /** Lines read so far: a change tells that next() left the line (and maybe the key). */
+  lines = 0;
 
   constructor(
     path: string,
@@ -76,6 +78,7 @@ class RunReader {
   }
 
   private nextLine(): boolean {
+    this.lines++;
     this.s = this.e < 0 ? 0 : this.e + 1;
     for (;;) {
       const nl = this.buf.indexOf(10, this.s);
@@ -249,14 +252,15 @@ export function mergeSortedToFile(files: string[], order: MergeOrder, out: Buffe
 }
 
 /**
- * mergeSorted over any number of files: above MAX_MERGE_FILES, groups of them are first merged
- * into files under tmpDir (removed as they are used), as sort -m batches its inputs.
+ * Merges files in passes until at most MAX_MERGE_FILES are left: groups of them are merged into
+ * files under tmpDir (removed as they are used), as sort -m batches its inputs. Then `last` merges
+ * what is left.
  */
-export function mergeMany(
+function mergeInPasses(
   files: string[],
   order: MergeOrder,
   tmpDir: string,
-  onRecord: (buf: Buffer, ks: number, ke: number, vs: number, ve: number) => void,
+  last: (inputs: string[]) => void,
 ): void {
   let inputs = files;
   let pass = 0;
@@ -285,10 +289,176 @@ export function mergeMany(
       inputs = next;
       pass++;
     }
-    mergeSorted(inputs, order, onRecord);
+    last(inputs);
   } finally {
     for (const f of made) rmSync(f, { force: true });
   }
+}
+
+/** mergeSorted over any number of files (mergeInPasses). */
+export function mergeMany(
+  files: string[],
+  order: MergeOrder,
+  tmpDir: string,
+  onRecord: (buf: Buffer, ks: number, ke: number, vs: number, ve: number) => void,
+): void {
+  mergeInPasses(files, order, tmpDir, (inputs) => mergeSorted(inputs, order, onRecord));
+}
+
+/**
+ * A reducer fed a key at a time with its distinct values in byte order (the inverted index's:
+ * a word and its documents). The bytes are valid only during each call.
+ */
+export interface ListReducer {
+  key(buf: Buffer, ks: number, ke: number): void;
+  value(buf: Buffer, vs: number, ve: number): void;
+  endKey(): void;
+  end(): void;
+}
+
+/**
+ * The "key-value" merge of mergeMany for a reducer that keeps each key's distinct values: what
+ * mergeSorted, a ByteGrouper and a reducer dropping repeated values give, a key at a time. The
+ * files holding the current key are found once per key, and its values merged among those files
+ * by value alone (one file: streamed), instead of every value going through the heap of all files
+ * and a comparison of its key at each step. Returns the number of keys.
+ */
+export function mergeDistinctValues(files: string[], tmpDir: string, reducer: ListReducer): number {
+  let groups = 0;
+  mergeInPasses(files, "key-value", tmpDir, (inputs) => {
+    groups = mergeLists(inputs, reducer);
+  });
+  return groups;
+}
+
+function mergeLists(files: string[], reducer: ListReducer): number {
+  const readers: RunReader[] = [];
+  /** Readers not on the current key, by key (then file). */
+  const byKey: RunReader[] = [];
+  /** Readers on the current key, by value (then file). */
+  const byValue: RunReader[] = [];
+  const keyLess = (a: RunReader, b: RunReader) => {
+    const d = compareBytes(a.buf, a.s, a.tab, b.buf, b.s, b.tab);
+    return d !== 0 ? d < 0 : a.index < b.index;
+  };
+  const valueLess = (a: RunReader, b: RunReader) => {
+    const d = compareBytes(a.buf, a.vs, a.ve, b.buf, b.vs, b.ve);
+    return d !== 0 ? d < 0 : a.index < b.index;
+  };
+  let key: Buffer = Buffer.allocUnsafe(256);
+  let keyLen = 0;
+  // The value handed over last: lastFrom.buf[lastVs, lastVs + lastLen) while that reader stays
+  // on its line, else its copy in `last` (lastFrom null). No copy per value.
+  let last: Buffer = Buffer.allocUnsafe(256);
+  let lastFrom: RunReader | null = null;
+  let lastVs = 0;
+  let lastLen = -1;
+  let groups = 0;
+  const onKey = (r: RunReader) => {
+    if (r.tab - r.s !== keyLen) return false;
+    const buf = r.buf;
+    for (let i = 0, p = r.s; i < keyLen; i++, p++) if (buf[p] !== key[i]) return false;
+    return true;
+  };
+  try {
+    for (let i = 0; i < files.length; i++) {
+      const r = new RunReader(files[i]!, i, true);
+      readers.push(r);
+      if (r.next()) heapPush(byKey, r, keyLess);
+    }
+    while (byKey.length > 0) {
+      const top = byKey[0]!;
+      keyLen = top.tab - top.s;
+      if (keyLen > key.length) key = Buffer.allocUnsafe(keyLen * 2);
+      copyBytes(top.buf, top.s, top.tab, key, 0);
+      while (byKey.length > 0 && onKey(byKey[0]!))
+        heapPush(byValue, heapPop(byKey, keyLess), valueLess);
+      reducer.key(key, 0, keyLen);
+      groups++;
+      lastLen = -1;
+      while (byValue.length > 0) {
+        const r = byValue[0]!;
+        const buf = r.buf;
+        const vs = r.vs;
+        const n = r.ve - vs;
+        // Values arrive in byte order: a repeat follows its first. Compared from the end:
+        // documents of one source share their start (gcide-1234…).
+        let repeat = n === lastLen;
+        if (repeat) {
+          const lb = lastFrom === null ? last : lastFrom.buf;
+          const ls = lastFrom === null ? 0 : lastVs;
+          for (let i = n - 1; i >= 0; i--) {
+            if (lb[ls + i] !== buf[vs + i]) {
+              repeat = false;
+              break;
+            }
+          }
+        }
+        if (!repeat) {
+          reducer.value(buf, vs, r.ve);
+          lastFrom = r;
+          lastVs = vs;
+          lastLen = n;
+        }
+        // Leaving its line, a reader may move its buffer's bytes: the last value is copied first.
+        if (r === lastFrom && r.ve >= r.e) {
+          if (lastLen > last.length) last = Buffer.allocUnsafe(lastLen * 2);
+          copyBytes(buf, lastVs, lastVs + lastLen, last, 0);
+          lastFrom = null;
+        }
+        const line = r.lines;
+        if (!r.next()) heapPop(byValue, valueLess);
+        else if (r.lines !== line && !onKey(r)) {
+          heapPop(byValue, valueLess);
+          heapPush(byKey, r, keyLess);
+        } else if (byValue.length > 1) siftDown(byValue, 0, valueLess);
+      }
+      reducer.endKey();
+    }
+    reducer.end();
+  } finally {
+    for (const r of readers) r.close();
+  }
+  return groups;
+}
+
+type Less = (a: RunReader, b: RunReader) => boolean;
+
+function siftDown(heap: RunReader[], i: number, less: Less): void {
+  const n = heap.length;
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= n) return;
+    const c = l + 1 < n && less(heap[l + 1]!, heap[l]!) ? l + 1 : l;
+    if (!less(heap[c]!, heap[i]!)) return;
+    const t = heap[i]!;
+    heap[i] = heap[c]!;
+    heap[c] = t;
+    i = c;
+  }
+}
+
+function heapPush(heap: RunReader[], r: RunReader, less: Less): void {
+  let i = heap.push(r) - 1;
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    if (!less(heap[i]!, heap[p]!)) return;
+    const t = heap[i]!;
+    heap[i] = heap[p]!;
+    heap[p] = t;
+    i = p;
+  }
+}
+
+/** Removes and returns the least element. */
+function heapPop(heap: RunReader[], less: Less): RunReader {
+  const top = heap[0]!;
+  const last = heap.pop()!;
+  if (heap.length > 0) {
+    heap[0] = last;
+    siftDown(heap, 0, less);
+  }
+  return top;
 }
 
 /**

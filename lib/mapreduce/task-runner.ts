@@ -9,12 +9,19 @@ import {
   builtinMergeOrder,
   builtinSortKeys,
   createBuiltinByteReducer,
+  createBuiltinListReducer,
   createBuiltinMapper,
   createBuiltinReducer,
 } from "./builtin";
 import type { BuiltinReducer } from "./builtin/types";
 import { addCounter, C, type Counters, FRAMEWORK } from "./counters";
-import { ByteGrouper, mergeMany, type MergeOrder, SortedWriter } from "./merge";
+import {
+  ByteGrouper,
+  mergeDistinctValues,
+  mergeMany,
+  type MergeOrder,
+  SortedWriter,
+} from "./merge";
 import { BufferedFile, partitionFileName, PartitionWriter, StreamPartitioner } from "./partition";
 import {
   isBuiltin,
@@ -588,27 +595,33 @@ async function runReduce(
     // Built-in, sorted map outputs: merged here straight into the reducer, on bytes.
     const out = new BufferedFile(paths.partTmp);
     out.touch();
-    let grouper: ByteGrouper;
+    let groups = 0;
     try {
-      grouper = new ByteGrouper(
-        createBuiltinByteReducer(spec.job, {
-          counters,
-          out,
-          memoryBytes: req.runtime.memoryBytes / 4,
-          tmpDir: paths.dir,
-        }),
-      );
+      const ctx = { counters, out, memoryBytes: req.runtime.memoryBytes / 4, tmpDir: paths.dir };
+      const lists = order === "key-value" ? createBuiltinListReducer(spec.job, ctx) : null;
       const report = throttle(() => hooks.progress(structuredClone(counters), null));
-      let n = 0;
-      mergeMany(files, order, paths.dir, (buf, ks, ke, vs, ve) => {
-        grouper.record(buf, ks, ke, vs, ve);
-        if ((++n & 0xffff) === 0) report();
-      });
-      grouper.end();
+      if (lists) {
+        const endKey = lists.endKey;
+        let n = 0;
+        lists.endKey = () => {
+          endKey();
+          if ((++n & 0xfff) === 0) report();
+        };
+        groups = mergeDistinctValues(files, paths.dir, lists);
+      } else {
+        const grouper = new ByteGrouper(createBuiltinByteReducer(spec.job, ctx));
+        let n = 0;
+        mergeMany(files, order, paths.dir, (buf, ks, ke, vs, ve) => {
+          grouper.record(buf, ks, ke, vs, ve);
+          if ((++n & 0xffff) === 0) report();
+        });
+        grouper.end();
+        groups = grouper.groups;
+      }
     } finally {
       out.close();
     }
-    addCounter(counters, FRAMEWORK, C.reduceInputGroups, grouper.groups);
+    addCounter(counters, FRAMEWORK, C.reduceInputGroups, groups);
     return finishReduce(spec, paths, counters, {
       counters,
       status: null,

@@ -1,7 +1,7 @@
 import type { BuiltinJobSpec } from "../schemas";
-import type { ByteReducer, MergeOrder } from "../merge";
+import type { ByteReducer, ListReducer, MergeOrder } from "../merge";
 import {
-  invertedIndexByteReducer,
+  invertedIndexListReducer,
   invertedIndexMapper,
   invertedIndexReducer,
 } from "./inverted-index";
@@ -66,8 +66,8 @@ export function builtinMergeOrder(job: BuiltinJobSpec): MergeOrder | null {
 }
 
 /**
- * The job's reducer on bytes, for the in-process merge: word count's and the inverted index's
- * own; the others get their string reducer behind an adapter.
+ * The job's reducer on bytes, for the in-process merge: word count's own; the others get their
+ * string reducer behind an adapter (the inverted index has createBuiltinListReducer).
  */
 export function createBuiltinByteReducer(
   job: BuiltinJobSpec,
@@ -78,11 +78,20 @@ export function createBuiltinByteReducer(
     case "grep":
     case "distinct":
       return sumByteReducer(ctx);
-    case "inverted-index":
-      return invertedIndexByteReducer(ctx);
     default:
       return stringsReducer(createBuiltinReducer(job, ctx));
   }
+}
+
+/**
+ * The job's reducer of distinct values a key at a time (mergeDistinctValues), where it has one:
+ * the inverted index. The others take createBuiltinByteReducer.
+ */
+export function createBuiltinListReducer(
+  job: BuiltinJobSpec,
+  ctx: BuiltinReduceContext,
+): ListReducer | null {
+  return job.kind === "inverted-index" ? invertedIndexListReducer(ctx) : null;
 }
 
 /** A string reducer fed from bytes: keys and values as latin1 strings, as LineGrouper makes them. */

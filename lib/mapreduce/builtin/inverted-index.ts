@@ -5,9 +5,9 @@
 // (merge.ts) instead of sorting; each word's documents reach the reducer in order either way, and
 // it streams them out.
 import { addCounter, C, FRAMEWORK } from "../counters";
-import type { ByteReducer } from "../merge";
+import type { ListReducer } from "../merge";
 import { copyBytes, fnv1a } from "../partition";
-import { lowerHash, PACKED_MAX, PackedWords } from "./packed-words";
+import { longKey, lowerHash, PACKED_MAX, PackedWords } from "./packed-words";
 import type {
   BuiltinMapContext,
   BuiltinMapper,
@@ -37,9 +37,10 @@ export function invertedIndexMapper(ctx: BuiltinMapContext): BuiltinMapper {
 
   /** The word of `len` bytes ending before buf[end] (its last 8 bytes, lowercased, in k1:k0). */
   const word = (buf: Buffer, end: number, len: number, k0: number, k1: number, doc: number) => {
-    const long = len > PACKED_MAX;
-    const hash = long ? lowerHash(buf, end - len, len) : 0;
-    const o = long ? words.long(buf, end - len, len, hash) : words.short(k0, k1, len);
+    const o =
+      len > PACKED_MAX
+        ? words.long(buf, end - len, len, longKey(buf, end - len, k0, k1))
+        : words.short(k0, k1, len);
     let id: number;
     if (words.added) {
       id = wordCount++;
@@ -63,7 +64,7 @@ export function invertedIndexMapper(ctx: BuiltinMapContext): BuiltinMapper {
     }
     if (len > scratch.length) scratch = new Uint8Array(len * 2);
     for (let k = 0; k < len; k++) scratch[k] = LOWER[buf[end - len + k]!]!;
-    const f = ctx.out.file(long ? hash : lowerHash(buf, end - len, len));
+    const f = ctx.out.file(lowerHash(buf, end - len, len));
     f.writeBytes(scratch, 0, len);
     f.writeByte(9);
     f.writeBytes(docs.arena, docs.starts[doc]!, docs.starts[doc]! + docs.lens[doc]!);
@@ -278,51 +279,27 @@ export function invertedIndexReducer(ctx: BuiltinReduceContext): BuiltinReducer 
   };
 }
 
-/** invertedIndexReducer on bytes (the in-process merge's path): the same output. */
-export function invertedIndexByteReducer(ctx: BuiltinReduceContext): ByteReducer {
+/**
+ * invertedIndexReducer for the in-process merge (mergeDistinctValues): a word and its distinct
+ * documents in byte order, written as they come — the same output.
+ */
+export function invertedIndexListReducer(ctx: BuiltinReduceContext): ListReducer {
   const out = ctx.out;
-  let last = Buffer.allocUnsafe(256);
-  let lastLen = -1;
-  let open = false;
-  const remember = (buf: Buffer, vs: number, ve: number) => {
-    if (ve - vs > last.length) last = Buffer.allocUnsafe((ve - vs) * 2);
-    copyBytes(buf, vs, ve, last, 0);
-    lastLen = ve - vs;
-  };
+  let first = true;
   return {
-    record(buf, ks, ke, vs, ve, first) {
-      if (first) {
-        if (open) {
-          out.writeByte(10);
-          out.records++;
-        }
-        open = true;
-        out.writeBytes(buf, ks, ke);
-        out.writeByte(9);
-        out.writeBytes(buf, vs, ve);
-        remember(buf, vs, ve);
-        return;
-      }
-      // Documents arrive sorted: a repeat follows its first.
-      if (ve - vs === lastLen) {
-        let same = true;
-        for (let i = 0; i < lastLen; i++) {
-          if (last[i] !== buf[vs + i]) {
-            same = false;
-            break;
-          }
-        }
-        if (same) return;
-      }
-      out.writeByte(44);
+    key(buf, ks, ke) {
+      out.writeBytes(buf, ks, ke);
+      first = true;
+    },
+    value(buf, vs, ve) {
+      out.writeByte(first ? 9 : 44);
+      first = false;
       out.writeBytes(buf, vs, ve);
-      remember(buf, vs, ve);
     },
-    end() {
-      if (open) {
-        out.writeByte(10);
-        out.records++;
-      }
+    endKey() {
+      out.writeByte(10);
+      out.records++;
     },
+    end() {},
   };
 }

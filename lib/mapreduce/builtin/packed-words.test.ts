@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BufferedFile, fnv1a } from "../partition";
-import { lowerHash, PACKED_MAX, PackedWords } from "./packed-words";
+import { longKey, PACKED_MAX, PackedWords } from "./packed-words";
 import { LOWER } from "./word-table";
 
 /** Interns every word of `text` as the word-count scanner does; returns the table. */
@@ -17,7 +17,7 @@ function intern(text: string): PackedWords {
     const o =
       len <= PACKED_MAX
         ? t.short(k0, k1, len)
-        : t.long(buf, end - len, len, lowerHash(buf, end - len, len));
+        : t.long(buf, end - len, len, longKey(buf, end - len, k0, k1));
     t.slots[o + 3]!++;
   };
   for (let i = 0; i < buf.length; i++) {
@@ -116,6 +116,42 @@ describe("PackedWords", () => {
       expect(g.value).toBe(unique.indexOf(g.word) + 1);
       expect(g.value).toBe(g.slotValue);
     }
+  });
+});
+
+describe("PackedWords long words", () => {
+  it("tells apart long words whose keys are equal (same first 4 and last 8 bytes and length)", () => {
+    // 13 bytes: "abcd" + one byte + "efghijkl"; the key sees only the first 4 and last 8.
+    const middles = ["x", "y", "z", "0", "9", "q"];
+    const words = middles.map((m) => `abcd${m}efghijkl`);
+    const key = (w: string) => {
+      const b = Buffer.from(w, "latin1");
+      let k0 = 0;
+      let k1 = 0;
+      for (const c of b) {
+        k1 = (k1 << 8) | (k0 >>> 24);
+        k0 = (k0 << 8) | LOWER[c]!;
+      }
+      return longKey(b, 0, k0, k1);
+    };
+    expect(new Set(words.map(key)).size).toBe(1);
+    // Word i occurs i + 1 times, in mixed case, interleaved with the others.
+    const text: string[] = [];
+    for (let round = 0; round < words.length; round++) {
+      for (const [i, w] of words.entries()) {
+        if (round <= i) text.push(round % 2 ? w.toUpperCase() : w);
+      }
+    }
+    const t = intern(`${text.join(" ")}\n`);
+    expect(t.size).toBe(words.length);
+    const s = t.sorted();
+    const got = Object.fromEntries(
+      Array.from(s.order, (w) => [
+        Buffer.from(s.bytes.subarray(s.starts[w]!, s.starts[w + 1]!)).toString("latin1"),
+        s.values[w],
+      ]),
+    );
+    expect(got).toEqual(Object.fromEntries(words.map((w, i) => [w, i + 1])));
   });
 });
 

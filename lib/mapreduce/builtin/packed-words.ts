@@ -1,7 +1,7 @@
 // The built-ins' word table for the hot loop: one open-addressing array of 4-int slots
 // [k0, k1, len, value]. A word of up to 8 bytes is held in the slot itself (its lowercased bytes
 // packed into k0/k1 as the scanner shifts them in), so finding it reads one cache line and no
-// other array; a longer word keeps its FNV-1a hash in k0 and its bytes in an arena (k1 = offset).
+// other array; a longer word keeps a key (longKey) in k0 and its bytes in an arena (k1 = offset).
 // `value` belongs to the caller (word count: the count; inverted index: the word's id). Profiled
 // on the bench corpus, the previous table (slots, then hash/length/start arrays, then the arena,
 // then a counts array: six cache lines for a rare word) spent most of the map task's time in
@@ -87,8 +87,8 @@ export class PackedWords {
   }
 
   /**
-   * The slot offset of src[start, start + len) lowercased (len > 8), whose lowercased FNV-1a
-   * hash is `hash`.
+   * The slot offset of src[start, start + len) lowercased (len > 8). `hash` is any 32-bit
+   * function of the lowercased bytes, the same for every call with that word (longKey()).
    */
   long(src: Uint8Array, start: number, len: number, hash: number): number {
     const slots = this.slots;
@@ -285,7 +285,23 @@ function insertionSort(
   }
 }
 
-/** FNV-1a of src[start, start + len) lowercased: a long word's hash, and its partition's. */
+/**
+ * The table key of a long word (len > 8) starting at src[start]: its last 8 bytes as the scanner
+ * packed them (k1:k0) and its first 4 bytes, mixed (long() mixes in the length). Words sharing
+ * all of those collide and are told apart by their bytes in long(). FNV-1a over every byte, the
+ * key before, is a chain of dependent multiplies: 50–150 ns a word here, more than the probe
+ * (the partition hash is computed in sorted(), once per distinct word).
+ */
+export function longKey(src: Uint8Array, start: number, k0: number, k1: number): number {
+  const head =
+    (LOWER[src[start]!]! << 24) |
+    (LOWER[src[start + 1]!]! << 16) |
+    (LOWER[src[start + 2]!]! << 8) |
+    LOWER[src[start + 3]!]!;
+  return Math.imul(k0 ^ Math.imul(head, 0x27d4eb2f), 0x165667b1) ^ k1;
+}
+
+/** FNV-1a of src[start, start + len) lowercased: a word's partition hash. */
 export function lowerHash(src: Uint8Array, start: number, len: number): number {
   let h = FNV_OFFSET;
   for (let k = start; k < start + len; k++) h = Math.imul(h ^ LOWER[src[k]!]!, FNV_PRIME);

@@ -9,7 +9,7 @@ import type {
 import { LOWER } from "./word-table";
 import type { ByteReducer } from "../merge";
 import { copyBytes } from "../partition";
-import { lowerHash, PACKED_MAX, PackedWords } from "./packed-words";
+import { longKey, lowerHash, PACKED_MAX, PackedWords } from "./packed-words";
 
 const TAB_ONE_NL = Buffer.from("\t1\n");
 
@@ -31,7 +31,7 @@ export function wordCountMapper(ctx: BuiltinMapContext): BuiltinMapper {
       const o =
         len <= PACKED_MAX
           ? table.short(k0, k1, len)
-          : table.long(buf, end - len, len, lowerHash(buf, end - len, len));
+          : table.long(buf, end - len, len, longKey(buf, end - len, k0, k1));
       table.slots[o + 3]!++;
       return;
     }
