@@ -2,6 +2,7 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { readStaged } from "./inbox";
 import { scorePost } from "./sentiment";
 import { sqlTime } from "./sql-time";
 import { SCORERS, type IncomingPost, type ScoredPost, type ScorerName } from "./types";
@@ -66,10 +67,26 @@ function topTerms(counts: Map<string, number>): [string, number][] {
     .slice(0, TERMS_PER_BATCH);
 }
 
+/**
+ * A batch the listener staged in PulseInbox (inbox.ts): read, then stored by storeBatch, whose
+ * transaction deletes the row first — so of two runs of one event, the second finds it gone (or
+ * waits on the first's lock and then finds it gone) and stores nothing.
+ */
+export async function storeStaged(
+  inbox: string,
+  count: number,
+  now = Date.now(),
+): Promise<StoreResult> {
+  const staged = await readStaged(inbox);
+  if (!staged) return { stored: 0, duplicates: count };
+  return storeBatch(staged.trackerId, staged.posts, now, inbox);
+}
+
 export async function storeBatch(
   trackerId: string,
   posts: IncomingPost[],
   now = Date.now(),
+  inbox?: string,
 ): Promise<StoreResult> {
   const tracker = await db.pulseTracker.findUnique({
     where: { id: trackerId },
@@ -100,6 +117,11 @@ export async function storeBatch(
 
   return db.$transaction(
     async (tx) => {
+      // The staged batch's claim: deleted (or found gone) before anything is stored.
+      if (inbox !== undefined) {
+        const claimed = await tx.$executeRaw`DELETE FROM PulseInbox WHERE id = ${inbox}`;
+        if (claimed === 0) return { stored: 0, duplicates: posts.length };
+      }
       // One statement stores the new posts and says which they were: INSERT IGNORE skips the
       // ones already stored (the unique key), RETURNING lists only the rows it inserted — so a
       // replayed batch, or a post twice in one batch, is counted once, with no read-back query.

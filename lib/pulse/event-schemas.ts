@@ -18,8 +18,17 @@ export const IncomingPostSchema = z.object({
   url: z.string().max(2048).optional(),
 });
 
-export const PulsePostsEvent = z.object({
-  trackerId: z.string().min(1).max(30),
-  posts: z.array(IncomingPostSchema).min(1).max(MAX_POSTS_PER_EVENT),
-});
+// Either the posts themselves, or (what the listener sends) the id of the PulseInbox row it
+// staged them in (lib/pulse/inbox.ts) and how many there are.
+export const PulsePostsEvent = z.union([
+  z.object({
+    trackerId: z.string().min(1).max(30),
+    posts: z.array(IncomingPostSchema).min(1).max(MAX_POSTS_PER_EVENT),
+  }),
+  z.object({
+    trackerId: z.string().min(1).max(30),
+    inbox: z.string().min(1).max(64),
+    count: z.number().int().min(1).max(MAX_POSTS_PER_EVENT),
+  }),
+]);
 export type PulsePostsEvent = z.infer<typeof PulsePostsEvent>;
