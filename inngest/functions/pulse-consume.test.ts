@@ -232,6 +232,24 @@ describe("pulse-consume", () => {
     expect(await db.pulsePost.count({ where: { trackerId: tracker.id } })).toBe(5);
   });
 
+  it("stores a staged batch larger than an inline event may be, in one run", async () => {
+    const rig = await startAppExecutor(inngest, [pulseConsume], keys);
+    cleanups.push(rig.stop);
+    const sender = testClient(keys, rig.eventPort, "stratus");
+    const tracker = await newTracker();
+    const posts = Array.from({ length: 1_500 }, (_, i) =>
+      post(`big${i}`, `climate post number ${i}`, T0 + i),
+    );
+    await eventSender(sender)([{ trackerId: tracker.id, posts }]);
+    const [run] = await runs(1);
+    expect(run).toMatchObject({ status: "completed", output: { stored: 1_500, duplicates: 0 } });
+    const events = (await db.$queryRawUnsafe(
+      "SELECT COUNT(*) AS n FROM ExecEvent WHERE name = 'stratus/pulse.posts'",
+    )) as { n: bigint }[];
+    expect(Number(events[0]!.n)).toBe(1);
+    expect((await aggregates(tracker.id)).reduce((n, a) => n + a.count, 0)).toBe(1_500);
+  });
+
   it("scores with the tracker's scorer and drops batches of deleted trackers", async () => {
     const rig = await startAppExecutor(inngest, [pulseConsume], keys);
     cleanups.push(rig.stop);

@@ -73,10 +73,14 @@ function topTerms(counts: Map<string, number>): [string, number][] {
     .slice(0, TERMS_PER_BATCH);
 }
 
+const scorerOf = (name: string): ScorerName =>
+  (SCORERS as readonly string[]).includes(name) ? (name as ScorerName) : "model";
+
 /**
- * A batch the listener staged in PulseInbox (inbox.ts): read, then stored by storeBatch, whose
- * transaction deletes the row first — so of two runs of one event, the second finds it gone (or
- * waits on the first's lock and then finds it gone) and stores nothing.
+ * A batch the listener staged in PulseInbox (inbox.ts): read with its tracker's scorer in one
+ * query, then stored by storeScored, whose transaction deletes the row first — so of two runs of
+ * one event, the second finds it gone (or waits on the first's lock and then finds it gone) and
+ * stores nothing.
  */
 export async function storeStaged(
   inbox: string,
@@ -84,15 +88,15 @@ export async function storeStaged(
   now = Date.now(),
 ): Promise<StoreResult> {
   const staged = await readStaged(inbox);
+  // Gone: stored by an earlier run, or its tracker was deleted (the row went with it).
   if (!staged) return { stored: 0, duplicates: count };
-  return storeBatch(staged.trackerId, staged.posts, now, inbox);
+  return storeScored(staged.trackerId, scorerOf(staged.scorer), staged.posts, now, inbox);
 }
 
 export async function storeBatch(
   trackerId: string,
   posts: IncomingPost[],
   now = Date.now(),
-  inbox?: string,
 ): Promise<StoreResult> {
   const tracker = await db.pulseTracker.findUnique({
     where: { id: trackerId },
@@ -100,9 +104,16 @@ export async function storeBatch(
   });
   // Deleted while its posts were queued: nothing to count them in.
   if (!tracker) return { stored: 0, duplicates: posts.length, trackerGone: true };
-  const scorer: ScorerName = (SCORERS as readonly string[]).includes(tracker.scorer)
-    ? (tracker.scorer as ScorerName)
-    : "model";
+  return storeScored(trackerId, scorerOf(tracker.scorer), posts, now);
+}
+
+async function storeScored(
+  trackerId: string,
+  scorer: ScorerName,
+  posts: IncomingPost[],
+  now: number,
+  inbox?: string,
+): Promise<StoreResult> {
   const scored: { post: ScoredPost; key: string; minute: number }[] = posts.map((p) => ({
     post: scorePost(p, scorer),
     key: postKey(p.id),

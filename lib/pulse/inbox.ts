@@ -49,13 +49,24 @@ export async function stageBatches(
   return staged;
 }
 
-/** A staged batch's tracker and posts; null when it is gone (consumed, or its tracker deleted). */
+/**
+ * A staged batch's tracker, the tracker's scorer and the posts (one query: the consumer's first);
+ * null when it is gone (consumed, or its tracker deleted).
+ */
 export async function readStaged(
   id: string,
-): Promise<{ trackerId: string; posts: IncomingPost[] } | null> {
-  const [row] = await db.$queryRaw<{ trackerId: string; posts: string }[]>`
-    SELECT trackerId, posts FROM PulseInbox WHERE id = ${id}`;
-  return row ? { trackerId: row.trackerId, posts: JSON.parse(row.posts) as IncomingPost[] } : null;
+): Promise<{ trackerId: string; scorer: string; posts: IncomingPost[] } | null> {
+  const [row] = await db.$queryRaw<{ trackerId: string; scorer: string; posts: string }[]>`
+    SELECT i.trackerId, t.scorer, i.posts
+    FROM PulseInbox i JOIN PulseTracker t ON t.id = i.trackerId
+    WHERE i.id = ${id}`;
+  return row
+    ? {
+        trackerId: row.trackerId,
+        scorer: row.scorer,
+        posts: JSON.parse(row.posts) as IncomingPost[],
+      }
+    : null;
 }
 
 /** Deletes staged rows older than INBOX_MAX_AGE_MS: batches whose event was never sent. */

@@ -1,14 +1,14 @@
 import type { Inngest } from "inngest";
 import { pulsePostsReceived } from "@/lib/events/events";
-import { MAX_POSTS_PER_EVENT } from "../event-schemas";
+import { MAX_STAGED_POSTS } from "../event-schemas";
 import { stageBatches } from "../inbox";
 import type { PostBatch } from "./batcher";
 
 // Batches as `stratus/pulse.posts` events. Each event's posts are staged in PulseInbox first
 // (../inbox.ts) and the event carries the row's id: the posts then cross the event API, the
 // executor and the SDK as a 100-byte reference instead of ~500 bytes each, parsed and signed on
-// every call. Events are cut at ~512 kB or 500 posts (what one consumer transaction stores), the
-// staging statements at ~1.5 MB (well under MariaDB's max_allowed_packet).
+// every call. Events are cut at ~512 kB or 2,000 posts (what one consumer transaction stores),
+// the staging statements at ~1.5 MB (well under MariaDB's max_allowed_packet).
 const MAX_EVENT_BYTES = 512 * 1024;
 const MAX_STAGE_BYTES = 1536 * 1024;
 // Events per request to the event API (each a few hundred bytes).
@@ -28,7 +28,7 @@ export function toChunks(batches: PostBatch[]): Chunk[] {
     };
     for (const post of posts) {
       const size = Buffer.byteLength(JSON.stringify(post)) + 1;
-      if (chunk.length && (bytes + size > MAX_EVENT_BYTES || chunk.length >= MAX_POSTS_PER_EVENT))
+      if (chunk.length && (bytes + size > MAX_EVENT_BYTES || chunk.length >= MAX_STAGED_POSTS))
         push();
       chunk.push(post);
       bytes += size;
