@@ -357,6 +357,12 @@ async function endToEnd() {
       `feeding ${fmt(total)} posts at ${fmt(env.BENCH_PULSE_RATE)}/s for ${env.BENCH_PULSE_SECONDS} s`,
     );
     const feedStart = Date.now();
+    // CPU from here on is the posts' (the processes' start-up — module loading, ~2 s of the
+    // worker's — is not): the per-post figure that does not depend on the machine's load.
+    const cpuAtFeed = {
+      listener: cpuSeconds(listener.child.pid),
+      worker: cpuSeconds(worker.child.pid),
+    };
     let feedEnd = 0;
     const feed = new Promise<void>((resolve) => {
       const timer = setInterval(() => {
@@ -513,6 +519,11 @@ async function endToEnd() {
       [
         "CPU used, s: bench + stand-in / listener / worker",
         `${fmt(cpu.bench, 1)} / ${fmt(cpu.listener, 1)} / ${fmt(cpu.worker, 1)}`,
+        "",
+      ],
+      [
+        "CPU per post from the feed's start, µs: listener (posts sent) / worker (posts counted)",
+        `${fmt(((cpu.listener - cpuAtFeed.listener) / total) * 1e6)} / ${fmt(((cpu.worker - cpuAtFeed.worker) / Math.max(1, counted)) * 1e6)}`,
         "",
       ],
       ["feed duration, s", fmt(feedSeconds, 1), fmt(env.BENCH_PULSE_SECONDS, 1)],

@@ -14,6 +14,7 @@ vi.stubEnv("INNGEST_EVENT_KEY", keys.eventKey);
 const { inngest } = await import("@/lib/events/client");
 const { pulsePostsReceived } = await import("@/lib/events/events");
 const { pulseConsume } = await import("./pulse-consume");
+const { eventSender } = await import("@/lib/pulse/listener/send");
 
 const users: string[] = [];
 const cleanups: (() => Promise<void>)[] = [];
@@ -197,6 +198,56 @@ describe("pulse-consume", () => {
     expect(after[0]).toEqual(before[0]);
     expect(after[1]).toMatchObject({ count: 3, negative: 1, neutral: 1, unscored: 1 });
     expect(after[1]!.scoreSum).toBeLessThan(0);
+  });
+
+  it("takes the listener's batches by reference: the event carries the staged row's id, not the posts", async () => {
+    const rig = await startAppExecutor(inngest, [pulseConsume], keys);
+    cleanups.push(rig.stop);
+    const sender = testClient(keys, rig.eventPort, "stratus");
+    const tracker = await newTracker();
+    const send = eventSender(sender);
+
+    await send([{ trackerId: tracker.id, posts: batch }]);
+    const [first] = await runs(1);
+    expect(first).toMatchObject({ status: "completed", output: { stored: 5, duplicates: 1 } });
+    // What crossed the event API, the executor and the SDK: a reference of a few dozen bytes.
+    const events = (await db.$queryRawUnsafe(
+      "SELECT payload FROM ExecEvent WHERE name = 'stratus/pulse.posts'",
+    )) as { payload: string }[];
+    expect(events).toHaveLength(1);
+    const { data } = JSON.parse(events[0]!.payload) as { data: Record<string, unknown> };
+    expect(data).toEqual({ trackerId: tracker.id, inbox: expect.any(String), count: 6 });
+    expect(await db.pulseInbox.count({ where: { trackerId: tracker.id } })).toBe(0);
+    const before = await aggregates(tracker.id);
+    expect(before.map((a) => a.count)).toEqual([3, 2]);
+
+    // Sent again (the listener restarted before storing its cursor), and its event replayed:
+    // nothing is counted twice.
+    await send([{ trackerId: tracker.id, posts: batch }]);
+    await sender.send({ name: "stratus/pulse.posts", data });
+    const [, second, third] = await runs(3);
+    expect(second).toMatchObject({ status: "completed", output: { stored: 0, duplicates: 6 } });
+    expect(third).toMatchObject({ status: "completed", output: { stored: 0, duplicates: 6 } });
+    expect(await aggregates(tracker.id)).toEqual(before);
+    expect(await db.pulsePost.count({ where: { trackerId: tracker.id } })).toBe(5);
+  });
+
+  it("stores a staged batch larger than an inline event may be, in one run", async () => {
+    const rig = await startAppExecutor(inngest, [pulseConsume], keys);
+    cleanups.push(rig.stop);
+    const sender = testClient(keys, rig.eventPort, "stratus");
+    const tracker = await newTracker();
+    const posts = Array.from({ length: 1_500 }, (_, i) =>
+      post(`big${i}`, `climate post number ${i}`, T0 + i),
+    );
+    await eventSender(sender)([{ trackerId: tracker.id, posts }]);
+    const [run] = await runs(1);
+    expect(run).toMatchObject({ status: "completed", output: { stored: 1_500, duplicates: 0 } });
+    const events = (await db.$queryRawUnsafe(
+      "SELECT COUNT(*) AS n FROM ExecEvent WHERE name = 'stratus/pulse.posts'",
+    )) as { n: bigint }[];
+    expect(Number(events[0]!.n)).toBe(1);
+    expect((await aggregates(tracker.id)).reduce((n, a) => n + a.count, 0)).toBe(1_500);
   });
 
   it("scores with the tracker's scorer and drops batches of deleted trackers", async () => {

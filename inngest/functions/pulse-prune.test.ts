@@ -40,6 +40,7 @@ describe("pulse-prune", () => {
     expect(JSON.parse(run?.output ?? "null")).toEqual({
       trackers: expect.any(Number),
       posts: expect.any(Number),
+      staged: expect.any(Number),
     });
   });
 });

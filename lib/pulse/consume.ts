@@ -2,6 +2,7 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { readStaged } from "./inbox";
 import { scorePost } from "./sentiment";
 import { sqlTime } from "./sql-time";
 import { SCORERS, type IncomingPost, type ScoredPost, type ScorerName } from "./types";
@@ -35,12 +36,18 @@ export function minuteOf(post: IncomingPost, now: number): number {
 }
 
 // Ids longer than the column are hashed, so they stay unique and idempotent.
+// Well-formed, as the stored key comes back (RETURNING) and must match.
 function postKey(id: string): string {
-  return id.length <= 255 ? id : `sha256:${createHash("sha256").update(id).digest("hex")}`;
+  return id.length <= 255
+    ? id.toWellFormed()
+    : `sha256:${createHash("sha256").update(id).digest("hex")}`;
 }
 
+// Well-formed: a tag cut inside a surrogate pair would break the JSON the rows travel in.
 const spaced = (items: string[]) =>
-  items.length ? ` ${[...new Set(items.map((s) => s.slice(0, 100)))].join(" ")} ` : "";
+  items.length
+    ? ` ${[...new Set(items.map((s) => s.slice(0, 100).toWellFormed()))].join(" ")} `
+    : "";
 
 type Counts = {
   count: number;
@@ -66,6 +73,26 @@ function topTerms(counts: Map<string, number>): [string, number][] {
     .slice(0, TERMS_PER_BATCH);
 }
 
+const scorerOf = (name: string): ScorerName =>
+  (SCORERS as readonly string[]).includes(name) ? (name as ScorerName) : "model";
+
+/**
+ * A batch the listener staged in PulseInbox (inbox.ts): read with its tracker's scorer in one
+ * query, then stored by storeScored, whose transaction deletes the row first — so of two runs of
+ * one event, the second finds it gone (or waits on the first's lock and then finds it gone) and
+ * stores nothing.
+ */
+export async function storeStaged(
+  inbox: string,
+  count: number,
+  now = Date.now(),
+): Promise<StoreResult> {
+  const staged = await readStaged(inbox);
+  // Gone: stored by an earlier run, or its tracker was deleted (the row went with it).
+  if (!staged) return { stored: 0, duplicates: count };
+  return storeScored(staged.trackerId, scorerOf(staged.scorer), staged.posts, now, inbox);
+}
+
 export async function storeBatch(
   trackerId: string,
   posts: IncomingPost[],
@@ -77,9 +104,16 @@ export async function storeBatch(
   });
   // Deleted while its posts were queued: nothing to count them in.
   if (!tracker) return { stored: 0, duplicates: posts.length, trackerGone: true };
-  const scorer: ScorerName = (SCORERS as readonly string[]).includes(tracker.scorer)
-    ? (tracker.scorer as ScorerName)
-    : "model";
+  return storeScored(trackerId, scorerOf(tracker.scorer), posts, now);
+}
+
+async function storeScored(
+  trackerId: string,
+  scorer: ScorerName,
+  posts: IncomingPost[],
+  now: number,
+  inbox?: string,
+): Promise<StoreResult> {
   const scored: { post: ScoredPost; key: string; minute: number }[] = posts.map((p) => ({
     post: scorePost(p, scorer),
     key: postKey(p.id),
@@ -88,25 +122,55 @@ export async function storeBatch(
   const ingest = randomBytes(12).toString("base64url");
 
   const received = sqlTime(now);
-  const rows = scored.map(({ post, key, minute }) => {
-    const posted = Date.parse(post.createdAt);
-    return Prisma.sql`(${trackerId}, ${post.source}, ${key}, ${post.text.slice(0, 10_000)},
-      ${post.author?.slice(0, 255) ?? null}, ${post.lang?.slice(0, 35) ?? null},
-      ${post.language.slice(0, 8)}, ${post.url && post.url.length <= 2048 ? post.url : null},
-      ${Number.isFinite(posted) ? sqlTime(posted) : received}, ${sqlTime(minute)}, ${received},
-      ${post.score}, ${post.label}, ${post.confidence}, ${spaced(post.hashtags)},
-      ${spaced(post.terms)}, ${ingest})`;
-  });
+  // The rows as one JSON parameter that MariaDB unpacks (JSON_TABLE): binding 17 parameters per
+  // post cost the worker more CPU (Prisma's and the driver's per-value work) than scoring them.
+  // Strings are made well-formed first (a lone surrogate, e.g. a text cut inside an emoji, would
+  // be broken JSON; the driver used to write it as U+FFFD, which is what toWellFormed gives).
+  const rows = JSON.stringify(
+    scored.map(({ post, key, minute }) => {
+      const posted = Date.parse(post.createdAt);
+      return [
+        post.source,
+        key,
+        post.text.slice(0, 10_000).toWellFormed(),
+        post.author?.slice(0, 255).toWellFormed() ?? null,
+        post.lang?.slice(0, 35).toWellFormed() ?? null,
+        post.language.slice(0, 8),
+        post.url && post.url.length <= 2048 ? post.url.toWellFormed() : null,
+        Number.isFinite(posted) ? sqlTime(posted) : received,
+        sqlTime(minute),
+        post.score,
+        post.label,
+        post.confidence,
+        spaced(post.hashtags),
+        spaced(post.terms),
+      ];
+    }),
+  );
 
   return db.$transaction(
     async (tx) => {
+      // The staged batch's claim: deleted (or found gone) before anything is stored.
+      if (inbox !== undefined) {
+        const claimed = await tx.$executeRaw`DELETE FROM PulseInbox WHERE id = ${inbox}`;
+        if (claimed === 0) return { stored: 0, duplicates: posts.length };
+      }
       // One statement stores the new posts and says which they were: INSERT IGNORE skips the
       // ones already stored (the unique key), RETURNING lists only the rows it inserted — so a
       // replayed batch, or a post twice in one batch, is counted once, with no read-back query.
       const inserted = await tx.$queryRaw<{ source: string; sourcePostId: string }[]>`
         INSERT IGNORE INTO PulsePost (trackerId, source, sourcePostId, text, author, lang, language,
           url, postedAt, minute, receivedAt, score, label, confidence, hashtags, terms, ingest)
-        VALUES ${Prisma.join(rows)}
+        SELECT ${trackerId}, j.source, j.sourcePostId, j.text, j.author, j.lang, j.language, j.url,
+          j.postedAt, j.minute, ${received}, j.score, j.label, j.confidence, j.hashtags, j.terms,
+          ${ingest}
+        FROM JSON_TABLE(${rows}, '$[*]' COLUMNS (
+          source VARCHAR(16) PATH '$[0]', sourcePostId VARCHAR(255) PATH '$[1]',
+          text LONGTEXT PATH '$[2]', author VARCHAR(255) PATH '$[3]', lang VARCHAR(35) PATH '$[4]',
+          language VARCHAR(8) PATH '$[5]', url VARCHAR(2048) PATH '$[6]',
+          postedAt DATETIME(3) PATH '$[7]', minute DATETIME(3) PATH '$[8]', score DOUBLE PATH '$[9]',
+          label VARCHAR(10) PATH '$[10]', confidence DOUBLE PATH '$[11]',
+          hashtags LONGTEXT PATH '$[12]', terms LONGTEXT PATH '$[13]')) AS j
         RETURNING source, sourcePostId`;
       if (inserted.length === 0) return { stored: 0, duplicates: posts.length };
       const freshKeys = new Set(inserted.map((r) => `${r.source}\n${r.sourcePostId}`));
@@ -184,12 +248,10 @@ export async function storeBatch(
       if (termRows.length > 0) {
         await tx.$executeRaw`
           INSERT INTO PulseTermCount (trackerId, kind, minute, term, count, updatedAt)
-          VALUES ${Prisma.join(
-            termRows.map(
-              (r) =>
-                Prisma.sql`(${trackerId}, ${r.kind}, ${sqlTime(r.minute)}, ${r.term}, ${r.n}, ${updatedAt})`,
-            ),
-          )}
+          SELECT ${trackerId}, j.kind, j.minute, j.term, j.n, ${updatedAt}
+          FROM JSON_TABLE(${JSON.stringify(termRows.map((r) => [r.kind, sqlTime(r.minute), r.term, r.n]))},
+            '$[*]' COLUMNS (kind VARCHAR(8) PATH '$[0]', minute DATETIME(3) PATH '$[1]',
+              term VARCHAR(100) PATH '$[2]', n INT PATH '$[3]')) AS j
           ON DUPLICATE KEY UPDATE count = count + VALUES(count), updatedAt = VALUES(updatedAt)`;
       }
       const languageRows = [...perLanguage.entries()]
