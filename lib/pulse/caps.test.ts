@@ -67,7 +67,9 @@ const newUser = async () => {
   users.push(id);
   return id;
 };
-const totalPosts = () => db.pulsePost.count();
+// The test's own users only: the total is theirs, and a pass leaves every other test's data alone.
+const totalPosts = () => db.pulsePost.count({ where: { tracker: { ownerId: { in: users } } } });
+const enforce = () => enforcePostCaps(undefined, { owners: [...users] });
 
 describe("enforcePostCaps", () => {
   it("per user: deletes the oldest archived posts, pauses when too few are archived, resumes after", async () => {
@@ -85,14 +87,14 @@ describe("enforcePostCaps", () => {
     await archiveTracker(t1, H0 + 3 * HOUR); // t1's hour archived, t2's not
 
     // 30 > 20: the 10 oldest go, all archived ones of t1; nothing pauses.
-    expect(await enforcePostCaps()).toEqual({ deleted: 10, paused: [], resumed: [] });
+    expect(await enforce()).toEqual({ deleted: 10, paused: [], resumed: [] });
     expect([await count(t1), await count(t2)]).toEqual([5, 15]);
     const kept = await db.pulsePost.findMany({ where: { trackerId: t1 }, orderBy: { id: "asc" } });
     expect(kept[0]!.receivedAt.getTime()).toBe(H0 + 10_000); // the newest five of t1
 
     // 10 more, unarchived: t1's last 5 archived go, 25 remain > 20 → both trackers pause.
     await addPosts(t2, H0 + 2 * HOUR, 10);
-    const r = await enforcePostCaps();
+    const r = await enforce();
     expect(r.deleted).toBe(5);
     expect(r.paused.sort()).toEqual([t1, t2].sort());
     for (const t of [t1, t2]) {
@@ -108,7 +110,7 @@ describe("enforcePostCaps", () => {
 
     // The archive catches up: the oldest 5 go and Pulse resumes what it paused, only that.
     expect(await archiveTracker(t2, H0 + 4 * HOUR)).toEqual({ hours: 2, posts: 25 });
-    const after = await enforcePostCaps();
+    const after = await enforce();
     expect(after.deleted).toBe(5);
     expect(after.resumed.sort()).toEqual([t1, t2].sort());
     expect(await state(t1)).toEqual({ status: "active", pausedReason: null });
@@ -126,9 +128,11 @@ describe("enforcePostCaps", () => {
     const small = await tracker(d);
     await addPosts(big, H0, 25);
     await addPosts(small, H0, 10);
+    // Run beside other tests (or after the e2e suite, in the same database), a pass over the whole
+    // server would delete their archived posts first and pause their biggest owners.
     process.env.PULSE_MAX_POSTS_TOTAL = String((await totalPosts()) - 5);
 
-    const r = await enforcePostCaps();
+    const r = await enforce();
     expect(r).toEqual({ deleted: 0, paused: [big], resumed: [] });
     expect((await state(big)).pausedReason).toMatch(/limit is [\d,]+ \(PULSE_MAX_POSTS_TOTAL\)/);
     expect(await state(small)).toEqual({ status: "active", pausedReason: null });
@@ -139,7 +143,7 @@ describe("enforcePostCaps", () => {
 
     // Archived: the 5 oldest go, nothing pauses.
     await archiveTracker(big, H0 + 2 * HOUR);
-    expect(await enforcePostCaps()).toEqual({ deleted: 5, paused: [], resumed: [] });
+    expect(await enforce()).toEqual({ deleted: 5, paused: [], resumed: [] });
     expect(await count(big)).toBe(20);
     expect(await count(small)).toBe(10);
   });

@@ -46,12 +46,28 @@ export function totalMessage(total: number, caps: PostCaps): string {
   );
 }
 
-/** Deletes up to `count` of the oldest archived posts, of one owner or of everyone. */
-async function deleteOldestArchived(ownerId: string | null, count: number): Promise<number> {
+/**
+ * The owners one pass looks at: everyone on the server, or only the given ones (each test passes
+ * its own users, so that a pass never deletes or pauses what another test running beside it holds).
+ */
+export type CapsScope = { owners?: readonly string[] };
+
+function ownersIn(scope: CapsScope): Prisma.Sql {
+  if (!scope.owners) return Prisma.empty;
+  if (scope.owners.length === 0) return Prisma.sql`AND FALSE`;
+  return Prisma.sql`AND t.ownerId IN (${Prisma.join(scope.owners)})`;
+}
+
+/** Deletes up to `count` of the oldest archived posts, of one owner or of everyone in scope. */
+async function deleteOldestArchived(
+  ownerId: string | null,
+  count: number,
+  scope: CapsScope,
+): Promise<number> {
   let deleted = 0;
   while (deleted < count) {
     const take = Math.min(SLICE, count - deleted);
-    const owner = ownerId === null ? Prisma.empty : Prisma.sql`AND t.ownerId = ${ownerId}`;
+    const owner = ownerId === null ? ownersIn(scope) : Prisma.sql`AND t.ownerId = ${ownerId}`;
     const rows = await db.$queryRaw<{ id: bigint }[]>`
       SELECT p.id FROM PulsePost p
       JOIN PulseTracker t ON t.id = p.trackerId
@@ -68,26 +84,30 @@ async function deleteOldestArchived(ownerId: string | null, count: number): Prom
   return deleted;
 }
 
-async function countsByOwner(): Promise<Map<string, number>> {
+async function countsByOwner(scope: CapsScope): Promise<Map<string, number>> {
   const rows = await db.$queryRaw<{ ownerId: string; n: bigint | number }[]>`
     SELECT t.ownerId, COUNT(p.id) AS n FROM PulseTracker t
     LEFT JOIN PulsePost p ON p.trackerId = t.id
+    WHERE TRUE ${ownersIn(scope)}
     GROUP BY t.ownerId`;
   return new Map(rows.map((r) => [r.ownerId, Number(r.n)]));
 }
 
 /** One pass: delete the oldest archived posts over the caps, else pause; resume when under. */
-export async function enforcePostCaps(caps: PostCaps = postCaps()): Promise<CapsResult> {
+export async function enforcePostCaps(
+  caps: PostCaps = postCaps(),
+  scope: CapsScope = {},
+): Promise<CapsResult> {
   let deleted = 0;
-  let counts = await countsByOwner();
+  let counts = await countsByOwner(scope);
 
   // Per user.
   for (const [ownerId, n] of counts)
-    if (n > caps.perUser) deleted += await deleteOldestArchived(ownerId, n - caps.perUser);
+    if (n > caps.perUser) deleted += await deleteOldestArchived(ownerId, n - caps.perUser, scope);
   // In total.
   let total = [...counts.values()].reduce((a, b) => a + b, 0) - deleted;
-  if (total > caps.total) deleted += await deleteOldestArchived(null, total - caps.total);
-  if (deleted > 0) counts = await countsByOwner();
+  if (total > caps.total) deleted += await deleteOldestArchived(null, total - caps.total, scope);
+  if (deleted > 0) counts = await countsByOwner(scope);
   total = [...counts.values()].reduce((a, b) => a + b, 0);
 
   // Still over: who pauses, and why.
@@ -107,7 +127,10 @@ export async function enforcePostCaps(caps: PostCaps = postCaps()): Promise<Caps
   const paused: string[] = [];
   const resumed: string[] = [];
   const trackers = await db.pulseTracker.findMany({
-    where: { OR: [{ status: "active" }, { pausedReason: { not: null } }] },
+    where: {
+      OR: [{ status: "active" }, { pausedReason: { not: null } }],
+      ...(scope.owners && { ownerId: { in: [...scope.owners] } }),
+    },
     select: { id: true, ownerId: true, status: true, pausedReason: true },
   });
   for (const t of trackers) {
