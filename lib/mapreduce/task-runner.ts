@@ -48,6 +48,8 @@ export interface TaskRuntime {
   memoryBytes: number;
   limits: SandboxLimits;
   identity: SandboxIdentity;
+  /** The job's owner: their tasks' CPU counts against their one cap (task-cgroup.ts). */
+  owner?: string;
 }
 
 export interface AttemptRequest {
@@ -350,6 +352,7 @@ async function runProgramMap(
     env: taskEnv(spec, req.attempt),
     limits,
     identity: req.runtime.identity,
+    owner: req.runtime.owner,
     stdio: ["pipe", "pipe", "pipe"],
   });
   hooks.spawned(child);
@@ -515,6 +518,7 @@ async function runCombiner(
       env: taskEnv(spec, req.attempt),
       limits: req.runtime.limits,
       identity: req.runtime.identity,
+      owner: req.runtime.owner,
       stdio: [sorted.stdout, outFd, "pipe"],
     });
   } finally {
@@ -671,6 +675,7 @@ async function runReduce(
         env: taskEnv(spec, req.attempt),
         limits: req.runtime.limits,
         identity: req.runtime.identity,
+        owner: req.runtime.owner,
         // The reducer reads sort's output and writes its part file directly: RLIMIT_FSIZE caps it.
         stdio: [sorted.stdout, outFd, "pipe"],
       });
