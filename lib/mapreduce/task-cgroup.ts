@@ -202,10 +202,14 @@ function userHash(userId: string): string {
 // another process still has one there). Both place it the same way: v1, below their own cgroup in
 // the cpu hierarchy when visible (they share it when started together, as `npm run up`, the
 // container and the benches start them), else at the hierarchy's root; v2, at the root.
-// Weights keep what each part weighed before: a child weighs what its part did (a user's renders a
-// quarter of a process, their zips one nice-10 process, their tasks half a process), and the user
-// group weighs the sum of its children (reweighUser) — so against the rest of the host a user's
-// work weighs what its parts did, and inside it they divide the user's CPU in the same proportions.
+// Weights: a child weighs what its part did before (a user's renders a quarter of a process, their
+// zips one nice-10 process, their tasks half a process), so inside the group they divide the
+// user's CPU in those proportions; the user group weighs as much as its heaviest child
+// (reweighUser). Not the sum: a group's weight goes to whichever of its children can run, so with
+// the sum A's sleeping fork-and-sleep tasks lent their 512 to A's renders and zips, which then
+// weighed 878 against the host instead of 366 (the bench: A's zips moved 2-4x the bytes a second,
+// B's page loads waited). With the heaviest child, one kind of work alone weighs what it did
+// before, and a mix no more than its heaviest part.
 
 const USER_PREFIX = "stratus-user-";
 export type UserKind = "render" | "zip" | "mr";
@@ -258,23 +262,23 @@ function mkdirOwn(dir: string): "made" | "exists" | "gone" {
 const sharesFile = (version: 1 | 2) => (version === 1 ? "cpu.shares" : "cpu.weight");
 
 /**
- * The user group's weight: the sum of its children's (each the weight of one process's part of
- * the user's work). Any process may call it after a change; a race between two leaves a stale sum
+ * The user group's weight: its heaviest child's (each the weight of one process's part of the
+ * user's work). Any process may call it after a change; a race between two leaves a stale weight
  * until the next change, never a wrong cap.
  */
 export function reweighUser(userDir: string, version: 1 | 2): void {
-  let sum = 0;
+  let heaviest = 0;
   try {
     for (const d of readdirSync(userDir, { withFileTypes: true })) {
       if (!d.isDirectory()) continue;
       const w = Number(readFileSync(join(userDir, d.name, sharesFile(version)), "utf8"));
-      if (Number.isFinite(w)) sum += w;
+      if (Number.isFinite(w)) heaviest = Math.max(heaviest, w);
     }
   } catch {
     return;
   }
-  if (sum === 0) return;
-  const value = version === 1 ? Math.max(2, sum) : Math.min(10_000, Math.max(1, sum));
+  if (heaviest === 0) return;
+  const value = version === 1 ? Math.max(2, heaviest) : Math.min(10_000, Math.max(1, heaviest));
   write(join(userDir, sharesFile(version)), String(Math.round(value)));
 }
 
@@ -323,7 +327,7 @@ export function userKindGroup(
   return null;
 }
 
-/** Sets the weight of this process's part of a user's work (and the user group's sum). */
+/** Sets the weight of this process's part of a user's work (and the user group's). */
 export function weighUserKind(g: UserKindGroup, weight: number): void {
   write(join(g.dir, sharesFile(g.version)), String(Math.round(weight)));
   reweighUser(g.user, g.version);
