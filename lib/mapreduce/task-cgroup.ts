@@ -165,25 +165,6 @@ export function makeCgroupBase(
   return { version: 1, bases };
 }
 
-/**
- * A user's cgroup under a per-user cpu `base`, named by a hash of the id (the id is no one's
- * business in /sys), an ordinary process's weight, and the CPU cap when there is one. null when it
- * cannot be made; `capped` false when the cap could not be written (the weight still applies).
- * (Kept for bases that hold per-user groups of their own; the web server's renders and zips and
- * the worker's tasks use userKindGroup: one capped group per user for all of them.)
- */
-export function makeUserCpuGroup(
-  h: Hierarchy,
-  base: string,
-  userId: string,
-  capCores: number | null,
-): { dir: string; capped: boolean } | null {
-  const dir = join(base, `u-${userHash(userId)}`);
-  if (!tryMkdir(dir)) return null;
-  write(join(dir, h.version === 1 ? "cpu.shares" : "cpu.weight"), h.version === 1 ? "1024" : "100");
-  return { dir, capped: capCores === null || writeCpuCap(dir, h.version, capCores) };
-}
-
 function userHash(userId: string): string {
   return createHash("sha256").update(userId).digest("hex").slice(0, 16);
 }
@@ -239,13 +220,35 @@ export function userGroupsParent(): { version: 1 | 2; dir: string } | null {
       if (available.includes(c)) write(join(ROOT, "cgroup.subtree_control"), `+${c}`);
     }
     userParent = { version: 2, dir: ROOT };
+    sweepStaleUserGroups(ROOT);
     return userParent;
   }
   const mount = join(ROOT, "cpu");
   if (!existsSync(join(mount, "cgroup.procs"))) return null;
   const own = join(mount, ownPath("cpu"));
   userParent = { version: 1, dir: existsSync(join(own, "cgroup.procs")) ? own : mount };
+  sweepStaleUserGroups(userParent.dir);
   return userParent;
+}
+
+/**
+ * Removes what processes gone since (a worker or server killed with tasks or renders running)
+ * left in the user groups below `parent`, and the user groups left empty. Run once per process
+ * when it first needs a user group. A group another process is about to use again is made again
+ * by it (userKindGroup starts over on ENOENT).
+ */
+export function sweepStaleUserGroups(parent: string): void {
+  let users: string[];
+  try {
+    users = readdirSync(parent).filter((e) => e.startsWith(USER_PREFIX));
+  } catch {
+    return;
+  }
+  for (const u of users) {
+    const user = join(parent, u);
+    for (const k of ["render-", "zip-", "mr-"]) cleanStale(user, k);
+    rmdirQuiet(user);
+  }
 }
 
 function mkdirOwn(dir: string): "made" | "exists" | "gone" {

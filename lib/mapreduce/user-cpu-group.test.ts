@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -15,6 +15,7 @@ import {
   createTaskCgroup,
   releaseUserKind,
   removeTaskCgroup,
+  sweepStaleUserGroups,
   taskCgroupSupport,
   userKindGroup,
   type TaskCgroup,
@@ -151,6 +152,25 @@ describe.skipIf(renders === null || zips === null || taskCgroupSupport() === "no
       expect(readdirSync(userGroup).filter((d) => d.startsWith("mr-"))).toEqual([]);
       renders!.release(owner, false);
       expect(existsSync(userGroup)).toBe(false);
+    });
+
+    it("sweeps what a killed process left in user groups, and the groups it left empty", () => {
+      const user = `live-${Math.random()}`;
+      const mine = userKindGroup(user, "zip", 110, CAP)!;
+      const parent = dirname(mine.user);
+      // A worker killed with a task running (pid 2^22 + 1 is above any pid the kernel hands out).
+      const stale = join(parent, `stratus-user-test${process.pid}`);
+      const leaf = join(stale, "mr-4194305-1", "t-1-1-x");
+      mkdirSync(leaf, { recursive: true });
+      // Our own part, in another group, beside a stale one.
+      const staleBeside = join(mine.user, "render-4194305-1");
+      mkdirSync(staleBeside);
+      sweepStaleUserGroups(parent);
+      expect(existsSync(stale)).toBe(false);
+      expect(existsSync(staleBeside)).toBe(false);
+      expect(existsSync(mine.dir)).toBe(true);
+      expect(releaseUserKind(mine)).toBe(true);
+      expect(existsSync(mine.user)).toBe(false);
     });
 
     it("is the same group for another process (the worker beside the web server); each removes only its own part", async () => {
