@@ -36,7 +36,9 @@ export async function proxy(request: NextRequest) {
         status: 429,
         headers: {
           "retry-after": String(rate.retryAfterSeconds),
-          "cache-control": "private, no-store",
+          // Small: not gzipped (lib/server/route.ts, jsonCacheControl) — a flood's refusals
+          // must cost the server as little as possible.
+          "cache-control": "private, no-store, no-transform",
           [REQUEST_ID_HEADER]: requestId,
         },
       },

@@ -5,15 +5,20 @@ import { userCpuCapCores } from "@/lib/limits/cpu-cap";
 import { logger } from "@/lib/log/logger";
 import {
   makeCgroupBase,
-  makeUserCpuGroup,
+  releaseUserKind,
   rmdirQuiet,
+  userKindGroup,
   write,
   type Hierarchy,
+  type UserKindGroup,
 } from "@/lib/mapreduce/task-cgroup";
 
 // The CPU of the web server's zip processes (zip.ts), per user: each zip process moves itself
-// into its user's cgroup when it gets its job (zip-process.mjs), and a user's cgroup may use at
-// most STRATUS_USER_CPU_CAP cores (lib/limits/cpu-cap.ts), whatever the host's load. Before, the
+// into its user's cgroup when it gets its job (zip-process.mjs), and all of a user's background
+// work together — these zips, their renders, their MapReduce tasks — may use at most
+// STRATUS_USER_CPU_CAP cores (lib/limits/cpu-cap.ts), whatever the host's load: the quota is on
+// the user's one group, and a user's zips are this server's `zip-…` child of it (userKindGroup in
+// lib/mapreduce/task-cgroup.ts), weighing one nice-10 process. Before, the
 // zip processes only ran at nice 10, which divides a busy CPU but takes any idle one: on a quiet
 // host two of A's downloads took ~0.5 of the 2 cores on top of A's renders, and B's page loads
 // waited (docs/isolation-bench.md).
@@ -29,7 +34,7 @@ const USER_SHARES = 110;
 
 export class ZipCgroups {
   /** Users with a cgroup, and how many of their zips hold it. */
-  private readonly users = new Map<string, { dir: string; zips: number }>();
+  private readonly users = new Map<string, { group: UserKindGroup; dir: string; zips: number }>();
   private capFailed = false;
 
   private constructor(
@@ -62,16 +67,20 @@ export class ZipCgroups {
   acquire(userId: string): string | null {
     let entry = this.users.get(userId);
     if (!entry) {
-      const made = makeUserCpuGroup(this.h, this.base, userId, this.capCores);
-      if (!made) return null;
+      const made = userKindGroup(
+        userId,
+        "zip",
+        this.h.version === 1 ? USER_SHARES : Math.max(1, Math.round(USER_SHARES / 10.24)),
+        this.capCores,
+      );
+      if (!made || made.version !== this.h.version) return null;
       if (!made.capped && !this.capFailed) {
         logger.warn("zip cgroups: no CPU cap (cannot write the CFS quota); weights only", {
           dir: made.dir,
         });
       }
       this.capFailed ||= !made.capped;
-      const dir = made.dir;
-      entry = { dir, zips: 0 };
+      entry = { group: made, dir: made.dir, zips: 0 };
       this.users.set(userId, entry);
       this.weigh();
     }
@@ -85,7 +94,7 @@ export class ZipCgroups {
     const entry = this.users.get(userId);
     if (!entry) return;
     entry.zips = Math.max(0, entry.zips - 1);
-    if (entry.zips === 0 && rmdirQuiet(entry.dir)) {
+    if (entry.zips === 0 && releaseUserKind(entry.group)) {
       this.users.delete(userId);
       this.weigh();
     }
@@ -123,7 +132,7 @@ export class ZipCgroups {
 
   /** Removes the (empty) cgroups; a process still in one keeps it until the next server's clean. */
   removeAll(): void {
-    for (const { dir } of this.users.values()) rmdirQuiet(dir);
+    for (const { group } of this.users.values()) releaseUserKind(group);
     this.users.clear();
     rmdirQuiet(this.base);
   }

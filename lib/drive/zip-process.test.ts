@@ -9,6 +9,7 @@ import {
   spareZipProcess,
   warmZipProcess,
   zipProcesses,
+  ZIP_CHUNK_BYTES,
   zipStream,
   type ZipPlan,
 } from "./zip";
@@ -69,6 +70,21 @@ describe("the zip process", () => {
     // A new spare came on its own.
     await vi.waitFor(() => expect(spareZipProcess()).toBeDefined(), WAIT);
     expect(spareZipProcess()).not.toBe(spare);
+  });
+
+  it("forwards the zip in large chunks, not the pipe's 64 KiB reads (each costs the server's thread)", async () => {
+    const owner = await seedUser("zipchunks");
+    const big = await seedFile(owner.id, { name: "big.bin", content: new Uint8Array(8 << 20) });
+    const { stream, done } = zipStream(await planFor(owner.id, [big.id]));
+    const sizes: number[] = [];
+    for await (const chunk of stream) sizes.push(chunk.byteLength);
+    await done;
+    const total = sizes.reduce((a, b) => a + b, 0);
+    expect(total).toBeGreaterThan(8 << 20);
+    // Averaging at least a quarter of a chunk leaves room for a slow store's early sends; the
+    // pipe's reads alone average 64 KiB (an eighth).
+    expect(total / sizes.length).toBeGreaterThanOrEqual(ZIP_CHUNK_BYTES / 4);
+    expect(Math.max(...sizes)).toBeGreaterThanOrEqual(ZIP_CHUNK_BYTES);
   });
 
   it("fails the download, rather than sending a wrong zip, when an object is missing", async () => {

@@ -200,18 +200,37 @@ export function zipStream(
 
   const stdout = child.stdout!;
   let open = true;
+  // The pipe's reads (64 KiB at most) gathered into ZIP_CHUNK_BYTES before they are forwarded.
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let idle: NodeJS.Timeout | undefined;
   const stream = new ReadableStream<Uint8Array>(
     {
       start(controller) {
-        stdout.on("data", (chunk: Buffer) => {
-          if (!open) return;
+        const flush = () => {
+          clearTimeout(idle);
+          idle = undefined;
+          if (pendingBytes === 0 || !open) return;
+          const chunk = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+          pending = [];
+          pendingBytes = 0;
           controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
           // Backpressure: the process waits while the browser is slower than the store.
           if ((controller.desiredSize ?? 0) <= 0) stdout.pause();
+        };
+        stdout.on("data", (chunk: Buffer) => {
+          if (!open) return;
+          pending.push(chunk);
+          pendingBytes += chunk.byteLength;
+          if (pendingBytes >= ZIP_CHUNK_BYTES) flush();
+          // A slow store: what came is sent after a moment rather than held.
+          else idle ??= setTimeout(flush, ZIP_CHUNK_WAIT_MS);
         });
         void exited.then(({ code, signal: sig }) => {
           signal?.removeEventListener("abort", kill);
           if (!open) return;
+          if (code === 0) flush();
+          clearTimeout(idle);
           open = false;
           if (code === 0) return controller.close();
           // Failing the stream is better than a zip whose files are silently wrong.
@@ -226,14 +245,28 @@ export function zipStream(
       },
       cancel() {
         open = false;
+        clearTimeout(idle);
         kill();
       },
     },
-    // About a megabyte buffered here: enough to keep the socket busy, little to hold.
-    new CountQueuingStrategy({ highWaterMark: 16 }),
+    // About a megabyte buffered here (and up to one chunk being gathered): enough to keep the
+    // socket busy, little to hold.
+    new CountQueuingStrategy({ highWaterMark: 2 }),
   );
   return { stream, done: exited.then(() => undefined) };
 }
+
+/**
+ * Bytes forwarded to the response at a time. The zip process's pipe is read 64 KiB at a time, and
+ * each chunk cost the server's thread a trip through web streams (Next's pipe to the response)
+ * and a socket write: under the bench's attack, A's two downloads (~8 MiB/s) were the largest
+ * cost of another user's on the thread (web-stream reads 4.4 % and socket writes ~3 % of its wall
+ * time, docs/isolation-bench.md). Gathered into half a megabyte, a download costs an eighth of
+ * the chunks; the copy that gathers them is a memcpy.
+ */
+export const ZIP_CHUNK_BYTES = 512 << 10;
+/** What came is sent after this long even when less than a chunk (a slow store). */
+const ZIP_CHUNK_WAIT_MS = 200;
 
 /** The zip process's priority (nice): below the server's. */
 const ZIP_NICE = 10;

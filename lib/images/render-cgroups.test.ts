@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { CPU_CAP_PERIOD_US, readCpuCap, throttledPeriods } from "@/lib/limits/cpu-cap";
 import { coresUsedBySpinners, outweighTheHost } from "@/lib/limits/test-helpers";
@@ -19,7 +19,8 @@ describe.skipIf(cgroups === null)(
     it("writes the cap as the user's CFS quota", () => {
       const cg = cgroups!;
       expect(cg.capCores).toBe(CAP);
-      const dir = cg.userDir("cap-quota")!;
+      // The quota is on the user's group (all of their background work), the parent of their renders'.
+      const dir = dirname(cg.userDir("cap-quota")!);
       expect(readCpuCap(dir, cg.version)).toBeCloseTo(CAP, 5);
       if (cg.version === 1) {
         expect(readFileSync(join(dir, "cpu.cfs_period_us"), "utf8").trim()).toBe(
@@ -39,11 +40,11 @@ describe.skipIf(cgroups === null)(
     it("holds a user's CPU-burning processes to the cap, however idle the rest of the host", async () => {
       const cg = cgroups!;
       const dir = cg.userDir("cap-burn")!;
-      outweighTheHost(cg.base, cg.version);
+      outweighTheHost(dirname(dir), cg.version);
       const cores = await coresUsedBySpinners(dir, 2);
       // Generous: the kernel hands out quota in 5 ms slices per CPU.
       expect(cores).toBeLessThan(CAP * 1.5 + 0.05);
-      expect(throttledPeriods(dir)).toBeGreaterThan(0);
+      expect(throttledPeriods(dirname(dir))).toBeGreaterThan(0);
       cg.release("cap-burn", false);
     });
   },

@@ -5,11 +5,14 @@ import { userCpuCapCores } from "@/lib/limits/cpu-cap";
 import { logger } from "@/lib/log/logger";
 import {
   makeCgroupBase,
-  makeUserCpuGroup,
+  releaseUserKind,
   rmdirQuiet,
   tryMkdir,
+  userKindGroup,
+  weighUserKind,
   write,
   type Hierarchy,
+  type UserKindGroup,
 } from "@/lib/mapreduce/task-cgroup";
 
 // A CPU share per user for the web server's render processes (render-pool.ts): each process
@@ -23,10 +26,13 @@ import {
 // on a loaded host: the bench's preview ratio could not go below 2×).
 // A nice level cannot do this: it weighs processes, not users, and at nice 10 every render —
 // B's as well — starved on a loaded host (docs/isolation-bench.md).
-// On top of the weight, a hard cap: a user's cgroup may use at most STRATUS_USER_CPU_CAP cores
-// (lib/limits/cpu-cap.ts; a quarter of the machine by default), however idle the host — a weight
-// only divides a contended CPU, and on a quiet host A's renders took what B's requests then had
-// to wait for.
+// On top of the weight, a hard cap: all of a user's background work together — these renders,
+// their zips (lib/drive/zip-cgroups.ts) and their MapReduce tasks in the worker — may use at most
+// STRATUS_USER_CPU_CAP cores (lib/limits/cpu-cap.ts; a quarter of the machine by default), however
+// idle the host: a weight only divides a contended CPU, and on a quiet host A's renders took what
+// B's requests then had to wait for. The quota is on the user's one group (userKindGroup in
+// task-cgroup.ts); a user's renders are this server's `render-…` child of it, which weighs what
+// the user's renders weigh here. The base keeps the idle processes.
 // The cpu controller of cgroup v1 (cpu.shares) or v2 (cpu.weight), found and made as the
 // MapReduce task cgroups are (lib/mapreduce/task-cgroup.ts). null where there is none (not root,
 // no writable cgroupfs, STRATUS_RENDER_CGROUPS=off): the pool falls back on nice.
@@ -45,7 +51,7 @@ const IDLE = "idle";
 
 export class RenderCgroups {
   /** Users with a cgroup now. */
-  private readonly users = new Map<string, string>();
+  private readonly users = new Map<string, UserKindGroup>();
 
   private constructor(
     private readonly h: Hierarchy,
@@ -86,39 +92,58 @@ export class RenderCgroups {
   /** The directory of a user's cgroup (made when missing), null when it cannot be made. */
   userDir(userId: string): string | null {
     const known = this.users.get(userId);
-    if (known) return known;
-    const made = makeUserCpuGroup(this.h, this.base, userId, this.capCores);
-    if (!made) return null;
+    if (known) return known.dir;
+    const made = userKindGroup(
+      userId,
+      "render",
+      this.userShare(this.users.size + 1),
+      this.capCores,
+    );
+    if (!made || made.version !== this.h.version) return null;
     if (!made.capped && !this.capFailed) {
       logger.warn("render cgroups: no CPU cap (cannot write the CFS quota); weights only", {
         dir: made.dir,
       });
     }
     this.capFailed ||= !made.capped;
-    const dir = made.dir;
-    this.users.set(userId, dir);
+    this.users.set(userId, made);
     this.weigh();
-    return dir;
+    return made.dir;
   }
 
-  /** The base's weight: USER_WEIGHT of an ordinary process (v1 shares 1024, v2 weight 100) per
-   * user rendering, for at least one user and at most `maxUsers`. */
+  /** Each user's renders' weight (v1 shares, v2 weight) with `n` users rendering: USER_WEIGHT of
+   * an ordinary process (v1 1024, v2 100) each, all together at most `maxUsers` users' worth. */
+  private userShare(n: number): number {
+    const users = Math.max(1, n);
+    const total = Math.min(this.maxUsers, users) * USER_WEIGHT;
+    return Math.max(1, Math.round((total / users) * (this.h.version === 1 ? 1024 : 100)));
+  }
+
+  /** Every rendering user's part weighs userShare (and each user's group the sum of its parts). */
   private weigh(): void {
-    const n = Math.min(this.maxUsers, Math.max(1, this.users.size));
+    const share = this.userShare(this.users.size);
+    for (const g of this.users.values()) weighUserKind(g, share);
     write(
       join(this.base, this.h.version === 1 ? "cpu.shares" : "cpu.weight"),
-      String(Math.round(n * USER_WEIGHT * (this.h.version === 1 ? 1024 : 100))),
+      String(this.userShare(1)),
     );
   }
 
-  /** The base's weight now, in ordinary processes (tests). */
+  /** All users' renders' weight now, in ordinary processes (tests); one user's with none. */
   get weight(): number {
-    try {
-      const file = join(this.base, this.h.version === 1 ? "cpu.shares" : "cpu.weight");
-      return Number(readFileSync(file, "utf8")) / (this.h.version === 1 ? 1024 : 100);
-    } catch {
-      return NaN;
+    const unit = this.h.version === 1 ? 1024 : 100;
+    if (this.users.size === 0) return this.userShare(1) / unit;
+    let sum = 0;
+    for (const g of this.users.values()) {
+      try {
+        sum += Number(
+          readFileSync(join(g.dir, this.h.version === 1 ? "cpu.shares" : "cpu.weight"), "utf8"),
+        );
+      } catch {
+        return NaN;
+      }
     }
+    return sum / unit;
   }
 
   /**
@@ -144,8 +169,8 @@ export class RenderCgroups {
    * user's cgroup goes when no other pipeline of theirs runs. */
   release(userId: string, userStillRendering: boolean): void {
     if (userStillRendering) return;
-    const dir = this.users.get(userId);
-    if (dir && rmdirQuiet(dir)) {
+    const g = this.users.get(userId);
+    if (g && releaseUserKind(g)) {
       this.users.delete(userId);
       this.weigh();
     }
@@ -153,7 +178,7 @@ export class RenderCgroups {
 
   /** Processes in a user's cgroup now (tests). */
   processesOf(userId: string): number[] {
-    const dir = this.users.get(userId);
+    const dir = this.users.get(userId)?.dir;
     if (!dir) return [];
     try {
       return readFileSync(join(dir, "cgroup.procs"), "utf8")
@@ -172,7 +197,7 @@ export class RenderCgroups {
 
   /** Removes the (empty) cgroups; a process still in one keeps it until the next server's clean. */
   removeAll(): void {
-    for (const dir of this.users.values()) rmdirQuiet(dir);
+    for (const g of this.users.values()) releaseUserKind(g);
     this.users.clear();
     rmdirQuiet(join(this.base, IDLE));
     rmdirQuiet(this.base);

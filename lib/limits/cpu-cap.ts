@@ -4,9 +4,10 @@ import { join } from "node:path";
 import { z } from "zod";
 import { blank, parseEnv } from "@/lib/parse-env";
 
-// A hard cap on the CPU one user's background work may take — the web server's render processes
-// (lib/images/render-cgroups.ts), its zip processes (lib/drive/zip-cgroups.ts) and each sandboxed
-// MapReduce task (lib/mapreduce/task-cgroup.ts) — as a CFS bandwidth limit on their cgroup
+// A hard cap on the CPU one user's background work may take together — the web server's render
+// processes (lib/images/render-cgroups.ts), its zip processes (lib/drive/zip-cgroups.ts) and the
+// worker's sandboxed MapReduce tasks (lib/mapreduce/task-cgroup.ts) — as a CFS bandwidth limit
+// on the user's one cgroup, the parent of all three (userKindGroup in task-cgroup.ts)
 // (v1 cpu.cfs_quota_us / cpu.cfs_period_us, v2 cpu.max).
 // CPU weights (cpu.shares, nice) only divide a CPU that is contended: on a quiet host user A's
 // previews and zips took ~1.9 of the 2 cores, and user B's page loads and sign-ins waited while
@@ -36,8 +37,8 @@ const schema = z.object({
 
 /**
  * The cap per user (cores), or null for none (`STRATUS_USER_CPU_CAP=off`). By default a quarter
- * of the machine's cores, at least 0.25: on 2 cores half a core for one user's renders together,
- * another half for their zips, and each MapReduce task of theirs.
+ * of the machine's cores, at least 0.25: on 2 cores half a core for all of one user's renders,
+ * zips and MapReduce tasks together.
  */
 export function userCpuCapCores(
   env: Record<string, string | undefined> = process.env,

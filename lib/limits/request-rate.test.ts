@@ -91,6 +91,8 @@ describe("the proxy under a flood", () => {
       expect(res.status).toBe(429);
       expect(res.headers.get("location")).toBeNull();
       expect(Number(res.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      // A refusal costs no gzip (lib/server/route.ts jsonCacheControl).
+      expect(res.headers.get("cache-control")).toBe("private, no-store, no-transform");
       expect((await res.json()) as unknown).toEqual({
         message: "Too many requests (the limit is 0.001 per second). Wait a moment and try again.",
       });

@@ -129,7 +129,7 @@ export class TaskFailedError extends Error {
 
 let identity: SandboxIdentity | null = null;
 
-function runtimeFor(spec: TaskSpec, engine: EngineOptions): TaskRuntime {
+function runtimeFor(spec: TaskSpec, engine: EngineOptions, owner?: string): TaskRuntime {
   const concurrency = engine.concurrency ?? availableParallelism();
   const budget = engine.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET;
   if (!isBuiltin(spec.job)) {
@@ -144,6 +144,7 @@ function runtimeFor(spec: TaskSpec, engine: EngineOptions): TaskRuntime {
       ...engine.sandbox,
     },
     identity: identity ?? { uid: null, gid: null },
+    owner,
   };
 }
 
@@ -187,7 +188,7 @@ async function underJobOutputLimit(
 
 async function runTask(spec: TaskSpec, ctx: TaskContext): Promise<AttemptResult & TaskResult> {
   const engine = ctx.engine ?? {};
-  const baseRuntime = runtimeFor(spec, engine);
+  const baseRuntime = runtimeFor(spec, engine, ctx.owner);
   const pool = taskPool(engine.concurrency ?? availableParallelism());
   const attempt = ctx.attempt ?? 0;
   let started = Date.now();

@@ -355,6 +355,8 @@ export function spawnSandboxed(opts: {
   limits: SandboxLimits;
   identity: SandboxIdentity;
   stdio: unknown[];
+  /** The job's owner: the task's CPU counts against the owner's one cap (task-cgroup.ts). */
+  owner?: string;
 }): ChildProcess {
   const names = readdirSync(opts.command.programDir, { withFileTypes: true })
     .filter((d) => d.isFile())
@@ -379,6 +381,7 @@ export function spawnSandboxed(opts: {
           processes: opts.limits.processes + 2,
           memoryBytes: opts.limits.taskMemoryBytes,
           cpuCores: taskCpuCap(),
+          userId: opts.owner,
         })
       : null;
     let identity = opts.identity;

@@ -35,6 +35,9 @@ export interface TaskCgroupLimits {
   /** Cores the task's processes may use together at most (a CFS quota: a ceiling however idle
    * the host is, where the weight only divides a busy CPU); null or absent: no cap. */
   cpuCores?: number | null;
+  /** The task's owner: its cpu cgroup goes below the owner's group, whose quota (`cpuCores`)
+   * bounds all of the owner's background work together (userKindGroup), not this task alone. */
+  userId?: string;
 }
 
 export interface TaskCgroup {
@@ -45,6 +48,8 @@ export interface TaskCgroup {
   procs: string;
   /** The memory controller's directory, when there is one. */
   memory: string | null;
+  /** The owner's part (this worker's tasks of theirs) that the cpu leaf is in, when it is. */
+  owner?: UserKindGroup;
 }
 
 export interface Hierarchy {
@@ -54,6 +59,11 @@ export interface Hierarchy {
 }
 
 let hierarchy: Hierarchy | null | undefined;
+/** The weight of one worker's tasks of one user together: what all of the worker's tasks weighed
+ * before there was a per-user level (half an ordinary process: below the web server's thread). */
+const MR_WEIGHT = { 1: 512, 2: 50 } as const;
+/** The owners' parts this process has made tasks in (liveTaskCgroups looks there too). */
+const trackedOwners = new Set<string>();
 let counter = 0;
 let capFailed = false;
 
@@ -155,22 +165,186 @@ export function makeCgroupBase(
   return { version: 1, bases };
 }
 
+function userHash(userId: string): string {
+  return createHash("sha256").update(userId).digest("hex").slice(0, 16);
+}
+
+// ONE CPU cap per user for the sum of their background work. The cap (STRATUS_USER_CPU_CAP) is a
+// CFS quota, and a quota bounds the cgroup it is written on with everything below it: when each
+// user's render group, zip group and each MapReduce task carried a quota of its own, one user's
+// total could be several times the cap (renders + zips + one cap per task). So the quota sits on
+// one cgroup per user, `stratus-user-<hash>`, and each process's part of that user's work is a
+// child of it: `render-<pid>-<start>` (the web server's render processes), `zip-<pid>-<start>` (its
+// zip processes), `mr-<pid>-<start>` (the worker's tasks, one leaf each below it).
+// The web server and the worker are separate processes on one host: both find or make the same
+// user group (a mkdir that may meet EEXIST, or an ENOENT when another process removed the group
+// between our mkdir and our child's — then we start again), write the same quota, and each removes
+// only its own children; the user group goes with its last child (an rmdir that fails while
+// another process still has one there). Both place it the same way: v1, below their own cgroup in
+// the cpu hierarchy when visible (they share it when started together, as `npm run up`, the
+// container and the benches start them), else at the hierarchy's root; v2, at the root.
+// Weights: a child weighs what its part did before (a user's renders a quarter of a process, their
+// zips one nice-10 process, their tasks half a process), so inside the group they divide the
+// user's CPU in those proportions; the user group weighs as much as its heaviest child
+// (reweighUser). Not the sum: a group's weight goes to whichever of its children can run, so with
+// the sum A's sleeping fork-and-sleep tasks lent their 512 to A's renders and zips, which then
+// weighed 878 against the host instead of 366 (the bench: A's zips moved 2-4x the bytes a second,
+// B's page loads waited). With the heaviest child, one kind of work alone weighs what it did
+// before, and a mix no more than its heaviest part.
+
+const USER_PREFIX = "stratus-user-";
+export type UserKind = "render" | "zip" | "mr";
+
+export interface UserKindGroup {
+  version: 1 | 2;
+  /** The user's group (carries the quota). */
+  user: string;
+  /** This process's child of it for one kind of work. */
+  dir: string;
+  /** False when the quota could not be written (no CFS bandwidth control): weights only. */
+  capped: boolean;
+}
+
+let userParent: { version: 1 | 2; dir: string } | null | undefined;
+
+/** Where the user groups live in the cpu controller's hierarchy (null: nowhere writable). */
+export function userGroupsParent(): { version: 1 | 2; dir: string } | null {
+  if (userParent !== undefined) return userParent;
+  userParent = null;
+  if (process.getuid?.() !== 0) return null;
+  if (existsSync(join(ROOT, "cgroup.controllers"))) {
+    const available = readFileSync(join(ROOT, "cgroup.controllers"), "utf8").split(/\s+/);
+    if (!available.includes("cpu")) return null;
+    // Each controller apart: one that is missing must not keep the others off.
+    for (const c of ["cpu", "pids", "memory"]) {
+      if (available.includes(c)) write(join(ROOT, "cgroup.subtree_control"), `+${c}`);
+    }
+    userParent = { version: 2, dir: ROOT };
+    sweepStaleUserGroups(ROOT);
+    return userParent;
+  }
+  const mount = join(ROOT, "cpu");
+  if (!existsSync(join(mount, "cgroup.procs"))) return null;
+  const own = join(mount, ownPath("cpu"));
+  userParent = { version: 1, dir: existsSync(join(own, "cgroup.procs")) ? own : mount };
+  sweepStaleUserGroups(userParent.dir);
+  return userParent;
+}
+
 /**
- * A user's cgroup under a per-user cpu `base` (the web server's render and zip cgroups): named by
- * a hash of the id (the id is no one's business in /sys), an ordinary process's weight, and the
- * CPU cap when there is one. null when it cannot be made; `capped` false when the cap could not
- * be written (the weight still applies).
+ * Removes what processes gone since (a worker or server killed with tasks or renders running)
+ * left in the user groups below `parent`, and the user groups left empty. Run once per process
+ * when it first needs a user group. A group another process is about to use again is made again
+ * by it (userKindGroup starts over on ENOENT).
  */
-export function makeUserCpuGroup(
-  h: Hierarchy,
-  base: string,
+export function sweepStaleUserGroups(parent: string): void {
+  let users: string[];
+  try {
+    users = readdirSync(parent).filter((e) => e.startsWith(USER_PREFIX));
+  } catch {
+    return;
+  }
+  for (const u of users) {
+    const user = join(parent, u);
+    for (const k of ["render-", "zip-", "mr-"]) cleanStale(user, k);
+    rmdirQuiet(user);
+  }
+}
+
+function mkdirOwn(dir: string): "made" | "exists" | "gone" {
+  try {
+    mkdirSync(dir);
+    return "made";
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return "exists";
+    return "gone";
+  }
+}
+
+const sharesFile = (version: 1 | 2) => (version === 1 ? "cpu.shares" : "cpu.weight");
+
+/**
+ * The user group's weight: its heaviest child's (each the weight of one process's part of the
+ * user's work). Any process may call it after a change; a race between two leaves a stale weight
+ * until the next change, never a wrong cap.
+ */
+export function reweighUser(userDir: string, version: 1 | 2): void {
+  let heaviest = 0;
+  try {
+    for (const d of readdirSync(userDir, { withFileTypes: true })) {
+      if (!d.isDirectory()) continue;
+      const w = Number(readFileSync(join(userDir, d.name, sharesFile(version)), "utf8"));
+      if (Number.isFinite(w)) heaviest = Math.max(heaviest, w);
+    }
+  } catch {
+    return;
+  }
+  if (heaviest === 0) return;
+  const value = version === 1 ? Math.max(2, heaviest) : Math.min(10_000, Math.max(1, heaviest));
+  write(join(userDir, sharesFile(version)), String(Math.round(value)));
+}
+
+/** Per process: users whose group this process has checked for stale children already. */
+const usersCleaned = new Set<string>();
+
+/**
+ * This process's `kind` cgroup of `userId`'s, below the user's capped group (both made when
+ * missing), with weight `weight` (v1 shares; v2 weight). null where none can be made.
+ */
+export function userKindGroup(
   userId: string,
+  kind: UserKind,
+  weight: number,
   capCores: number | null,
-): { dir: string; capped: boolean } | null {
-  const dir = join(base, `u-${createHash("sha256").update(userId).digest("hex").slice(0, 16)}`);
-  if (!tryMkdir(dir)) return null;
-  write(join(dir, h.version === 1 ? "cpu.shares" : "cpu.weight"), h.version === 1 ? "1024" : "100");
-  return { dir, capped: capCores === null || writeCpuCap(dir, h.version, capCores) };
+): UserKindGroup | null {
+  const parent = userGroupsParent();
+  if (!parent) return null;
+  const { version } = parent;
+  const user = join(parent.dir, `${USER_PREFIX}${userHash(userId)}`);
+  const dir = join(user, `${kind}-${process.pid}-${processStartTime("self") ?? "0"}`);
+  // Another process may remove the user group between our mkdir and our child's: start again.
+  for (let attempt = 0; attempt < 20; attempt++) {
+    if (mkdirOwn(user) === "gone") return null;
+    if (!existsSync(join(user, "cgroup.procs"))) return null;
+    const capped = capCores === null || writeCpuCap(user, version, capCores);
+    if (capCores === null) writeCpuCap(user, version, null);
+    if (version === 2) {
+      for (const c of ["cpu", "pids", "memory"])
+        write(join(user, "cgroup.subtree_control"), `+${c}`);
+    }
+    if (!usersCleaned.has(user)) {
+      usersCleaned.add(user);
+      for (const k of ["render-", "zip-", "mr-"]) cleanStale(user, k);
+    }
+    if (mkdirOwn(dir) === "gone") continue;
+    if (!existsSync(join(dir, "cgroup.procs"))) continue;
+    write(join(dir, sharesFile(version)), String(Math.round(weight)));
+    if (version === 2 && kind === "mr") {
+      for (const c of ["cpu", "pids", "memory"])
+        write(join(dir, "cgroup.subtree_control"), `+${c}`);
+    }
+    reweighUser(user, version);
+    return { version, user, dir, capped };
+  }
+  return null;
+}
+
+/** Sets the weight of this process's part of a user's work (and the user group's). */
+export function weighUserKind(g: UserKindGroup, weight: number): void {
+  write(join(g.dir, sharesFile(g.version)), String(Math.round(weight)));
+  reweighUser(g.user, g.version);
+}
+
+/**
+ * Removes this process's part of a user's work (it must be empty), and the user group when it was
+ * the last part. True when the part is gone.
+ */
+export function releaseUserKind(g: UserKindGroup): boolean {
+  if (!rmdirQuiet(g.dir)) return false;
+  // Fails while another process (or kind) still has a child there: it then reweighs.
+  if (!rmdirQuiet(g.user)) reweighUser(g.user, g.version);
+  return true;
 }
 
 function detect(): Hierarchy | null {
@@ -206,13 +380,33 @@ export function createTaskCgroup(limits: TaskCgroupLimits): TaskCgroup | null {
   if (!h) return null;
   const leaf = `t-${threadId}-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
   const made: string[] = [];
+  let owner: UserKindGroup | undefined;
   const fail = () => {
     for (const d of made) rmdirQuiet(d);
+    if (owner) releaseUserKind(owner);
     return null;
   };
+  // The cpu leaf below the owner's capped group: made there, or undefined (the worker's own base,
+  // with a cap of the task's own, as before). Another thread or process may remove the owner's
+  // part between our making it and our leaf's mkdir: then again.
+  const ownerLeaf = (): string | undefined => {
+    if (limits.userId === undefined || !(h.version === 2 || h.bases.has("cpu"))) return undefined;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const g = userKindGroup(limits.userId, "mr", MR_WEIGHT[h.version], limits.cpuCores ?? null);
+      if (!g || g.version !== h.version) return undefined;
+      const dir = join(g.dir, leaf);
+      if (tryMkdir(dir)) {
+        owner = g;
+        trackedOwners.add(g.dir);
+        if (!g.capped) capCpu(g.user, g.version, limits.cpuCores);
+        return dir;
+      }
+    }
+    return undefined;
+  };
   if (h.version === 2) {
-    const dir = join(h.bases.get("pids")!, leaf);
-    if (!tryMkdir(dir)) return null;
+    const dir = ownerLeaf() ?? join(h.bases.get("pids")!, leaf);
+    if (!owner && !tryMkdir(dir)) return null;
     made.push(dir);
     if (!write(join(dir, "pids.max"), String(limits.processes))) return fail();
     const hasMemory = h.bases.has("memory");
@@ -224,14 +418,14 @@ export function createTaskCgroup(limits: TaskCgroupLimits): TaskCgroup | null {
     }
     if (h.bases.has("cpu")) {
       write(join(dir, "cpu.weight"), "100");
-      capCpu(dir, 2, limits.cpuCores);
+      if (!owner) capCpu(dir, 2, limits.cpuCores);
     }
-    return { version: 2, dirs: [dir], procs: dir, memory: hasMemory ? dir : null };
+    return { version: 2, dirs: [dir], procs: dir, memory: hasMemory ? dir : null, owner };
   }
   let memory: string | null = null;
   for (const [c, base] of h.bases) {
-    const dir = join(base, leaf);
-    if (!tryMkdir(dir)) return fail();
+    const dir = (c === "cpu" ? ownerLeaf() : undefined) ?? join(base, leaf);
+    if (!(c === "cpu" && owner) && !tryMkdir(dir)) return fail();
     made.push(dir);
     if (c === "pids" && !write(join(dir, "pids.max"), String(limits.processes))) return fail();
     if (c === "memory") {
@@ -243,10 +437,10 @@ export function createTaskCgroup(limits: TaskCgroupLimits): TaskCgroup | null {
     }
     if (c === "cpu") {
       write(join(dir, "cpu.shares"), "1024");
-      capCpu(dir, 1, limits.cpuCores);
+      if (!owner) capCpu(dir, 1, limits.cpuCores);
     }
   }
-  return { version: 1, dirs: made, procs: made[0]!, memory };
+  return { version: 1, dirs: made, procs: made[0]!, memory, owner };
 }
 
 function pidsOf(dir: string): number[] {
@@ -297,6 +491,8 @@ export function removeTaskCgroup(cg: TaskCgroup): boolean {
     }
     gone &&= removed;
   }
+  // The owner's part goes with this worker's last task of theirs (another thread's leaf keeps it).
+  if (gone && cg.owner) releaseUserKind(cg.owner);
   return gone;
 }
 
@@ -346,7 +542,7 @@ export function liveTaskCgroups(): string[] {
   const h = hierarchyOrNull();
   if (!h) return [];
   const dirs = new Set<string>();
-  for (const base of h.bases.values()) {
+  for (const base of [...h.bases.values(), ...trackedOwners]) {
     try {
       for (const d of readdirSync(base, { withFileTypes: true })) {
         if (d.isDirectory() && d.name.startsWith("t-")) dirs.add(join(base, d.name));

@@ -55,6 +55,8 @@ export interface TaskRuntime {
   memoryBytes: number;
   limits: SandboxLimits;
   identity: SandboxIdentity;
+  /** The job's owner: their tasks' CPU counts against their one cap (task-cgroup.ts). */
+  owner?: string;
 }
 
 export interface AttemptRequest {
@@ -357,6 +359,7 @@ async function runProgramMap(
     env: taskEnv(spec, req.attempt),
     limits,
     identity: req.runtime.identity,
+    owner: req.runtime.owner,
     stdio: ["pipe", "pipe", "pipe"],
   });
   hooks.spawned(child);
@@ -522,6 +525,7 @@ async function runCombiner(
       env: taskEnv(spec, req.attempt),
       limits: req.runtime.limits,
       identity: req.runtime.identity,
+      owner: req.runtime.owner,
       stdio: [sorted.stdout, outFd, "pipe"],
     });
   } finally {
@@ -684,6 +688,7 @@ async function runReduce(
         env: taskEnv(spec, req.attempt),
         limits: req.runtime.limits,
         identity: req.runtime.identity,
+        owner: req.runtime.owner,
         // The reducer reads sort's output and writes its part file directly: RLIMIT_FSIZE caps it.
         stdio: [sorted.stdout, outFd, "pipe"],
       });

@@ -3,7 +3,10 @@ import { z } from "zod";
 import { captureStderr } from "@/lib/log/testing/capture-stderr";
 import { session } from "@/lib/auth/testing/session-stub";
 import { HttpError, UserFacingError } from "./errors";
-import { publicRoute, readJson, withUser } from "./route";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
+import { json, jsonError, publicRoute, readJson, SMALL_ANSWER_BYTES, withUser } from "./route";
 
 // The route front door itself, with a stand-in handler: what every app/api route gets.
 vi.mock("@/lib/auth/session", () => import("@/lib/auth/testing/session-stub"));
@@ -119,7 +122,8 @@ describe("withUser", () => {
     const res = await route(new Request("http://stratus.test/api/x"));
     expect(res.status).toBe(429);
     expect(res.headers.get("retry-after")).toBe("30");
-    expect(res.headers.get("cache-control")).toBe("private, no-store");
+    // Small: no-transform (not gzipped, see "small answers" below).
+    expect(res.headers.get("cache-control")).toBe("private, no-store, no-transform");
     expect(await res.json()).toEqual({ message: "Slow down.", errors: { form: ["Too many"] } });
   });
 
@@ -180,5 +184,55 @@ describe("publicRoute", () => {
     expect((await route(new Request("http://stratus.test/api/x"))).status).toBe(200);
     const attack = await route(post({ "sec-fetch-site": "cross-site" }));
     expect(attack.status).toBe(403);
+  });
+});
+
+describe("small answers", () => {
+  // Next's own compression middleware, as `next start` runs it in front of every route handler.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const compression = require("next/dist/compiled/compression") as () => (
+    req: unknown,
+    res: unknown,
+    next: () => void,
+  ) => void;
+
+  /** `answer` served over HTTP behind Next's compression (headers copied as Next's
+   * sendResponse copies them, Content-Length dropped), fetched asking for gzip. */
+  async function servedEncoding(answer: Response): Promise<string | null> {
+    const gzip = compression();
+    const server = createServer((req, res) => {
+      gzip(req, res, () => {
+        res.statusCode = answer.status;
+        answer.headers.forEach((value, name) => {
+          if (name !== "content-length") res.setHeader(name, value);
+        });
+        Readable.fromWeb(answer.body! as import("node:stream/web").ReadableStream).pipe(res);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const res = await fetch(`http://127.0.0.1:${port}/`, {
+        headers: { "accept-encoding": "gzip" },
+      });
+      await res.arrayBuffer();
+      // fetch decodes gzip but keeps the header.
+      return res.headers.get("content-encoding");
+    } finally {
+      server.close();
+    }
+  }
+
+  it("are not gzipped by Next: a refusal says no-transform, a large answer may still be", async () => {
+    const refusal = jsonError(
+      429,
+      "You already have 4 image previews rendering (the limit is 4 per user).",
+    );
+    expect(refusal.headers.get("cache-control")).toBe("private, no-store, no-transform");
+    expect(await servedEncoding(refusal)).toBeNull();
+    expect(await servedEncoding(json({ ok: true }))).toBeNull();
+    const large = json({ items: "x".repeat(SMALL_ANSWER_BYTES) });
+    expect(large.headers.get("cache-control")).toBe("private, no-store");
+    expect(await servedEncoding(large)).toBe("gzip");
   });
 });

@@ -99,21 +99,42 @@ function errorResponse(error: unknown, request: Request, requestId: string, fail
   });
 }
 
+/**
+ * Answers below this size say `no-transform`. Next gzips every body a route handler streams,
+ * whatever its size (it drops a Content-Length the handler sets, so its compression's own 1 KiB
+ * threshold never applies): for a refusal of a few dozen bytes that is a deflate stream made,
+ * fed, flushed and closed on the server's thread and its thread pool (which argon2 sign-ins
+ * share). Under attack one user's refused previews, zips and streams came at ~15 a second, and
+ * their gzip was ~8 % of the busy thread (docs/isolation-bench.md). Nothing is saved by
+ * compressing so little; `no-transform` makes Next's compression (and a proxy's) leave it alone.
+ */
+export const SMALL_ANSWER_BYTES = 1024;
+
+/** `cache-control` for a JSON answer of `text`: no-store, and no-transform when it is small. */
+export function jsonCacheControl(text: string, base = NO_STORE): string {
+  return Buffer.byteLength(text) < SMALL_ANSWER_BYTES ? `${base}, no-transform` : base;
+}
+
+function jsonAnswer(body: unknown, status: number, headers: Headers): Response {
+  const text = JSON.stringify(body);
+  headers.set("cache-control", jsonCacheControl(text));
+  headers.set("content-type", "application/json");
+  return new Response(text, { status, headers });
+}
+
 /** A JSON error body `{ message, errors? }`, never cached. */
 export function jsonError(
   status: number,
   message: string,
   options: { errors?: Record<string, string[]>; headers?: HeadersInit } = {},
 ): Response {
-  const headers = new Headers(options.headers);
-  headers.set("cache-control", NO_STORE);
   const body = options.errors ? { message, errors: options.errors } : { message };
-  return Response.json(body, { status, headers });
+  return jsonAnswer(body, status, new Headers(options.headers));
 }
 
 /** A JSON answer, never cached. */
 export function json(body: unknown, status = 200): Response {
-  return Response.json(body, { status, headers: { "cache-control": NO_STORE } });
+  return jsonAnswer(body, status, new Headers());
 }
 
 /** A redirect (to a presigned URL, say); never cached, since such URLs expire within minutes. */
