@@ -2,7 +2,7 @@ import { expect, test } from "./support/fixtures";
 import { BACKFILL_POSTS } from "./support/backfill-posts";
 
 // Historical backfill: a Bluesky tracker made now is empty (the e2e listener's Jetstream goes
-// nowhere); "Backfill the last 1 day" searches the loopback stand-in of Bluesky's post search
+// nowhere); "Backfill the last 24 h" searches the loopback stand-in of Bluesky's post search
 // (e2e/support/bluesky-search-server.ts, the worker's PULSE_BSKY_SEARCH_URL), and the posts of the
 // last day that match fill the dashboard, scored; older and unrelated posts stay out. The
 // dashboard moves to the 24 h range, since the posts count in the hours they were written (in the

@@ -14,7 +14,8 @@ import type { RangeKey } from "@/lib/pulse/schemas";
 // refreshes every few seconds to show how it went, in a range reaching back as far as the search
 // (backfilled posts count in the minutes they were written, outside a shorter range).
 
-const label = (h: number) => (h < 24 ? `${h} h` : `${h / 24} day${h === 24 ? "" : "s"}`);
+// In the dashboard ranges' words ("24 h", "7 d"), so that a backfill names the range it fills.
+const label = (h: number) => (h <= 24 ? `${h} h` : `${h / 24} d`);
 
 export function BackfillControl({
   trackerId,
