@@ -2,7 +2,6 @@ import "server-only";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { userCpuCapCores } from "@/lib/limits/cpu-cap";
-import { logger } from "@/lib/log/logger";
 import {
   makeCgroupBase,
   releaseUserKind,
@@ -35,7 +34,6 @@ const USER_SHARES = 110;
 export class ZipCgroups {
   /** Users with a cgroup, and how many of their zips hold it. */
   private readonly users = new Map<string, { group: UserKindGroup; dir: string; zips: number }>();
-  private capFailed = false;
 
   private constructor(
     private readonly h: Hierarchy,
@@ -74,12 +72,6 @@ export class ZipCgroups {
         this.capCores,
       );
       if (!made || made.version !== this.h.version) return null;
-      if (!made.capped && !this.capFailed) {
-        logger.warn("zip cgroups: no CPU cap (cannot write the CFS quota); weights only", {
-          dir: made.dir,
-        });
-      }
-      this.capFailed ||= !made.capped;
       entry = { group: made, dir: made.dir, zips: 0 };
       this.users.set(userId, entry);
       this.weigh();

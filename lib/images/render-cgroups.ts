@@ -2,7 +2,6 @@ import "server-only";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { userCpuCapCores } from "@/lib/limits/cpu-cap";
-import { logger } from "@/lib/log/logger";
 import {
   makeCgroupBase,
   releaseUserKind,
@@ -62,7 +61,6 @@ export class RenderCgroups {
   ) {}
 
   /** The cap could not be written once (logged once, the weight still applies). */
-  private capFailed = false;
 
   /** This server's render cgroups, or null where no cpu cgroup can be made. */
   static create(
@@ -100,12 +98,6 @@ export class RenderCgroups {
       this.capCores,
     );
     if (!made || made.version !== this.h.version) return null;
-    if (!made.capped && !this.capFailed) {
-      logger.warn("render cgroups: no CPU cap (cannot write the CFS quota); weights only", {
-        dir: made.dir,
-      });
-    }
-    this.capFailed ||= !made.capped;
     this.users.set(userId, made);
     this.weigh();
     return made.dir;

@@ -67,13 +67,17 @@ const trackedOwners = new Set<string>();
 let counter = 0;
 let capFailed = false;
 
-/** Writes the task's CPU cap; where the kernel refuses it, logs that once (the weight remains). */
+/** Where the kernel refuses a CPU cap, says so once per process (the weights remain). */
+function warnNoCap(dir: string): void {
+  if (!capFailed)
+    logger.warn("cgroups: no CPU cap (cannot write the CFS quota); weights only", { dir });
+  capFailed = true;
+}
+
+/** Writes the CPU cap of a task without an owner (a dry run). */
 function capCpu(dir: string, version: 1 | 2, cores: number | null | undefined): void {
   if (cores === null || cores === undefined || writeCpuCap(dir, version, cores)) return;
-  if (!capFailed) {
-    logger.warn("task cgroups: no CPU cap (cannot write the CFS quota); weights only", { dir });
-  }
-  capFailed = true;
+  warnNoCap(dir);
 }
 
 /** The cgroup path of this process in a v1 controller's hierarchy or v2 ("" key). */
@@ -247,6 +251,8 @@ export function sweepStaleUserGroups(parent: string): void {
   for (const u of users) {
     const user = join(parent, u);
     for (const k of ["render-", "zip-", "mr-"]) cleanStale(user, k);
+    // Swept here: userKindGroup need not sweep it again when this process first uses it.
+    usersCleaned.add(user);
     rmdirQuiet(user);
   }
 }
@@ -307,8 +313,9 @@ export function userKindGroup(
   for (let attempt = 0; attempt < 20; attempt++) {
     if (mkdirOwn(user) === "gone") return null;
     if (!existsSync(join(user, "cgroup.procs"))) return null;
-    const capped = capCores === null || writeCpuCap(user, version, capCores);
-    if (capCores === null) writeCpuCap(user, version, null);
+    // null lifts a cap left from an earlier setting.
+    const capped = writeCpuCap(user, version, capCores) || capCores === null;
+    if (!capped) warnNoCap(user);
     if (version === 2) {
       for (const c of ["cpu", "pids", "memory"])
         write(join(user, "cgroup.subtree_control"), `+${c}`);
@@ -398,7 +405,6 @@ export function createTaskCgroup(limits: TaskCgroupLimits): TaskCgroup | null {
       if (tryMkdir(dir)) {
         owner = g;
         trackedOwners.add(g.dir);
-        if (!g.capped) capCpu(g.user, g.version, limits.cpuCores);
         return dir;
       }
     }
