@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db/client";
-import { makeUser, removeUsers } from "@/lib/drive/test-helpers";
+import { removeUsers } from "@/lib/drive/test-helpers";
 import { startAppExecutor } from "@/lib/executor/testing/app-rig";
 import { resetExecutorTables, testClient, testKeys } from "@/lib/executor/testing/harness";
+import { makeTestTracker } from "@/lib/pulse/testing/tracker";
 import type { IncomingPost } from "@/lib/pulse/types";
 
 // The consumer driven by the real executor over HTTP against the real database: a known batch
@@ -27,22 +28,7 @@ afterAll(async () => {
   vi.unstubAllEnvs();
 });
 
-async function newTracker(scorer = "wink") {
-  const ownerId = await makeUser();
-  users.push(ownerId);
-  return db.pulseTracker.create({
-    data: {
-      ownerId,
-      name: "Climate",
-      keywords: ["climate"],
-      hashtags: [],
-      languages: [],
-      sources: ["jetstream"],
-      scorer,
-      status: "active",
-    },
-  });
-}
+const newTracker = (scorer = "wink") => makeTestTracker(users, scorer);
 
 async function runs(n: number) {
   const deadline = Date.now() + 30_000;

@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { makeUser, removeUsers } from "@/lib/drive/test-helpers";
+import { removeUsers } from "@/lib/drive/test-helpers";
 import { storeBatch } from "./consume";
+import { makeTestTracker } from "./testing/tracker";
 import type { IncomingPost } from "./types";
 
 // storeBatch's rows travel to MariaDB as one JSON document (JSON_TABLE): what JSON cannot carry
@@ -16,20 +17,7 @@ const T0 = Date.UTC(2026, 10, 26, 9, 30, 0);
 
 describe("storeBatch", () => {
   it("stores texts, ids and authors with broken surrogates, emoji and nulls, each counted once", async () => {
-    const ownerId = await makeUser();
-    users.push(ownerId);
-    const tracker = await db.pulseTracker.create({
-      data: {
-        ownerId,
-        name: "T",
-        keywords: ["climate"],
-        hashtags: [],
-        languages: [],
-        sources: ["jetstream"],
-        scorer: "wink",
-        status: "active",
-      },
-    });
+    const tracker = await makeTestTracker(users);
     // 9,999 characters and an emoji: the 10,000-character cut falls inside its surrogate pair.
     const long = `${"climate ".repeat(1_250).slice(0, 9_999)}😀`;
     const posts: IncomingPost[] = [

@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { makeUser, removeUsers } from "@/lib/drive/test-helpers";
+import { removeUsers } from "@/lib/drive/test-helpers";
 import { storeStaged } from "./consume";
 import { INBOX_MAX_AGE_MS, readStaged, stageBatches, sweepInbox } from "./inbox";
+import { makeTestTracker } from "./testing/tracker";
 import type { IncomingPost } from "./types";
 
 // The listener's staged batches against the real database: staged once however often the send is
@@ -12,22 +13,7 @@ import type { IncomingPost } from "./types";
 const users: string[] = [];
 afterAll(() => removeUsers(...users));
 
-async function newTracker() {
-  const ownerId = await makeUser();
-  users.push(ownerId);
-  return db.pulseTracker.create({
-    data: {
-      ownerId,
-      name: "T",
-      keywords: ["climate"],
-      hashtags: [],
-      languages: [],
-      sources: ["jetstream"],
-      scorer: "wink",
-      status: "active",
-    },
-  });
-}
+const newTracker = () => makeTestTracker(users);
 
 const T0 = Date.UTC(2026, 10, 26, 9, 30, 0);
 const post = (id: string, text: string): IncomingPost => ({
