@@ -1,5 +1,6 @@
 import type { Route } from "@playwright/test";
 import { expect, test } from "./support/fixtures";
+import { gotoWithScriptsHeld } from "./support/hydration";
 import {
   dropFiles,
   fileRows,
@@ -102,18 +103,9 @@ test("a file chosen before the page's scripts ran still uploads once they run", 
   // attaches its change handler; the file set then must not be dropped. The scripts are held
   // until the file is on the input, so the change event goes by with no one listening.
   const small = files.make("early-bird.txt", 5_000);
-  const held: Route[] = [];
-  let holding = true;
-  // Scripts only: an inline script waits for the stylesheets before it, and so would the page.
-  await page.route("**/_next/static/chunks/*.js", async (route) => {
-    if (holding) held.push(route);
-    else await route.continue();
-  });
-  await page.goto("/drive", { waitUntil: "domcontentloaded" });
-  await expect.poll(() => held.length).toBeGreaterThan(0);
+  const scripts = await gotoWithScriptsHeld(page, "/drive");
   await page.getByTestId("upload-input").setInputFiles(small);
-  holding = false;
-  for (const route of held.splice(0)) await route.continue();
+  await scripts.release();
 
   await expect(panel(page)).toContainText("1 file uploaded", { timeout: 60_000 });
   const rows = await fileRows(signedIn.id);

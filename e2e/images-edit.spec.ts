@@ -1,9 +1,10 @@
 import { readFile } from "node:fs/promises";
-import type { Page, Route } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import sharp from "sharp";
 import { createAccount } from "./support/db";
 import { seedDriveFile } from "./support/drive-seed";
 import { expect, test } from "./support/fixtures";
+import { gotoWithScriptsHeld } from "./support/hydration";
 import { gradientJpeg, studioFileRows } from "./support/images";
 import { fileRows } from "./support/uploads";
 
@@ -163,21 +164,13 @@ test("an image chosen before the page's scripts ran still opens in the editor", 
   // The container smoke test sets the file right after the page loads, as a user on a slow page
   // can: the input takes it when React hydrates, and the upload must still open the editor. Scripts
   // are held until the file is on the input, so the change event goes by with no one listening.
-  const held: Route[] = [];
-  let holding = true;
-  await page.route("**/_next/static/chunks/*.js", async (route) => {
-    if (holding) held.push(route);
-    else await route.continue();
-  });
-  await page.goto("/images", { waitUntil: "domcontentloaded" });
-  await expect.poll(() => held.length).toBeGreaterThan(0);
+  const scripts = await gotoWithScriptsHeld(page, "/images");
   await page.getByTestId("image-upload-input").setInputFiles({
     name: "early.jpg",
     mimeType: "image/jpeg",
     buffer: await gradientJpeg(320, 240),
   });
-  holding = false;
-  for (const route of held.splice(0)) await route.continue();
+  await scripts.release();
 
   await expect(page).toHaveURL(/\/images\/[A-Za-z0-9_-]+$/, { timeout: 60_000 });
   await expect(page.getByRole("heading", { name: "early.jpg" })).toBeVisible();

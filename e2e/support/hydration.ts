@@ -1,4 +1,4 @@
-import type { Page } from "@playwright/test";
+import { expect, type Page, type Route } from "@playwright/test";
 
 /**
  * Waits until React has hydrated the page (components/shared/hydration-mark.tsx) and the main
@@ -39,4 +39,30 @@ export function hydrating(page: Page): Page {
     return response;
   };
   return page;
+}
+
+/**
+ * Opens `url` with the app's scripts held back: the page shows, React has not hydrated it. For
+ * tests of what a user on a slow page does first (a file set on an input before its change
+ * handler exists). `release` lets the scripts load.
+ */
+export async function gotoWithScriptsHeld(
+  page: Page,
+  url: string,
+): Promise<{ release: () => Promise<void> }> {
+  const held: Route[] = [];
+  let holding = true;
+  // Scripts only: an inline script waits for the stylesheets before it, and so would the page.
+  await page.route("**/_next/static/chunks/*.js", async (route) => {
+    if (holding) held.push(route);
+    else await route.continue();
+  });
+  await page.goto(url, { waitUntil: "domcontentloaded" });
+  await expect.poll(() => held.length).toBeGreaterThan(0);
+  return {
+    release: async () => {
+      holding = false;
+      for (const route of held.splice(0)) await route.continue();
+    },
+  };
 }
