@@ -14,7 +14,7 @@ export const POST = withUser(
     const input = await readJson(request, PreviewRequest, firstIssue);
     if (request.signal.aborted) throw new HttpError(499, "A newer preview replaced this one.");
     // Rendering is CPU work of this server: one user may have only a few in flight.
-    const slot = userSlots("image-previews").acquire(user.id);
+    const slot = await userSlots("image-previews").acquireWithin(user.id, request.signal);
     if (!slot.ok) throw new HttpError(429, slot.message);
     try {
       const outcome = await renderPreview(user.id, input, { signal: request.signal });

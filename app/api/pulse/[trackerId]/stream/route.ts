@@ -25,7 +25,7 @@ async function liveStream({ request, user, params }: UserRouteArgs<{ trackerId: 
   const resumed = lastEventId.safeParse(request.headers.get("last-event-id") ?? undefined);
   const cursor = resumed.success ? resumed.data : (query.since ?? Date.now());
   // Each stream polls the database every second: one user may hold only a few.
-  const slot = userSlots("pulse-streams").acquire(user.id);
+  const slot = await userSlots("pulse-streams").acquireWithin(user.id, request.signal);
   if (!slot.ok) throw new HttpError(429, slot.message);
   return liveStreamResponse({
     ownerId: user.id,
