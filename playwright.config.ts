@@ -67,7 +67,8 @@ export default defineConfig({
       command: "node --conditions=react-server --import tsx scripts/worker.ts",
       url: `http://127.0.0.1:${EVENT_PORT}/health`,
       reuseExistingServer: false,
-      timeout: 120_000,
+      // Its sync with its own serve endpoint may take up to 120 s on a loaded machine (sync.ts).
+      timeout: 180_000,
       stdout: "pipe",
       env: {
         DATABASE_URL: testDatabaseUrl,

@@ -56,7 +56,9 @@ echo "--- $(date -u +%FT%TZ) starting" >>"$LOGS/worker.log"
 (umask 077; exec nohup node --conditions=react-server --import tsx scripts/worker.ts >>"$LOGS/worker.log" 2>&1) &
 echo $! >"$WORKER_PID"
 echo "$env_hash" >"$DATA/worker-env-hash"
-for _ in $(seq 1 240); do
+# Up to 150 s: on a loaded machine the worker may ask its own serve endpoint for its functions for
+# up to 120 s before it answers (lib/executor/sync.ts); it leaves at once if it fails.
+for _ in $(seq 1 600); do
   code="$(probe)"
   [ "$code" = 200 ] && break
   worker_running || break

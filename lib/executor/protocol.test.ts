@@ -94,6 +94,57 @@ describe("responses to the executor's calls", () => {
   });
 });
 
+describe("in-band sync with a slow serve endpoint", () => {
+  // A worker syncs with its own endpoint right after starting it; on a loaded machine the first
+  // answer has come after the attempt's timeout, and the worker then did not start at all.
+  async function endpoint(silentRequests: number) {
+    let seen = 0;
+    const body = '{"app_id":"stratus","functions":[]}';
+    const slow = http.createServer((req, res) => {
+      seen++;
+      req.resume();
+      if (seen <= silentRequests) return; // never answered: the attempt times out
+      res
+        .writeHead(200, {
+          "content-type": "application/json",
+          "x-inngest-sync-kind": "in_band",
+          "x-inngest-signature": signatureHeader(body, key),
+        })
+        .end(body);
+    });
+    await new Promise<void>((r) => slow.listen(0, "127.0.0.1", r));
+    const at = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/api/inngest`;
+    const close = () => {
+      slow.closeAllConnections();
+      slow.close();
+    };
+    return { at, requests: () => seen, close };
+  }
+
+  it("asks again when an attempt times out, and syncs once the endpoint answers", async () => {
+    const slow = await endpoint(2);
+    try {
+      const synced = await fetchFunctions(slow.at, key, { attemptMs: 200, deadlineMs: 30_000 });
+      expect(synced).toEqual({ appId: "stratus", defs: [] });
+      expect(slow.requests()).toBe(3);
+    } finally {
+      slow.close();
+    }
+  });
+
+  it("gives up, saying so, when the endpoint stays silent past the deadline", async () => {
+    const slow = await endpoint(Infinity);
+    try {
+      await expect(
+        fetchFunctions(slow.at, key, { attemptMs: 100, deadlineMs: 600 }),
+      ).rejects.toThrow(/cannot reach the serve endpoint .* attempts in 1 s/);
+      expect(slow.requests()).toBeGreaterThan(1);
+    } finally {
+      slow.close();
+    }
+  });
+});
+
 describe("callBody", () => {
   const base: CallInput = {
     url: "http://127.0.0.1:1/api/inngest",

@@ -8,11 +8,23 @@ import { forgetFunctions } from "./store";
 // Registers an app's functions the way Inngest does for a self-hosted server: the in-band sync
 // (PUT with x-inngest-sync-kind: in_band) returns the whole function list in the response.
 
+/**
+ * How long one sync request may take, and how long a worker keeps asking. The serve endpoint is
+ * often the worker's own, just started: on a loaded machine its first answer (the SDK building
+ * every function's definition) has taken longer than one attempt, and a worker that gave up then
+ * never started (`npm run up` at load 10). Only an endpoint that stays unreachable is an error.
+ */
+export type SyncTimeouts = { attemptMs: number; deadlineMs: number };
+const SYNC_TIMEOUTS: SyncTimeouts = { attemptMs: 15_000, deadlineMs: 120_000 };
+
 export async function fetchFunctions(
   serveUrl: string,
   signingKey: string,
+  timeouts: SyncTimeouts = SYNC_TIMEOUTS,
 ): Promise<{ appId: string; defs: FunctionDef[] }> {
   const body = canonicalJson({ url: serveUrl });
+  const giveUpAt = Date.now() + timeouts.deadlineMs;
+  let replays = 0;
   let response: Response;
   let text: string;
   for (let attempt = 0; ; attempt++) {
@@ -25,17 +37,22 @@ export async function fetchFunctions(
           "x-inngest-signature": signatureHeader(body, signingKey),
         },
         body,
-        signal: AbortSignal.timeout(15_000),
+        signal: AbortSignal.timeout(timeouts.attemptMs),
       });
       text = await response.text();
     } catch (error) {
+      const pause = Math.min(1_000, timeouts.attemptMs);
+      if (Date.now() + pause < giveUpAt) {
+        await new Promise((r) => setTimeout(r, pause));
+        continue;
+      }
       throw new SyncError(
-        `cannot reach the serve endpoint ${serveUrl}: ${error instanceof Error ? error.message : String(error)}`,
+        `cannot reach the serve endpoint ${serveUrl} (${attempt + 1} attempts in ${Math.round(timeouts.deadlineMs / 1000)} s): ${error instanceof Error ? error.message : String(error)}`,
       );
     }
     // Another worker synced the same URL within the same second: the same signature, which the
     // endpoint accepts once (replay-guard.ts). The next second signs differently.
-    if (response.status !== 401 || !text.includes(REPLAYED_MESSAGE) || attempt >= 3) break;
+    if (response.status !== 401 || !text.includes(REPLAYED_MESSAGE) || replays++ >= 3) break;
     await new Promise((r) => setTimeout(r, 1_050 - (Date.now() % 1_000)));
   }
   if (response.status === 401) {
