@@ -46,6 +46,8 @@ const env = z
     BENCH_PULSE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
     BENCH_SCORING_POSTS: z.coerce.number().int().min(1_000).default(30_000),
     BENCH_COLD_RUNS: z.coerce.number().int().min(1).max(50).default(7),
+    // The MariaDB server's pid, for its CPU per post (else the project-local server's pid file).
+    BENCH_DB_PID: z.coerce.number().int().positive().optional(),
     // How long after the feed ends the bench waits for the aggregates to catch up.
     BENCH_PULSE_DRAIN_SECONDS: z.coerce.number().int().min(1).default(120),
   })
@@ -258,6 +260,20 @@ function cpuSeconds(pid: number | undefined): number {
   }
 }
 
+// The database server's pid when it runs on this machine (BENCH_DB_PID, else the project-local
+// MariaDB of scripts/db-start.sh): its CPU per post is the other half of the pipeline's cost. The
+// whole server's — anything else using it during the run counts too.
+function databasePid(): number | undefined {
+  if (env.BENCH_DB_PID) return env.BENCH_DB_PID;
+  try {
+    const pid = Number(readFileSync(".data/run/mysqld.pid", "utf8").trim());
+    const comm = readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+    return comm === "mariadbd" || comm === "mysqld" ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function startChild(name: string, script: string, childEnv: NodeJS.ProcessEnv, ready: string) {
   // BENCH_CHILD_NODE_ARGS: node flags for the listener and the worker (e.g. --cpu-prof
   // --cpu-prof-dir=DIR: where their time goes; node refuses --cpu-prof in NODE_OPTIONS).
@@ -359,9 +375,11 @@ async function endToEnd() {
     const feedStart = Date.now();
     // CPU from here on is the posts' (the processes' start-up — module loading, ~2 s of the
     // worker's — is not): the per-post figure that does not depend on the machine's load.
+    const dbPid = databasePid();
     const cpuAtFeed = {
       listener: cpuSeconds(listener.child.pid),
       worker: cpuSeconds(worker.child.pid),
+      database: cpuSeconds(dbPid),
     };
     let feedEnd = 0;
     const feed = new Promise<void>((resolve) => {
@@ -444,6 +462,7 @@ async function endToEnd() {
       bench: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
       listener: cpuSeconds(listener.child.pid),
       worker: cpuSeconds(worker.child.pid),
+      database: cpuSeconds(dbPid),
     };
     const rss = {
       bench: process.memoryUsage().rss,
@@ -524,6 +543,13 @@ async function endToEnd() {
       [
         "CPU per post from the feed's start, µs: listener (posts sent) / worker (posts counted)",
         `${fmt(((cpu.listener - cpuAtFeed.listener) / total) * 1e6)} / ${fmt(((cpu.worker - cpuAtFeed.worker) / Math.max(1, counted)) * 1e6)}`,
+        "",
+      ],
+      [
+        "MariaDB server CPU per post counted, from the feed's start to the last post counted, µs",
+        dbPid
+          ? fmt(((cpu.database - cpuAtFeed.database) / Math.max(1, counted)) * 1e6)
+          : "– (set BENCH_DB_PID)",
         "",
       ],
       ["feed duration, s", fmt(feedSeconds, 1), fmt(env.BENCH_PULSE_SECONDS, 1)],

@@ -95,10 +95,15 @@ export async function languagesFrom(trackerId: string, fromMs: number): Promise<
     .sort((a, b) => b.count - a.count || (a.language < b.language ? -1 : 1));
 }
 
-export async function termsChangedSince(trackerId: string, sinceMs: number): Promise<boolean> {
-  const row = await db.pulseTermCount.findFirst({
+/**
+ * Whether a batch added to the term or language counts at or after `sinceMs`. Those rows keep no
+ * updatedAt (its index cost every batch's upsert): a batch that adds to them sets its minutes'
+ * PulseAggregate.updatedAt in the same transaction, so that is what is asked.
+ */
+export async function countsChangedSince(trackerId: string, sinceMs: number): Promise<boolean> {
+  const row = await db.pulseAggregate.findFirst({
     where: { trackerId, updatedAt: { gte: new Date(sinceMs) } },
-    select: { term: true },
+    select: { minute: true },
   });
   return row !== null;
 }

@@ -1,10 +1,10 @@
 import "server-only";
 import {
+  countsChangedSince,
   languagesFrom,
   minutesChangedSince,
   minutesFrom,
   topTerms,
-  termsChangedSince,
 } from "./aggregates";
 import { listPosts, postsStoredSince } from "./posts";
 import type { RangeKey } from "./schemas";
@@ -57,12 +57,13 @@ export async function delta(
   const [minutes, posts, termsChanged] = await Promise.all([
     minutesChangedSince(trackerId, since),
     postsStoredSince(trackerId, since),
-    termsSince === null ? false : termsChangedSince(trackerId, termsSince - OVERLAP_MS),
+    termsSince === null ? false : countsChangedSince(trackerId, termsSince - OVERLAP_MS),
   ]);
   const out: LiveDelta = { cursor: now, minutes, posts };
   if (termsChanged) {
     const from = rangeStart(range, now);
-    // Language counts change with every batch, as term counts do: refreshed on the same beat.
+    // Refreshed when any batch was stored since (countsChangedSince): the language counts change
+    // with every batch, the term counts with nearly every one.
     [out.hashtags, out.terms, out.languages] = await Promise.all([
       topTerms(trackerId, "hashtag", from),
       topTerms(trackerId, "term", from),

@@ -18,6 +18,5 @@ export function testPostRow(p: {
     score: 0,
     hashtags: "",
     terms: "",
-    ingest: "test",
   } as const;
 }
