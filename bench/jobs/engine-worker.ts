@@ -35,6 +35,9 @@ const env = z
     // As scripts/worker.ts: the functions behind inngest/worker-endpoint.ts, whose replay guard
     // claims every call's signature in MariaDB (0: the SDK's bare node handler, as before).
     BENCH_GUARD: z.enum(["0", "1"]).default("1"),
+    // As the app's client (lib/events/client.ts): checkpoints and sends to this worker's event API
+    // in process through localFetch (lib/executor/local-api.ts); 0: over HTTP (undici), as before.
+    BENCH_LOCAL_FETCH: z.enum(["0", "1"]).default("1"),
   })
   .parse(process.env);
 if (env.BENCH_ENV_SNAPSHOT === "1") process.env = { ...process.env };
@@ -61,7 +64,13 @@ export type ParentMessage =
   | { t: "executor"; on: boolean };
 
 const keys = { signingKey: env.INNGEST_SIGNING_KEY, eventKey: env.INNGEST_EVENT_KEY };
-const client = testClient(keys, env.EVENT_PORT, "bench", env.BENCH_CHECKPOINTING === "1");
+const client = testClient(
+  keys,
+  env.EVENT_PORT,
+  "bench",
+  env.BENCH_CHECKPOINTING === "1",
+  env.BENCH_LOCAL_FETCH === "1",
+);
 const tell = (message: WorkerMessage) => process.send?.(message);
 
 // Marks go out in small batches: one IPC message per run would cost the worker more than the run.
