@@ -38,6 +38,9 @@ const env = z
     // As the app's client (lib/events/client.ts): checkpoints and sends to this worker's event API
     // in process through localFetch (lib/executor/local-api.ts); 0: over HTTP (undici), as before.
     BENCH_LOCAL_FETCH: z.enum(["0", "1"]).default("1"),
+    // As scripts/worker.ts: the executor calls the worker endpoint in process (local-api.ts,
+    // with the guard; needs BENCH_GUARD=1); 0: over HTTP (node:http), as before.
+    BENCH_LOCAL_SERVE: z.enum(["0", "1"]).default("1"),
   })
   .parse(process.env);
 if (env.BENCH_ENV_SNAPSHOT === "1") process.env = { ...process.env };
@@ -138,7 +141,12 @@ async function listen(port: number): Promise<number> {
   let server: http.Server;
   if (env.BENCH_GUARD === "1") {
     const { startWorkerEndpoint } = await import("@/inngest/worker-endpoint");
-    ({ server } = await startWorkerEndpoint("127.0.0.1", port, { client, functions }));
+    ({ server } = await startWorkerEndpoint(
+      "127.0.0.1",
+      port,
+      { client, functions },
+      { inProcess: env.BENCH_LOCAL_SERVE === "1" && cluster.isPrimary },
+    ));
   } else {
     server = http.createServer(serve({ client, functions }));
     await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));

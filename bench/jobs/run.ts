@@ -51,6 +51,8 @@ const env = z
     BENCH_GUARD: z.enum(["0", "1"]).default("1"),
     // 0: the functions' client reaches the worker's event API over HTTP instead of in process.
     BENCH_LOCAL_FETCH: z.enum(["0", "1"]).default("1"),
+    // 0: the executor calls the worker endpoint over HTTP instead of in process.
+    BENCH_LOCAL_SERVE: z.enum(["0", "1"]).default("1"),
   })
   .parse(process.env);
 const databaseUrl = benchDatabaseUrl();
@@ -258,6 +260,7 @@ async function main() {
       `checkpointing ${env.BENCH_CHECKPOINTING === "1" ? "on" : "off"}; ` +
       `replay guard ${env.BENCH_GUARD === "1" ? "on (as the worker)" : "off"}; ` +
       `checkpoints and sends ${env.BENCH_LOCAL_FETCH === "1" ? "in process" : "over HTTP"}; ` +
+      `calls ${env.BENCH_LOCAL_SERVE === "1" && env.BENCH_GUARD === "1" ? "in process" : "over HTTP"}; ` +
       `load average ${load(loadBefore)} before, ${load(loadAfter)} after (${os.cpus().length} cores)`,
   );
   console.log(

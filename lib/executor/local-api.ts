@@ -1,3 +1,5 @@
+import { AsyncResource } from "node:async_hooks";
+
 // The executor's event API inside the worker process, without a socket. In the worker the SDK and
 // the executor share one process, yet each of a run's checkpoints (POST /v1/checkpoint/<run>/async
 // after every step) and each event a function sends went through undici's fetch on one side and
@@ -21,6 +23,17 @@ export type ApiHandler = (request: ApiRequest) => Promise<ApiAnswer>;
 const handlers = new Map<string, ApiHandler>();
 
 /**
+ * `handler` run in the async context of the code that served it, not of its caller: as a request
+ * over HTTP starts in its server's context. Otherwise what a handler starts (a run the event API
+ * hands to a free slot, a function the SDK executes) would carry the caller's AsyncLocalStorage
+ * stores — the sending step's SDK execution context and request id — into unrelated work.
+ */
+function inServingContext<A, R>(handler: (arg: A) => R): (arg: A) => R {
+  const scope = new AsyncResource("stratus-local-api");
+  return (arg) => scope.runInAsyncScope(handler, null, arg);
+}
+
+/**
  * The origins a listening address is reached at from this process: the address itself, and
  * loopback's usual names (INNGEST_BASE_URL is http://127.0.0.1:<port> as scripts/lib.sh writes it).
  */
@@ -36,9 +49,10 @@ export function localOrigins(address: string, port: number): string[] {
 export function serveLocally(origins: string[], handler: ApiHandler): () => void {
   // As URL.origin writes them (a default port is left out), which is what requests are matched by.
   const normalised = origins.map((origin) => new URL(origin).origin);
-  for (const origin of normalised) handlers.set(origin, handler);
+  const scoped = inServingContext(handler);
+  for (const origin of normalised) handlers.set(origin, scoped);
   return () => {
-    for (const origin of normalised) if (handlers.get(origin) === handler) handlers.delete(origin);
+    for (const origin of normalised) if (handlers.get(origin) === scoped) handlers.delete(origin);
   };
 }
 
@@ -96,4 +110,37 @@ export function localFetch(input: RequestInfo | URL, init?: RequestInit): Promis
     if (handler) return answerLocally(handler, input, init);
   }
   return globalThis.fetch(input, init);
+}
+
+// The other direction: the executor's calls to a serve endpoint in this process (the worker's,
+// inngest/worker-endpoint.ts) go straight to its handler — the replay guard and the SDK's own
+// signature check and signed answer, as over HTTP — without a socket. protocol.ts looks here
+// before it opens a request; a serve URL not served in process (another process, another
+// machine, an external Inngest's target) is called over HTTP as before.
+
+/** A call to a serve endpoint as protocol.ts makes it; header names in lower case. */
+export type ServeCall = { url: URL; headers: Record<string, string>; body: string };
+export type ServeAnswer = {
+  status: number;
+  header: (name: string) => string | null;
+  text: string;
+};
+export type ServeHandler = (call: ServeCall) => Promise<ServeAnswer>;
+
+const serveHandlers = new Map<string, ServeHandler>();
+const serveKey = (url: URL) => `${url.origin}${url.pathname}`;
+
+/** Serves the serve endpoint at `url` (origin and path) to this process's executors. */
+export function serveFunctionsLocally(url: string, handler: ServeHandler): () => void {
+  const key = serveKey(new URL(url));
+  const scoped = inServingContext(handler);
+  serveHandlers.set(key, scoped);
+  return () => {
+    if (serveHandlers.get(key) === scoped) serveHandlers.delete(key);
+  };
+}
+
+/** The handler of a serve endpoint in this process at `url`, if there is one. */
+export function localServeHandler(url: URL): ServeHandler | undefined {
+  return serveHandlers.size === 0 ? undefined : serveHandlers.get(serveKey(url));
 }
