@@ -15,6 +15,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "inngest/node";
 import { z } from "zod";
 import { startExecutor } from "@/lib/executor/executor";
+import { localServeHandler, serveFunctionsLocally } from "@/lib/executor/local-api";
 import { callFunction } from "@/lib/executor/protocol";
 import { testClient } from "@/lib/executor/testing/harness";
 
@@ -153,7 +154,16 @@ async function listen(port: number): Promise<number> {
   }
   server.on("request", () => serveCalls++);
   server.on("connection", () => serveConnections++);
-  return (server.address() as AddressInfo).port;
+  const listening = (server.address() as AddressInfo).port;
+  // Calls the executor makes in process (local-api.ts) are counted as well: the same calls.
+  const url = new URL(`http://127.0.0.1:${listening}/api/inngest`);
+  const inProcess = localServeHandler(url);
+  if (inProcess)
+    serveFunctionsLocally(url.href, (call) => {
+      serveCalls++;
+      return inProcess(call);
+    });
+  return listening;
 }
 
 type ServeMessage =

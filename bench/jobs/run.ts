@@ -292,7 +292,7 @@ async function main() {
         "SQL stmts",
         "commits",
         "fsyncs",
-        "HTTP calls",
+        "serve calls",
         "new conns",
         "worker CPU ms",
         ...(split ? ["of which executor"] : []),
