@@ -110,6 +110,8 @@ describe("the worker endpoint in process", () => {
     const first = await call(signed);
     expect(first.status).toBe(206);
     expect(first.header("x-inngest-signature")).toMatch(/^t=\d+&s=[0-9a-f]{64}$/);
+    // The SDK's answer headers reach protocol.ts as over HTTP (it refuses another version).
+    expect(first.header("X-Inngest-Req-Version")).toBe("2");
     const again = await call(signed);
     expect(again.status).toBe(401);
     expect(again.text).toMatch(/already received/);
