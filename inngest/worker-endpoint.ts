@@ -1,8 +1,15 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
+import { InngestCommHandler } from "inngest";
 import { serve } from "inngest/node";
 import { inngest } from "@/lib/events/client";
+import {
+  serveFunctionsLocally,
+  type ServeAnswer,
+  type ServeCall,
+  type ServeHandler,
+} from "@/lib/executor/local-api";
 import { claimSignedRequest, REPLAYED_MESSAGE, servingKeys } from "@/lib/executor/replay-guard";
 import { SERVE_PATH, serveOptions } from "./serve-options";
 import { workerFunctions } from "./worker-functions";
@@ -21,6 +28,11 @@ export async function startWorkerEndpoint(
     client: inngest,
     functions: workerFunctions,
   },
+  /**
+   * Also serve the local executor of this process without a socket (local-api.ts): its calls
+   * take the same guard and the same SDK checks. false: over HTTP only (bench:jobs' baseline).
+   */
+  { inProcess = true }: { inProcess?: boolean } = {},
 ) {
   // The request listener is attached once the address (and so the origin) is known.
   const server = http.createServer();
@@ -38,11 +50,71 @@ export async function startWorkerEndpoint(
     }
     void guarded(handler, req, res);
   });
+  const url = `${origin}${SERVE_PATH}`;
+  const unserve = inProcess
+    ? serveFunctionsLocally(url, inProcessHandler(served, origin))
+    : () => {};
   return {
-    url: `${origin}${SERVE_PATH}`,
+    url,
     server,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => {
+      unserve();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
+}
+
+/**
+ * The SDK's serve handler on a call handed over in process (the SDK's documented way to serve
+ * another framework, as its node and edge adapters do), behind the same replay guard as the
+ * HTTP path: the SDK verifies the call's signature and signs its answer exactly as it does there.
+ */
+function inProcessHandler(
+  served: Pick<Parameters<typeof serve>[0], "client" | "functions">,
+  origin: string,
+): ServeHandler {
+  const sdk = new InngestCommHandler({
+    frameworkName: "nodejs",
+    ...served,
+    ...serveOptions(origin),
+    handler: (call: ServeCall) => ({
+      body: () => call.body,
+      headers: (key: string) => call.headers[key.toLowerCase()] ?? null,
+      method: () => "POST",
+      url: () => call.url,
+      transformResponse: (answer: {
+        status: number;
+        headers: Record<string, string>;
+        body: string;
+      }) => answered(answer.status, answer.headers, answer.body),
+      transformStreamingResponse: async (answer: {
+        status: number;
+        headers: Record<string, string>;
+        body: ReadableStream<Uint8Array>;
+      }) => answered(answer.status, answer.headers, await new Response(answer.body).text()),
+    }),
+  }).createHandler();
+  return async (call) => {
+    const verdict = await claimSignedRequest(
+      call.headers["x-inngest-signature"],
+      call.body,
+      servingKeys(),
+      call.url,
+    );
+    if (verdict === "replayed") {
+      return answered(
+        401,
+        { "content-type": "application/json" },
+        JSON.stringify({ message: REPLAYED_MESSAGE }),
+      );
+    }
+    return (await sdk(call)) as ServeAnswer;
+  };
+}
+
+function answered(status: number, headers: Record<string, string>, text: string): ServeAnswer {
+  const lower = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+  return { status, header: (name) => lower.get(name.toLowerCase()) ?? null, text };
 }
 
 // Larger than any call's steps state; a body past this is refused before it fills memory.

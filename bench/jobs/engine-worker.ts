@@ -15,6 +15,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "inngest/node";
 import { z } from "zod";
 import { startExecutor } from "@/lib/executor/executor";
+import { localServeHandler, serveFunctionsLocally } from "@/lib/executor/local-api";
 import { callFunction } from "@/lib/executor/protocol";
 import { testClient } from "@/lib/executor/testing/harness";
 
@@ -35,6 +36,12 @@ const env = z
     // As scripts/worker.ts: the functions behind inngest/worker-endpoint.ts, whose replay guard
     // claims every call's signature in MariaDB (0: the SDK's bare node handler, as before).
     BENCH_GUARD: z.enum(["0", "1"]).default("1"),
+    // As the app's client (lib/events/client.ts): checkpoints and sends to this worker's event API
+    // in process through localFetch (lib/executor/local-api.ts); 0: over HTTP (undici), as before.
+    BENCH_LOCAL_FETCH: z.enum(["0", "1"]).default("1"),
+    // As scripts/worker.ts: the executor calls the worker endpoint in process (local-api.ts,
+    // with the guard; needs BENCH_GUARD=1); 0: over HTTP (node:http), as before.
+    BENCH_LOCAL_SERVE: z.enum(["0", "1"]).default("1"),
   })
   .parse(process.env);
 if (env.BENCH_ENV_SNAPSHOT === "1") process.env = { ...process.env };
@@ -61,7 +68,13 @@ export type ParentMessage =
   | { t: "executor"; on: boolean };
 
 const keys = { signingKey: env.INNGEST_SIGNING_KEY, eventKey: env.INNGEST_EVENT_KEY };
-const client = testClient(keys, env.EVENT_PORT, "bench", env.BENCH_CHECKPOINTING === "1");
+const client = testClient(
+  keys,
+  env.EVENT_PORT,
+  "bench",
+  env.BENCH_CHECKPOINTING === "1",
+  env.BENCH_LOCAL_FETCH === "1",
+);
 const tell = (message: WorkerMessage) => process.send?.(message);
 
 // Marks go out in small batches: one IPC message per run would cost the worker more than the run.
@@ -129,14 +142,28 @@ async function listen(port: number): Promise<number> {
   let server: http.Server;
   if (env.BENCH_GUARD === "1") {
     const { startWorkerEndpoint } = await import("@/inngest/worker-endpoint");
-    ({ server } = await startWorkerEndpoint("127.0.0.1", port, { client, functions }));
+    ({ server } = await startWorkerEndpoint(
+      "127.0.0.1",
+      port,
+      { client, functions },
+      { inProcess: env.BENCH_LOCAL_SERVE === "1" && cluster.isPrimary },
+    ));
   } else {
     server = http.createServer(serve({ client, functions }));
     await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   }
   server.on("request", () => serveCalls++);
   server.on("connection", () => serveConnections++);
-  return (server.address() as AddressInfo).port;
+  const listening = (server.address() as AddressInfo).port;
+  // Calls the executor makes in process (local-api.ts) are counted as well: the same calls.
+  const url = new URL(`http://127.0.0.1:${listening}/api/inngest`);
+  const inProcess = localServeHandler(url);
+  if (inProcess)
+    serveFunctionsLocally(url.href, (call) => {
+      serveCalls++;
+      return inProcess(call);
+    });
+  return listening;
 }
 
 type ServeMessage =

@@ -49,6 +49,10 @@ const env = z
     BENCH_CHECKPOINTING: z.enum(["0", "1"]).default("1"),
     // 0: the functions behind the SDK's bare handler, without the worker endpoint's replay guard.
     BENCH_GUARD: z.enum(["0", "1"]).default("1"),
+    // 0: the functions' client reaches the worker's event API over HTTP instead of in process.
+    BENCH_LOCAL_FETCH: z.enum(["0", "1"]).default("1"),
+    // 0: the executor calls the worker endpoint over HTTP instead of in process.
+    BENCH_LOCAL_SERVE: z.enum(["0", "1"]).default("1"),
   })
   .parse(process.env);
 const databaseUrl = benchDatabaseUrl();
@@ -255,6 +259,8 @@ async function main() {
         : "functions served in the worker process; ") +
       `checkpointing ${env.BENCH_CHECKPOINTING === "1" ? "on" : "off"}; ` +
       `replay guard ${env.BENCH_GUARD === "1" ? "on (as the worker)" : "off"}; ` +
+      `checkpoints and sends ${env.BENCH_LOCAL_FETCH === "1" ? "in process" : "over HTTP"}; ` +
+      `calls ${env.BENCH_LOCAL_SERVE === "1" && env.BENCH_GUARD === "1" ? "in process" : "over HTTP"}; ` +
       `load average ${load(loadBefore)} before, ${load(loadAfter)} after (${os.cpus().length} cores)`,
   );
   console.log(
@@ -286,7 +292,7 @@ async function main() {
         "SQL stmts",
         "commits",
         "fsyncs",
-        "HTTP calls",
+        "serve calls",
         "new conns",
         "worker CPU ms",
         ...(split ? ["of which executor"] : []),

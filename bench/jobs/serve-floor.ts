@@ -10,7 +10,9 @@
 //   HTTP, canned      + node:http both ways (keep-alive agent, server answering a signed "null")
 //   HTTP + SDK        + the SDK behind inngest/node: what bench:jobs calls its SDK floor
 //   worker endpoint   scripts/worker.ts's endpoint (inngest/worker-endpoint.ts): the replay guard
-//                     (one INSERT into SeenSignature) and the app's client, its send-email function
+//                     (one INSERT into SeenSignature) and the app's client, its send-email function;
+//                     over HTTP, and "in process" as the worker's own executor calls it (no socket,
+//                     lib/executor/local-api.ts)
 //   Next route        app/api/inngest in an in-process `next start` (the build in NEXT_DIST_DIR):
 //                     "404" with the local executor (Next's routing and our route wrapper only),
 //                     "send-email" with INNGEST_EXECUTOR=external (the same call as the worker's)
@@ -216,12 +218,25 @@ sides.push({
     ),
 });
 
-const worker = await startWorkerEndpoint("127.0.0.1", 0);
+// Over HTTP, as an executor in another process calls it.
+const worker = await startWorkerEndpoint("127.0.0.1", 0, undefined, { inProcess: false });
 sides.push({
   name: "worker endpoint, send-email",
   call: async () =>
     expect(
       await callFunction(input(`${worker.url}?fnId=stratus-send-email`, mailEvent(), true)),
+      "ops",
+    ),
+});
+// The same endpoint as the executor of its own process calls it (lib/executor/local-api.ts).
+const inProcessWorker = await startWorkerEndpoint("127.0.0.1", 0);
+sides.push({
+  name: "worker endpoint in process, send-email",
+  call: async () =>
+    expect(
+      await callFunction(
+        input(`${inProcessWorker.url}?fnId=stratus-send-email`, mailEvent(), true),
+      ),
       "ops",
     ),
 });
@@ -348,4 +363,5 @@ sdk.server.close();
 unguarded.server.close();
 next?.close();
 await worker.close();
+await inProcessWorker.close();
 process.exit(0);

@@ -8,7 +8,12 @@ import {
   seedFileRow,
 } from "@/lib/drive/test-helpers";
 import { startAppExecutor } from "@/lib/executor/testing/app-rig";
-import { resetExecutorTables, testClient, testKeys } from "@/lib/executor/testing/harness";
+import {
+  freePort,
+  resetExecutorTables,
+  testClient,
+  testKeys,
+} from "@/lib/executor/testing/harness";
 import * as batch from "@/lib/images/batch";
 import { createBatch, listBatchItems, resolveSelection } from "@/lib/images/batch";
 import * as results from "@/lib/images/results";
@@ -26,6 +31,8 @@ import {
 
 const keys = testKeys();
 vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
+// The app's client checkpoints its steps to INNGEST_BASE_URL: the rig's executor listens there.
+vi.stubEnv("INNGEST_BASE_URL", `http://127.0.0.1:${await freePort()}`);
 const { inngest } = await import("@/lib/events/client");
 const { applyImageBatch } = await import("./apply-image-batch");
 

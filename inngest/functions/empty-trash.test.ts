@@ -30,6 +30,8 @@ import { putDirect } from "@/lib/storage/test-helpers";
 const keys = testKeys();
 vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
 vi.stubEnv("INNGEST_EVENT_KEY", keys.eventKey);
+// The app's client checkpoints its steps to INNGEST_BASE_URL: the rig's executor listens there.
+vi.stubEnv("INNGEST_BASE_URL", `http://127.0.0.1:${await freePort()}`);
 const { inngest } = await import("@/lib/events/client");
 const { jobCancelRequested, trashEmptyRequested } = await import("@/lib/events/events");
 const { emptyTrashJob, EMPTY_TRASH_BATCH } = await import("./empty-trash");

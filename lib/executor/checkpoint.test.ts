@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { localFetch } from "./local-api";
 import { hashedSigningKey } from "./signing";
 import { resetExecutorTables, startRig, type Rig } from "./testing/harness";
 
@@ -20,7 +21,12 @@ const doneSteps = async (runId: string) => {
   return Number(rows[0]?.n ?? -1);
 };
 
-describe("checkpointing", () => {
+// The SDK's checkpoints reach the event API over HTTP, or in process when the client was given
+// localFetch (local-api.ts), as the worker's is: the same checks and the same statement both ways.
+describe.each([
+  { over: "HTTP", inProcess: false, through: fetch },
+  { over: "in process", inProcess: true, through: localFetch },
+])("checkpointing ($over)", ({ inProcess, through }) => {
   it("runs five steps in one call, each step's result stored before the next step starts", async () => {
     let calls = 0;
     const storedBefore: number[] = [];
@@ -43,7 +49,7 @@ describe("checkpointing", () => {
       ],
       {},
       undefined,
-      { checkpointing: true },
+      { checkpointing: true, inProcess },
     );
     await rig.client.send({ name: "test/five", data: {} });
     const [run] = await rig.waitForRuns("five", 1);
@@ -79,7 +85,7 @@ describe("checkpointing", () => {
       ],
       { backoffBaseMs: 20 },
       undefined,
-      { checkpointing: true },
+      { checkpointing: true, inProcess },
     );
     await rig.client.send({ name: "test/memo", data: {} });
     const [run] = await rig.waitForRuns("memo", 1);
@@ -113,13 +119,13 @@ describe("checkpointing", () => {
       ],
       {},
       undefined,
-      { checkpointing: true },
+      { checkpointing: true, inProcess },
     );
     await rig.client.send({ name: "test/held", data: {} });
     await running;
     const [run] = await rig.runs("held");
     const post = (auth: string, qi: string) =>
-      fetch(`${rig!.executor.eventUrl}/v1/checkpoint/${run!.id}/async`, {
+      through(`${rig!.executor.eventUrl}/v1/checkpoint/${run!.id}/async`, {
         method: "POST",
         headers: { "content-type": "application/json", authorization: auth },
         body: JSON.stringify({

@@ -19,15 +19,17 @@ afterEach(async () => {
 const output = (run: { output: string | null }) => JSON.parse(run.output ?? "null") as unknown;
 
 // Every contract holds both ways the executor calls: one step per call, and with the SDK's
-// checkpointing (sequential steps run in one call, each result stored through the event API).
+// checkpointing (sequential steps run in one call, each result stored through the event API),
+// the client reaching the event API over HTTP or in process (local-api.ts, as the worker's).
 describe.each([
-  { mode: "one step per call", checkpointing: false },
-  { mode: "checkpointing", checkpointing: true },
+  { mode: "one step per call", checkpointing: false, inProcess: false },
+  { mode: "checkpointing", checkpointing: true, inProcess: false },
+  { mode: "checkpointing in process", checkpointing: true, inProcess: true },
 ])(
   "local executor driving real functions through the serve endpoint ($mode)",
-  ({ checkpointing }) => {
+  ({ checkpointing, inProcess }) => {
     const startRig = (...args: Parameters<typeof startRigWith>) =>
-      startRigWith(args[0], args[1], args[2], { checkpointing });
+      startRigWith(args[0], args[1], args[2], { checkpointing, inProcess });
 
     it("runs two steps in order and returns the function's result", async () => {
       const calls: string[] = [];

@@ -46,9 +46,10 @@ async function until<T>(
 // Both ways the executor calls: one step per call, and the SDK's checkpointing (sequential steps
 // in one call, each result stored before the next step starts).
 describe.each([
-  { mode: "one step per call", checkpointing: false },
-  { mode: "checkpointing", checkpointing: true },
-])("durability ($mode)", ({ checkpointing }) => {
+  { mode: "one step per call", checkpointing: false, inProcess: false },
+  { mode: "checkpointing", checkpointing: true, inProcess: false },
+  { mode: "checkpointing in process", checkpointing: true, inProcess: true },
+])("durability ($mode)", ({ checkpointing, inProcess }) => {
   it("completes a run after the worker is SIGKILLed mid-step, without repeating finished steps", async () => {
     const keys = testKeys();
     const stepLog = path.join(dir, "steps.log");
@@ -61,6 +62,7 @@ describe.each([
       SERVE_PORT: String(await freePort()),
       STEP_LOG: stepLog,
       CHECKPOINTING: checkpointing ? "1" : "0",
+      IN_PROCESS: inProcess ? "1" : "0",
     };
     const lines = () =>
       existsSync(stepLog) ? readFileSync(stepLog, "utf8").trim().split("\n") : [];
@@ -129,7 +131,7 @@ describe.each([
       ],
       {},
       undefined,
-      { checkpointing },
+      { checkpointing, inProcess },
     );
     const { startExecutor } = await import("./executor");
     const second = await startExecutor({

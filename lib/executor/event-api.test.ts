@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { localFetch } from "./local-api";
 import { resetExecutorTables, startRig, type Rig } from "./testing/harness";
 
 let rig: Rig | undefined;
@@ -8,8 +9,11 @@ afterEach(async () => {
   rig = undefined;
 });
 
+// The same API over HTTP and in process (local-api.ts: what the worker's own client uses).
+let transport: typeof fetch = fetch;
+
 async function post(path: string, body: unknown) {
-  const response = await fetch(`${rig!.executor.eventUrl}${path}`, {
+  const response = await transport(`${rig!.executor.eventUrl}${path}`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: typeof body === "string" ? body : JSON.stringify(body),
@@ -17,8 +21,12 @@ async function post(path: string, body: unknown) {
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-describe("event API", () => {
+describe.each([
+  { over: "HTTP", through: fetch },
+  { over: "in process", through: localFetch },
+])("event API ($over)", ({ through }) => {
   beforeEach(async () => {
+    transport = through;
     rig = await startRig((client) => [
       client.createFunction(
         { id: "premium", triggers: [{ event: "shop/order.*", if: "event.data.total >= 100" }] },

@@ -3,12 +3,15 @@ import { z } from "zod";
 import { transaction, type Db } from "./db";
 import { cancelRun, IncomingEvent, ingestEvents, type Handoff } from "./lifecycle";
 import { Op } from "./protocol";
+import type { ApiAnswer, ApiHandler, ApiRequest } from "./local-api";
 import { hashedSigningKey, sameSecret } from "./signing";
 import { completeLeasedStep } from "./store";
 
 // The Inngest event API as `inngest.send()` calls it (POST /e/<event key>, an event or an array,
-// answered with { ids, status }), plus the executor's own run cancellation endpoint. Listens on
-// loopback only: the event key is the only credential, as with Inngest's own API.
+// answered with { ids, status }), the SDK's checkpoints, and the executor's own run cancellation
+// endpoint. Listens on loopback only: the event key is the only credential, as with Inngest's own
+// API. The same handler answers over HTTP and, in the worker's own process, without a socket
+// (local-api.ts): one place for every check.
 
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
 const EventBatch = z.array(IncomingEvent).max(5000);
@@ -112,26 +115,45 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-async function readBody(req: http.IncomingMessage): Promise<string | null> {
+async function readBody(req: http.IncomingMessage, maxBytes: number): Promise<string | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return null;
+    if (size > maxBytes) return null;
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString("utf8");
 }
 
-export function createEventServer(options: EventServerOptions): http.Server {
+export type EventApi = {
+  /** The event API over HTTP (loopback). */
+  server: http.Server;
+  /** The same API without a socket, for localFetch (local-api.ts) in this process. */
+  answer: ApiHandler;
+};
+
+export function createEventServer(options: EventServerOptions): EventApi {
   const ingest = ingester(options);
   const checkpointAuth = `Bearer ${hashedSigningKey(options.signingKey)}`;
-  return http.createServer((req, res) => {
-    handle(options, checkpointAuth, ingest, req, res).catch((error: unknown) => {
+  const answer: ApiHandler = (request) =>
+    handle(options, checkpointAuth, ingest, request).catch((error: unknown) => {
       options.log(`event API error: ${error instanceof Error ? error.message : String(error)}`);
-      if (!res.headersSent) send(res, 500, { status: 500, error: "internal error" });
+      return { status: 500, body: { status: 500, error: "internal error" } };
     });
+  const server = http.createServer((req, res) => {
+    const auth = req.headers.authorization;
+    void answer({
+      method: req.method ?? "GET",
+      url: new URL(req.url ?? "/", "http://localhost"),
+      authorization: Array.isArray(auth) ? (auth[0] ?? "") : (auth ?? ""),
+      body: (maxBytes) => readBody(req, maxBytes),
+    }).then(
+      ({ status, body }) => send(res, status, body),
+      () => res.destroy(),
+    );
   });
+  return { server, answer };
 }
 
 async function handle(
@@ -139,46 +161,45 @@ async function handle(
   /** The bearer token of the SDK's checkpoints (the signing key, hashed as the SDK does). */
   checkpointAuth: string,
   ingest: (events: IncomingEvent[]) => Promise<string[]>,
-  req: http.IncomingMessage,
-  res: http.ServerResponse,
-): Promise<void> {
-  const url = new URL(req.url ?? "/", "http://localhost");
-  if (req.method === "GET" && url.pathname === "/health") return send(res, 200, { status: "ok" });
+  req: ApiRequest,
+): Promise<ApiAnswer> {
+  const reply = (status: number, body: unknown): ApiAnswer => ({ status, body });
+  const { pathname } = req.url;
+  if (req.method === "GET" && pathname === "/health") return reply(200, { status: "ok" });
 
-  const eventPath = /^\/e\/([^/]+)\/?$/.exec(url.pathname);
+  const eventPath = /^\/e\/([^/]+)\/?$/.exec(pathname);
   if (eventPath && req.method === "POST") {
     if (!sameSecret(decodeURIComponent(eventPath[1] ?? ""), options.eventKey)) {
-      return send(res, 401, { status: 401, error: "Event key not found" });
+      return reply(401, { status: 401, error: "Event key not found" });
     }
-    const text = await readBody(req);
+    const text = await req.body(MAX_BODY_BYTES);
     if (text === null)
-      return send(res, 413, { status: 413, error: "request body is larger than 3 MiB" });
+      return reply(413, { status: 413, error: "request body is larger than 3 MiB" });
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      return send(res, 400, { status: 400, error: "body is not JSON" });
+      return reply(400, { status: 400, error: "body is not JSON" });
     }
     // One schema at a time: a union's error would only say "invalid input".
     const parsed = Array.isArray(json) ? EventBatch.safeParse(json) : IncomingEvent.safeParse(json);
-    if (!parsed.success)
-      return send(res, 400, { status: 400, error: z.prettifyError(parsed.error) });
+    if (!parsed.success) return reply(400, { status: 400, error: z.prettifyError(parsed.error) });
     const events = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
     const reserved = events.find((e) => e.name.startsWith("inngest/"));
     if (reserved)
-      return send(res, 400, {
+      return reply(400, {
         status: 400,
         error: `event name "${reserved.name}" is reserved for Inngest`,
       });
     const ids = await ingest(events);
-    return send(res, 200, { ids, status: 200 });
+    return reply(200, { ids, status: 200 });
   }
 
-  const checkpointPath = /^\/v1\/checkpoint\/([0-9A-Z]{26})\/async$/.exec(url.pathname);
+  const checkpointPath = /^\/v1\/checkpoint\/([0-9A-Z]{26})\/async$/.exec(pathname);
   if (checkpointPath && req.method === "POST") {
-    const auth = req.headers.authorization ?? "";
-    if (!sameSecret(auth, checkpointAuth)) return send(res, 401, { error: "unauthorized" });
-    const text = await readBody(req);
+    if (!sameSecret(req.authorization, checkpointAuth))
+      return reply(401, { error: "unauthorized" });
+    const text = await req.body(MAX_BODY_BYTES);
     let json: unknown = null;
     try {
       json = text === null ? null : JSON.parse(text);
@@ -186,7 +207,7 @@ async function handle(
       // answered below
     }
     const parsed = CheckpointBody.safeParse(json);
-    if (!parsed.success) return send(res, 400, { error: "unreadable checkpoint" });
+    if (!parsed.success) return reply(400, { error: "unreadable checkpoint" });
     const runId = checkpointPath[1] ?? "";
     // Each step's result is stored (one statement, under the run's row lock) only while the run
     // is running and leased to the worker that made the call; 409 tells the SDK to stop (its
@@ -194,7 +215,7 @@ async function handle(
     // is refused: after its retries the SDK falls back to answering the call with the ops.
     for (const op of parsed.data.steps) {
       if (op.op !== "StepRun" && op.op !== "Step" && op.op !== "StepFailed")
-        return send(res, 400, { error: `cannot checkpoint a ${op.op}` });
+        return reply(400, { error: `cannot checkpoint a ${op.op}` });
       const step = { id: op.id, op: op.op, name: op.displayName ?? op.name ?? op.id };
       const result =
         op.op === "StepFailed" ? { error: op.error ?? null } : { data: op.data ?? null };
@@ -206,21 +227,20 @@ async function handle(
         result,
         Date.now(),
       );
-      if (stored === null) return send(res, 409, { error: "the run is not leased to this call" });
+      if (stored === null) return reply(409, { error: "the run is not leased to this call" });
     }
-    return send(res, 200, { status: 200 });
+    return reply(200, { status: 200 });
   }
 
-  const cancelPath = /^\/v1\/runs\/([0-9A-Z]{26})\/cancel$/.exec(url.pathname);
+  const cancelPath = /^\/v1\/runs\/([0-9A-Z]{26})\/cancel$/.exec(pathname);
   if (cancelPath && req.method === "POST") {
-    const auth = req.headers.authorization ?? "";
-    if (!sameSecret(auth, `Bearer ${options.signingKey}`))
-      return send(res, 401, { error: "unauthorized" });
+    if (!sameSecret(req.authorization, `Bearer ${options.signingKey}`))
+      return reply(401, { error: "unauthorized" });
     const runId = cancelPath[1] ?? "";
     const cancelled = await transaction(options.db, (tx) =>
       cancelRun(tx, runId, "cancelled through the API", Date.now()),
     );
-    return send(res, cancelled ? 200 : 404, { cancelled });
+    return reply(cancelled ? 200 : 404, { cancelled });
   }
-  send(res, 404, { error: "not found" });
+  return reply(404, { error: "not found" });
 }

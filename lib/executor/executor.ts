@@ -6,6 +6,7 @@ import { createDb, type Db } from "./db";
 import { RunDriver } from "./driver";
 import { createEventServer } from "./event-server";
 import { newId } from "./ids";
+import { localOrigins, serveLocally } from "./local-api";
 import { claimRuns, releaseAll, renewLease, type Claim } from "./leases";
 import type { Handoff } from "./lifecycle";
 import { pruneHistory } from "./retention";
@@ -153,7 +154,7 @@ export async function startExecutor(options: ExecutorOptions): Promise<Executor>
     return h;
   };
 
-  const server = createEventServer({
+  const { server, answer } = createEventServer({
     db,
     eventKey: options.eventKey,
     signingKey: options.signingKey,
@@ -167,6 +168,9 @@ export async function startExecutor(options: ExecutorOptions): Promise<Executor>
   });
   const address = server.address() as AddressInfo;
   const eventUrl = `http://${address.address}:${address.port}`;
+  // Clients in this process given localFetch (the app's client, lib/events/client.ts) reach the
+  // event API without a socket: a run's checkpoints and the events its functions send.
+  const unserveLocally = serveLocally(localOrigins(address.address, address.port), answer);
 
   const heartbeat = async () => {
     await db.query(
@@ -352,6 +356,9 @@ export async function startExecutor(options: ExecutorOptions): Promise<Executor>
     for (const abort of inFlight) abort.abort();
     helpAbort.abort();
     await Promise.all([...slots.values(), ...helping]);
+    // Until here the calls in flight could still checkpoint in process (over HTTP they cannot once
+    // the server closed above; the SDK then hands its steps back in the call's answer).
+    unserveLocally();
     clearInterval(heartbeatTimer);
     // Runs claimed ahead go back with the rest.
     ahead.length = 0;

@@ -2,6 +2,7 @@ import http from "node:http";
 import https from "node:https";
 import { z } from "zod";
 import { canonicalJson } from "./canonical-json";
+import { localServeHandler, type ServeAnswer, type ServeHandler } from "./local-api";
 import { signatureHeader, verifySignature } from "./signing";
 
 // One call to a serve endpoint in the SDK's execution version 2, and what comes back
@@ -80,9 +81,35 @@ const agents = {
   "https:": new https.Agent({ keepAlive: true }),
 };
 
-type Answer = { status: number; header: (name: string) => string | null; text: string };
+type Answer = ServeAnswer;
+
+/**
+ * A serve endpoint in this process (local-api.ts): its handler, no socket. An abort stops the
+ * wait, not the handler — as over HTTP, where the endpoint goes on after the client hangs up.
+ */
+async function callLocally(
+  handler: ServeHandler,
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  signal: AbortSignal,
+): Promise<Answer> {
+  signal.throwIfAborted();
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([handler({ url, headers, body }), aborted]);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
+}
 
 function post(url: URL, headers: Record<string, string>, body: string, signal: AbortSignal) {
+  const local = localServeHandler(url);
+  if (local) return callLocally(local, url, headers, body, signal);
   const client = url.protocol === "https:" ? https : http;
   return new Promise<Answer>((resolve, reject) => {
     const req = client.request(

@@ -1,5 +1,6 @@
 import { Inngest } from "inngest";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { localFetch } from "@/lib/executor/local-api";
 import { resetExecutorTables, startRig, type Rig } from "@/lib/executor/testing/harness";
 import { contextRequestId, runWithRequestId } from "./context";
 import { RequestIdMiddleware } from "./inngest-middleware";
@@ -19,31 +20,38 @@ const silent = { info() {}, warn() {}, error() {}, debug() {} };
 describe("request ids in background jobs", () => {
   it("reach the run a request's event starts, its steps, and the events it sends", async () => {
     const seen: Record<string, unknown> = {};
-    rig = await startRig((client) => [
-      client.createFunction(
-        { id: "first", triggers: [{ event: "test/first" }], middleware: [RequestIdMiddleware] },
-        async ({ event, step }) => {
-          seen.firstData = event.data.requestId;
-          await step.run("look", () => {
-            seen.firstStep = contextRequestId();
-          });
-          await step.sendEvent("pass-on", { name: "test/second", data: { n: 1 } });
-        },
-      ),
-      client.createFunction(
-        { id: "second", triggers: [{ event: "test/second" }], middleware: [RequestIdMiddleware] },
-        async ({ event, step }) => {
-          seen.secondData = event.data.requestId;
-          await step.run("look", () => {
-            seen.secondStep = contextRequestId();
-          });
-        },
-      ),
-    ]);
+    rig = await startRig(
+      (client) => [
+        client.createFunction(
+          { id: "first", triggers: [{ event: "test/first" }], middleware: [RequestIdMiddleware] },
+          async ({ event, step }) => {
+            seen.firstData = event.data.requestId;
+            await step.run("look", () => {
+              seen.firstStep = contextRequestId();
+            });
+            await step.sendEvent("pass-on", { name: "test/second", data: { n: 1 } });
+          },
+        ),
+        client.createFunction(
+          { id: "second", triggers: [{ event: "test/second" }], middleware: [RequestIdMiddleware] },
+          async ({ event, step }) => {
+            seen.secondData = event.data.requestId;
+            await step.run("look", () => {
+              seen.secondStep = contextRequestId();
+            });
+          },
+        ),
+      ],
+      {},
+      undefined,
+      // As the app's client: checkpointing, its sends in process (lib/executor/local-api.ts).
+      { checkpointing: true, inProcess: true },
+    );
     // The web app's client, as in lib/events/client.ts.
     const sender = new Inngest({
       id: "contract",
-      checkpointing: false,
+      checkpointing: true,
+      fetch: localFetch,
       isDev: false,
       signingKey: rig.keys.signingKey,
       eventKey: rig.keys.eventKey,
@@ -76,7 +84,8 @@ describe("request ids in background jobs", () => {
     ]);
     const sender = new Inngest({
       id: "contract",
-      checkpointing: false,
+      checkpointing: true,
+      fetch: localFetch,
       isDev: false,
       signingKey: rig.keys.signingKey,
       eventKey: rig.keys.eventKey,

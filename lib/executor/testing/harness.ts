@@ -6,6 +6,7 @@ import { serve } from "inngest/node";
 import { z } from "zod";
 import { createDb, type Db } from "../db";
 import { startExecutor, type Executor, type ExecutorOptions } from "../executor";
+import { localFetch } from "../local-api";
 import { RunRow } from "../store";
 
 // Contract-test rig: real SDK functions behind the SDK's real node serve handler (cloud mode,
@@ -40,10 +41,13 @@ export function testClient(
   eventPort: number,
   appId = "contract",
   checkpointing = false,
+  /** localFetch (local-api.ts): an executor's event API in this process answered without HTTP. */
+  inProcess = false,
 ): Inngest {
   return new Inngest({
     id: appId,
     checkpointing,
+    ...(inProcess ? { fetch: localFetch } : {}),
     isDev: false,
     signingKey: keys.signingKey,
     eventKey: keys.eventKey,
@@ -107,11 +111,17 @@ export async function startRig(
   define: (client: Inngest) => InngestFunction.Any[],
   overrides: Partial<ExecutorOptions> = {},
   keys = testKeys(),
-  /** The client's checkpointing (runs sequential steps in one call; driver.ts). */
-  { checkpointing = false }: { checkpointing?: boolean } = {},
+  /**
+   * The client's checkpointing (runs sequential steps in one call; driver.ts), and whether its
+   * requests to the executor's event API go through localFetch (in process) or HTTP.
+   */
+  {
+    checkpointing = false,
+    inProcess = false,
+  }: { checkpointing?: boolean; inProcess?: boolean } = {},
 ): Promise<Rig> {
   const eventPort = await freePort();
-  const client = testClient(keys, eventPort, "contract", checkpointing);
+  const client = testClient(keys, eventPort, "contract", checkpointing, inProcess);
   const endpoint = await startServeEndpoint(client, define(client));
   const executor = await startExecutor({
     databaseUrl: databaseUrl(),

@@ -16,11 +16,19 @@ const env = z
     STEP_LOG: z.string(),
     // The client's checkpointing (driver.ts): "1" runs the steps in one call.
     CHECKPOINTING: z.enum(["0", "1"]).default("0"),
+    // "1": the client reaches the event API in process (local-api.ts), as the worker's does.
+    IN_PROCESS: z.enum(["0", "1"]).default("0"),
   })
   .parse(process.env);
 
 const keys = { signingKey: env.INNGEST_SIGNING_KEY, eventKey: env.INNGEST_EVENT_KEY };
-const client = testClient(keys, env.EVENT_PORT, "contract", env.CHECKPOINTING === "1");
+const client = testClient(
+  keys,
+  env.EVENT_PORT,
+  "contract",
+  env.CHECKPOINTING === "1",
+  env.IN_PROCESS === "1",
+);
 const note = (line: string) => appendFileSync(env.STEP_LOG, `${line}\n`);
 
 const durable = client.createFunction(

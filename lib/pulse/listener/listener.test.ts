@@ -4,7 +4,12 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vites
 import { db } from "@/lib/db/client";
 import { makeFile, makeUser, removeUsers, seedFileRow } from "@/lib/drive/test-helpers";
 import { startAppExecutor } from "@/lib/executor/testing/app-rig";
-import { databaseUrl, resetExecutorTables, testKeys } from "@/lib/executor/testing/harness";
+import {
+  databaseUrl,
+  freePort,
+  resetExecutorTables,
+  testKeys,
+} from "@/lib/executor/testing/harness";
 import { newObjectKey } from "@/lib/storage/keys";
 import { putDirect } from "@/lib/storage/test-helpers";
 import { encryptSecret } from "../secrets";
@@ -23,6 +28,8 @@ import { until } from "../sources/testing/wait";
 const keys = testKeys();
 vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
 vi.stubEnv("INNGEST_EVENT_KEY", keys.eventKey);
+// The app's client checkpoints its steps to INNGEST_BASE_URL: the rig's executor listens there.
+vi.stubEnv("INNGEST_BASE_URL", `http://127.0.0.1:${await freePort()}`);
 vi.stubEnv("PULSE_SECRET_KEY", randomBytes(32).toString("base64"));
 // The Mastodon stand-in listens on loopback (lib/net refuses it otherwise).
 vi.stubEnv("PULSE_ALLOW_LOOPBACK_HOSTS", "1");
