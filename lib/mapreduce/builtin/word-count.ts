@@ -17,8 +17,9 @@ const TAB_ONE_NL = Buffer.from("\t1\n");
  * Word count's map task. A class, not closures made per task: the prototype's line() is one
  * function, with one set of type feedback and optimized code, for every task of a thread. With
  * closures made afresh per task, the four map quarters of the bench corpus in one thread cost
- * 2.12–2.47 s of CPU against 1.89–2.34 s with one mapper reused; inside the engine the gain is
- * within the noise of a shared machine (docs/mapreduce.md, fifth pass).
+ * 2.12–2.47 s of CPU against 1.89–2.34 s with one mapper reused; whole jobs, alternated with the
+ * closures: −6 % and −9 % of CPU at the median of two sets of pairs (docs/mapreduce.md, fifth
+ * pass).
  */
 export class WordCountMapper implements BuiltinMapper {
   private table = new PackedWords();
