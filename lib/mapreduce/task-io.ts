@@ -125,14 +125,16 @@ export class StderrCollector {
 }
 
 /**
- * Calls onLine for every line of path's byte range [start, end), without the newline; the last
- * line may lack one. afterBlock runs after every block read (spill checks, progress).
+ * Calls sink.line for every line of path's byte range [start, end), without the newline; the last
+ * line may lack one. afterBlock runs after every block read (spill checks, progress). A method
+ * call on the sink, not a function passed in, so that a mapper's line() can be a prototype
+ * method shared by every task of a thread (word-count.ts).
  */
 export function readLines(
   path: string,
   start: number,
   end: number,
-  onLine: (buf: Buffer, start: number, end: number) => void,
+  sink: { line(buf: Buffer, start: number, end: number): void },
   afterBlock: (bytesDone: number) => void,
   blockBytes = 4 * 1024 * 1024,
 ): number {
@@ -156,7 +158,7 @@ export function readLines(
       let s = 0;
       let nl: number;
       while ((nl = view.indexOf(10, s)) !== -1) {
-        onLine(buf, s, nl);
+        sink.line(buf, s, nl);
         lines++;
         s = nl + 1;
       }
@@ -165,7 +167,7 @@ export function readLines(
       afterBlock(pos - start);
     }
     if (carry > 0) {
-      onLine(buf, 0, carry);
+      sink.line(buf, 0, carry);
       lines++;
     }
   } finally {

@@ -215,7 +215,7 @@ async function runBuiltinMap(
       spec.input.path,
       spec.start,
       spec.end,
-      mapper.line,
+      mapper,
       (bytes) => {
         done = bytes;
         if (mapper.memoryBytes() > spillAt) {
