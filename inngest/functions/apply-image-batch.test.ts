@@ -7,13 +7,8 @@ import {
   removeUsers,
   seedFileRow,
 } from "@/lib/drive/test-helpers";
-import { startAppExecutor } from "@/lib/executor/testing/app-rig";
-import {
-  freePort,
-  resetExecutorTables,
-  testClient,
-  testKeys,
-} from "@/lib/executor/testing/harness";
+import { startAppExecutor, stubAppClientEnv } from "@/lib/executor/testing/app-rig";
+import { resetExecutorTables, testClient, testKeys } from "@/lib/executor/testing/harness";
 import * as batch from "@/lib/images/batch";
 import { createBatch, listBatchItems, resolveSelection } from "@/lib/images/batch";
 import * as results from "@/lib/images/results";
@@ -30,9 +25,7 @@ import {
 // reported by name and the other four are saved.
 
 const keys = testKeys();
-vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
-// The app's client checkpoints its steps to INNGEST_BASE_URL: the rig's executor listens there.
-vi.stubEnv("INNGEST_BASE_URL", `http://127.0.0.1:${await freePort()}`);
+await stubAppClientEnv(keys);
 const { inngest } = await import("@/lib/events/client");
 const { applyImageBatch } = await import("./apply-image-batch");
 

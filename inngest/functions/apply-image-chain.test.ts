@@ -8,13 +8,8 @@ import {
   makeUser,
   removeUsers,
 } from "@/lib/drive/test-helpers";
-import { startAppExecutor } from "@/lib/executor/testing/app-rig";
-import {
-  freePort,
-  resetExecutorTables,
-  testClient,
-  testKeys,
-} from "@/lib/executor/testing/harness";
+import { startAppExecutor, stubAppClientEnv } from "@/lib/executor/testing/app-rig";
+import { resetExecutorTables, testClient, testKeys } from "@/lib/executor/testing/harness";
 import { defaultStep } from "@/lib/images/catalog";
 import {
   putImage,
@@ -30,9 +25,7 @@ import { createJob, markJobCancelled } from "@/lib/jobs/jobs";
 // renders it at full resolution and writes the result into the owner's Drive.
 
 const keys = testKeys();
-vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
-// The app's client checkpoints its steps to INNGEST_BASE_URL: the rig's executor listens there.
-vi.stubEnv("INNGEST_BASE_URL", `http://127.0.0.1:${await freePort()}`);
+await stubAppClientEnv(keys);
 const { inngest } = await import("@/lib/events/client");
 const { applyImageChain } = await import("./apply-image-chain");
 

@@ -9,7 +9,7 @@ import {
   seedFileRows,
   seedFolderRow,
 } from "@/lib/drive/test-helpers";
-import { startAppExecutor } from "@/lib/executor/testing/app-rig";
+import { startAppExecutor, stubAppClientEnv } from "@/lib/executor/testing/app-rig";
 import {
   databaseUrl,
   freePort,
@@ -28,10 +28,7 @@ import { putDirect } from "@/lib/storage/test-helpers";
 // for the SIGKILL-and-restart case.
 
 const keys = testKeys();
-vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
-vi.stubEnv("INNGEST_EVENT_KEY", keys.eventKey);
-// The app's client checkpoints its steps to INNGEST_BASE_URL: the rig's executor listens there.
-vi.stubEnv("INNGEST_BASE_URL", `http://127.0.0.1:${await freePort()}`);
+await stubAppClientEnv(keys);
 const { inngest } = await import("@/lib/events/client");
 const { jobCancelRequested, trashEmptyRequested } = await import("@/lib/events/events");
 const { emptyTrashJob, EMPTY_TRASH_BATCH } = await import("./empty-trash");

@@ -1,13 +1,8 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db/client";
 import { removeUsers } from "@/lib/drive/test-helpers";
-import { startAppExecutor } from "@/lib/executor/testing/app-rig";
-import {
-  freePort,
-  resetExecutorTables,
-  testClient,
-  testKeys,
-} from "@/lib/executor/testing/harness";
+import { startAppExecutor, stubAppClientEnv } from "@/lib/executor/testing/app-rig";
+import { resetExecutorTables, testClient, testKeys } from "@/lib/executor/testing/harness";
 import { makeTestTracker } from "@/lib/pulse/testing/tracker";
 import type { IncomingPost } from "@/lib/pulse/types";
 
@@ -15,10 +10,7 @@ import type { IncomingPost } from "@/lib/pulse/types";
 // gives exact aggregates, and replaying it (or a batch that overlaps it) counts nothing twice.
 
 const keys = testKeys();
-vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
-vi.stubEnv("INNGEST_EVENT_KEY", keys.eventKey);
-// The app's client checkpoints its steps to INNGEST_BASE_URL: the rig's executor listens there.
-vi.stubEnv("INNGEST_BASE_URL", `http://127.0.0.1:${await freePort()}`);
+await stubAppClientEnv(keys);
 const { inngest } = await import("@/lib/events/client");
 const { pulsePostsReceived } = await import("@/lib/events/events");
 const { pulseConsume } = await import("./pulse-consume");

@@ -1,17 +1,10 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createDb } from "@/lib/executor/db";
-import { startAppExecutor } from "@/lib/executor/testing/app-rig";
-import {
-  databaseUrl,
-  freePort,
-  resetExecutorTables,
-  testKeys,
-} from "@/lib/executor/testing/harness";
+import { startAppExecutor, stubAppClientEnv } from "@/lib/executor/testing/app-rig";
+import { databaseUrl, resetExecutorTables, testKeys } from "@/lib/executor/testing/harness";
 
 const keys = testKeys();
-vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
-// The app's client checkpoints its steps to INNGEST_BASE_URL: the rig's executor listens there.
-vi.stubEnv("INNGEST_BASE_URL", `http://127.0.0.1:${await freePort()}`);
+await stubAppClientEnv(keys);
 const { inngest } = await import("@/lib/events/client");
 const { purgeTrash } = await import("./purge-trash");
 

@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db/client";
 import { countFileRows, fileRow, makeUser, removeUsers } from "@/lib/drive/test-helpers";
-import { startAppExecutor } from "@/lib/executor/testing/app-rig";
-import { freePort, resetExecutorTables, testKeys } from "@/lib/executor/testing/harness";
+import { startAppExecutor, stubAppClientEnv } from "@/lib/executor/testing/app-rig";
+import { resetExecutorTables, testKeys } from "@/lib/executor/testing/harness";
 import { putImage, readObject, waitForJob } from "@/lib/images/testing/fixtures";
 import { EmrStandIn, type StandInStep } from "@/lib/mapreduce/emr/testing/emr-stand-in";
 import { expected, fixture } from "@/lib/mapreduce/test-helpers";
@@ -19,7 +19,6 @@ import { putDirect } from "@/lib/storage/test-helpers";
 // staged programs on the staged input, as Hadoop streaming would, and writes the part file.
 
 const keys = testKeys();
-const eventPort = await freePort();
 const bucket = process.env.S3_BUCKET!;
 const prefix = `s3://${bucket}/emr-test-${process.pid}`;
 const s3Keys = {
@@ -27,9 +26,7 @@ const s3Keys = {
   secretAccessKey: process.env.S3_SECRET_ACCESS_KEY!,
 };
 const standIn = await EmrStandIn.start({ region: "eu-west-1", ...s3Keys });
-vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
-vi.stubEnv("INNGEST_EVENT_KEY", keys.eventKey);
-vi.stubEnv("INNGEST_BASE_URL", `http://127.0.0.1:${eventPort}`);
+const eventPort = await stubAppClientEnv(keys);
 vi.stubEnv("EMR_REGION", "eu-west-1");
 vi.stubEnv("EMR_S3_PREFIX", prefix);
 vi.stubEnv("EMR_ENDPOINT", standIn.endpoint);

@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db/client";
 import { makeUser, removeUsers } from "@/lib/drive/test-helpers";
-import { startAppExecutor } from "@/lib/executor/testing/app-rig";
-import { freePort, resetExecutorTables, testKeys } from "@/lib/executor/testing/harness";
+import { startAppExecutor, stubAppClientEnv } from "@/lib/executor/testing/app-rig";
+import { resetExecutorTables, testKeys } from "@/lib/executor/testing/harness";
 import { putImage, waitForJob } from "@/lib/images/testing/fixtures";
 import { fixture } from "@/lib/mapreduce/test-helpers";
 
@@ -13,10 +13,7 @@ import { fixture } from "@/lib/mapreduce/test-helpers";
 // B's job runs to the end while all of A's jobs are still running.
 
 const keys = testKeys();
-const eventPort = await freePort();
-vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
-vi.stubEnv("INNGEST_EVENT_KEY", keys.eventKey);
-vi.stubEnv("INNGEST_BASE_URL", `http://127.0.0.1:${eventPort}`);
+const eventPort = await stubAppClientEnv(keys);
 vi.stubEnv("MAPREDUCE_CHUNK_BYTES", "64");
 vi.stubEnv("MAPREDUCE_PARALLEL_TASKS", "4");
 vi.stubEnv("STRATUS_LIMIT_MAPREDUCE_TASKS_PER_USER", "2");

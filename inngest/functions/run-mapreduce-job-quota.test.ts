@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { countFileRows, folderRows, makeUser, removeUsers } from "@/lib/drive/test-helpers";
-import { startAppExecutor } from "@/lib/executor/testing/app-rig";
-import { freePort, resetExecutorTables, testKeys } from "@/lib/executor/testing/harness";
+import { startAppExecutor, stubAppClientEnv } from "@/lib/executor/testing/app-rig";
+import { resetExecutorTables, testKeys } from "@/lib/executor/testing/harness";
 import { putImage, waitForJob } from "@/lib/images/testing/fixtures";
 import { userPrefix } from "@/lib/storage/keys";
 import { listPrefix } from "@/lib/storage/objects";
@@ -12,10 +12,7 @@ import { listPrefix } from "@/lib/storage/objects";
 
 const QUOTA = 2400;
 const keys = testKeys();
-const eventPort = await freePort();
-vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
-vi.stubEnv("INNGEST_EVENT_KEY", keys.eventKey);
-vi.stubEnv("INNGEST_BASE_URL", `http://127.0.0.1:${eventPort}`);
+const eventPort = await stubAppClientEnv(keys);
 vi.stubEnv("DRIVE_QUOTA_BYTES", String(QUOTA));
 vi.stubEnv("MAPREDUCE_WORK_DIR", `/tmp/stratus-mr-quota-${process.pid}`);
 const { inngest } = await import("@/lib/events/client");

@@ -2,13 +2,8 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db/client";
 import { makeUser, removeUsers } from "@/lib/drive/test-helpers";
-import { startAppExecutor } from "@/lib/executor/testing/app-rig";
-import {
-  freePort,
-  resetExecutorTables,
-  testClient,
-  testKeys,
-} from "@/lib/executor/testing/harness";
+import { startAppExecutor, stubAppClientEnv } from "@/lib/executor/testing/app-rig";
+import { resetExecutorTables, testClient, testKeys } from "@/lib/executor/testing/harness";
 import { putImage, waitForJob } from "@/lib/images/testing/fixtures";
 import { fixture } from "@/lib/mapreduce/test-helpers";
 
@@ -17,10 +12,7 @@ import { fixture } from "@/lib/mapreduce/test-helpers";
 // no third attempt, a flaky one still gets its second, and every attempt keeps its own log.
 
 const keys = testKeys();
-const eventPort = await freePort();
-vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
-vi.stubEnv("INNGEST_EVENT_KEY", keys.eventKey);
-vi.stubEnv("INNGEST_BASE_URL", `http://127.0.0.1:${eventPort}`);
+const eventPort = await stubAppClientEnv(keys);
 vi.stubEnv("MAPREDUCE_WORK_DIR", `/tmp/stratus-mr-retries-${process.pid}`);
 const { inngest } = await import("@/lib/events/client");
 const { runMapReduceJob } = await import("./run-mapreduce-job");

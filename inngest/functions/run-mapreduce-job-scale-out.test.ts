@@ -3,13 +3,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { makeUser, removeUsers } from "@/lib/drive/test-helpers";
 import { createDb } from "@/lib/executor/db";
 import { startExecutor, type Executor } from "@/lib/executor/executor";
-import { startAppExecutor } from "@/lib/executor/testing/app-rig";
-import {
-  databaseUrl,
-  freePort,
-  resetExecutorTables,
-  testKeys,
-} from "@/lib/executor/testing/harness";
+import { startAppExecutor, stubAppClientEnv } from "@/lib/executor/testing/app-rig";
+import { databaseUrl, resetExecutorTables, testKeys } from "@/lib/executor/testing/harness";
 import { putImage, waitForJob } from "@/lib/images/testing/fixtures";
 import { fixture } from "@/lib/mapreduce/test-helpers";
 
@@ -19,10 +14,7 @@ import { fixture } from "@/lib/mapreduce/test-helpers";
 // tasks wait until two are running at once, which only happens if the second worker took one.
 
 const keys = testKeys();
-const eventPort = await freePort();
-vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
-vi.stubEnv("INNGEST_EVENT_KEY", keys.eventKey);
-vi.stubEnv("INNGEST_BASE_URL", `http://127.0.0.1:${eventPort}`);
+const eventPort = await stubAppClientEnv(keys);
 // Small chunks: the 199-byte input becomes several map tasks; four of them in a wave.
 vi.stubEnv("MAPREDUCE_CHUNK_BYTES", "48");
 vi.stubEnv("MAPREDUCE_PARALLEL_TASKS", "4");

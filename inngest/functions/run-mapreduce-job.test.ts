@@ -3,13 +3,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db/client";
 import { fileRow, makeUser, removeUsers, updateFileRow } from "@/lib/drive/test-helpers";
 import { startTestSmtpServer } from "@/lib/email/testing/smtp-server";
-import { startAppExecutor } from "@/lib/executor/testing/app-rig";
-import {
-  freePort,
-  resetExecutorTables,
-  testClient,
-  testKeys,
-} from "@/lib/executor/testing/harness";
+import { startAppExecutor, stubAppClientEnv } from "@/lib/executor/testing/app-rig";
+import { resetExecutorTables, testClient, testKeys } from "@/lib/executor/testing/harness";
 import { putImage, readObject, waitForJob } from "@/lib/images/testing/fixtures";
 import { createJob, markJobCancelled } from "@/lib/jobs/jobs";
 import { runWithRequestId } from "@/lib/log/context";
@@ -26,11 +21,8 @@ vi.mock("@/lib/auth/session", () => import("@/lib/auth/testing/session-stub"));
 // files in, part files and an e-mailed link out.
 
 const keys = testKeys();
-const eventPort = await freePort();
-vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
 // The form's action sends with the app's client: point it at this test's executor.
-vi.stubEnv("INNGEST_EVENT_KEY", keys.eventKey);
-vi.stubEnv("INNGEST_BASE_URL", `http://127.0.0.1:${eventPort}`);
+const eventPort = await stubAppClientEnv(keys);
 // Small chunks: a 199-byte input becomes several map tasks.
 vi.stubEnv("MAPREDUCE_CHUNK_BYTES", "64");
 vi.stubEnv("MAPREDUCE_WORK_DIR", `/tmp/stratus-mr-fn-${process.pid}`);

@@ -1,20 +1,13 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db/client";
 import { startTestSmtpServer } from "@/lib/email/testing/smtp-server";
-import { startAppExecutor } from "@/lib/executor/testing/app-rig";
-import {
-  freePort,
-  resetExecutorTables,
-  testClient,
-  testKeys,
-} from "@/lib/executor/testing/harness";
+import { startAppExecutor, stubAppClientEnv } from "@/lib/executor/testing/app-rig";
+import { resetExecutorTables, testClient, testKeys } from "@/lib/executor/testing/harness";
 
 // The app's client reads its keys from the environment once, when it is created; the function
 // modules are imported after the keys are in place.
 const keys = testKeys();
-vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
-// The app's client checkpoints its steps to INNGEST_BASE_URL: the rig's executor listens there.
-vi.stubEnv("INNGEST_BASE_URL", `http://127.0.0.1:${await freePort()}`);
+await stubAppClientEnv(keys);
 const { inngest } = await import("@/lib/events/client");
 const { sendEmail } = await import("./send-email");
 

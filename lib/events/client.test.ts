@@ -1,14 +1,12 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { startAppExecutor } from "@/lib/executor/testing/app-rig";
-import { freePort, resetExecutorTables, testKeys } from "@/lib/executor/testing/harness";
+import { startAppExecutor, stubAppClientEnv } from "@/lib/executor/testing/app-rig";
+import { resetExecutorTables, testKeys } from "@/lib/executor/testing/harness";
 
 // The app's own client with the local executor, as in the worker: a run's sequential steps in one
 // call (checkpointing), each step's result reaching the executor's event API in process.
 
 const keys = testKeys();
-vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
-vi.stubEnv("INNGEST_EVENT_KEY", keys.eventKey);
-vi.stubEnv("INNGEST_BASE_URL", `http://127.0.0.1:${await freePort()}`);
+await stubAppClientEnv(keys);
 const { inngest } = await import("./client");
 afterAll(() => vi.unstubAllEnvs());
 

@@ -1,17 +1,32 @@
 import type { Inngest, InngestFunction } from "inngest";
+import { vi } from "vitest";
 import { startExecutor, type Executor } from "../executor";
-import { databaseUrl, startServeEndpoint } from "./harness";
+import { databaseUrl, freePort, startServeEndpoint } from "./harness";
 
 /**
- * The port of a client's INNGEST_BASE_URL. The app's client checkpoints every step to it (and
- * sends its events there), so a rig's executor must listen there: a test sets INNGEST_BASE_URL
- * to http://127.0.0.1:<freePort()> before it imports the client (which reads it once).
+ * The environment the app's client reads once, when it is imported (so call this first): the
+ * test's keys, and INNGEST_BASE_URL at a free port of this file's own, where the client sends its
+ * events and checkpoints every step, so the rig's executor must listen there. Returns that port.
+ */
+export async function stubAppClientEnv(keys: {
+  signingKey: string;
+  eventKey: string;
+}): Promise<number> {
+  const port = await freePort();
+  vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
+  vi.stubEnv("INNGEST_EVENT_KEY", keys.eventKey);
+  vi.stubEnv("INNGEST_BASE_URL", `http://127.0.0.1:${port}`);
+  return port;
+}
+
+/**
+ * The port of a client's INNGEST_BASE_URL, where a rig's executor must listen (stubAppClientEnv).
  */
 export function clientEventPort(client: Inngest): number {
   const url = new URL(client.apiBaseUrl);
   if (!["127.0.0.1", "localhost"].includes(url.hostname) || url.port === "") {
     throw new Error(
-      `the app's client points at ${url.origin}, not at a test executor: set INNGEST_BASE_URL to http://127.0.0.1:<freePort()> before importing @/lib/events/client`,
+      `the app's client points at ${url.origin}, not at a test executor: call stubAppClientEnv before importing @/lib/events/client`,
     );
   }
   return Number(url.port);

@@ -3,13 +3,8 @@ import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db/client";
 import { makeFile, makeUser, removeUsers, seedFileRow } from "@/lib/drive/test-helpers";
-import { startAppExecutor } from "@/lib/executor/testing/app-rig";
-import {
-  databaseUrl,
-  freePort,
-  resetExecutorTables,
-  testKeys,
-} from "@/lib/executor/testing/harness";
+import { startAppExecutor, stubAppClientEnv } from "@/lib/executor/testing/app-rig";
+import { databaseUrl, resetExecutorTables, testKeys } from "@/lib/executor/testing/harness";
 import { newObjectKey } from "@/lib/storage/keys";
 import { putDirect } from "@/lib/storage/test-helpers";
 import { encryptSecret } from "../secrets";
@@ -26,10 +21,7 @@ import { until } from "../sources/testing/wait";
 // loses nothing and stores nothing twice; SIGTERM sends what is pending and stores the cursor.
 
 const keys = testKeys();
-vi.stubEnv("INNGEST_SIGNING_KEY", keys.signingKey);
-vi.stubEnv("INNGEST_EVENT_KEY", keys.eventKey);
-// The app's client checkpoints its steps to INNGEST_BASE_URL: the rig's executor listens there.
-vi.stubEnv("INNGEST_BASE_URL", `http://127.0.0.1:${await freePort()}`);
+await stubAppClientEnv(keys);
 vi.stubEnv("PULSE_SECRET_KEY", randomBytes(32).toString("base64"));
 // The Mastodon stand-in listens on loopback (lib/net refuses it otherwise).
 vi.stubEnv("PULSE_ALLOW_LOOPBACK_HOSTS", "1");
