@@ -35,7 +35,7 @@ const callerStore = new AsyncLocalStorage<string>();
 async function startWorker(inProcess: boolean) {
   const eventPort = await freePort();
   // Its sends reach the executor's event API in process too (localFetch), as the app's client's.
-  const client = testClient(keys, eventPort, "contract", false, true);
+  const client = testClient(keys, eventPort, "contract", { inProcess: true });
   let calls = 0;
   const seenStores: (string | undefined)[] = [];
   const functions = [

@@ -68,13 +68,10 @@ export type ParentMessage =
   | { t: "executor"; on: boolean };
 
 const keys = { signingKey: env.INNGEST_SIGNING_KEY, eventKey: env.INNGEST_EVENT_KEY };
-const client = testClient(
-  keys,
-  env.EVENT_PORT,
-  "bench",
-  env.BENCH_CHECKPOINTING === "1",
-  env.BENCH_LOCAL_FETCH === "1",
-);
+const client = testClient(keys, env.EVENT_PORT, "bench", {
+  checkpointing: env.BENCH_CHECKPOINTING === "1",
+  inProcess: env.BENCH_LOCAL_FETCH === "1",
+});
 const tell = (message: WorkerMessage) => process.send?.(message);
 
 // Marks go out in small batches: one IPC message per run would cost the worker more than the run.

@@ -40,10 +40,14 @@ export function testClient(
   keys: { signingKey: string; eventKey: string },
   eventPort: number,
   appId = "contract",
-  checkpointing = false,
-  /** localFetch (local-api.ts): an executor's event API in this process answered without HTTP. */
-  inProcess = false,
+  options: {
+    /** The SDK's checkpointing: a run's sequential steps in one call (driver.ts). */
+    checkpointing?: boolean;
+    /** localFetch (local-api.ts): an executor's event API in this process answered without HTTP. */
+    inProcess?: boolean;
+  } = {},
 ): Inngest {
+  const { checkpointing = false, inProcess = false } = options;
   return new Inngest({
     id: appId,
     checkpointing,
@@ -121,7 +125,7 @@ export async function startRig(
   }: { checkpointing?: boolean; inProcess?: boolean } = {},
 ): Promise<Rig> {
   const eventPort = await freePort();
-  const client = testClient(keys, eventPort, "contract", checkpointing, inProcess);
+  const client = testClient(keys, eventPort, "contract", { checkpointing, inProcess });
   const endpoint = await startServeEndpoint(client, define(client));
   const executor = await startExecutor({
     databaseUrl: databaseUrl(),

@@ -22,13 +22,10 @@ const env = z
   .parse(process.env);
 
 const keys = { signingKey: env.INNGEST_SIGNING_KEY, eventKey: env.INNGEST_EVENT_KEY };
-const client = testClient(
-  keys,
-  env.EVENT_PORT,
-  "contract",
-  env.CHECKPOINTING === "1",
-  env.IN_PROCESS === "1",
-);
+const client = testClient(keys, env.EVENT_PORT, "contract", {
+  checkpointing: env.CHECKPOINTING === "1",
+  inProcess: env.IN_PROCESS === "1",
+});
 const note = (line: string) => appendFileSync(env.STEP_LOG, `${line}\n`);
 
 const durable = client.createFunction(
