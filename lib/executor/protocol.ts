@@ -81,8 +81,6 @@ const agents = {
   "https:": new https.Agent({ keepAlive: true }),
 };
 
-type Answer = ServeAnswer;
-
 /**
  * A serve endpoint in this process (local-api.ts): its handler, no socket. An abort stops the
  * wait, not the handler — as over HTTP, where the endpoint goes on after the client hangs up.
@@ -93,7 +91,7 @@ async function callLocally(
   headers: Record<string, string>,
   body: string,
   signal: AbortSignal,
-): Promise<Answer> {
+): Promise<ServeAnswer> {
   signal.throwIfAborted();
   let onAbort = () => {};
   const aborted = new Promise<never>((_, reject) => {
@@ -111,7 +109,7 @@ function post(url: URL, headers: Record<string, string>, body: string, signal: A
   const local = localServeHandler(url);
   if (local) return callLocally(local, url, headers, body, signal);
   const client = url.protocol === "https:" ? https : http;
-  return new Promise<Answer>((resolve, reject) => {
+  return new Promise<ServeAnswer>((resolve, reject) => {
     const req = client.request(
       url,
       {
@@ -203,7 +201,7 @@ export async function callFunction(input: CallInput): Promise<CallResult> {
   const url = new URL(input.url);
   url.searchParams.set("stepId", input.stepId);
   const body = callBody(input);
-  let response: Answer;
+  let response: ServeAnswer;
   try {
     response = await post(
       url,
