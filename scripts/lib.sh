@@ -105,6 +105,24 @@ service_user_prefix() {
   AS_SERVICE=("${run[@]}" env HOME=/nonexistent)
 }
 
+# Sets WEB_PRIORITY to the command prefix that starts a web server above the machine's background
+# work on the CPU: `nice -n STRATUS_WEB_NICE` (default -5), put before AS_SERVICE so that root sets
+# it and the server keeps it after dropping to the service user. Users' renders, zips and
+# MapReduce tasks run at nice 10 or in capped cgroups; at the same priority, the 1.5 cores they
+# may take between them delayed another user's page loads and sign-ins 2–5× while the thread
+# waited for a core (docs/isolation-bench.md, eighth session). Empty when not root (lowering a
+# nice value needs root) or with STRATUS_WEB_NICE=0.
+web_priority_prefix() {
+  WEB_PRIORITY=()
+  local nice
+  nice="$(env_value STRATUS_WEB_NICE)"; nice="${nice:--5}"
+  [[ "$nice" =~ ^-?[0-9]+$ ]] && [ "$nice" -ge -20 ] && [ "$nice" -le 0 ] ||
+    die "STRATUS_WEB_NICE wants a whole number from -20 to 0, not '$nice'"
+  [ "$nice" -eq 0 ] && return 0
+  [ "$(id -u)" -eq 0 ] || return 0
+  WEB_PRIORITY=(nice -n "$nice")
+}
+
 # --- npm dependencies ------------------------------------------------------
 ensure_node_modules() {
   local stamp="$ROOT/node_modules/.stratus-lock"

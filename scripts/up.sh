@@ -72,9 +72,10 @@ if [ "$INSTANCES" -eq 1 ] && [ -f "$WEB_PID" ] && kill -0 "$(cat "$WEB_PID")" 2>
 fi
 if [ "$INSTANCES" -eq 1 ] && ! { [ -f "$WEB_PID" ] && kill -0 "$(cat "$WEB_PID")" 2>/dev/null; }; then
   service_user_prefix
-  log "starting the web server on :$PORT${AS_SERVICE:+ as the user $SERVICE_USER}"
+  web_priority_prefix
+  log "starting the web server on :$PORT${AS_SERVICE:+ as the user $SERVICE_USER}${WEB_PRIORITY:+ at nice ${WEB_PRIORITY[2]}}"
   # No proxy in front: it listens on every address and trusts no X-Forwarded-For entry.
-  nohup "${AS_SERVICE[@]}" ./node_modules/.bin/next start -p "$PORT" >"$LOGS/web.log" 2>&1 &
+  nohup "${WEB_PRIORITY[@]}" "${AS_SERVICE[@]}" ./node_modules/.bin/next start -p "$PORT" >"$LOGS/web.log" 2>&1 &
   echo $! >"$WEB_PID"
 fi
 

@@ -9,6 +9,9 @@ source "$(dirname "$0")/../lib/app-stack.sh"
 cd "$ROOT"
 
 ensure_mapreduce_sandbox
+# The web server's CPU priority, as `npm run up` gives it (STRATUS_WEB_NICE=0: none).
+web_priority_prefix
+export ISO_APP_PREFIX="${WEB_PRIORITY[*]}"
 export ISO_DIST_DIR="${ISO_DIST_DIR:-.next-bench}"
 bench_app_stack stratus_isobench "$ISO_DIST_DIR" isobench
 

@@ -143,10 +143,15 @@ export async function startStack(opts: {
     // ISO_APP_NODE_ARGS="--cpu-prof --cpu-prof-dir=…": node flags for the app server only (a
     // profile of its thread; node refuses --cpu-prof in NODE_OPTIONS).
     const nodeArgs = (process.env.ISO_APP_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
+    // ISO_APP_PREFIX: the command `npm run up` starts its web server through (run.sh sets it from
+    // web_priority_prefix in scripts/lib.sh: `nice -n -5` as root), so the bench's server has the
+    // deployment's CPU priority.
+    const prefix = (process.env.ISO_APP_PREFIX ?? "").split(/\s+/).filter(Boolean);
     app = start(
       "app",
-      process.execPath,
+      prefix[0] ?? process.execPath,
       [
+        ...(prefix.length > 0 ? [...prefix.slice(1), process.execPath] : []),
         ...nodeArgs,
         join(process.cwd(), "node_modules/next/dist/bin/next"),
         "start",

@@ -34,9 +34,10 @@ start_instance() {
   # One proxy (nginx, which overwrites X-Forwarded-For with the address it saw) is in front:
   # TRUSTED_PROXY_HOPS=1 (README, "Client addresses").
   service_user_prefix
+  web_priority_prefix
   (
     cd "$ROOT" || exit 1
-    STRATUS_INSTANCE="web-$i" TRUSTED_PROXY_HOPS=1 nohup "${AS_SERVICE[@]}" \
+    STRATUS_INSTANCE="web-$i" TRUSTED_PROXY_HOPS=1 nohup "${WEB_PRIORITY[@]}" "${AS_SERVICE[@]}" \
       ./node_modules/.bin/next start -H 127.0.0.1 -p "$port" --keepAliveTimeout 65000 >>"$LOGS/web-$i.log" 2>&1 &
     echo $! >"$pidfile"
   )
