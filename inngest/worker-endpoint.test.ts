@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type http from "node:http";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { startExecutor, type Executor } from "@/lib/executor/executor";
-import { localServeHandler, type ServeAnswer } from "@/lib/executor/local-api";
+import { localServeHandler, serveFunctionsLocally } from "@/lib/executor/local-api";
 import { signatureHeader } from "@/lib/executor/signing";
 import { firstCallBody } from "@/lib/executor/testing/call-body";
 import {
@@ -31,6 +31,12 @@ afterEach(async () => {
 });
 
 const callerStore = new AsyncLocalStorage<string>();
+
+// Rows the replay guard claimed (never reset: counted before and after, files run one at a time).
+async function seenSignatures(executor: Executor): Promise<number> {
+  const rows: { n: bigint }[] = await executor.db.query("SELECT COUNT(*) AS n FROM SeenSignature");
+  return Number(rows[0]?.n ?? 0);
+}
 
 async function startWorker(inProcess: boolean) {
   const eventPort = await freePort();
@@ -75,7 +81,8 @@ async function startWorker(inProcess: boolean) {
       await new Promise((r) => setTimeout(r, 50));
     }
   };
-  return { client, endpoint, posts, finished, calls: () => calls, seenStores };
+  const seen = () => seenSignatures(executor);
+  return { client, endpoint, posts, finished, calls: () => calls, seenStores, seen };
 }
 
 describe("the worker endpoint in process", () => {
@@ -97,32 +104,58 @@ describe("the worker endpoint in process", () => {
     expect(localServeHandler(new URL(worker.endpoint.url))).toBeUndefined();
   });
 
-  it("refuses in process what it refuses over HTTP: a replayed call, an unsigned one, another key", async () => {
+  it("takes its executor's calls unsigned in process: no replay claim in MariaDB", async () => {
+    // Only code of this process reaches the handler, so the executor does not sign its calls
+    // there, the SDK does not verify them nor sign its answers, and the replay guard claims
+    // nothing (it was one row a call: 3 for this run).
     const worker = await startWorker(true);
-    const handler = localServeHandler(new URL(worker.endpoint.url));
-    expect(handler).toBeDefined();
-    const url = new URL(`${worker.endpoint.url}?fnId=contract-two&stepId=step`);
+    const handler = localServeHandler(new URL(worker.endpoint.url))!;
+    const headersSeen: Record<string, string>[] = [];
+    const answersSigned: boolean[] = [];
+    serveFunctionsLocally(worker.endpoint.url, async (call) => {
+      headersSeen.push(call.headers);
+      const answer = await handler(call);
+      answersSigned.push(answer.header("x-inngest-signature") !== null);
+      return answer;
+    });
+    const claimed = await worker.seen();
+    await worker.client.send({ name: "test/two", data: {} });
+    expect(await worker.finished()).toMatchObject({ status: "completed", output: "3" });
+    expect(headersSeen).toHaveLength(3);
+    expect(headersSeen.every((h) => !("x-inngest-signature" in h))).toBe(true);
+    expect(answersSigned).toEqual([false, false, false]);
+    expect(await worker.seen()).toBe(claimed);
+  });
+
+  it("over HTTP still refuses an unsigned call, another key's and a replayed one", async () => {
+    // The same endpoint, also served in process: its socket keeps the SDK's check and the guard.
+    const worker = await startWorker(true);
+    const url = `${worker.endpoint.url}?fnId=contract-two&stepId=step`;
     const body = firstCallBody({ name: "test/two", data: {} });
-    const call = (headers: Record<string, string>): Promise<ServeAnswer> =>
-      handler!({ url, headers: { "content-type": "application/json", ...headers }, body });
+    const claimed = await worker.seen();
+    const post = (headers: Record<string, string>) =>
+      fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body,
+      });
 
-    const signed = { "x-inngest-signature": signatureHeader(body, keys.signingKey) };
-    const first = await call(signed);
-    expect(first.status).toBe(206);
-    expect(first.header("x-inngest-signature")).toMatch(/^t=\d+&s=[0-9a-f]{64}$/);
-    // The SDK's answer headers reach protocol.ts as over HTTP (it refuses another version).
-    expect(first.header("X-Inngest-Req-Version")).toBe("2");
-    const again = await call(signed);
-    expect(again.status).toBe(401);
-    expect(again.text).toMatch(/already received/);
-
-    expect((await call({})).status).toBe(401);
+    expect((await post({})).status).toBe(401);
     const otherKey = testKeys().signingKey;
-    expect((await call({ "x-inngest-signature": signatureHeader(body, otherKey) })).status).toBe(
+    expect((await post({ "x-inngest-signature": signatureHeader(body, otherKey) })).status).toBe(
       401,
     );
-    // Only the first call ran the function.
+    const signed = { "x-inngest-signature": signatureHeader(body, keys.signingKey) };
+    const first = await post(signed);
+    expect(first.status).toBe(206);
+    expect(first.headers.get("x-inngest-signature")).toMatch(/^t=\d+&s=[0-9a-f]{64}$/);
+    expect(first.headers.get("X-Inngest-Req-Version")).toBe("2");
+    const again = await post(signed);
+    expect(again.status).toBe(401);
+    expect(await again.text()).toMatch(/already received/);
+    // Only the signed call ran the function, once.
     expect(worker.calls()).toBe(1);
+    expect(await worker.seen()).toBe(claimed + 1);
   });
 
   it("runs a function in its own async context, not in the sender's", async () => {

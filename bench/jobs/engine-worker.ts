@@ -2,7 +2,7 @@
 // and the serve endpoint in one process), with the bench's functions. It reports to the parent
 // over IPC: when each run's first step started (stamped here, so the parent's own load does not
 // delay it), when each run finished, and on request its counters (CPU time, calls to the serve
-// endpoint, TCP connections the executor opened to it) or the SDK floor (direct signed calls).
+// endpoint, TCP connections the executor opened to it) or the SDK floor (direct calls: signed over HTTP, unsigned in process).
 //
 // BENCH_SERVE_PROCESSES=n (an experiment, not how Stratus runs today) serves the functions from n
 // processes of node's cluster module sharing one port instead, the executor alone in this one:

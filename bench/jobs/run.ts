@@ -264,7 +264,7 @@ async function main() {
       `load average ${load(loadBefore)} before, ${load(loadAfter)} after (${os.cpus().length} cores)`,
   );
   console.log(
-    `SDK floor (direct signed calls, no database): ${floorRates.map((r) => r.toFixed(0)).join(" / ")} calls/s (before / after), ${floorCpu.map((c) => c.toFixed(1)).join(" / ")} worker CPU ms per call\n`,
+    `SDK floor (direct calls, no database; signed over HTTP only): ${floorRates.map((r) => r.toFixed(0)).join(" / ")} calls/s (before / after), ${floorCpu.map((c) => c.toFixed(1)).join(" / ")} worker CPU ms per call\n`,
   );
   console.log(
     table(

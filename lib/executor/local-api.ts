@@ -113,10 +113,11 @@ export function localFetch(input: RequestInfo | URL, init?: RequestInit): Promis
 }
 
 // The other direction: the executor's calls to a serve endpoint in this process (the worker's,
-// inngest/worker-endpoint.ts) go straight to its handler — the replay guard and the SDK's own
-// signature check and signed answer, as over HTTP — without a socket. protocol.ts looks here
-// before it opens a request; a serve URL not served in process (another process, another
-// machine, an external Inngest's target) is called over HTTP as before.
+// inngest/worker-endpoint.ts) go straight to its handler, without a socket and without a
+// signature: only code of this process can reach a handler registered here, so neither side
+// signs nor verifies, and no replay can be claimed (protocol.ts, worker-endpoint.ts). protocol.ts
+// looks here before it opens a request; a serve URL not served in process (another process,
+// another machine, an external Inngest's target) is called over HTTP, signed, as before.
 
 /** A call to a serve endpoint as protocol.ts makes it; header names in lower case. */
 export type ServeCall = { url: URL; headers: Record<string, string>; body: string };
