@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 const root = process.getuid?.() === 0;
 const ROOT = path.resolve(import.meta.dirname, "..");
 
-const sh = (script: string, env: NodeJS.ProcessEnv = {}) =>
+const sh = (script: string, env: Record<string, string> = {}) =>
   spawnSync("bash", ["-c", `source scripts/lib.sh; ${script}`], {
     cwd: ROOT,
     encoding: "utf8",
